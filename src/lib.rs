@@ -4,9 +4,18 @@
 //! Module map (data flows top to bottom):
 //!
 //! ```text
+//!  scenario/  the scene file format (RON): types, knobs, validation, I/O
+//!     │  Scenario
+//!     ▼
 //!  sim/       pure discrete-event core: clock, event heap, RNG streams,
-//!             distributions, stations, queueing theory
+//!     │       distributions, stations, the system model, metrics
+//!     ▼  System (run_until / apply / windows / ledgers)
+//!  cli        headless runs: summary, JSON, CSV
+//!  app/       the eframe/egui UI (draws and sends commands only)
 //! ```
 #![warn(missing_docs)]
 
+pub mod app;
+pub mod cli;
+pub mod scenario;
 pub mod sim;

@@ -1,15 +1,29 @@
 //! The pure discrete-event core: no UI, no async runtime, no file I/O.
 //! Time comes in from outside; the same inputs give the same run, bit for bit.
+//!
+//! ```text
+//!  time ─ scheduler ─ rng ─ dist      engine: clock, event heap, streams
+//!  station ─ lanes ─ traffic          building blocks
+//!  system                             the whole simulated system
+//!  metrics                            windows, summary, ledgers
+//!  mmc ─ theory                       the reference model and its theory
+//! ```
 
 pub mod dist;
+pub mod lanes;
+pub mod metrics;
 pub mod mmc;
 pub mod rng;
 pub mod scheduler;
 pub mod station;
 pub mod stats;
+pub mod system;
 pub mod theory;
 pub mod time;
+pub mod traffic;
 
 pub use dist::{Dist, Sampler};
+pub use metrics::{Ledgers, Quantiles, Reason, Summary, Window};
 pub use scheduler::Scheduler;
+pub use system::{Gauges, Marker, MarkerKind, System};
 pub use time::SimTime;

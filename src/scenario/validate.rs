@@ -1,0 +1,279 @@
+//! Checks a parsed scenario and reports every problem at once.
+
+use super::knobs::{self, KnobError};
+use super::model::*;
+use crate::sim::Dist;
+use std::fmt;
+
+/// One invalid value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    /// Field path, e.g. `clients[1].rate_per_s`.
+    pub path: String,
+    /// The offending value as written.
+    pub value: String,
+    /// What is allowed.
+    pub rule: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} = {}: {}", self.path, self.value, self.rule)
+    }
+}
+
+struct Report(Vec<Problem>);
+
+impl Report {
+    fn push(&mut self, path: impl Into<String>, value: impl fmt::Display, rule: impl Into<String>) {
+        self.0.push(Problem {
+            path: path.into(),
+            value: value.to_string(),
+            rule: rule.into(),
+        });
+    }
+    fn range(&mut self, path: impl Into<String>, v: f64, min: f64, max: f64) {
+        if !(v.is_finite() && v >= min && v <= max) {
+            self.push(path, v, format!("must be between {min} and {max}"));
+        }
+    }
+    fn positive(&mut self, path: impl Into<String>, v: f64, max: f64) {
+        if !(v.is_finite() && v > 0.0 && v <= max) {
+            self.push(path, v, format!("must be > 0 and ≤ {max}"));
+        }
+    }
+    fn dist(&mut self, path: &str, d: &Dist) {
+        if let Some((field, v, rule)) = d.problem() {
+            self.push(format!("{path}.{field}"), v, rule);
+        }
+    }
+}
+
+/// Longest run a scene may ask for: 30 days of sim time.
+pub const MAX_DURATION_S: f64 = 30.0 * 86_400.0;
+
+/// Every problem in `s`; empty when it is valid.
+pub fn validate(s: &Scenario) -> Vec<Problem> {
+    let mut r = Report(Vec::new());
+    if s.version != FORMAT_VERSION {
+        r.push(
+            "version",
+            s.version,
+            format!("must be {FORMAT_VERSION} (this build's format)"),
+        );
+    }
+    r.positive("duration_s", s.duration_s, MAX_DURATION_S);
+    r.range("window_s", s.window_s, 0.01, 3600.0);
+    if s.window_s.is_finite()
+        && s.duration_s.is_finite()
+        && s.window_s > 0.0
+        && s.duration_s / s.window_s > 2e6
+    {
+        r.push(
+            "window_s",
+            s.window_s,
+            "must leave at most 2,000,000 windows in the run",
+        );
+    }
+    r.range(
+        "percentile_window_s",
+        s.percentile_window_s,
+        s.window_s.max(0.01),
+        86_400.0,
+    );
+    if s.clients.is_empty() || s.clients.len() > 64 {
+        r.push(
+            "clients",
+            format!("{} clients", s.clients.len()),
+            "must have 1 to 64 clients",
+        );
+    }
+    if s.endpoints.is_empty() || s.endpoints.len() > 16 {
+        r.push(
+            "endpoints",
+            format!("{} endpoints", s.endpoints.len()),
+            "must have 1 to 16 endpoints",
+        );
+    }
+    if !s.endpoints.iter().any(|e| e.share > 0.0) {
+        r.push(
+            "endpoints",
+            "all shares 0",
+            "at least one endpoint needs share > 0",
+        );
+    }
+
+    // Every numeric knob against its declared range.
+    for k in knobs::knobs(s) {
+        if let Ok(v) = knobs::get(s, &k.path)
+            && let Err(KnobError::OutOfRange { rule, .. }) = knobs::check(&k, v)
+        {
+            r.push(k.path.clone(), v, format!("must be {rule}"));
+        }
+    }
+    // Whole-number fields stored as integers cannot be fractional, but
+    // distributions, shapes and names need their own checks.
+    for (i, c) in s.clients.iter().enumerate() {
+        let p = format!("clients[{i}]");
+        if c.name.trim().is_empty() {
+            r.push(format!("{p}.name"), "\"\"", "must not be empty");
+        }
+        if s.clients[..i].iter().any(|o| o.name == c.name) {
+            r.push(
+                format!("{p}.name"),
+                format!("{:?}", c.name),
+                "must be unique",
+            );
+        }
+        r.range(
+            format!("{p}.rate_limit_burst"),
+            c.rate_limit_burst,
+            1.0,
+            1e9,
+        );
+        shape(&mut r, &format!("{p}.shape"), &c.shape);
+    }
+    for (i, e) in s.endpoints.iter().enumerate() {
+        let p = format!("endpoints[{i}]");
+        if e.name.trim().is_empty() {
+            r.push(format!("{p}.name"), "\"\"", "must not be empty");
+        }
+        if s.endpoints[..i].iter().any(|o| o.name == e.name) {
+            r.push(
+                format!("{p}.name"),
+                format!("{:?}", e.name),
+                "must be unique",
+            );
+        }
+        r.dist(&format!("{p}.cpu"), &e.cpu);
+        r.dist(&format!("{p}.db_write"), &e.db_write);
+    }
+    r.dist("network.latency", &s.network.latency);
+    r.dist("browser.think_time", &s.browser.think_time);
+    r.dist("server.poll_cpu", &s.server.poll_cpu);
+    r.dist("queue.enqueue", &s.queue.enqueue);
+    if let RetryPolicy::Fixed { delay_s } = s.queue.retry {
+        r.range("queue.retry.delay_s", delay_s, 0.0, 86_400.0);
+    }
+    for (k, v) in s.cost.revenue_per_action.iter().enumerate() {
+        r.range(format!("cost.revenue_per_action[{k}]"), *v, 0.0, 1e9);
+    }
+    for (i, ev) in s.timeline.iter().enumerate() {
+        let p = format!("timeline[{i}]");
+        r.range(format!("{p}.at_s"), ev.at_s, 0.0, MAX_DURATION_S);
+        match &ev.change {
+            Change::SetMode {
+                endpoint: Some(name),
+                ..
+            } if s.endpoint_index(name).is_none() => {
+                r.push(
+                    format!("{p}.change.endpoint"),
+                    format!("{name:?}"),
+                    "must name an endpoint of this scene",
+                );
+            }
+            Change::Set { path, value } => match knobs::knob(s, path) {
+                Err(e) => r.push(
+                    format!("{p}.change.path"),
+                    format!("{path:?}"),
+                    e.to_string(),
+                ),
+                Ok(k) => {
+                    if let Err(KnobError::OutOfRange { rule, .. }) = knobs::check(&k, *value) {
+                        r.push(
+                            format!("{p}.change.value"),
+                            value,
+                            format!("must be {rule}"),
+                        );
+                    }
+                }
+            },
+            Change::SetRetry(RetryPolicy::Fixed { delay_s }) => {
+                r.range(format!("{p}.change.delay_s"), *delay_s, 0.0, 86_400.0);
+            }
+            Change::Caption(text) if text.len() > 500 => {
+                r.push(
+                    format!("{p}.change"),
+                    format!("{} characters", text.len()),
+                    "captions are at most 500 characters",
+                );
+            }
+            _ => {}
+        }
+    }
+    for (field, text) in [
+        ("title", &s.title),
+        ("lesson", &s.lesson),
+        ("watch", &s.watch),
+    ] {
+        if text.len() > 10_000 {
+            r.push(
+                field,
+                format!("{} characters", text.len()),
+                "must be at most 10000 characters",
+            );
+        }
+    }
+    r.0
+}
+
+fn shape(r: &mut Report, p: &str, s: &Shape) {
+    const MAXM: f64 = 1e4;
+    match s {
+        Shape::Constant => {}
+        Shape::EmailBlast {
+            at_s,
+            peak,
+            decay_s,
+        } => {
+            r.range(format!("{p}.at_s"), *at_s, 0.0, MAX_DURATION_S);
+            r.range(format!("{p}.peak"), *peak, 0.0, MAXM);
+            r.positive(format!("{p}.decay_s"), *decay_s, MAX_DURATION_S);
+        }
+        Shape::Hourly {
+            period_s,
+            spike_s,
+            peak,
+            offset_s,
+        } => {
+            r.positive(format!("{p}.period_s"), *period_s, MAX_DURATION_S);
+            r.range(format!("{p}.spike_s"), *spike_s, 0.0, period_s.max(0.0));
+            r.range(format!("{p}.peak"), *peak, 0.0, MAXM);
+            r.range(format!("{p}.offset_s"), *offset_s, 0.0, MAX_DURATION_S);
+        }
+        Shape::BlackFriday {
+            start_s,
+            ramp_up_s,
+            hold_s,
+            ramp_down_s,
+            peak,
+        } => {
+            r.range(format!("{p}.start_s"), *start_s, 0.0, MAX_DURATION_S);
+            r.range(format!("{p}.ramp_up_s"), *ramp_up_s, 0.0, MAX_DURATION_S);
+            r.range(format!("{p}.hold_s"), *hold_s, 0.0, MAX_DURATION_S);
+            r.range(
+                format!("{p}.ramp_down_s"),
+                *ramp_down_s,
+                0.0,
+                MAX_DURATION_S,
+            );
+            r.range(format!("{p}.peak"), *peak, 0.0, MAXM);
+        }
+        Shape::Points(points) => {
+            if points.is_empty() || points.len() > 10_000 {
+                r.push(
+                    p,
+                    format!("{} points", points.len()),
+                    "must have 1 to 10000 points",
+                );
+            }
+            for (k, (t, m)) in points.iter().enumerate() {
+                r.range(format!("{p}[{k}].0"), *t, 0.0, MAX_DURATION_S);
+                r.range(format!("{p}[{k}].1"), *m, 0.0, MAXM);
+                if k > 0 && *t < points[k - 1].0 {
+                    r.push(format!("{p}[{k}].0"), t, "times must not decrease");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Traffic shapes: the multiplier on a client's base arrival rate over time.
+
+use crate::scenario::Shape;
+
+/// The shape's multiplier at `t_s` seconds of sim time (never negative).
+pub fn multiplier(shape: &Shape, t_s: f64) -> f64 {
+    let m = match shape {
+        Shape::Constant => 1.0,
+        Shape::EmailBlast {
+            at_s,
+            peak,
+            decay_s,
+        } => {
+            if t_s < *at_s {
+                1.0
+            } else {
+                1.0 + (peak - 1.0) * (-(t_s - at_s) / decay_s.max(1e-9)).exp()
+            }
+        }
+        Shape::Hourly {
+            period_s,
+            spike_s,
+            peak,
+            offset_s,
+        } => {
+            let in_spike =
+                t_s >= *offset_s && (t_s - offset_s).rem_euclid(period_s.max(1e-9)) < *spike_s;
+            if in_spike { *peak } else { 1.0 }
+        }
+        Shape::BlackFriday {
+            start_s,
+            ramp_up_s,
+            hold_s,
+            ramp_down_s,
+            peak,
+        } => {
+            let up_end = start_s + ramp_up_s;
+            let hold_end = up_end + hold_s;
+            let down_end = hold_end + ramp_down_s;
+            if t_s < *start_s || t_s >= down_end {
+                1.0
+            } else if t_s < up_end {
+                1.0 + (peak - 1.0) * (t_s - start_s) / ramp_up_s.max(1e-9)
+            } else if t_s < hold_end {
+                *peak
+            } else {
+                peak + (1.0 - peak) * (t_s - hold_end) / ramp_down_s.max(1e-9)
+            }
+        }
+        Shape::Points(points) => match points.iter().position(|(t, _)| *t > t_s) {
+            None => points.last().map_or(1.0, |p| p.1),
+            Some(0) => points[0].1,
+            Some(i) => {
+                let ((t0, m0), (t1, m1)) = (points[i - 1], points[i]);
+                if t1 > t0 {
+                    m0 + (m1 - m0) * (t_s - t0) / (t1 - t0)
+                } else {
+                    m1
+                }
+            }
+        },
+    };
+    if m.is_finite() { m.max(0.0) } else { 0.0 }
+}
+
+/// An upper bound of the multiplier over all time (for thinning).
+pub fn max_multiplier(shape: &Shape) -> f64 {
+    let m = match shape {
+        Shape::Constant => 1.0,
+        Shape::EmailBlast { peak, .. }
+        | Shape::Hourly { peak, .. }
+        | Shape::BlackFriday { peak, .. } => peak.max(1.0),
+        Shape::Points(points) => points.iter().map(|p| p.1).fold(0.0, f64::max),
+    };
+    if m.is_finite() { m.max(0.0) } else { 0.0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_follow_their_definitions() {
+        let blast = Shape::EmailBlast {
+            at_s: 10.0,
+            peak: 11.0,
+            decay_s: 5.0,
+        };
+        assert_eq!(multiplier(&blast, 9.9), 1.0);
+        assert_eq!(multiplier(&blast, 10.0), 11.0);
+        assert!((multiplier(&blast, 15.0) - (1.0 + 10.0 / std::f64::consts::E)).abs() < 1e-12);
+        let hourly = Shape::Hourly {
+            period_s: 3600.0,
+            spike_s: 60.0,
+            peak: 5.0,
+            offset_s: 0.0,
+        };
+        assert_eq!(multiplier(&hourly, 3630.0), 5.0);
+        assert_eq!(multiplier(&hourly, 3700.0), 1.0);
+        let bf = Shape::BlackFriday {
+            start_s: 0.0,
+            ramp_up_s: 10.0,
+            hold_s: 10.0,
+            ramp_down_s: 10.0,
+            peak: 3.0,
+        };
+        assert_eq!(multiplier(&bf, 5.0), 2.0);
+        assert_eq!(multiplier(&bf, 15.0), 3.0);
+        assert_eq!(multiplier(&bf, 25.0), 2.0);
+        assert_eq!(multiplier(&bf, 31.0), 1.0);
+        let pts = Shape::Points(vec![(0.0, 1.0), (10.0, 3.0)]);
+        assert_eq!(multiplier(&pts, 5.0), 2.0);
+        assert_eq!(multiplier(&pts, 50.0), 3.0);
+        for s in [blast, hourly, bf, pts] {
+            let max = max_multiplier(&s);
+            assert!((0..10_000).all(|k| multiplier(&s, k as f64 * 0.01) <= max));
+        }
+    }
+}

@@ -55,7 +55,7 @@ pub struct RunArgs {
     /// A scene file, or a built-in scene's file name (see `asynclab scenes`).
     pub scene: PathBuf,
     /// Seconds of sim time to run (default: the scene's `duration_s`).
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
     pub duration: Option<f64>,
     /// Run seed (default: the scene's `seed`).
     #[arg(long, value_name = "N")]
@@ -72,8 +72,18 @@ pub struct RunArgs {
     pub json: bool,
 }
 
-/// Runs a headless subcommand.
+/// Runs a headless subcommand. On failure it prints the error chain on one
+/// readable line block (no backtrace, whatever `RUST_BACKTRACE` says: this is
+/// for users, not a crash) and exits with status 1.
 pub fn run(cmd: Command) -> anyhow::Result<()> {
+    if let Err(e) = run_command(cmd) {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+fn run_command(cmd: Command) -> anyhow::Result<()> {
     match cmd {
         Command::Run(args) => run_scene(&args),
         Command::Validate { files } => validate_files(&files),

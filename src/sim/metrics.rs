@@ -142,8 +142,8 @@ pub struct Window {
     pub in_backoff: u64,
     /// Age of the oldest queued job, s.
     pub oldest_job_age_s: f64,
-    /// Async jobs whose browser is still polling.
-    pub pending_polled: u64,
+    /// Browsers still polling for their job, time-averaged over the window.
+    pub pending_polled: f64,
     /// Busy fraction of server workers over the window.
     pub util_server: f64,
     /// Busy fraction of DB connections over the window.
@@ -548,7 +548,7 @@ pub(crate) fn empty_window(clients: usize, endpoints: usize) -> Window {
         backlog_by_client: vec![0; clients],
         in_backoff: 0,
         oldest_job_age_s: 0.0,
-        pending_polled: 0,
+        pending_polled: 0.0,
         util_server: 0.0,
         util_db: 0.0,
         util_workers: 0.0,

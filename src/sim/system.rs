@@ -87,7 +87,8 @@ enum Ev {
     },
     JobDue(Job),
     QueueWake,
-    PollTick(u32),
+    /// The browser sends its next status poll (record, its generation).
+    PollTick(u32, u32),
     PollAnswer {
         poll: u32,
         done: bool,
@@ -111,10 +112,14 @@ struct ActionState {
 #[derive(Clone, Copy, Debug, Default)]
 struct PollState {
     clicked: SimTime,
+    /// Bumped on reuse so a stale tick of an earlier user is ignored.
+    generation: u32,
     client: u16,
     endpoint: u8,
-    /// The job was committed.
+    /// The job is finished and a poll answers "done".
     done: bool,
+    /// The job was committed (not dead-lettered).
+    committed: bool,
     /// The job is finished (committed or dead-lettered).
     job_finished: bool,
     /// The browser stopped polling (learned, or never started).
@@ -230,6 +235,8 @@ pub struct System {
     polls: Vec<PollState>,
     free_polls: Vec<u32>,
     polled_pending: u64,
+    polled_tw: TimeWeighted,
+    last_polled_area: u128,
     ledgers: Ledgers,
     rec: Recorder,
     markers: Vec<Marker>,
@@ -302,6 +309,8 @@ impl System {
             polls: Vec::new(),
             free_polls: Vec::new(),
             polled_pending: 0,
+            polled_tw: TimeWeighted::default(),
+            last_polled_area: 0,
             ledgers: Ledgers::default(),
             markers: Vec::new(),
             events: 0,
@@ -667,6 +676,9 @@ impl System {
                 }
             }
             Ev::JobDue(mut job) => {
+                // A retry counts when it runs, so a herd returning from
+                // backoff at once shows as a spike.
+                self.rec.cur.system_retries += 1;
                 let f = &mut self.ledgers.work.in_flight;
                 f.backoff -= 1;
                 f.queued += 1;
@@ -680,8 +692,19 @@ impl System {
                 }
                 self.dispatch(now);
             }
-            Ev::PollTick(p) => {
+            Ev::PollTick(p, generation) => {
                 let ps = self.polls[p as usize];
+                if ps.generation != generation || ps.browser_finished {
+                    return;
+                }
+                // Polls go out on a fixed cadence, so polls/s = pending ÷ P.
+                let interval = SimTime::from_secs_f64(self.cfg.browser.poll_interval_s);
+                if interval == SimTime::ZERO {
+                    self.stop_polling(p);
+                    return;
+                }
+                self.sched
+                    .schedule_in(interval, Ev::PollTick(p, generation));
                 let req = Req {
                     clicked: ps.clicked,
                     action: 0,
@@ -697,16 +720,11 @@ impl System {
             }
             Ev::PollAnswer { poll, done } => {
                 let p = poll as usize;
-                let interval = SimTime::from_secs_f64(self.cfg.browser.poll_interval_s);
-                if done || interval == SimTime::ZERO {
-                    if done {
+                if done && !self.polls[p].browser_finished {
+                    if self.polls[p].committed {
                         self.rec.learn(now - self.polls[p].clicked);
                     }
-                    self.polled_pending -= 1;
-                    self.polls[p].browser_finished = true;
-                    self.maybe_free_poll(poll);
-                } else {
-                    self.sched.schedule_in(interval, Ev::PollTick(poll));
+                    self.stop_polling(poll);
                 }
             }
             Ev::Timeline(i) => {
@@ -844,7 +862,10 @@ impl System {
                 if poll > 0 {
                     let interval = SimTime::from_secs_f64(self.cfg.browser.poll_interval_s);
                     self.polled_pending += 1;
-                    self.sched.schedule_in(interval, Ev::PollTick(poll - 1));
+                    self.polled_tw.set(now, self.polled_pending);
+                    let generation = self.polls[poll as usize - 1].generation;
+                    self.sched
+                        .schedule_in(interval, Ev::PollTick(poll - 1, generation));
                 }
             }
             Answer::Error(reason) => self.user_error(now, action, reason),
@@ -979,7 +1000,8 @@ impl System {
             };
             let idx = match self.free_polls.pop() {
                 Some(i) => {
-                    self.polls[i as usize] = ps;
+                    let generation = self.polls[i as usize].generation.wrapping_add(1);
+                    self.polls[i as usize] = PollState { generation, ..ps };
                     i
                 }
                 None => {
@@ -1097,7 +1119,6 @@ impl System {
                     };
                     match delay {
                         Some(s) => {
-                            self.rec.cur.system_retries += 1;
                             self.ledgers.work.in_flight.backoff += 1;
                             self.sched
                                 .schedule_in(SimTime::from_secs_f64(s), Ev::JobDue(job));
@@ -1128,12 +1149,18 @@ impl System {
         }
         let p = &mut self.polls[poll as usize - 1];
         p.job_finished = true;
-        p.done = committed;
-        if !committed {
-            // The browser stops polling at its next answer: nothing will come.
-            p.done = true;
-        }
+        // A dead-lettered job is "done" too: the next poll tells the browser
+        // it failed, and it stops polling.
+        p.done = true;
+        p.committed = committed;
         self.maybe_free_poll(poll - 1);
+    }
+
+    fn stop_polling(&mut self, p: u32) {
+        self.polled_pending -= 1;
+        self.polled_tw.set(self.sched.now(), self.polled_pending);
+        self.polls[p as usize].browser_finished = true;
+        self.maybe_free_poll(p);
     }
 
     fn maybe_free_poll(&mut self, p: u32) {
@@ -1216,7 +1243,13 @@ impl System {
             .collect();
         let oldest = self.lanes.oldest().map_or(0.0, |t| (now - t).as_secs_f64());
         let in_backoff = self.ledgers.work.in_flight.backoff;
-        let pending = self.polled_pending;
+        let polled_area = self.polled_tw.area_ns(now);
+        let pending = if dt > 0.0 {
+            (polled_area - self.last_polled_area) as f64 / dt
+        } else {
+            0.0
+        };
+        self.last_polled_area = polled_area;
         let cost = self.cost_rate_per_hour();
         self.rec.wait_target = SimTime::from_secs_f64(self.cfg.sla.wait_target_s);
         self.rec.processed_target = SimTime::from_secs_f64(self.cfg.sla.processed_target_s);

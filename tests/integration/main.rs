@@ -1,4 +1,5 @@
 //! All integration tests in one binary (one link, one run).
 
-mod engine;
 mod cli;
+mod engine;
+mod scenes;

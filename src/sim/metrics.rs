@@ -58,6 +58,8 @@ pub struct Quantiles {
     pub p99: f64,
     /// Maximum, s.
     pub max: f64,
+    /// Mean, s.
+    pub mean: f64,
     /// Samples the quantiles come from.
     pub n: u64,
 }
@@ -68,6 +70,7 @@ impl Quantiles {
         p95: f64::NAN,
         p99: f64::NAN,
         max: f64::NAN,
+        mean: f64::NAN,
         n: 0,
     };
 
@@ -85,6 +88,7 @@ impl Quantiles {
             p95: s(h.value_at_quantile(0.95)),
             p99: s(h.value_at_quantile(0.99)),
             max: s(h.max()),
+            mean: h.mean() / 1e6,
             n,
         }
     }

@@ -93,7 +93,6 @@ enum Ev {
         poll: u32,
         done: bool,
     },
-    Timeline(u32),
     WindowEnd,
 }
 
@@ -213,7 +212,10 @@ struct Samplers {
 /// One simulation run.
 pub struct System {
     cfg: Scenario,
+    /// Scripted changes, sorted by time (stable: file order within a time).
     file_timeline: Vec<(SimTime, Change)>,
+    /// Index of the next scripted change to apply.
+    next_change: usize,
     sched: Scheduler<Ev>,
     rng: Rngs,
     smp: Samplers,
@@ -296,6 +298,7 @@ impl System {
             rec: Recorder::new(nc, ne, span),
             cfg: scenario,
             file_timeline,
+            next_change: 0,
             sched: Scheduler::new(),
             rng,
             workers_busy: 0,
@@ -323,9 +326,6 @@ impl System {
             window,
         };
         s.refresh_derived();
-        for (i, (t, _)) in s.file_timeline.iter().enumerate() {
-            s.sched.schedule_at(*t, Ev::Timeline(i as u32));
-        }
         for c in 0..nc {
             s.restart_arrivals(c);
         }
@@ -386,11 +386,7 @@ impl System {
     }
     /// Time of the next scripted timeline event, if any is left.
     pub fn next_scripted(&self) -> Option<SimTime> {
-        let now = self.now();
-        self.file_timeline
-            .iter()
-            .map(|(t, _)| *t)
-            .find(|t| *t > now)
+        self.file_timeline.get(self.next_change).map(|(t, _)| *t)
     }
     /// Live levels for the diagram.
     pub fn gauges(&self) -> Gauges {
@@ -494,22 +490,45 @@ impl System {
 
     // ----- driving ---------------------------------------------------------
 
-    /// Processes every event due at or before `t`, then sets the clock to `t`.
+    /// Processes every event and scripted change due at or before `t`, then
+    /// sets the clock to `t`.
     pub fn run_until(&mut self, t: SimTime) {
-        while let Some((now, ev)) = self.sched.pop_until(t) {
-            self.handle(now, ev);
-        }
+        while self.advance_one(t) {}
         self.sched.advance_to(t);
     }
 
-    /// Processes exactly one event; false when nothing is pending.
+    /// Processes exactly one event or scripted change; false when nothing is
+    /// pending.
     pub fn step(&mut self) -> bool {
-        match self.sched.pop() {
-            Some((now, ev)) => {
-                self.handle(now, ev);
+        self.advance_one(SimTime::MAX)
+    }
+
+    /// One event or scripted change due at or before `limit`.
+    ///
+    /// A scripted change at time T applies after every event at T, exactly
+    /// as a live change does (the host runs to T, then applies). That is why
+    /// a recorded demo, saved as timeline events, replays bit for bit.
+    fn advance_one(&mut self, limit: SimTime) -> bool {
+        let change_t = self.next_scripted().filter(|c| *c <= limit);
+        let event_t = self.sched.peek_time().filter(|e| *e <= limit);
+        match (change_t, event_t) {
+            (Some(c), e) if e.is_none_or(|e| e > c) => {
+                self.sched.advance_to(c);
+                let change = self.file_timeline[self.next_change].1.clone();
+                self.next_change += 1;
+                // Validated files cannot fail here; a bad knob in an
+                // unvalidated scenario is skipped rather than fatal.
+                let _ = self.apply_change(c, change);
                 true
             }
-            None => false,
+            (_, Some(_)) => match self.sched.pop() {
+                Some((now, ev)) => {
+                    self.handle(now, ev);
+                    true
+                }
+                None => false,
+            },
+            _ => false,
         }
     }
 
@@ -725,13 +744,6 @@ impl System {
                         self.rec.learn(now - self.polls[p].clicked);
                     }
                     self.stop_polling(poll);
-                }
-            }
-            Ev::Timeline(i) => {
-                if let Some((_, change)) = self.file_timeline.get(i as usize).cloned() {
-                    // Validated files cannot fail here; a bad knob in an
-                    // unvalidated scenario is skipped rather than fatal.
-                    let _ = self.apply_change(now, change);
                 }
             }
             Ev::WindowEnd => {

@@ -3,5 +3,5 @@
 mod cli;
 mod engine;
 mod model;
-mod scenes;
 mod scenario_files;
+mod scenes;

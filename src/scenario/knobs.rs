@@ -607,22 +607,32 @@ pub fn knobs(s: &Scenario) -> Vec<Knob> {
 
 /// The description of the knob at `path`.
 pub fn knob(s: &Scenario, path: &str) -> Result<Knob, KnobError> {
-    knobs(s)
-        .into_iter()
-        .find(|k| k.path == path)
-        .ok_or_else(|| KnobError::Unknown(path.to_string()))
+    let unknown = || KnobError::Unknown(path.to_string());
+    let (pattern, i) = pattern_of(path).ok_or_else(unknown)?;
+    let prefix = match (pattern.split('[').next(), i) {
+        (Some("clients"), Some(i)) => format!("{}: ", s.clients.get(i).ok_or_else(unknown)?.name),
+        (Some("endpoints"), Some(i)) => {
+            format!("{}: ", s.endpoints.get(i).ok_or_else(unknown)?.name)
+        }
+        (_, None) => String::new(),
+        _ => return Err(unknown()),
+    };
+    describe(&pattern, path.to_string(), prefix).ok_or_else(unknown)
 }
 
 /// The current value of the knob at `path`, in its unit.
 pub fn get(s: &Scenario, path: &str) -> Result<f64, KnobError> {
+    // `slot` needs `&mut` so that one table serves both reading and
+    // writing; a getter on a shared scenario reads from a copy. Callers
+    // reading many knobs use [`read`] on one copy instead.
+    read(&mut s.clone(), path)
+}
+
+/// Like [`get`], without copying: `s` is only read.
+pub fn read(s: &mut Scenario, path: &str) -> Result<f64, KnobError> {
     let unknown = || KnobError::Unknown(path.to_string());
     let (pattern, i) = pattern_of(path).ok_or_else(unknown)?;
-    // `slot` needs `&mut` to share one table with `set`; read from a copy of
-    // only the part it touches would be needless complexity for a getter.
-    let mut copy = s.clone();
-    slot(&mut copy, &pattern, i)
-        .map(|v| v.get())
-        .ok_or_else(unknown)
+    slot(s, &pattern, i).map(|v| v.get()).ok_or_else(unknown)
 }
 
 /// Checks `value` against the knob's range without changing anything.

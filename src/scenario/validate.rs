@@ -49,6 +49,9 @@ impl Report {
     }
 }
 
+/// Most scripted changes a scene may hold.
+pub const MAX_TIMELINE: usize = 100_000;
+
 /// Longest run a scene may ask for: 30 days of sim time.
 pub const MAX_DURATION_S: f64 = 30.0 * 86_400.0;
 
@@ -103,9 +106,23 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         );
     }
 
-    // Every numeric knob against its declared range.
+    if s.timeline.len() > MAX_TIMELINE {
+        r.push(
+            "timeline",
+            format!("{} events", s.timeline.len()),
+            format!("must have at most {MAX_TIMELINE} events"),
+        );
+    }
+    // A hostile file with a million clients stops here: per-item checks
+    // would only repeat the same complaint a million times, slowly.
+    if s.clients.len() > 64 || s.endpoints.len() > 16 || s.timeline.len() > MAX_TIMELINE {
+        return r.0;
+    }
+
+    // Every numeric knob against its declared range (read from one copy).
+    let mut copy = s.clone();
     for k in knobs::knobs(s) {
-        if let Ok(v) = knobs::get(s, &k.path)
+        if let Ok(v) = knobs::read(&mut copy, &k.path)
             && let Err(KnobError::OutOfRange { rule, .. }) = knobs::check(&k, v)
         {
             r.push(k.path.clone(), v, format!("must be {rule}"));

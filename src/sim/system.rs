@@ -593,6 +593,8 @@ impl System {
     /// Rebuilds everything derived from the settings after a change.
     fn refresh_derived(&mut self) {
         let now = self.now();
+        self.rec.wait_target = SimTime::from_secs_f64(self.cfg.sla.wait_target_s);
+        self.rec.processed_target = SimTime::from_secs_f64(self.cfg.sla.processed_target_s);
         self.smp = samplers(&self.cfg);
         self.policies = policies(&self.cfg);
         let total: f64 = self.cfg.endpoints.iter().map(|e| e.share.max(0.0)).sum();
@@ -1263,8 +1265,6 @@ impl System {
         };
         self.last_polled_area = polled_area;
         let cost = self.cost_rate_per_hour();
-        self.rec.wait_target = SimTime::from_secs_f64(self.cfg.sla.wait_target_s);
-        self.rec.processed_target = SimTime::from_secs_f64(self.cfg.sla.processed_target_s);
         self.rec.close(now, |w| {
             w.backlog = backlog;
             w.backlog_by_client = by_client;

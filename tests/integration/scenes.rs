@@ -98,6 +98,12 @@ fn s01_hello_sync_is_quick_and_quiet() {
     assert!(wait.p95 < 0.3, "p95 {}", wait.p95);
     assert_eq!(sum.errors, [0; 4], "errors under light load");
     assert_eq!(sum.peak_backlog, 0, "nothing queues");
+    // Every outcome of the run counts against the SLA, the first window's too.
+    assert!(
+        sum.sla_wait_share > 0.995,
+        "SLA share {}",
+        sum.sla_wait_share
+    );
     // 20/s × 50 ms = 1 of 10 connections busy.
     assert!(
         sum.utilisation[1] < 0.2,

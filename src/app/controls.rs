@@ -30,7 +30,7 @@ pub fn show(ui: &mut egui::Ui, live: &Scenario, pending: &mut Pending) -> Vec<Ch
                                 let Ok(current) = knobs::get(live, &k.path) else {
                                     continue;
                                 };
-                                ui.label(&k.label).on_hover_text(k.help);
+                                let label = ui.label(&k.label).on_hover_text(k.help);
                                 let mut v = pending.get(&k.path).copied().unwrap_or(current);
                                 let speed = ((k.max - k.min) / 2000.0).clamp(0.001, 1000.0);
                                 let mut drag = egui::DragValue::new(&mut v)
@@ -40,7 +40,7 @@ pub fn show(ui: &mut egui::Ui, live: &Scenario, pending: &mut Pending) -> Vec<Ch
                                 if k.integer {
                                     drag = drag.fixed_decimals(0);
                                 }
-                                let r = ui.add(drag).on_hover_text(k.help);
+                                let r = ui.add(drag).labelled_by(label.id).on_hover_text(k.help);
                                 let editing = r.dragged() || r.has_focus();
                                 if editing {
                                     pending.insert(k.path.clone(), v);

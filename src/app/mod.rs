@@ -71,7 +71,7 @@ pub fn default_scene() -> Scenario {
     }
     let mut s = Scenario {
         title: "Sandbox".into(),
-        lesson: "A save goes browser → server → database. Switch between SYNC and \
+        lesson: "A save goes browser -> server -> database. Switch between SYNC and \
                  ASYNC and raise the traffic to see where users start to wait."
             .into(),
         watch: "Raise the client's rate past what the database can write (about \
@@ -355,7 +355,11 @@ impl AsyncLabApp {
             && snap.now_s - t < 30.0
         {
             egui::Panel::top("caption").show(ui, |ui| {
-                ui.label(RichText::new(text).size(20.0).color(palette::CAPTION_MARK));
+                ui.label(
+                    RichText::new(plain(text))
+                        .size(20.0)
+                        .color(palette::CAPTION_MARK),
+                );
             });
         }
         if let Some(s) = &self.status {
@@ -614,7 +618,7 @@ impl AsyncLabApp {
         ui.horizontal_wrapped(|ui| {
             let dirty = if snap.dirty { " •" } else { "" };
             ui.label(
-                RichText::new(format!("{}{dirty}", snap.live.title))
+                RichText::new(format!("{}{dirty}", plain(&snap.live.title)))
                     .heading()
                     .strong(),
             )
@@ -624,17 +628,13 @@ impl AsyncLabApp {
                 "no unsaved changes"
             });
             ui.separator();
-            let play = if snap.playing {
-                "⏸ Pause"
-            } else {
-                "▶ Play"
-            };
+            let play = if snap.playing { "Pause" } else { "Play" };
             if ui.button(play).on_hover_text("Space").clicked() {
                 self.host.send(Command::TogglePlay);
             }
             let mut speed = snap.speed;
-            egui::ComboBox::from_id_salt("speed")
-                .selected_text(format!("speed {}", speed.label()))
+            egui::ComboBox::new("speed", "speed")
+                .selected_text(speed.label())
                 .show_ui(ui, |ui| {
                     for s in crate::host::SPEEDS {
                         ui.selectable_value(&mut speed, Speed::Times(s), Speed::Times(s).label());
@@ -653,7 +653,7 @@ impl AsyncLabApp {
             if ui
                 .add_enabled(
                     snap.next_scripted_s.is_some(),
-                    egui::Button::new("⏭ next event"),
+                    egui::Button::new("next event"),
                 )
                 .on_hover_text("Run to the next scripted event, then pause")
                 .clicked()
@@ -661,7 +661,7 @@ impl AsyncLabApp {
                 self.host.send(Command::JumpToNextScripted);
             }
             if ui
-                .button("⟲ Restart")
+                .button("Restart")
                 .on_hover_text("R: same scene and seed from zero, keeping your changes")
                 .clicked()
             {
@@ -709,16 +709,16 @@ impl AsyncLabApp {
         }
         if self.show_intro && !(snap.live.lesson.is_empty() && snap.live.watch.is_empty()) {
             let mut open = true;
-            egui::Window::new(format!("Scene: {}", snap.live.title))
+            egui::Window::new(format!("Scene: {}", plain(&snap.live.title)))
                 .open(&mut open)
                 .default_width(420.0)
                 .anchor(egui::Align2::RIGHT_TOP, [-10.0, 120.0])
                 .show(ctx, |ui| {
                     ui.label(RichText::new("Lesson").strong());
-                    ui.label(&snap.live.lesson);
+                    ui.label(plain(&snap.live.lesson));
                     ui.add_space(6.0);
                     ui.label(RichText::new("Watch").strong());
-                    ui.label(&snap.live.watch);
+                    ui.label(plain(&snap.live.watch));
                     if ui.button("Got it").clicked() {
                         self.show_intro = false;
                     }
@@ -866,9 +866,9 @@ fn headline(ui: &mut egui::Ui, snap: &Snapshot, history: &History) {
         big(ui, "in flight", diagram::fmt_count(l.awaiting), None);
         let ok = l.balances();
         ui.label(if ok {
-            "✔ ledger balances"
+            "ledger balances"
         } else {
-            "✘ ledger off"
+            "LEDGER DOES NOT BALANCE"
         })
         .on_hover_text("issued = succeeded + failed + in flight: nothing is lost");
     });
@@ -908,6 +908,28 @@ fn native_dialog<T>(
     std::panic::catch_unwind(f).map_err(|_| {
         "The file dialog failed (no desktop file portal?). Drag a .ron file onto the window instead.".to_string()
     })
+}
+
+/// Text with the arrows the sim writes replaced by ones the bundled font
+/// can draw.
+pub fn plain(text: &str) -> String {
+    const MAP: [(char, &str); 8] = [
+        ('→', "->"),
+        ('←', "<-"),
+        ('↔', "<->"),
+        ('≥', ">="),
+        ('≤', "<="),
+        ('≈', "~"),
+        ('÷', "/"),
+        ('✓', "ok"),
+    ];
+    let mut out = text.to_string();
+    for (c, with) in MAP {
+        if out.contains(c) {
+            out = out.replace(c, with);
+        }
+    }
+    out
 }
 
 fn fmt_secs(s: f64) -> String {

@@ -199,6 +199,7 @@ fn markers(p: &mut PlotUi<'_>, pc: &PlotContext<'_>, with_text: bool) {
 /// Marker captions are cut so they do not cover the plot.
 fn short(text: &str) -> String {
     const MAX: usize = 32;
+    let text = &super::plain(text);
     if text.chars().count() <= MAX {
         text.to_string()
     } else {

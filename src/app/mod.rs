@@ -199,6 +199,11 @@ impl AsyncLabApp {
         &self.prefs
     }
 
+    /// Sets the plots' time span, s of sim time.
+    pub fn set_span_s(&mut self, span_s: f64) {
+        self.prefs.span_s = span_s.max(1.0);
+    }
+
     /// Frames drawn so far.
     pub fn frames(&self) -> u64 {
         self.frames

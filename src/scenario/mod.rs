@@ -147,7 +147,48 @@ pub struct BuiltinScene {
 }
 
 /// The shipped scenes, in lesson order. The first is the app's default.
-pub const BUILTIN_SCENES: &[BuiltinScene] = &[];
+pub const BUILTIN_SCENES: &[BuiltinScene] = &[
+    BuiltinScene {
+        file: "01-hello-sync.ron",
+        text: include_str!("../../scenes/01-hello-sync.ron"),
+    },
+    BuiltinScene {
+        file: "02-slow-database.ron",
+        text: include_str!("../../scenes/02-slow-database.ron"),
+    },
+    BuiltinScene {
+        file: "03-morning-email-blast.ron",
+        text: include_str!("../../scenes/03-morning-email-blast.ron"),
+    },
+    BuiltinScene {
+        file: "04-black-friday.ron",
+        text: include_str!("../../scenes/04-black-friday.ron"),
+    },
+    BuiltinScene {
+        file: "05-noisy-neighbour.ron",
+        text: include_str!("../../scenes/05-noisy-neighbour.ron"),
+    },
+    BuiltinScene {
+        file: "06-flaky-database.ron",
+        text: include_str!("../../scenes/06-flaky-database.ron"),
+    },
+    BuiltinScene {
+        file: "07-moving-bottleneck.ron",
+        text: include_str!("../../scenes/07-moving-bottleneck.ron"),
+    },
+    BuiltinScene {
+        file: "08-pay-for-priority.ron",
+        text: include_str!("../../scenes/08-pay-for-priority.ron"),
+    },
+    BuiltinScene {
+        file: "09-polling.ron",
+        text: include_str!("../../scenes/09-polling.ron"),
+    },
+    BuiltinScene {
+        file: "10-one-spot-async.ron",
+        text: include_str!("../../scenes/10-one-spot-async.ron"),
+    },
+];
 
 /// Parses a built-in scene.
 pub fn builtin(file: &str) -> Option<Result<Scenario, ScenarioError>> {

@@ -62,6 +62,9 @@ pub struct Lanes {
     cursor: usize,
     /// The lane at `cursor` already got its quantum for this visit.
     granted: bool,
+    /// Scratch: which lanes may be served now (kept to avoid allocating
+    /// on every pop).
+    eligible: Vec<bool>,
     len: usize,
 }
 
@@ -79,6 +82,7 @@ impl Lanes {
                 .collect(),
             cursor: 0,
             granted: false,
+            eligible: vec![false; clients],
             len: 0,
         }
     }
@@ -152,7 +156,9 @@ impl Lanes {
         };
         let pol = |i: usize| *policies.get(i).unwrap_or(&unlimited);
         // Which non-empty lanes may be served now.
-        let mut eligible = vec![false; n];
+        let mut eligible = std::mem::take(&mut self.eligible);
+        eligible.clear();
+        eligible.resize(n, false);
         let mut earliest: Option<SimTime> = None;
         for (i, e) in eligible.iter_mut().enumerate() {
             if self.lanes[i].is_empty() {
@@ -163,6 +169,19 @@ impl Lanes {
                 Err(t) => earliest = Some(earliest.map_or(t, |x| x.min(t))),
             }
         }
+        let next = self.choose(&eligible, earliest, scheduling, &pol);
+        self.eligible = eligible;
+        next
+    }
+
+    fn choose(
+        &mut self,
+        eligible: &[bool],
+        earliest: Option<SimTime>,
+        scheduling: Scheduling,
+        pol: &impl Fn(usize) -> LanePolicy,
+    ) -> Next {
+        let n = self.lanes.len();
         if !eligible.iter().any(|e| *e) {
             return earliest.map_or(Next::Empty, Next::Blocked);
         }

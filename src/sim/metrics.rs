@@ -58,6 +58,8 @@ pub struct Quantiles {
     pub p99: f64,
     /// Maximum, s.
     pub max: f64,
+    /// Mean, s.
+    pub mean: f64,
     /// Samples the quantiles come from.
     pub n: u64,
 }
@@ -68,6 +70,7 @@ impl Quantiles {
         p95: f64::NAN,
         p99: f64::NAN,
         max: f64::NAN,
+        mean: f64::NAN,
         n: 0,
     };
 
@@ -85,6 +88,7 @@ impl Quantiles {
             p95: s(h.value_at_quantile(0.95)),
             p99: s(h.value_at_quantile(0.99)),
             max: s(h.max()),
+            mean: h.mean() / 1e6,
             n,
         }
     }
@@ -142,8 +146,8 @@ pub struct Window {
     pub in_backoff: u64,
     /// Age of the oldest queued job, s.
     pub oldest_job_age_s: f64,
-    /// Async jobs whose browser is still polling.
-    pub pending_polled: u64,
+    /// Browsers still polling for their job, time-averaged over the window.
+    pub pending_polled: f64,
     /// Busy fraction of server workers over the window.
     pub util_server: f64,
     /// Busy fraction of DB connections over the window.
@@ -548,7 +552,7 @@ pub(crate) fn empty_window(clients: usize, endpoints: usize) -> Window {
         backlog_by_client: vec![0; clients],
         in_backoff: 0,
         oldest_job_age_s: 0.0,
-        pending_polled: 0,
+        pending_polled: 0.0,
         util_server: 0.0,
         util_db: 0.0,
         util_workers: 0.0,

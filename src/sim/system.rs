@@ -87,12 +87,12 @@ enum Ev {
     },
     JobDue(Job),
     QueueWake,
-    PollTick(u32),
+    /// The browser sends its next status poll (record, its generation).
+    PollTick(u32, u32),
     PollAnswer {
         poll: u32,
         done: bool,
     },
-    Timeline(u32),
     WindowEnd,
 }
 
@@ -111,10 +111,14 @@ struct ActionState {
 #[derive(Clone, Copy, Debug, Default)]
 struct PollState {
     clicked: SimTime,
+    /// Bumped on reuse so a stale tick of an earlier user is ignored.
+    generation: u32,
     client: u16,
     endpoint: u8,
-    /// The job was committed.
+    /// The job is finished and a poll answers "done".
     done: bool,
+    /// The job was committed (not dead-lettered).
+    committed: bool,
     /// The job is finished (committed or dead-lettered).
     job_finished: bool,
     /// The browser stopped polling (learned, or never started).
@@ -208,7 +212,10 @@ struct Samplers {
 /// One simulation run.
 pub struct System {
     cfg: Scenario,
+    /// Scripted changes, sorted by time (stable: file order within a time).
     file_timeline: Vec<(SimTime, Change)>,
+    /// Index of the next scripted change to apply.
+    next_change: usize,
     sched: Scheduler<Ev>,
     rng: Rngs,
     smp: Samplers,
@@ -230,6 +237,8 @@ pub struct System {
     polls: Vec<PollState>,
     free_polls: Vec<u32>,
     polled_pending: u64,
+    polled_tw: TimeWeighted,
+    last_polled_area: u128,
     ledgers: Ledgers,
     rec: Recorder,
     markers: Vec<Marker>,
@@ -289,6 +298,7 @@ impl System {
             rec: Recorder::new(nc, ne, span),
             cfg: scenario,
             file_timeline,
+            next_change: 0,
             sched: Scheduler::new(),
             rng,
             workers_busy: 0,
@@ -302,6 +312,8 @@ impl System {
             polls: Vec::new(),
             free_polls: Vec::new(),
             polled_pending: 0,
+            polled_tw: TimeWeighted::default(),
+            last_polled_area: 0,
             ledgers: Ledgers::default(),
             markers: Vec::new(),
             events: 0,
@@ -314,9 +326,6 @@ impl System {
             window,
         };
         s.refresh_derived();
-        for (i, (t, _)) in s.file_timeline.iter().enumerate() {
-            s.sched.schedule_at(*t, Ev::Timeline(i as u32));
-        }
         for c in 0..nc {
             s.restart_arrivals(c);
         }
@@ -377,11 +386,7 @@ impl System {
     }
     /// Time of the next scripted timeline event, if any is left.
     pub fn next_scripted(&self) -> Option<SimTime> {
-        let now = self.now();
-        self.file_timeline
-            .iter()
-            .map(|(t, _)| *t)
-            .find(|t| *t > now)
+        self.file_timeline.get(self.next_change).map(|(t, _)| *t)
     }
     /// Live levels for the diagram.
     pub fn gauges(&self) -> Gauges {
@@ -485,22 +490,45 @@ impl System {
 
     // ----- driving ---------------------------------------------------------
 
-    /// Processes every event due at or before `t`, then sets the clock to `t`.
+    /// Processes every event and scripted change due at or before `t`, then
+    /// sets the clock to `t`.
     pub fn run_until(&mut self, t: SimTime) {
-        while let Some((now, ev)) = self.sched.pop_until(t) {
-            self.handle(now, ev);
-        }
+        while self.advance_one(t) {}
         self.sched.advance_to(t);
     }
 
-    /// Processes exactly one event; false when nothing is pending.
+    /// Processes exactly one event or scripted change; false when nothing is
+    /// pending.
     pub fn step(&mut self) -> bool {
-        match self.sched.pop() {
-            Some((now, ev)) => {
-                self.handle(now, ev);
+        self.advance_one(SimTime::MAX)
+    }
+
+    /// One event or scripted change due at or before `limit`.
+    ///
+    /// A scripted change at time T applies after every event at T, exactly
+    /// as a live change does (the host runs to T, then applies). That is why
+    /// a recorded demo, saved as timeline events, replays bit for bit.
+    fn advance_one(&mut self, limit: SimTime) -> bool {
+        let change_t = self.next_scripted().filter(|c| *c <= limit);
+        let event_t = self.sched.peek_time().filter(|e| *e <= limit);
+        match (change_t, event_t) {
+            (Some(c), e) if e.is_none_or(|e| e > c) => {
+                self.sched.advance_to(c);
+                let change = self.file_timeline[self.next_change].1.clone();
+                self.next_change += 1;
+                // Validated files cannot fail here; a bad knob in an
+                // unvalidated scenario is skipped rather than fatal.
+                let _ = self.apply_change(c, change);
                 true
             }
-            None => false,
+            (_, Some(_)) => match self.sched.pop() {
+                Some((now, ev)) => {
+                    self.handle(now, ev);
+                    true
+                }
+                None => false,
+            },
+            _ => false,
         }
     }
 
@@ -667,6 +695,9 @@ impl System {
                 }
             }
             Ev::JobDue(mut job) => {
+                // A retry counts when it runs, so a herd returning from
+                // backoff at once shows as a spike.
+                self.rec.cur.system_retries += 1;
                 let f = &mut self.ledgers.work.in_flight;
                 f.backoff -= 1;
                 f.queued += 1;
@@ -680,8 +711,19 @@ impl System {
                 }
                 self.dispatch(now);
             }
-            Ev::PollTick(p) => {
+            Ev::PollTick(p, generation) => {
                 let ps = self.polls[p as usize];
+                if ps.generation != generation || ps.browser_finished {
+                    return;
+                }
+                // Polls go out on a fixed cadence, so polls/s = pending ÷ P.
+                let interval = SimTime::from_secs_f64(self.cfg.browser.poll_interval_s);
+                if interval == SimTime::ZERO {
+                    self.stop_polling(p);
+                    return;
+                }
+                self.sched
+                    .schedule_in(interval, Ev::PollTick(p, generation));
                 let req = Req {
                     clicked: ps.clicked,
                     action: 0,
@@ -697,23 +739,11 @@ impl System {
             }
             Ev::PollAnswer { poll, done } => {
                 let p = poll as usize;
-                let interval = SimTime::from_secs_f64(self.cfg.browser.poll_interval_s);
-                if done || interval == SimTime::ZERO {
-                    if done {
+                if done && !self.polls[p].browser_finished {
+                    if self.polls[p].committed {
                         self.rec.learn(now - self.polls[p].clicked);
                     }
-                    self.polled_pending -= 1;
-                    self.polls[p].browser_finished = true;
-                    self.maybe_free_poll(poll);
-                } else {
-                    self.sched.schedule_in(interval, Ev::PollTick(poll));
-                }
-            }
-            Ev::Timeline(i) => {
-                if let Some((_, change)) = self.file_timeline.get(i as usize).cloned() {
-                    // Validated files cannot fail here; a bad knob in an
-                    // unvalidated scenario is skipped rather than fatal.
-                    let _ = self.apply_change(now, change);
+                    self.stop_polling(poll);
                 }
             }
             Ev::WindowEnd => {
@@ -844,7 +874,10 @@ impl System {
                 if poll > 0 {
                     let interval = SimTime::from_secs_f64(self.cfg.browser.poll_interval_s);
                     self.polled_pending += 1;
-                    self.sched.schedule_in(interval, Ev::PollTick(poll - 1));
+                    self.polled_tw.set(now, self.polled_pending);
+                    let generation = self.polls[poll as usize - 1].generation;
+                    self.sched
+                        .schedule_in(interval, Ev::PollTick(poll - 1, generation));
                 }
             }
             Answer::Error(reason) => self.user_error(now, action, reason),
@@ -979,7 +1012,8 @@ impl System {
             };
             let idx = match self.free_polls.pop() {
                 Some(i) => {
-                    self.polls[i as usize] = ps;
+                    let generation = self.polls[i as usize].generation.wrapping_add(1);
+                    self.polls[i as usize] = PollState { generation, ..ps };
                     i
                 }
                 None => {
@@ -1097,7 +1131,6 @@ impl System {
                     };
                     match delay {
                         Some(s) => {
-                            self.rec.cur.system_retries += 1;
                             self.ledgers.work.in_flight.backoff += 1;
                             self.sched
                                 .schedule_in(SimTime::from_secs_f64(s), Ev::JobDue(job));
@@ -1128,12 +1161,18 @@ impl System {
         }
         let p = &mut self.polls[poll as usize - 1];
         p.job_finished = true;
-        p.done = committed;
-        if !committed {
-            // The browser stops polling at its next answer: nothing will come.
-            p.done = true;
-        }
+        // A dead-lettered job is "done" too: the next poll tells the browser
+        // it failed, and it stops polling.
+        p.done = true;
+        p.committed = committed;
         self.maybe_free_poll(poll - 1);
+    }
+
+    fn stop_polling(&mut self, p: u32) {
+        self.polled_pending -= 1;
+        self.polled_tw.set(self.sched.now(), self.polled_pending);
+        self.polls[p as usize].browser_finished = true;
+        self.maybe_free_poll(p);
     }
 
     fn maybe_free_poll(&mut self, p: u32) {
@@ -1216,7 +1255,13 @@ impl System {
             .collect();
         let oldest = self.lanes.oldest().map_or(0.0, |t| (now - t).as_secs_f64());
         let in_backoff = self.ledgers.work.in_flight.backoff;
-        let pending = self.polled_pending;
+        let polled_area = self.polled_tw.area_ns(now);
+        let pending = if dt > 0.0 {
+            (polled_area - self.last_polled_area) as f64 / dt
+        } else {
+            0.0
+        };
+        self.last_polled_area = polled_area;
         let cost = self.cost_rate_per_hour();
         self.rec.wait_target = SimTime::from_secs_f64(self.cfg.sla.wait_target_s);
         self.rec.processed_target = SimTime::from_secs_f64(self.cfg.sla.processed_target_s);

@@ -1,4 +1,7 @@
 //! All integration tests in one binary (one link, one run).
 
 mod app;
+mod cli;
 mod engine;
+mod model;
+mod scenes;

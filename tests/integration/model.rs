@@ -1,0 +1,211 @@
+//! The whole system model: determinism, exact replay of live changes, and
+//! queueing theory through the full request path.
+
+use asynclab::scenario::{Change, Client, Endpoint, Mode, Scenario, TimelineEvent, builtin};
+use asynclab::sim::theory::mmc_mean_wait_s;
+use asynclab::sim::{Dist, SimTime, System};
+
+/// Every window, the summary and the ledgers, bit-exact (serde_json writes
+/// each f64 in full, NaN as null), one line per window.
+fn fingerprint(sys: &mut System) -> Vec<String> {
+    let mut lines: Vec<String> = sys
+        .windows()
+        .iter()
+        .map(|w| serde_json::to_string(w).expect("window"))
+        .collect();
+    lines.push(serde_json::to_string(&sys.summary()).expect("summary"));
+    lines.push(format!("{:?}", sys.ledgers()));
+    lines
+}
+
+/// Asserts equality, naming the first line that differs (not 300 kB of it).
+fn assert_same(a: &[String], b: &[String]) {
+    assert_eq!(a.len(), b.len(), "different number of windows");
+    if let Some(i) = (0..a.len()).find(|&i| a[i] != b[i]) {
+        panic!("line {i} differs:\n  {}\n  {}", a[i], b[i]);
+    }
+}
+
+fn scene(file: &str) -> Scenario {
+    builtin(file).expect("built in").expect("valid")
+}
+
+#[test]
+fn same_seed_is_bit_identical_and_another_seed_differs() {
+    let s = scene("06-flaky-database.ron");
+    let run = |s: Scenario| {
+        let mut sys = System::new(s);
+        sys.run_until(SimTime::from_secs(200));
+        fingerprint(&mut sys)
+    };
+    assert_same(&run(s.clone()), &run(s.clone()));
+    let mut other = s.clone();
+    other.seed += 1;
+    assert_ne!(run(s), run(other));
+}
+
+#[test]
+fn running_in_chunks_equals_running_at_once() {
+    // What the live host does at any frame rate or speed.
+    let s = scene("02-slow-database.ron");
+    let end = SimTime::from_secs(400);
+    let mut once = System::new(s.clone());
+    once.run_until(end);
+    let mut chunked = System::new(s);
+    let mut t = SimTime::ZERO;
+    let mut step = 1_000_003u64; // ns; grows to cover odd tick sizes
+    while t < end {
+        t = (t + SimTime(step)).min(end);
+        chunked.run_until(t);
+        step = step * 3 / 2;
+    }
+    assert_same(&fingerprint(&mut once), &fingerprint(&mut chunked));
+}
+
+#[test]
+fn live_changes_replay_exactly_as_a_timeline() {
+    let base = scene("03-morning-email-blast.ron");
+    let changes = [
+        (
+            60.5,
+            Change::SetMode {
+                endpoint: None,
+                mode: Mode::Async,
+            },
+        ),
+        (
+            130.25,
+            Change::Set {
+                path: "queue.workers".into(),
+                value: 2.0,
+            },
+        ),
+        (
+            200.0,
+            Change::Set {
+                path: "clients[0].rate_per_s".into(),
+                value: 30.0,
+            },
+        ),
+        (
+            260.0,
+            Change::SetMode {
+                endpoint: None,
+                mode: Mode::Sync,
+            },
+        ),
+    ];
+    // Live: run to each moment, then apply.
+    let mut live = System::new(base.clone());
+    for (at, c) in &changes {
+        live.run_until(SimTime::from_secs_f64(*at));
+        live.apply(c.clone()).expect("valid change");
+    }
+    live.run_until(SimTime::from_secs(400));
+    // Recorded: the same changes as timeline events of the file.
+    let mut recorded = base.clone();
+    recorded
+        .timeline
+        .extend(changes.iter().map(|(at, c)| TimelineEvent {
+            at_s: *at,
+            change: c.clone(),
+        }));
+    let mut replay = System::new(recorded);
+    replay.run_until(SimTime::from_secs(400));
+    assert_same(&fingerprint(&mut live), &fingerprint(&mut replay));
+    // Switching back to sync kept draining the queue: nothing was lost.
+    replay.check_ledgers().expect("ledgers balance");
+}
+
+#[test]
+fn invalid_live_change_is_refused_and_changes_nothing() {
+    let mut sys = System::new(scene("01-hello-sync.ron"));
+    sys.run_until(SimTime::from_secs(10));
+    let before = sys.scenario().clone();
+    assert!(
+        sys.apply(Change::Set {
+            path: "database.connections".into(),
+            value: -1.0
+        })
+        .is_err()
+    );
+    assert!(
+        sys.apply(Change::Set {
+            path: "no.such.knob".into(),
+            value: 1.0
+        })
+        .is_err()
+    );
+    assert_eq!(sys.scenario(), &before);
+}
+
+/// A scene whose database is an M/M/c queue: Poisson arrivals, exponential
+/// writes, no CPU or network time in front of it, nobody gives up.
+fn mmc_scene(lambda: f64, write_ms: f64, c: u32, seed: u64, duration_s: f64) -> Scenario {
+    let mut s = Scenario {
+        seed,
+        duration_s,
+        clients: vec![Client {
+            rate_per_s: lambda,
+            ..Client::default()
+        }],
+        endpoints: vec![Endpoint {
+            mode: Mode::Sync,
+            cpu: Dist::Constant { mean_ms: 0.0 },
+            db_write: Dist::Exponential { mean_ms: write_ms },
+            ..Endpoint::default()
+        }],
+        ..Scenario::default()
+    };
+    s.network.latency = Dist::Constant { mean_ms: 0.0 };
+    s.browser.patience_s = 86_400.0;
+    s.server.instances = 1;
+    s.server.workers_per_instance = 10_000;
+    s.database.connections = c;
+    s
+}
+
+#[test]
+fn database_behaves_as_mmc_through_the_whole_request_path() {
+    // λ = 90/s, 100 ms writes (μ = 10/s), 10 connections: ρ = 0.9.
+    // Time to processed = DB wait + write: Erlang C Wq + 1/μ.
+    let theory = mmc_mean_wait_s(90.0, 10.0, 10) + 0.1;
+    let runs = 10;
+    let mut total = 0.0;
+    for k in 0..runs {
+        let s = mmc_scene(90.0, 100.0, 10, 100 + k, 2_000.0);
+        let mut sys = System::new(s);
+        sys.run_until(SimTime::from_secs(2_000));
+        sys.check_ledgers().expect("balanced");
+        total += sys.summary().processed.expect("commits").mean;
+    }
+    let mean = total / runs as f64;
+    let rel = (mean - theory) / theory;
+    // 10 runs × 180,000 actions; ±2% is about three standard errors here.
+    assert!(
+        rel.abs() < 0.02,
+        "mean time to processed {mean:.4} s vs theory {theory:.4} s ({rel:+.4})"
+    );
+}
+
+#[test]
+fn utilisation_matches_offered_load_and_littles_law_holds_for_the_db() {
+    let s = mmc_scene(60.0, 100.0, 10, 7, 2_000.0);
+    let mut sys = System::new(s);
+    sys.run_until(SimTime::from_secs(2_000));
+    let sum = sys.summary();
+    // ρ = λ / (c μ) = 60 / 100.
+    assert!(
+        (sum.utilisation[1] - 0.6).abs() < 0.6 * 0.02,
+        "DB utilisation {}",
+        sum.utilisation[1]
+    );
+    // Little: mean busy connections = throughput × mean write time.
+    let committed = sys.ledgers().work.committed as f64;
+    let busy = sum.utilisation[1] * 10.0;
+    let little = committed / 2_000.0 * 0.1;
+    assert!(
+        (busy - little).abs() / little < 0.02,
+        "busy {busy} vs λW {little}"
+    );
+}

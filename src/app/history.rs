@@ -141,7 +141,7 @@ impl History {
         match (self.recent_errors.front(), self.recent_errors.back()) {
             (Some(_), Some((last, _))) => {
                 // Covers at most a minute; early in a run, less.
-                let span = last.min(60.0).max(1e-9);
+                let span = last.clamp(1e-9, 60.0);
                 n as f64 * 60.0 / span
             }
             _ => 0.0,

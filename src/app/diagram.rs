@@ -174,38 +174,64 @@ pub fn show(ui: &mut egui::Ui, d: &DiagramInput<'_>) {
     );
 
     // Flow dots: sync writes along the lower path, async along the top.
-    let commits = d.last.map_or(0, |w| w.commits);
-    let acks = d.last.map_or(0, |w| w.acks);
-    let responses = d.last.map_or(0, |w| w.responses);
-    if any_async {
-        dots(
-            &painter,
-            server.right_center(),
-            queue.left_center(),
-            rate(acks),
-            d.anim_s,
-            palette::ANSWERS,
-        );
-        let async_commits = commits.saturating_sub(responses);
-        dots(
-            &painter,
-            workers.right_center(),
-            db.left_center(),
-            rate(async_commits),
-            d.anim_s + 0.5,
-            palette::COMMITS,
-        );
-    }
-    if any_sync {
-        let t = d.anim_s + 0.2;
-        dots(
-            &painter,
-            Pos2::new(server.center().x, sync_y),
-            Pos2::new(db.center().x, sync_y),
-            rate(responses),
-            t,
-            palette::COMMITS,
-        );
+    // Each client's dots in its own colour; the share of each path follows
+    // the endpoints' modes (all async: top path; all sync: lower path).
+    let async_share = if g.modes.is_empty() {
+        0.0
+    } else {
+        g.modes.iter().filter(|m| **m == Mode::Async).count() as f64 / g.modes.len() as f64
+    };
+    for (i, _) in d.clients.iter().enumerate() {
+        let color = palette::client(i);
+        let clicks = d
+            .last
+            .and_then(|w| w.clicks_by_client.get(i).copied())
+            .unwrap_or(0);
+        let commits = d
+            .last
+            .and_then(|w| w.commits_by_client.get(i).copied())
+            .unwrap_or(0);
+        let offset = i as f64 * 0.29;
+        if any_async {
+            let t = d.anim_s + offset;
+            dots(
+                &painter,
+                server.right_center(),
+                queue.left_center(),
+                rate(clicks) * async_share,
+                t,
+                color,
+            );
+            dots(
+                &painter,
+                queue.right_center(),
+                workers.left_center(),
+                rate(commits) * async_share,
+                t + 0.3,
+                color,
+            );
+            dots(
+                &painter,
+                workers.right_center(),
+                db.left_center(),
+                rate(commits) * async_share,
+                t + 0.6,
+                color,
+            );
+        }
+        if any_sync {
+            let t = d.anim_s + offset + 0.2;
+            let from = Pos2::new(server.center().x, sync_y);
+            let to = Pos2::new(db.center().x, sync_y);
+            dots(
+                &painter,
+                from,
+                to,
+                rate(commits) * (1.0 - async_share),
+                t,
+                color,
+            );
+        }
     }
 
     // Boxes.

@@ -111,6 +111,8 @@ pub struct AsyncLabApp {
     native_dialogs: bool,
     /// Frames drawn (tests and benchmarks).
     frames: u64,
+    /// The caption on the banner and the wall time it first showed.
+    caption_seen: Option<((u64, String), f64)>,
 }
 
 impl AsyncLabApp {
@@ -134,6 +136,7 @@ impl AsyncLabApp {
             applied_view: None,
             native_dialogs,
             frames: 0,
+            caption_seen: None,
         }
     }
 
@@ -357,7 +360,7 @@ impl AsyncLabApp {
         });
         let _ = top;
         if let Some((t, text)) = &snap.caption
-            && snap.now_s - t < 30.0
+            && self.caption_visible(*t, text, ui.input(|i| i.time), snap.now_s)
         {
             egui::Panel::top("caption").show(ui, |ui| {
                 ui.label(
@@ -432,6 +435,17 @@ impl AsyncLabApp {
             );
         });
         self.windows(ui.ctx(), &snap);
+    }
+
+    /// A caption stays up for 30 s of sim time and at least 8 s of wall
+    /// time, so it can be read even at 1000×.
+    fn caption_visible(&mut self, t_s: f64, text: &str, wall_s: f64, now_s: f64) -> bool {
+        let key = (t_s.to_bits(), text.to_string());
+        if self.caption_seen.as_ref().map(|(k, _)| k) != Some(&key) {
+            self.caption_seen = Some((key, wall_s));
+        }
+        let shown_at = self.caption_seen.as_ref().map_or(wall_s, |(_, w)| *w);
+        now_s - t_s < 30.0 || wall_s - shown_at < 8.0
     }
 
     /// Takes new windows into the history; spawns failure labels.

@@ -355,13 +355,19 @@ pub fn show(ui: &mut egui::Ui, d: &DiagramInput<'_>) {
         font.clone(),
         text_color,
     );
-    painter.text(
-        queue.center(),
-        Align2::CENTER_CENTER,
+    // The depth is written on a plate so it reads over any fill colour.
+    let depth_text = painter.layout_no_wrap(
         format!("{} jobs", fmt_count(depth)),
         font.clone(),
         text_color,
     );
+    let plate = Rect::from_center_size(queue.center(), depth_text.size() + Vec2::new(8.0, 2.0));
+    painter.rect_filled(
+        plate,
+        CornerRadius::same(3),
+        visuals.panel_fill.gamma_multiply(0.85),
+    );
+    painter.galley(plate.min + Vec2::new(4.0, 1.0), depth_text, text_color);
     let cap = if g.queue_capacity > 0 {
         format!("cap {}", fmt_count(g.queue_capacity))
     } else {

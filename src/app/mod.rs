@@ -731,7 +731,7 @@ impl AsyncLabApp {
             egui::Window::new(format!("Scene: {}", plain(&snap.live.title)))
                 .open(&mut open)
                 .default_width(420.0)
-                .anchor(egui::Align2::RIGHT_TOP, [-10.0, 120.0])
+                .anchor(egui::Align2::RIGHT_BOTTOM, [-10.0, -10.0])
                 .show(ctx, |ui| {
                     ui.label(RichText::new("Lesson").strong());
                     ui.label(plain(&snap.live.lesson));
@@ -989,7 +989,7 @@ pub fn launch(file: Option<PathBuf>) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("AsyncLab")
-            .with_inner_size([1500.0, 950.0])
+            .with_inner_size([1600.0, 1000.0])
             .with_drag_and_drop(true),
         ..Default::default()
     };

@@ -5,7 +5,9 @@ use super::history::{History, Row};
 use super::palette;
 use crate::sim::{Marker, MarkerKind, Reason};
 use egui::{Color32, Id};
-use egui_plot::{Corner, HLine, Legend, Line, LineStyle, Plot, PlotPoint, PlotUi, Text, VLine};
+use egui_plot::{
+    Corner, HLine, Legend, Line, LineStyle, Plot, PlotPoint, PlotTransform, PlotUi, VLine,
+};
 
 /// What every plot needs besides the history.
 pub struct PlotContext<'a> {
@@ -31,26 +33,25 @@ pub const PLOT_TITLES: [&str; 6] = [
     "Utilisation",
 ];
 
-/// Draws every plot in a two-column grid.
+/// Draws every plot, two columns when there is room.
 pub fn show(ui: &mut egui::Ui, history: &History, pc: &PlotContext<'_>) {
     let visible = visible_rows(&history.rows, pc.x_range);
     let columns = if ui.available_width() > 900.0 { 2 } else { 1 };
-    egui::Grid::new("plots")
-        .num_columns(columns)
-        .spacing([8.0, 4.0])
-        .show(ui, |ui| {
-            let width = (ui.available_width() / columns as f32 - 8.0).max(100.0);
-            for (i, title) in PLOT_TITLES.iter().enumerate() {
+    let gap = 8.0;
+    let width = ((ui.available_width() - gap * (columns as f32 - 1.0)) / columns as f32).max(100.0);
+    let titles: Vec<(usize, &str)> = PLOT_TITLES.iter().copied().enumerate().collect();
+    for row in titles.chunks(columns) {
+        ui.horizontal(|ui| {
+            ui.spacing_mut().item_spacing.x = gap;
+            for (i, title) in row {
                 ui.vertical(|ui| {
                     ui.set_width(width);
                     ui.label(egui::RichText::new(*title).strong());
-                    plot(ui, i, visible, pc, width);
+                    plot(ui, *i, visible, pc, width);
                 });
-                if (i + 1) % columns == 0 {
-                    ui.end_row();
-                }
             }
         });
+    }
 }
 
 /// The rows within the shown range, plus one on each side so lines reach
@@ -64,7 +65,7 @@ fn visible_rows(rows: &[Row], (x0, x1): (f64, f64)) -> &[Row] {
 fn plot(ui: &mut egui::Ui, which: usize, rows: &[Row], pc: &PlotContext<'_>, width: f32) {
     let group = Id::unique("asynclab-time-axis");
     let (x0, x1) = pc.x_range;
-    Plot::new(("plot", which))
+    let response = Plot::new(("plot", which))
         .height(pc.height)
         .width(width)
         .link_axis(group, [true, false])
@@ -75,8 +76,13 @@ fn plot(ui: &mut egui::Ui, which: usize, rows: &[Row], pc: &PlotContext<'_>, wid
         .allow_boxed_zoom(false)
         .allow_double_click_reset(false)
         .include_y(0.0)
+        .include_y(1.0)
         .y_axis_min_width(40.0)
-        .legend(Legend::default().position(Corner::LeftTop))
+        .legend(
+            Legend::default()
+                .position(Corner::LeftTop)
+                .background_alpha(0.6),
+        )
         .show(ui, |p| {
             p.set_plot_bounds_x(x0..=x1);
             match which {
@@ -133,8 +139,11 @@ fn plot(ui: &mut egui::Ui, which: usize, rows: &[Row], pc: &PlotContext<'_>, wid
                     );
                 }
             }
-            markers(p, pc, which == 0);
+            markers(p, pc);
         });
+    if which == 0 {
+        captions(ui, &response.transform, pc);
+    }
 }
 
 /// One named series, split at NaN values so gaps stay gaps.
@@ -164,35 +173,51 @@ fn series(p: &mut PlotUi<'_>, name: &str, color: Color32, rows: &[Row], y: impl 
     flush(&mut segment, p);
 }
 
-/// Vertical lines where the mode switched or a scripted event fired; the
-/// first plot also carries their caption text.
-fn markers(p: &mut PlotUi<'_>, pc: &PlotContext<'_>, with_text: bool) {
+/// Vertical lines where the mode switched or a scripted event fired.
+/// Unnamed, so they stay out of the legends.
+fn markers(p: &mut PlotUi<'_>, pc: &PlotContext<'_>) {
     let (x0, x1) = pc.x_range;
-    let top = p.plot_bounds().max()[1];
     for (i, m) in pc.markers.iter().enumerate() {
         if m.t_s < x0 || m.t_s > x1 {
             continue;
         }
-        let color = match m.kind {
-            MarkerKind::Mode => palette::MODE_MARK,
-            MarkerKind::Caption => palette::CAPTION_MARK,
-            MarkerKind::Outage => palette::REASONS[3],
-            MarkerKind::Change => Color32::GRAY,
-        };
         p.vline(
-            VLine::new("markers", m.t_s)
-                .color(color)
+            VLine::new("", m.t_s)
+                .color(marker_color(m))
                 .id(("marker", i))
                 .style(LineStyle::dashed_dense()),
         );
-        if with_text && top.is_finite() {
-            p.text(
-                Text::new("markers", PlotPoint::new(m.t_s, top), short(&m.text))
-                    .color(color)
-                    .anchor(egui::Align2::LEFT_TOP)
-                    .id(("marker-text", i)),
-            );
-        }
+    }
+}
+
+fn marker_color(m: &Marker) -> Color32 {
+    match m.kind {
+        MarkerKind::Mode => palette::MODE_MARK,
+        MarkerKind::Caption => palette::CAPTION_MARK,
+        MarkerKind::Outage => palette::REASONS[3],
+        MarkerKind::Change => Color32::GRAY,
+    }
+}
+
+/// Caption text beside each marker line of the first plot, painted over
+/// the plot so it never widens the plot's bounds.
+fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContext<'_>) {
+    let (x0, x1) = pc.x_range;
+    let frame = *transform.frame();
+    let painter = ui.painter_at(frame);
+    let font = egui::FontId::proportional(11.0);
+    let shown = pc.markers.iter().filter(|m| m.t_s >= x0 && m.t_s <= x1);
+    for (row, m) in shown.enumerate() {
+        let x = transform.position_from_point(&PlotPoint::new(m.t_s, 0.0)).x;
+        // Stagger rows so neighbouring captions do not overlap.
+        let y = frame.top() + 2.0 + 13.0 * (row % 4) as f32;
+        painter.text(
+            egui::pos2(x + 3.0, y),
+            egui::Align2::LEFT_TOP,
+            short(&m.text),
+            font.clone(),
+            marker_color(m),
+        );
     }
 }
 

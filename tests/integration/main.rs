@@ -4,4 +4,5 @@ mod app;
 mod cli;
 mod engine;
 mod model;
+mod scenario_files;
 mod scenes;

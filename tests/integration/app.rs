@@ -431,3 +431,17 @@ fn history_memory_is_bounded() {
     assert!(history.rows.windows(2).all(|w| w[0].t_s < w[1].t_s));
     assert_eq!(history.rows.last().map(|r| r.t_s), Some(99_999.0));
 }
+
+#[test]
+fn shortcuts_still_work_after_clicking_a_button() {
+    let mut h = harness(scene());
+    h.run_steps(3);
+    h.get_by_label("ASYNC").click();
+    h.run_steps(3);
+    h.key_press(egui::Key::Space);
+    h.run_steps(2);
+    assert!(
+        !h.state().app.host().snapshot().playing,
+        "Space after a click"
+    );
+}

@@ -11,11 +11,13 @@
 //!     │       distributions, stations, the system model, metrics
 //!     ▼  System (run_until / apply / windows / ledgers)
 //!  cli        headless runs: summary, JSON, CSV
+//!  host       live host: paces a System on a background thread
 //!  app/       the eframe/egui UI (draws and sends commands only)
 //! ```
 #![warn(missing_docs)]
 
 pub mod app;
 pub mod cli;
+pub mod host;
 pub mod scenario;
 pub mod sim;

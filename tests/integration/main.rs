@@ -1,5 +1,6 @@
 //! All integration tests in one binary (one link, one run).
 
+mod app;
 mod cli;
 mod engine;
 mod model;

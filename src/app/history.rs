@@ -1,0 +1,163 @@
+//! Plot history with bounded memory: one [`Row`] per metrics window, and
+//! when the history fills up, the older half is merged pairwise so old data
+//! gets coarser while the live edge stays at full resolution.
+
+use crate::sim::{Reason, Window};
+
+/// Most rows kept; memory is about `MAX_ROWS` × a few hundred bytes.
+pub const MAX_ROWS: usize = 4096;
+
+/// The plotted values of one window (or of several merged ones).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// End of the (last merged) window, s.
+    pub t_s: f64,
+    /// Window width this row covers, s (grows when rows merge).
+    pub span_s: f64,
+    /// User-perceived wait p50 / p95 / p99, s (NaN: too few samples).
+    pub wait_s: [f64; 3],
+    /// Click → committed p50 / p95 / p99, s.
+    pub processed_s: [f64; 3],
+    /// Share of outcomes within the wait target (NaN: none).
+    pub sla_share: f64,
+    /// Jobs in the broker.
+    pub backlog: f64,
+    /// Per client: jobs in the broker.
+    pub backlog_by_client: Vec<f64>,
+    /// Errors per second by reason.
+    pub errors_per_s: [f64; 4],
+    /// User and system retries per second.
+    pub retries_per_s: f64,
+    /// Dead letters per second.
+    pub dead_letters_per_s: f64,
+    /// Clicks per second.
+    pub arrivals_per_s: f64,
+    /// Commits per second.
+    pub commits_per_s: f64,
+    /// Responses + acks per second.
+    pub answers_per_s: f64,
+    /// Busy fraction: server, DB, queue workers.
+    pub util: [f64; 3],
+}
+
+impl Row {
+    /// The row of one closed window of width `window_s`.
+    pub fn of(w: &Window, window_s: f64) -> Row {
+        let per_s = |n: u64| n as f64 / window_s.max(1e-9);
+        Row {
+            t_s: w.t_s,
+            span_s: window_s,
+            wait_s: [w.wait.p50, w.wait.p95, w.wait.p99],
+            processed_s: [w.processed.p50, w.processed.p95, w.processed.p99],
+            sla_share: w.sla_share,
+            backlog: w.backlog as f64,
+            backlog_by_client: w.backlog_by_client.iter().map(|b| *b as f64).collect(),
+            errors_per_s: Reason::ALL.map(|r| per_s(w.errors[r as usize])),
+            retries_per_s: per_s(w.user_retries + w.system_retries),
+            dead_letters_per_s: per_s(w.dead_letters),
+            arrivals_per_s: per_s(w.clicks),
+            commits_per_s: per_s(w.commits),
+            answers_per_s: per_s(w.responses + w.acks),
+            util: [w.util_server, w.util_db, w.util_workers],
+        }
+    }
+
+    /// Merges two consecutive rows: latencies and gauges keep the worse
+    /// (peaks must stay visible), rates average over the covered time.
+    fn merge(a: &Row, b: &Row) -> Row {
+        let worst = |x: f64, y: f64| {
+            if x.is_nan() {
+                y
+            } else if y.is_nan() {
+                x
+            } else {
+                x.max(y)
+            }
+        };
+        let total = a.span_s + b.span_s;
+        let avg = |x: f64, y: f64| (x * a.span_s + y * b.span_s) / total.max(1e-9);
+        let n = a.backlog_by_client.len().max(b.backlog_by_client.len());
+        let at = |v: &Vec<f64>, i: usize| v.get(i).copied().unwrap_or(0.0);
+        Row {
+            t_s: b.t_s,
+            span_s: total,
+            wait_s: std::array::from_fn(|i| worst(a.wait_s[i], b.wait_s[i])),
+            processed_s: std::array::from_fn(|i| worst(a.processed_s[i], b.processed_s[i])),
+            sla_share: if a.sla_share.is_nan() {
+                b.sla_share
+            } else if b.sla_share.is_nan() {
+                a.sla_share
+            } else {
+                a.sla_share.min(b.sla_share)
+            },
+            backlog: a.backlog.max(b.backlog),
+            backlog_by_client: (0..n)
+                .map(|i| at(&a.backlog_by_client, i).max(at(&b.backlog_by_client, i)))
+                .collect(),
+            errors_per_s: std::array::from_fn(|i| avg(a.errors_per_s[i], b.errors_per_s[i])),
+            retries_per_s: avg(a.retries_per_s, b.retries_per_s),
+            dead_letters_per_s: avg(a.dead_letters_per_s, b.dead_letters_per_s),
+            arrivals_per_s: avg(a.arrivals_per_s, b.arrivals_per_s),
+            commits_per_s: avg(a.commits_per_s, b.commits_per_s),
+            answers_per_s: avg(a.answers_per_s, b.answers_per_s),
+            util: std::array::from_fn(|i| avg(a.util[i], b.util[i])),
+        }
+    }
+}
+
+/// The plot history of one run.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    /// Rows, oldest first.
+    pub rows: Vec<Row>,
+    /// The newest closed window as received (headline strip).
+    pub last: Option<Window>,
+    /// Errors in the trailing minute: (window end, errors) pairs.
+    recent_errors: std::collections::VecDeque<(f64, u64)>,
+}
+
+impl History {
+    /// Appends a closed window of width `window_s`.
+    pub fn push(&mut self, w: &Window, window_s: f64) {
+        self.rows.push(Row::of(w, window_s));
+        self.recent_errors
+            .push_back((w.t_s, w.errors.iter().sum::<u64>()));
+        while let Some((t, _)) = self.recent_errors.front() {
+            if *t <= w.t_s - 60.0 {
+                self.recent_errors.pop_front();
+            } else {
+                break;
+            }
+        }
+        self.last = Some(w.clone());
+        if self.rows.len() > MAX_ROWS {
+            self.compact();
+        }
+    }
+
+    /// User-visible errors per minute over the trailing minute.
+    pub fn errors_per_min(&self) -> f64 {
+        let n: u64 = self.recent_errors.iter().map(|(_, e)| e).sum();
+        match (self.recent_errors.front(), self.recent_errors.back()) {
+            (Some(_), Some((last, _))) => {
+                // Covers at most a minute; early in a run, less.
+                let span = last.clamp(1e-9, 60.0);
+                n as f64 * 60.0 / span
+            }
+            _ => 0.0,
+        }
+    }
+
+    /// Merges the older half pairwise.
+    fn compact(&mut self) {
+        let half = self.rows.len() / 2;
+        let mut merged = Vec::with_capacity(self.rows.len());
+        let mut i = 0;
+        while i + 1 < half {
+            merged.push(Row::merge(&self.rows[i], &self.rows[i + 1]));
+            i += 2;
+        }
+        merged.extend_from_slice(&self.rows[i..]);
+        self.rows = merged;
+    }
+}

@@ -1,0 +1,234 @@
+//! The time-series plots: one shared, moving time axis (linked by id),
+//! NaN values drawn as gaps, markers as vertical lines with captions.
+
+use super::history::{History, Row};
+use super::palette;
+use crate::sim::{Marker, MarkerKind, Reason};
+use egui::{Color32, Id};
+use egui_plot::{
+    Corner, HLine, Legend, Line, LineStyle, Plot, PlotPoint, PlotTransform, PlotUi, VLine,
+};
+
+/// What every plot needs besides the history.
+pub struct PlotContext<'a> {
+    /// Markers of the run.
+    pub markers: &'a [Marker],
+    /// Client names (lane legends).
+    pub clients: Vec<String>,
+    /// SLA wait target, s.
+    pub sla_wait_s: f64,
+    /// Shown time range, s of sim time.
+    pub x_range: (f64, f64),
+    /// Height of each plot, points.
+    pub height: f32,
+}
+
+/// The plots and the names their tests look for.
+pub const PLOT_TITLES: [&str; 6] = [
+    "User-perceived wait (s)",
+    "Time to processed (s)",
+    "Queue backlog (jobs)",
+    "Failures & retries (/s)",
+    "Throughput (/s)",
+    "Utilisation",
+];
+
+/// Draws every plot, two columns when there is room.
+pub fn show(ui: &mut egui::Ui, history: &History, pc: &PlotContext<'_>) {
+    let visible = visible_rows(&history.rows, pc.x_range);
+    let columns = if ui.available_width() > 900.0 { 2 } else { 1 };
+    let gap = 8.0;
+    let width = ((ui.available_width() - gap * (columns as f32 - 1.0)) / columns as f32).max(100.0);
+    let titles: Vec<(usize, &str)> = PLOT_TITLES.iter().copied().enumerate().collect();
+    for row in titles.chunks(columns) {
+        ui.horizontal(|ui| {
+            ui.spacing_mut().item_spacing.x = gap;
+            for (i, title) in row {
+                ui.vertical(|ui| {
+                    ui.set_width(width);
+                    ui.label(egui::RichText::new(*title).strong());
+                    plot(ui, *i, visible, pc, width);
+                });
+            }
+        });
+    }
+}
+
+/// The rows within the shown range, plus one on each side so lines reach
+/// the edges.
+fn visible_rows(rows: &[Row], (x0, x1): (f64, f64)) -> &[Row] {
+    let start = rows.partition_point(|r| r.t_s < x0).saturating_sub(1);
+    let end = (rows.partition_point(|r| r.t_s <= x1) + 1).min(rows.len());
+    &rows[start.min(end)..end]
+}
+
+fn plot(ui: &mut egui::Ui, which: usize, rows: &[Row], pc: &PlotContext<'_>, width: f32) {
+    let group = Id::unique("asynclab-time-axis");
+    let (x0, x1) = pc.x_range;
+    let response = Plot::new(("plot", which))
+        .height(pc.height)
+        .width(width)
+        .link_axis(group, [true, false])
+        .link_cursor(group, [true, false])
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .include_y(0.0)
+        .include_y(1.0)
+        .y_axis_min_width(40.0)
+        .legend(
+            Legend::default()
+                .position(Corner::LeftTop)
+                .background_alpha(0.6),
+        )
+        .show(ui, |p| {
+            p.set_plot_bounds_x(x0..=x1);
+            match which {
+                0 => {
+                    let names = ["wait p50", "wait p95", "wait p99"];
+                    for (k, name) in names.iter().enumerate() {
+                        series(p, name, palette::QUANTILES[k], rows, |r| r.wait_s[k]);
+                    }
+                    p.hline(
+                        HLine::new("SLA target", pc.sla_wait_s)
+                            .color(palette::SLA)
+                            .style(LineStyle::dashed_loose()),
+                    );
+                }
+                1 => {
+                    let names = ["processed p50", "processed p95", "processed p99"];
+                    for (k, name) in names.iter().enumerate() {
+                        series(p, name, palette::QUANTILES[k], rows, |r| r.processed_s[k]);
+                    }
+                }
+                2 => {
+                    series(p, "total", palette::TOTAL, rows, |r| r.backlog);
+                    for (c, name) in pc.clients.iter().enumerate() {
+                        series(p, name, palette::client(c), rows, |r| {
+                            r.backlog_by_client.get(c).copied().unwrap_or(f64::NAN)
+                        });
+                    }
+                }
+                3 => {
+                    for (k, reason) in Reason::ALL.iter().enumerate() {
+                        series(p, reason.label(), palette::REASONS[k], rows, |r| {
+                            r.errors_per_s[k]
+                        });
+                    }
+                    series(p, "retries", palette::RETRIES, rows, |r| r.retries_per_s);
+                    series(p, "dead letters", palette::DEAD, rows, |r| {
+                        r.dead_letters_per_s
+                    });
+                }
+                4 => {
+                    series(p, "arrivals", palette::ARRIVALS, rows, |r| r.arrivals_per_s);
+                    series(p, "answers", palette::ANSWERS, rows, |r| r.answers_per_s);
+                    series(p, "commits", palette::COMMITS, rows, |r| r.commits_per_s);
+                }
+                _ => {
+                    let names = ["server", "database", "queue workers"];
+                    for (k, name) in names.iter().enumerate() {
+                        series(p, name, palette::UTIL[k], rows, |r| r.util[k]);
+                    }
+                    p.hline(
+                        HLine::new("busy 0.8", 0.8)
+                            .color(palette::AMBER)
+                            .style(LineStyle::dotted_loose()),
+                    );
+                }
+            }
+            markers(p, pc);
+        });
+    if which == 0 {
+        captions(ui, &response.transform, pc);
+    }
+}
+
+/// One named series, split at NaN values so gaps stay gaps.
+fn series(p: &mut PlotUi<'_>, name: &str, color: Color32, rows: &[Row], y: impl Fn(&Row) -> f64) {
+    let mut segment: Vec<[f64; 2]> = Vec::new();
+    let mut part = 0usize;
+    let mut flush = |seg: &mut Vec<[f64; 2]>, p: &mut PlotUi<'_>| {
+        if !seg.is_empty() {
+            let points = std::mem::take(seg);
+            p.line(
+                Line::new(name, points)
+                    .color(color)
+                    .width(1.8)
+                    .id((name, part)),
+            );
+            part += 1;
+        }
+    };
+    for r in rows {
+        let v = y(r);
+        if v.is_finite() {
+            segment.push([r.t_s, v]);
+        } else {
+            flush(&mut segment, p);
+        }
+    }
+    flush(&mut segment, p);
+}
+
+/// Vertical lines where the mode switched or a scripted event fired.
+/// Unnamed, so they stay out of the legends.
+fn markers(p: &mut PlotUi<'_>, pc: &PlotContext<'_>) {
+    let (x0, x1) = pc.x_range;
+    for (i, m) in pc.markers.iter().enumerate() {
+        if m.t_s < x0 || m.t_s > x1 {
+            continue;
+        }
+        p.vline(
+            VLine::new("", m.t_s)
+                .color(marker_color(m))
+                .id(("marker", i))
+                .style(LineStyle::dashed_dense()),
+        );
+    }
+}
+
+fn marker_color(m: &Marker) -> Color32 {
+    match m.kind {
+        MarkerKind::Mode => palette::MODE_MARK,
+        MarkerKind::Caption => palette::CAPTION_MARK,
+        MarkerKind::Outage => palette::REASONS[3],
+        MarkerKind::Change => Color32::GRAY,
+    }
+}
+
+/// Caption text beside each marker line of the first plot, painted over
+/// the plot so it never widens the plot's bounds.
+fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContext<'_>) {
+    let (x0, x1) = pc.x_range;
+    let frame = *transform.frame();
+    let painter = ui.painter_at(frame);
+    let font = egui::FontId::proportional(11.0);
+    let shown = pc.markers.iter().filter(|m| m.t_s >= x0 && m.t_s <= x1);
+    for (row, m) in shown.enumerate() {
+        let x = transform.position_from_point(&PlotPoint::new(m.t_s, 0.0)).x;
+        // Stagger rows so neighbouring captions do not overlap.
+        let y = frame.top() + 2.0 + 13.0 * (row % 4) as f32;
+        painter.text(
+            egui::pos2(x + 3.0, y),
+            egui::Align2::LEFT_TOP,
+            short(&m.text),
+            font.clone(),
+            marker_color(m),
+        );
+    }
+}
+
+/// Marker captions are cut so they do not cover the plot.
+fn short(text: &str) -> String {
+    const MAX: usize = 32;
+    let text = &super::plain(text);
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(MAX).collect();
+        format!("{cut}…")
+    }
+}

@@ -1,0 +1,447 @@
+//! The live host and the app, without a display: a fake clock drives the
+//! host, egui_kittest drives the UI.
+
+use asynclab::app::{AsyncLabApp, diagram, history::History, plots};
+use asynclab::host::{Command, FakeClock, Host, Speed};
+use asynclab::scenario::{Change, Mode, Scenario};
+use asynclab::sim::{Gauges, SimTime, System, Window};
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// A small, busy scene: enough traffic for percentiles in every window.
+fn scene() -> Scenario {
+    let mut s = asynclab::app::default_scene();
+    s.clients[0].rate_per_s = 150.0;
+    s.timeline.clear();
+    s
+}
+
+fn json(ws: &[Window]) -> String {
+    serde_json::to_string(ws).expect("windows serialise")
+}
+
+/// Host windows at several speeds and tick sizes equal one headless run.
+#[test]
+fn host_matches_headless_run_bit_for_bit() {
+    let end = SimTime::from_secs(30);
+    let mut headless = System::new(scene());
+    headless.run_until(end);
+    let expected = headless.windows().to_vec();
+    assert!(expected.len() >= 29);
+    for (speed, tick_ms) in [(1.0, 16), (7.5, 33), (100.0, 250), (3.0, 1)] {
+        let clock = FakeClock::new();
+        let mut host = Host::manual(scene(), Box::new(clock.clone()));
+        host.send(Command::SetSpeed(Speed::Times(speed)));
+        let mut got: Vec<Window> = Vec::new();
+        let mut guard = 0;
+        while got.len() < expected.len() {
+            clock.advance(Duration::from_millis(tick_ms));
+            host.pump();
+            got.extend(host.take_snapshot().new_windows);
+            guard += 1;
+            assert!(guard < 2_000_000, "host never reached {end:?}");
+        }
+        got.truncate(expected.len());
+        assert_eq!(
+            json(&got),
+            json(&expected),
+            "speed {speed}, tick {tick_ms} ms"
+        );
+    }
+}
+
+/// At max speed, the host still makes the same run.
+#[test]
+fn host_at_max_speed_matches_too() {
+    let mut headless = System::new(scene());
+    headless.run_until(SimTime::from_secs(20));
+    let expected = headless.windows().to_vec();
+    let clock = FakeClock::new();
+    let mut host = Host::manual(scene(), Box::new(clock.clone()));
+    host.send(Command::SetSpeed(Speed::Max));
+    let mut got = Vec::new();
+    while got.len() < expected.len() {
+        clock.advance(Duration::from_millis(16));
+        host.pump();
+        got.extend(host.take_snapshot().new_windows);
+    }
+    got.truncate(expected.len());
+    assert_eq!(json(&got), json(&expected));
+}
+
+/// Restart rebuilds from the edited scene; Save Recording replays the run.
+#[test]
+fn restart_keeps_tweaks_and_recording_replays() {
+    let clock = FakeClock::new();
+    let mut host = Host::manual(scene(), Box::new(clock.clone()));
+    let mut live_ws: Vec<Window> = Vec::new();
+    host.send(Command::SetSpeed(Speed::Times(10.0)));
+    for _ in 0..60 {
+        clock.advance(Duration::from_millis(16));
+        host.pump();
+        live_ws.extend(host.take_snapshot().new_windows);
+    }
+    host.send(Command::Apply(Change::SetMode {
+        endpoint: None,
+        mode: Mode::Async,
+    }));
+    host.send(Command::Apply(Change::Set {
+        path: "database.connections".into(),
+        value: 7.0,
+    }));
+    host.pump();
+    let snap = host.take_snapshot();
+    live_ws.extend(snap.new_windows.iter().cloned());
+    assert!(snap.dirty);
+    assert_eq!(snap.edited.database.connections, 7);
+    assert_eq!(snap.edited.endpoints[0].mode, Mode::Async);
+    let recording = snap.recording.clone();
+    assert_eq!(recording.timeline.len(), 2);
+    assert!(recording.timeline[0].at_s > 5.0);
+
+    // The recording replays: a headless run of it gives the same windows.
+    for _ in 0..200 {
+        clock.advance(Duration::from_millis(16));
+        host.pump();
+        live_ws.extend(host.take_snapshot().new_windows);
+    }
+    let text = recording.to_ron().expect("ron");
+    let mut replay = System::new(Scenario::from_ron(&text, "rec").expect("valid"));
+    replay.run_until(SimTime::from_secs(40));
+    assert!(live_ws.len() >= 40);
+    assert_eq!(json(&replay.windows()[..40]), json(&live_ws[..40]));
+
+    host.send(Command::Restart);
+    host.pump();
+    let snap = host.take_snapshot();
+    assert!(snap.now_s < 0.1);
+    assert_eq!(snap.live.database.connections, 7);
+    assert_eq!(snap.live.endpoints[0].mode, Mode::Async);
+    host.send(Command::ResetToFile);
+    host.pump();
+    let snap = host.take_snapshot();
+    assert!(!snap.dirty);
+    assert_eq!(snap.live.endpoints[0].mode, Mode::Sync);
+}
+
+// ----- the app through egui_kittest -------------------------------------------
+
+struct TestApp {
+    app: AsyncLabApp,
+    clock: FakeClock,
+}
+
+fn harness(s: Scenario) -> Harness<'static, TestApp> {
+    let clock = FakeClock::new();
+    let app = AsyncLabApp::new_for_test(s, Box::new(clock.clone()));
+    Harness::builder()
+        .with_size([1600.0, 1000.0])
+        .build_ui_state(
+            |ui, t: &mut TestApp| {
+                t.clock.advance(Duration::from_millis(50));
+                t.app.frame(ui);
+            },
+            TestApp { app, clock },
+        )
+}
+
+fn live(h: &Harness<'_, TestApp>) -> Scenario {
+    h.state().app.host().snapshot().live.clone()
+}
+
+fn now_s(h: &Harness<'_, TestApp>) -> f64 {
+    h.state().app.host().snapshot().now_s
+}
+
+#[test]
+fn flipping_the_switch_changes_the_simulated_mode() {
+    let mut h = harness(scene());
+    h.run_steps(3);
+    assert_eq!(live(&h).endpoints[0].mode, Mode::Sync);
+    h.get_by_label("ASYNC").click();
+    h.run_steps(3);
+    assert_eq!(live(&h).endpoints[0].mode, Mode::Async);
+    h.get_by_label("SYNC").click();
+    h.run_steps(3);
+    assert_eq!(live(&h).endpoints[0].mode, Mode::Sync);
+}
+
+#[test]
+fn moving_a_knob_changes_the_model() {
+    let mut h = harness(scene());
+    h.run_steps(3);
+    let before = live(&h).database.connections;
+    let knob = h.get_by_role_and_label(Role::SpinButton, "connections");
+    knob.focus();
+    h.run_steps(1);
+    h.get_by_role_and_label(Role::SpinButton, "connections")
+        .type_text(&format!("{}", before + 4));
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(4);
+    assert_eq!(live(&h).database.connections, before + 4);
+    // The System itself uses it: its gauges report the new connection count.
+    assert_eq!(
+        h.state().app.host().snapshot().gauges.db_connections,
+        before + 4
+    );
+}
+
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("asynclab-app-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
+
+#[test]
+fn a_broken_file_shows_the_error_and_the_scene_keeps_running() {
+    let dir = temp_dir("broken");
+    let bad = dir.join("broken.ron");
+    std::fs::write(
+        &bad,
+        "(\n  version: 1,\n  title: \"x\",\n  clients: [ (name: 3) ],\n)\n",
+    )
+    .expect("write");
+    let mut h = harness(scene());
+    h.run_steps(5);
+    let title = live(&h).title;
+    let t0 = now_s(&h);
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(bad.clone())));
+    h.run_steps(2);
+    let err = h.state().app.error().expect("an error dialog").to_string();
+    assert!(
+        err.contains("broken.ron:4:"),
+        "error names file and line: {err}"
+    );
+    h.get_by_label_contains("Could not open the scene");
+    h.run_steps(5);
+    assert!(now_s(&h) > t0, "the scene keeps running");
+    assert_eq!(live(&h).title, title);
+    // An invalid value names its field.
+    let invalid = dir.join("invalid.ron");
+    std::fs::write(&invalid, "(version: 1, clients: [(rate_per_s: -5.0)])").expect("write");
+    h.state_mut().app.open_path(&invalid);
+    h.run_steps(1);
+    let err = h.state().app.error().expect("an error dialog").to_string();
+    assert!(err.contains("clients[0].rate_per_s"), "{err}");
+}
+
+#[test]
+fn save_then_reopen_round_trips_live_tweaks() {
+    let dir = temp_dir("save");
+    let path = dir.join("saved.ron");
+    let mut h = harness(scene());
+    h.run_steps(3);
+    h.state().app.host().send(Command::Apply(Change::Set {
+        path: "clients[0].rate_per_s".into(),
+        value: 42.0,
+    }));
+    h.get_by_label("ASYNC").click();
+    h.run_steps(3);
+    assert!(h.state().app.host().snapshot().dirty);
+    h.state_mut().app.save_to(&path);
+    h.run_steps(2);
+    assert!(
+        !h.state().app.host().snapshot().dirty,
+        "saved clears the marker"
+    );
+    let saved = Scenario::load(&path).expect("saved file loads");
+    assert_eq!(saved.clients[0].rate_per_s, 42.0);
+    assert_eq!(saved.endpoints[0].mode, Mode::Async);
+    assert_eq!(
+        saved.timeline,
+        scene().timeline,
+        "the file's timeline stays"
+    );
+    h.state_mut().app.open_path(&path);
+    h.run_steps(3);
+    let l = live(&h);
+    assert_eq!(l, saved);
+    assert!(now_s(&h) < 1.0, "reopening starts the scene over");
+}
+
+#[test]
+fn keyboard_shortcuts_work() {
+    let mut h = harness(scene());
+    h.run_steps(3);
+    assert!(h.state().app.host().snapshot().playing);
+    h.key_press(egui::Key::Space);
+    h.run_steps(2);
+    assert!(!h.state().app.host().snapshot().playing);
+    h.key_press(egui::Key::Space);
+    h.run_steps(2);
+    assert!(h.state().app.host().snapshot().playing);
+    h.key_press(egui::Key::A);
+    h.run_steps(2);
+    assert_eq!(live(&h).endpoints[0].mode, Mode::Async);
+    h.key_press(egui::Key::Plus);
+    h.run_steps(2);
+    assert_eq!(h.state().app.host().snapshot().speed, Speed::Times(2.0));
+    h.key_press(egui::Key::Minus);
+    h.key_press(egui::Key::Minus);
+    h.run_steps(2);
+    assert_eq!(h.state().app.host().snapshot().speed, Speed::Times(0.5));
+    h.run_steps(20);
+    assert!(now_s(&h) > 0.2);
+    h.key_press(egui::Key::R);
+    h.run_steps(1);
+    assert!(now_s(&h) < 0.2, "R restarts from zero");
+    assert_eq!(
+        live(&h).endpoints[0].mode,
+        Mode::Async,
+        "restart keeps tweaks"
+    );
+}
+
+#[test]
+fn shortcuts_do_not_fire_while_typing() {
+    let mut h = harness(scene());
+    h.run_steps(3);
+    h.get_by_role_and_label(Role::SpinButton, "connections")
+        .focus();
+    h.run_steps(2);
+    h.key_press(egui::Key::A);
+    h.key_press(egui::Key::Space);
+    h.run_steps(2);
+    assert_eq!(live(&h).endpoints[0].mode, Mode::Sync);
+    assert!(h.state().app.host().snapshot().playing);
+}
+
+#[test]
+fn app_renders_empty_and_extreme_runs() {
+    // Empty run: nothing has happened yet.
+    let mut h = harness(scene());
+    h.run_steps(1);
+    // Extreme scene: a million requests per second into minimal capacity.
+    let mut s = scene();
+    s.clients[0].rate_per_s = 1e6;
+    s.server.instances = 1;
+    s.server.workers_per_instance = 1;
+    s.server.backlog_per_instance = 0;
+    s.database.connections = 1;
+    s.queue.workers = 1;
+    s.queue.capacity = 10;
+    let mut h = harness(s);
+    h.state()
+        .app
+        .host()
+        .send(Command::SetSpeed(Speed::Times(0.25)));
+    h.run_steps(10);
+    assert!(h.state().app.frames() >= 10);
+}
+
+fn extreme_window(t_s: f64) -> Window {
+    let mut w = System::new(scene()).totals();
+    w.t_s = t_s;
+    w.clicks = 1_000_000;
+    w.commits = 0;
+    w.errors = [1_000_000, 5, 0, u64::MAX / 4];
+    w.backlog = 10_000_000;
+    w.backlog_by_client = vec![10_000_000];
+    w.wait.p95 = f64::NAN;
+    w.wait.p99 = 1e9;
+    w.util_db = 1.0;
+    w.util_server = 0.0;
+    w
+}
+
+#[test]
+fn diagram_and_plots_survive_extreme_values() {
+    let mut history = History::default();
+    for i in 0..50 {
+        history.push(&extreme_window(i as f64), 1.0);
+    }
+    let empty = History::default();
+    let gauges = Gauges {
+        queue_len: 10_000_000,
+        queue_by_client: vec![10_000_000],
+        server_workers: 0,
+        db_connections: 0,
+        workers: 0,
+        modes: vec![Mode::Async, Mode::Sync],
+        ..Gauges::default()
+    };
+    let zero = Gauges::default();
+    let markers = vec![asynclab::sim::Marker {
+        t_s: 10.0,
+        kind: asynclab::sim::MarkerKind::Mode,
+        text: "save → ASYNC".into(),
+    }];
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_ui(|ui| {
+            for (i, (g, hist)) in [(&gauges, &history), (&zero, &empty)]
+                .into_iter()
+                .enumerate()
+            {
+                ui.push_id(i, |ui| {
+                    diagram::show(
+                        ui,
+                        &diagram::DiagramInput {
+                            gauges: g,
+                            last: hist.last.as_ref(),
+                            clients: vec!["acme".into()],
+                            window_s: 1.0,
+                            anim_s: 3.0,
+                            flashes: &[],
+                            height: 150.0,
+                        },
+                    );
+                    plots::show(
+                        ui,
+                        hist,
+                        &plots::PlotContext {
+                            markers: &markers,
+                            clients: vec!["acme".into()],
+                            sla_wait_s: 1.0,
+                            x_range: (-10.0, 60.0),
+                            height: 60.0,
+                        },
+                    );
+                });
+            }
+        });
+    h.run_steps(3);
+}
+
+#[test]
+fn history_memory_is_bounded() {
+    let mut history = History::default();
+    for i in 0..100_000 {
+        history.push(&extreme_window(i as f64), 1.0);
+    }
+    assert!(history.rows.len() <= asynclab::app::history::MAX_ROWS);
+    assert!(history.rows.windows(2).all(|w| w[0].t_s < w[1].t_s));
+    assert_eq!(history.rows.last().map(|r| r.t_s), Some(99_999.0));
+}
+
+#[test]
+fn shortcuts_still_work_after_clicking_a_button() {
+    let mut h = harness(scene());
+    h.run_steps(3);
+    h.get_by_label("ASYNC").click();
+    h.run_steps(3);
+    h.key_press(egui::Key::Space);
+    h.run_steps(2);
+    assert!(
+        !h.state().app.host().snapshot().playing,
+        "Space after a click"
+    );
+}

@@ -57,9 +57,12 @@ enum Answer {
 
 #[derive(Clone, Copy, Debug)]
 enum Ev {
+    /// A candidate arrival of `client`. `boundary`: not a candidate, just
+    /// the end of the span its rate bound covered (draw again from here).
     Arrival {
         client: u16,
         generation: u32,
+        boundary: bool,
     },
     Click {
         action: u32,
@@ -220,7 +223,12 @@ pub struct System {
     rng: Rngs,
     smp: Samplers,
     client_gen: Vec<u32>,
-    client_max_rate: Vec<f64>,
+    /// Base rate each client's pending arrival was drawn for (a change
+    /// restarts that client's arrivals, and only that client's).
+    client_rate: Vec<f64>,
+    /// Rate bound (actions/s) the pending candidate of each client was
+    /// drawn with: the thinning acceptance test divides by it.
+    client_bound: Vec<f64>,
     endpoint_cum: Vec<f64>,
     server: Station<Req>,
     db: Station<DbOp>,
@@ -293,7 +301,8 @@ impl System {
             server: Station::new(server_workers(&scenario), Fifo::default()),
             db: Station::new(scenario.database.connections, Fifo::default()),
             client_gen: vec![0; nc],
-            client_max_rate: vec![0.0; nc],
+            client_rate: vec![f64::NAN; nc],
+            client_bound: vec![0.0; nc],
             endpoint_cum: Vec::new(),
             rec: Recorder::new(nc, ne, span),
             cfg: scenario,
@@ -617,46 +626,78 @@ impl System {
     }
 
     fn restart_arrivals(&mut self, c: usize) {
-        let cl = &self.cfg.clients[c];
-        let max = cl.rate_per_s.max(0.0) * traffic::max_multiplier(&cl.shape);
-        if max == self.client_max_rate[c] && self.client_gen[c] > 0 {
+        let rate = self.cfg.clients[c].rate_per_s;
+        if rate == self.client_rate[c] {
             return;
         }
-        self.client_max_rate[c] = max;
+        self.client_rate[c] = rate;
         self.client_gen[c] = self.client_gen[c].wrapping_add(1);
         self.schedule_arrival(c);
     }
 
+    /// Draws client `c`'s next candidate arrival by thinning against the
+    /// shape's bound over the span ahead (piecewise, so a six-fold peak at
+    /// 09:00 does not waste five candidates in six all night).
     fn schedule_arrival(&mut self, c: usize) {
-        let max = self.client_max_rate[c];
-        if !(max.is_finite() && max > 0.0) {
-            return;
-        }
-        if let Ok(exp) = Exp::new(max) {
-            let gap = SimTime::from_secs_f64(exp.sample(&mut self.rng.arrivals[c]));
-            let ev = Ev::Arrival {
-                client: c as u16,
-                generation: self.client_gen[c],
-            };
-            self.sched.schedule_in(gap, ev);
+        let now = self.now();
+        let cl = &self.cfg.clients[c];
+        let (bound, until_s) = traffic::bound(&cl.shape, now.as_secs_f64());
+        let rate = cl.rate_per_s.max(0.0) * bound;
+        let generation = self.client_gen[c];
+        let client = c as u16;
+        let until =
+            (until_s.is_finite()).then(|| SimTime::from_secs_f64(until_s).max(now + SimTime(1)));
+        let gap = match Exp::new(rate) {
+            Ok(exp) if rate.is_finite() && rate > 0.0 => Some(SimTime::from_secs_f64(
+                exp.sample(&mut self.rng.arrivals[c]),
+            )),
+            _ => None,
+        };
+        self.client_bound[c] = rate;
+        match (gap, until) {
+            (Some(g), u) if u.is_none_or(|u| now + g <= u) => {
+                let ev = Ev::Arrival {
+                    client,
+                    generation,
+                    boundary: false,
+                };
+                self.sched.schedule_in(g, ev);
+            }
+            (_, Some(u)) => {
+                let ev = Ev::Arrival {
+                    client,
+                    generation,
+                    boundary: true,
+                };
+                self.sched.schedule_at(u, ev);
+            }
+            // No traffic now and no change ahead: silent until a knob moves.
+            (None, None) => {}
+            (Some(_), None) => unreachable!("covered by the first arm"),
         }
     }
 
     fn handle(&mut self, now: SimTime, ev: Ev) {
         self.events += 1;
         match ev {
-            Ev::Arrival { client, generation } => {
+            Ev::Arrival {
+                client,
+                generation,
+                boundary,
+            } => {
                 let c = client as usize;
                 if generation != self.client_gen[c] {
                     return;
                 }
-                // Thinning: accept with probability rate(t) / max rate.
-                let cl = &self.cfg.clients[c];
-                let rate =
-                    cl.rate_per_s.max(0.0) * traffic::multiplier(&cl.shape, now.as_secs_f64());
-                let u: f64 = self.rng.arrivals[c].random();
-                if u * self.client_max_rate[c] < rate {
-                    self.new_action(now, c);
+                if !boundary {
+                    // Thinning: accept with probability rate(t) / bound.
+                    let cl = &self.cfg.clients[c];
+                    let rate =
+                        cl.rate_per_s.max(0.0) * traffic::multiplier(&cl.shape, now.as_secs_f64());
+                    let u: f64 = self.rng.arrivals[c].random();
+                    if u * self.client_bound[c] < rate {
+                        self.new_action(now, c);
+                    }
                 }
                 self.schedule_arrival(c);
             }

@@ -63,7 +63,68 @@ pub fn multiplier(shape: &Shape, t_s: f64) -> f64 {
     if m.is_finite() { m.max(0.0) } else { 0.0 }
 }
 
-/// An upper bound of the multiplier over all time (for thinning).
+/// An upper bound of the multiplier from `t_s` until the returned time (s,
+/// possibly infinite), for piecewise thinning. Every shape is monotone or
+/// constant between its breakpoints, so the larger end value bounds a span.
+pub fn bound(shape: &Shape, t_s: f64) -> (f64, f64) {
+    let m = |t: f64| multiplier(shape, t);
+    let (b, until) = match shape {
+        Shape::Constant => (1.0, f64::INFINITY),
+        Shape::EmailBlast { at_s, decay_s, .. } => {
+            if t_s < *at_s {
+                (1.0, *at_s)
+            } else {
+                // Monotone towards 1 after the blast: re-bound every decay time.
+                (m(t_s).max(1.0), t_s + decay_s.max(1e-3))
+            }
+        }
+        Shape::Hourly {
+            period_s,
+            spike_s,
+            peak,
+            offset_s,
+        } => {
+            let period = period_s.max(1e-9);
+            if t_s < *offset_s {
+                (1.0, *offset_s)
+            } else {
+                let phase = (t_s - offset_s).rem_euclid(period);
+                if phase < *spike_s {
+                    (*peak, t_s + spike_s - phase)
+                } else {
+                    (1.0, t_s + period - phase)
+                }
+            }
+        }
+        Shape::BlackFriday {
+            start_s,
+            ramp_up_s,
+            hold_s,
+            ramp_down_s,
+            ..
+        } => {
+            let edges = [
+                *start_s,
+                start_s + ramp_up_s,
+                start_s + ramp_up_s + hold_s,
+                start_s + ramp_up_s + hold_s + ramp_down_s,
+            ];
+            match edges.iter().find(|e| **e > t_s) {
+                Some(e) => (m(t_s).max(m(*e)).max(m((*e - 1e-9).max(t_s))), *e),
+                None => (m(t_s), f64::INFINITY),
+            }
+        }
+        Shape::Points(points) => match points.iter().position(|(t, _)| *t > t_s) {
+            None => (m(t_s), f64::INFINITY),
+            Some(i) => (m(t_s).max(points[i].1), points[i].0),
+        },
+    };
+    let b = if b.is_finite() { b.max(0.0) } else { 0.0 };
+    let until = if until.is_nan() { f64::INFINITY } else { until };
+    (b, until)
+}
+
+/// An upper bound of the multiplier over all time.
 pub fn max_multiplier(shape: &Shape) -> f64 {
     let m = match shape {
         Shape::Constant => 1.0,
@@ -114,6 +175,20 @@ mod tests {
         for s in [blast, hourly, bf, pts] {
             let max = max_multiplier(&s);
             assert!((0..10_000).all(|k| multiplier(&s, k as f64 * 0.01) <= max));
+            // The piecewise bound holds over its whole span.
+            for k in 0..2_000 {
+                let t = k as f64 * 0.05;
+                let (b, until) = bound(&s, t);
+                assert!(until > t, "{s:?} at {t}: span ends at {until}");
+                let end = until.min(t + 100.0);
+                for j in 0..100 {
+                    let u = t + (end - t) * j as f64 / 100.0;
+                    assert!(
+                        multiplier(&s, u) <= b + 1e-9,
+                        "{s:?}: m({u}) > bound {b} from {t}"
+                    );
+                }
+            }
         }
     }
 }

@@ -89,7 +89,14 @@ fn plot(ui: &mut egui::Ui, which: usize, rows: &[Row], pc: &PlotContext<'_>, wid
                 0 => {
                     let names = ["wait p50", "wait p95", "wait p99"];
                     for (k, name) in names.iter().enumerate() {
-                        series(p, name, palette::QUANTILES[k], rows, |r| r.wait_s[k]);
+                        series(
+                            p,
+                            name,
+                            palette::QUANTILES[k],
+                            rows,
+                            (width, x1 - x0),
+                            |r| r.wait_s[k],
+                        );
                     }
                     p.hline(
                         HLine::new("SLA target", pc.sla_wait_s)
@@ -100,37 +107,86 @@ fn plot(ui: &mut egui::Ui, which: usize, rows: &[Row], pc: &PlotContext<'_>, wid
                 1 => {
                     let names = ["processed p50", "processed p95", "processed p99"];
                     for (k, name) in names.iter().enumerate() {
-                        series(p, name, palette::QUANTILES[k], rows, |r| r.processed_s[k]);
+                        series(
+                            p,
+                            name,
+                            palette::QUANTILES[k],
+                            rows,
+                            (width, x1 - x0),
+                            |r| r.processed_s[k],
+                        );
                     }
                 }
                 2 => {
-                    series(p, "total", palette::TOTAL, rows, |r| r.backlog);
+                    series(p, "total", palette::TOTAL, rows, (width, x1 - x0), |r| {
+                        r.backlog
+                    });
                     for (c, name) in pc.clients.iter().enumerate() {
-                        series(p, name, palette::client(c), rows, |r| {
+                        series(p, name, palette::client(c), rows, (width, x1 - x0), |r| {
                             r.backlog_by_client.get(c).copied().unwrap_or(f64::NAN)
                         });
                     }
                 }
                 3 => {
                     for (k, reason) in Reason::ALL.iter().enumerate() {
-                        series(p, reason.label(), palette::REASONS[k], rows, |r| {
-                            r.errors_per_s[k]
-                        });
+                        series(
+                            p,
+                            reason.label(),
+                            palette::REASONS[k],
+                            rows,
+                            (width, x1 - x0),
+                            |r| r.errors_per_s[k],
+                        );
                     }
-                    series(p, "retries", palette::RETRIES, rows, |r| r.retries_per_s);
-                    series(p, "dead letters", palette::DEAD, rows, |r| {
-                        r.dead_letters_per_s
-                    });
+                    series(
+                        p,
+                        "retries",
+                        palette::RETRIES,
+                        rows,
+                        (width, x1 - x0),
+                        |r| r.retries_per_s,
+                    );
+                    series(
+                        p,
+                        "dead letters",
+                        palette::DEAD,
+                        rows,
+                        (width, x1 - x0),
+                        |r| r.dead_letters_per_s,
+                    );
                 }
                 4 => {
-                    series(p, "arrivals", palette::ARRIVALS, rows, |r| r.arrivals_per_s);
-                    series(p, "answers", palette::ANSWERS, rows, |r| r.answers_per_s);
-                    series(p, "commits", palette::COMMITS, rows, |r| r.commits_per_s);
+                    series(
+                        p,
+                        "arrivals",
+                        palette::ARRIVALS,
+                        rows,
+                        (width, x1 - x0),
+                        |r| r.arrivals_per_s,
+                    );
+                    series(
+                        p,
+                        "answers",
+                        palette::ANSWERS,
+                        rows,
+                        (width, x1 - x0),
+                        |r| r.answers_per_s,
+                    );
+                    series(
+                        p,
+                        "commits",
+                        palette::COMMITS,
+                        rows,
+                        (width, x1 - x0),
+                        |r| r.commits_per_s,
+                    );
                 }
                 _ => {
                     let names = ["server", "database", "queue workers"];
                     for (k, name) in names.iter().enumerate() {
-                        series(p, name, palette::UTIL[k], rows, |r| r.util[k]);
+                        series(p, name, palette::UTIL[k], rows, (width, x1 - x0), |r| {
+                            r.util[k]
+                        });
                     }
                     p.hline(
                         HLine::new("busy 0.8", 0.8)
@@ -146,8 +202,20 @@ fn plot(ui: &mut egui::Ui, which: usize, rows: &[Row], pc: &PlotContext<'_>, wid
     }
 }
 
+/// Most points a series draws per point of plot width: beyond this, lines
+/// are decimated (min and max of each bucket, in time order), which keeps
+/// every peak and dip visible while the frame cost stays flat with history.
+const POINTS_PER_PX: f64 = 1.0;
+
 /// One named series, split at NaN values so gaps stay gaps.
-fn series(p: &mut PlotUi<'_>, name: &str, color: Color32, rows: &[Row], y: impl Fn(&Row) -> f64) {
+fn series(
+    p: &mut PlotUi<'_>,
+    name: &str,
+    color: Color32,
+    rows: &[Row],
+    (width_px, x_span_s): (f32, f64),
+    y: impl Fn(&Row) -> f64,
+) {
     let mut segment: Vec<[f64; 2]> = Vec::new();
     let mut part = 0usize;
     let mut flush = |seg: &mut Vec<[f64; 2]>, p: &mut PlotUi<'_>| {
@@ -162,13 +230,55 @@ fn series(p: &mut PlotUi<'_>, name: &str, color: Color32, rows: &[Row], y: impl 
             part += 1;
         }
     };
-    for r in rows {
+    // Buckets are aligned to absolute time, not to the first visible row,
+    // so a moving window does not reshuffle them from frame to frame.
+    let target = ((width_px as f64 * POINTS_PER_PX) / 2.0).max(50.0);
+    let bucket_s = (x_span_s / target).max(0.0);
+    let decimate = rows.len() as f64 > target && bucket_s > 0.0;
+    let inv_bucket = if decimate { 1.0 / bucket_s } else { 0.0 };
+    // Per bucket: (time, value) of its minimum and maximum finite value.
+    let mut lo: Option<(f64, f64)> = None;
+    let mut hi: Option<(f64, f64)> = None;
+    let mut current_key = f64::NAN;
+    let mut emit = |lo: Option<(f64, f64)>,
+                    hi: Option<(f64, f64)>,
+                    seg: &mut Vec<[f64; 2]>,
+                    p: &mut PlotUi<'_>| {
+        match (lo, hi) {
+            (Some(lo), Some(hi)) => {
+                let (first, second) = if lo.0 <= hi.0 { (lo, hi) } else { (hi, lo) };
+                seg.push([first.0, first.1]);
+                if second != first {
+                    seg.push([second.0, second.1]);
+                }
+            }
+            _ => flush(seg, p),
+        }
+    };
+    for (i, r) in rows.iter().enumerate() {
+        let key = if decimate {
+            (r.t_s * inv_bucket).floor()
+        } else {
+            i as f64
+        };
+        if key != current_key {
+            if i > 0 {
+                emit(lo.take(), hi.take(), &mut segment, p);
+            }
+            current_key = key;
+        }
         let v = y(r);
         if v.is_finite() {
-            segment.push([r.t_s, v]);
-        } else {
-            flush(&mut segment, p);
+            if lo.is_none_or(|(_, m)| v < m) {
+                lo = Some((r.t_s, v));
+            }
+            if hi.is_none_or(|(_, m)| v > m) {
+                hi = Some((r.t_s, v));
+            }
         }
+    }
+    if !rows.is_empty() {
+        emit(lo, hi, &mut segment, p);
     }
     flush(&mut segment, p);
 }

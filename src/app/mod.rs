@@ -182,6 +182,11 @@ impl AsyncLabApp {
         &self.host
     }
 
+    /// The host, mutable (benchmarks pump a manual host themselves).
+    pub fn host_mut(&mut self) -> &mut Host {
+        &mut self.host
+    }
+
     /// The plot history.
     pub fn history(&self) -> &History {
         &self.history

@@ -61,12 +61,14 @@ impl Default for Prefs {
     }
 }
 
-/// The scene the app opens on: the first built-in scene, or a sensible
-/// stand-in while none is built in.
+/// The built-in scene the app opens on.
+pub const DEFAULT_SCENE: &str = "02-slow-database.ron";
+
+/// The scene the app opens on: [`DEFAULT_SCENE`], whose sync wait starts
+/// climbing within the first minute, or a sensible stand-in if it is
+/// missing.
 pub fn default_scene() -> Scenario {
-    if let Some(first) = BUILTIN_SCENES.first()
-        && let Ok(s) = Scenario::from_ron(first.text, first.file)
-    {
+    if let Some(Ok(s)) = crate::scenario::builtin(DEFAULT_SCENE) {
         return s;
     }
     let mut s = Scenario {
@@ -375,6 +377,23 @@ impl AsyncLabApp {
                 );
             });
         }
+        if self.show_intro && !(snap.live.lesson.is_empty() && snap.live.watch.is_empty()) {
+            // A strip, not a floating window: it pushes the plots down
+            // instead of covering the ones the lesson talks about.
+            egui::Panel::top("intro").show(ui, |ui| {
+                ui.add_space(4.0);
+                ui.columns(2, |cols| {
+                    cols[0].label(RichText::new("Lesson").strong());
+                    cols[0].label(plain(&snap.live.lesson));
+                    cols[1].label(RichText::new("Watch").strong());
+                    cols[1].label(plain(&snap.live.watch));
+                });
+                if ui.button("Got it").clicked() {
+                    self.show_intro = false;
+                }
+                ui.add_space(2.0);
+            });
+        }
         if let Some(s) = &self.status {
             egui::Panel::bottom("status").show(ui, |ui| {
                 ui.horizontal(|ui| {
@@ -439,7 +458,7 @@ impl AsyncLabApp {
                 },
             );
         });
-        self.windows(ui.ctx(), &snap);
+        self.windows(ui.ctx());
     }
 
     /// A caption stays up for 30 s of sim time and at least 8 s of wall
@@ -715,7 +734,7 @@ impl AsyncLabApp {
     }
 
     /// Dialogs: error, scene lesson, help.
-    fn windows(&mut self, ctx: &egui::Context, snap: &Snapshot) {
+    fn windows(&mut self, ctx: &egui::Context) {
         if let Some(text) = self.error.clone() {
             let mut open = true;
             egui::Window::new("Problem")
@@ -729,26 +748,6 @@ impl AsyncLabApp {
                 });
             if !open {
                 self.error = None;
-            }
-        }
-        if self.show_intro && !(snap.live.lesson.is_empty() && snap.live.watch.is_empty()) {
-            let mut open = true;
-            egui::Window::new(format!("Scene: {}", plain(&snap.live.title)))
-                .open(&mut open)
-                .default_width(420.0)
-                .anchor(egui::Align2::RIGHT_BOTTOM, [-10.0, -10.0])
-                .show(ctx, |ui| {
-                    ui.label(RichText::new("Lesson").strong());
-                    ui.label(plain(&snap.live.lesson));
-                    ui.add_space(6.0);
-                    ui.label(RichText::new("Watch").strong());
-                    ui.label(plain(&snap.live.watch));
-                    if ui.button("Got it").clicked() {
-                        self.show_intro = false;
-                    }
-                });
-            if !open {
-                self.show_intro = false;
             }
         }
         if self.show_help {

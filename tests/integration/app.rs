@@ -445,3 +445,17 @@ fn shortcuts_still_work_after_clicking_a_button() {
         "Space after a click"
     );
 }
+
+#[test]
+fn the_lesson_and_watch_texts_show_when_a_scene_opens_until_dismissed() {
+    let s = scene();
+    let lesson = asynclab::app::plain(&s.lesson);
+    let watch = asynclab::app::plain(&s.watch);
+    let mut h = harness(s);
+    h.run_steps(2);
+    assert!(h.query_by_label(&lesson).is_some(), "lesson shown");
+    assert!(h.query_by_label(&watch).is_some(), "watch shown");
+    h.get_by_label("Got it").click();
+    h.run_steps(2);
+    assert!(h.query_by_label(&lesson).is_none(), "lesson dismissed");
+}

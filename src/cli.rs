@@ -201,7 +201,7 @@ fn run_scene(args: &RunArgs) -> anyhow::Result<()> {
     let (report, sys) = simulate(s);
     if let Some(path) = &args.csv {
         let text = windows_csv(sys.scenario(), sys.windows());
-        write_atomic(path, text.as_bytes())
+        scenario::write_atomic(path, text.as_bytes())
             .with_context(|| format!("writing CSV {}", path.display()))?;
     }
     if args.json {
@@ -671,31 +671,6 @@ fn float_cell(x: f64) -> String {
     } else {
         String::new()
     }
-}
-
-/// Writes a temporary file beside `path`, flushes it, then renames it over
-/// `path`: a reader never sees half a file, and a failure leaves any
-/// existing file untouched.
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".to_string());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 // ----- scenes and knobs ------------------------------------------------------

@@ -504,7 +504,8 @@ pub(crate) struct SummaryQuantiles {
     pub learn: Option<Quantiles>,
 }
 
-fn add_counts(t: &mut Window, w: &Window) {
+/// Adds the counts (not gauges or quantiles) of `w` to `t`.
+pub(crate) fn add_counts(t: &mut Window, w: &Window) {
     t.actions += w.actions;
     t.clicks += w.clicks;
     t.responses += w.responses;

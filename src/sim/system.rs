@@ -371,26 +371,7 @@ impl System {
     /// Counts so far (closed windows plus the open one).
     pub fn totals(&self) -> Window {
         let mut t = self.rec.totals.clone();
-        let c = &self.rec.cur;
-        t.actions += c.actions;
-        t.clicks += c.clicks;
-        t.responses += c.responses;
-        t.acks += c.acks;
-        t.commits += c.commits;
-        for (a, b) in t.commits_by_client.iter_mut().zip(&c.commits_by_client) {
-            *a += b;
-        }
-        for (a, b) in t.clicks_by_client.iter_mut().zip(&c.clicks_by_client) {
-            *a += b;
-        }
-        for (a, b) in t.errors.iter_mut().zip(&c.errors) {
-            *a += b;
-        }
-        t.user_retries += c.user_retries;
-        t.system_retries += c.system_retries;
-        t.dead_letters += c.dead_letters;
-        t.wasted += c.wasted;
-        t.polls += c.polls;
+        super::metrics::add_counts(&mut t, &self.rec.cur);
         t
     }
     /// Time of the next scripted timeline event, if any is left.

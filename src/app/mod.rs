@@ -373,7 +373,7 @@ impl AsyncLabApp {
                 ui.label(
                     RichText::new(plain(text))
                         .size(20.0)
-                        .color(palette::CAPTION_MARK),
+                        .color(palette::caption(ui.visuals().dark_mode)),
                 );
             });
         }

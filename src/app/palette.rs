@@ -41,8 +41,11 @@ pub const COMMITS: Color32 = OKABE_ITO[2];
 pub const UTIL: [Color32; 3] = [OKABE_ITO[0], OKABE_ITO[5], OKABE_ITO[2]];
 /// Mode-switch markers.
 pub const MODE_MARK: Color32 = OKABE_ITO[3];
-/// Caption markers.
-pub const CAPTION_MARK: Color32 = OKABE_ITO[4];
+/// Caption markers and the caption banner: sky blue reads well on the dark
+/// theme, but is too pale on white, where the deeper Okabe–Ito blue is used.
+pub fn caption(dark: bool) -> Color32 {
+    if dark { OKABE_ITO[4] } else { OKABE_ITO[0] }
+}
 /// Busy ≥ 0.8.
 pub const AMBER: Color32 = Color32::from_rgb(0xE6, 0x9F, 0x00);
 /// Busy ≥ 0.95.

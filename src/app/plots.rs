@@ -65,6 +65,7 @@ fn visible_rows(rows: &[Row], (x0, x1): (f64, f64)) -> &[Row] {
 fn plot(ui: &mut egui::Ui, which: usize, rows: &[Row], pc: &PlotContext<'_>, width: f32) {
     let group = Id::unique("asynclab-time-axis");
     let (x0, x1) = pc.x_range;
+    let dark = ui.visuals().dark_mode;
     let response = Plot::new(("plot", which))
         .height(pc.height)
         .width(width)
@@ -195,7 +196,7 @@ fn plot(ui: &mut egui::Ui, which: usize, rows: &[Row], pc: &PlotContext<'_>, wid
                     );
                 }
             }
-            markers(p, pc);
+            markers(p, pc, dark);
         });
     if which == 0 {
         captions(ui, &response.transform, pc);
@@ -285,7 +286,7 @@ fn series(
 
 /// Vertical lines where the mode switched or a scripted event fired.
 /// Unnamed, so they stay out of the legends.
-fn markers(p: &mut PlotUi<'_>, pc: &PlotContext<'_>) {
+fn markers(p: &mut PlotUi<'_>, pc: &PlotContext<'_>, dark: bool) {
     let (x0, x1) = pc.x_range;
     for (i, m) in pc.markers.iter().enumerate() {
         if m.t_s < x0 || m.t_s > x1 {
@@ -293,17 +294,17 @@ fn markers(p: &mut PlotUi<'_>, pc: &PlotContext<'_>) {
         }
         p.vline(
             VLine::new("", m.t_s)
-                .color(marker_color(m))
+                .color(marker_color(m, dark))
                 .id(("marker", i))
                 .style(LineStyle::dashed_dense()),
         );
     }
 }
 
-fn marker_color(m: &Marker) -> Color32 {
+fn marker_color(m: &Marker, dark: bool) -> Color32 {
     match m.kind {
         MarkerKind::Mode => palette::MODE_MARK,
-        MarkerKind::Caption => palette::CAPTION_MARK,
+        MarkerKind::Caption => palette::caption(dark),
         MarkerKind::Outage => palette::REASONS[3],
         MarkerKind::Change => Color32::GRAY,
     }
@@ -326,7 +327,7 @@ fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContext<'_>) {
             egui::Align2::LEFT_TOP,
             short(&m.text),
             font.clone(),
-            marker_color(m),
+            marker_color(m, ui.visuals().dark_mode),
         );
     }
 }

@@ -209,3 +209,61 @@ fn utilisation_matches_offered_load_and_littles_law_holds_for_the_db() {
         "busy {busy} vs λW {little}"
     );
 }
+
+#[test]
+fn give_ups_that_commit_and_clicks_again_are_each_counted_once() {
+    // 50 actions/s against a database that writes 20/s: users give up after
+    // 2 s, always click again (twice at most), while the server keeps
+    // working on what they abandoned.
+    let mut s = mmc_scene(50.0, 50.0, 1, 3, 60.0);
+    s.browser.patience_s = 2.0;
+    s.browser.retry_probability = 1.0;
+    s.browser.max_user_retries = 2;
+    s.browser.think_time = Dist::Constant { mean_ms: 100.0 };
+    let mut sys = System::new(s);
+    sys.run_until(SimTime::from_secs(60));
+    sys.check_ledgers().expect("balanced");
+    let l = sys.ledgers();
+    let t = sys.totals();
+    // Every click is one request; a click again is a new request for the
+    // same action, so requests = actions + clicks again.
+    assert_eq!(l.work.requests, l.actions.issued + t.user_retries);
+    assert!(t.user_retries > 1_000, "clicks again: {}", t.user_retries);
+    // A timed-out action is failed once, however many of its clicks timed out.
+    let timeouts_seen = t.errors[asynclab::sim::Reason::Timeout as usize];
+    let timeouts_final = l.actions.failed[asynclab::sim::Reason::Timeout as usize];
+    assert!(
+        timeouts_final > 0 && timeouts_final < timeouts_seen,
+        "{timeouts_final} vs {timeouts_seen}"
+    );
+    // Writes committed after their user gave up are committed (once) and
+    // wasted.
+    assert!(
+        l.work.committed_wasted > 100,
+        "wasted commits {}",
+        l.work.committed_wasted
+    );
+    assert!(l.work.committed_wasted <= l.work.committed);
+}
+
+#[test]
+fn acknowledged_then_dead_lettered_is_a_success_to_users_and_a_loss_to_the_system() {
+    let mut s = mmc_scene(20.0, 10.0, 5, 4, 60.0);
+    s.endpoints[0].mode = Mode::Async;
+    s.database.failure_probability = 1.0;
+    s.queue.retry = asynclab::scenario::RetryPolicy::None;
+    let mut sys = System::new(s);
+    sys.run_until(SimTime::from_secs(60));
+    sys.check_ledgers().expect("balanced");
+    let l = sys.ledgers();
+    assert_eq!(l.work.committed, 0);
+    assert!(l.work.dead_lettered > 1_000);
+    // Users saw "accepted" for every action that has an outcome ...
+    assert_eq!(l.actions.succeeded + l.actions.awaiting, l.actions.issued);
+    assert_eq!(l.actions.failed, [0; 4]);
+    // ... and the system lost every job it did not still hold.
+    assert_eq!(
+        l.work.dead_lettered + l.work.in_flight.total(),
+        l.work.requests
+    );
+}

@@ -38,6 +38,8 @@ pub struct Flash {
     pub spot: Spot,
     /// Animation time it appeared, s.
     pub born_s: f64,
+    /// Failures it reports.
+    pub count: u64,
 }
 
 /// How long a failure label stays, s of animation time.

@@ -61,6 +61,10 @@ impl Default for Prefs {
     }
 }
 
+/// A failure label takes in new counts for this long before the next one
+/// starts, s of animation time.
+const FLASH_JOIN_S: f64 = 0.8;
+
 /// The built-in scene the app opens on.
 pub const DEFAULT_SCENE: &str = "02-slow-database.ron";
 
@@ -224,6 +228,32 @@ impl AsyncLabApp {
         for w in windows {
             self.history.push(w, window_s);
         }
+    }
+
+    /// Shows `n` failures of `label` at `spot`. At high speed windows close
+    /// many times a second; counts then join the spot's newest label while
+    /// it is young, so labels rise one at a time instead of smearing.
+    fn flash(&mut self, spot: Spot, label: &str, n: u64) {
+        if n == 0 {
+            return;
+        }
+        let now = self.anim_s;
+        if let Some(f) = self
+            .flashes
+            .iter_mut()
+            .rev()
+            .find(|f| f.spot == spot && now - f.born_s < FLASH_JOIN_S)
+        {
+            f.count += n;
+            f.text = format!("{label} ×{}", f.count);
+            return;
+        }
+        self.flashes.push(Flash {
+            text: format!("{label} ×{n}"),
+            spot,
+            born_s: now,
+            count: n,
+        });
     }
 
     // ----- files ----------------------------------------------------------
@@ -490,27 +520,14 @@ impl AsyncLabApp {
         for w in &snap.new_windows {
             self.history.push(w, window_s);
         }
-        if let Some(w) = snap.new_windows.last() {
+        if !snap.new_windows.is_empty() {
             let spots = [Spot::Browsers, Spot::Server, Spot::Queue, Spot::Database];
             for (k, reason) in crate::sim::Reason::ALL.iter().enumerate() {
                 let n: u64 = snap.new_windows.iter().map(|w| w.errors[k]).sum();
-                if n > 0 {
-                    self.flashes.push(Flash {
-                        text: format!("{} ×{n}", reason.label()),
-                        spot: spots[k],
-                        born_s: self.anim_s,
-                    });
-                }
+                self.flash(spots[k], reason.label(), n);
             }
             let dead: u64 = snap.new_windows.iter().map(|w| w.dead_letters).sum();
-            if dead > 0 {
-                self.flashes.push(Flash {
-                    text: format!("dead letter ×{dead}"),
-                    spot: Spot::Workers,
-                    born_s: self.anim_s,
-                });
-            }
-            let _ = w;
+            self.flash(Spot::Workers, "dead letter", dead);
         }
         let now = self.anim_s;
         self.flashes

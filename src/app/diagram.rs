@@ -134,10 +134,12 @@ pub fn show(ui: &mut egui::Ui, d: &DiagramInput<'_>) {
             color,
         );
     }
+    let lanes_bottom = lanes_top + lane_h * n as f32;
     if d.clients.len() > 1 {
+        // Right under the lanes it names.
         painter.text(
-            Pos2::new(browser_x, rect.bottom() - 4.0),
-            Align2::CENTER_BOTTOM,
+            Pos2::new(browser_x, lanes_bottom + 2.0),
+            Align2::CENTER_TOP,
             "browsers",
             font.clone(),
             text_color,
@@ -390,7 +392,9 @@ pub fn show(ui: &mut egui::Ui, d: &DiagramInput<'_>) {
             continue;
         }
         let anchor = match f.spot {
-            Spot::Browsers => Pos2::new(browser_x + box_w * 0.6, rect.top() + 4.0),
+            // Timeouts rise from under the lanes (above them they would
+            // leave the diagram at once and never be seen).
+            Spot::Browsers => Pos2::new(browser_x, (lanes_bottom + 40.0).max(server.bottom())),
             Spot::Server => server.center_top(),
             Spot::Queue => queue.center_top(),
             Spot::Workers => workers.center_top(),

@@ -18,6 +18,10 @@ pub struct Row {
     pub wait_s: [f64; 3],
     /// Click → committed p50 / p95 / p99, s.
     pub processed_s: [f64; 3],
+    /// Per endpoint: user-perceived wait p95, s (`NaN`: no answers).
+    pub wait_p95_by_endpoint: Vec<f64>,
+    /// Per client: click → committed p95, s (`NaN`: no commits).
+    pub processed_p95_by_client: Vec<f64>,
     /// Share of outcomes within the wait target (NaN: none).
     pub sla_share: f64,
     /// Jobs in the broker.
@@ -49,6 +53,8 @@ impl Row {
             span_s: window_s,
             wait_s: [w.wait.p50, w.wait.p95, w.wait.p99],
             processed_s: [w.processed.p50, w.processed.p95, w.processed.p99],
+            wait_p95_by_endpoint: w.wait_p95_by_endpoint.clone(),
+            processed_p95_by_client: w.processed_p95_by_client.clone(),
             sla_share: w.sla_share,
             backlog: w.backlog as f64,
             backlog_by_client: w.backlog_by_client.iter().map(|b| *b as f64).collect(),
@@ -65,15 +71,6 @@ impl Row {
     /// Merges two consecutive rows: latencies and gauges keep the worse
     /// (peaks must stay visible), rates average over the covered time.
     fn merge(a: &Row, b: &Row) -> Row {
-        let worst = |x: f64, y: f64| {
-            if x.is_nan() {
-                y
-            } else if y.is_nan() {
-                x
-            } else {
-                x.max(y)
-            }
-        };
         let total = a.span_s + b.span_s;
         let avg = |x: f64, y: f64| (x * a.span_s + y * b.span_s) / total.max(1e-9);
         let n = a.backlog_by_client.len().max(b.backlog_by_client.len());
@@ -83,6 +80,11 @@ impl Row {
             span_s: total,
             wait_s: std::array::from_fn(|i| worst(a.wait_s[i], b.wait_s[i])),
             processed_s: std::array::from_fn(|i| worst(a.processed_s[i], b.processed_s[i])),
+            wait_p95_by_endpoint: worst_each(&a.wait_p95_by_endpoint, &b.wait_p95_by_endpoint),
+            processed_p95_by_client: worst_each(
+                &a.processed_p95_by_client,
+                &b.processed_p95_by_client,
+            ),
             sla_share: if a.sla_share.is_nan() {
                 b.sla_share
             } else if b.sla_share.is_nan() {
@@ -103,6 +105,25 @@ impl Row {
             util: std::array::from_fn(|i| avg(a.util[i], b.util[i])),
         }
     }
+}
+
+/// The larger of two values, ignoring `NaN` (no data).
+fn worst(x: f64, y: f64) -> f64 {
+    if x.is_nan() {
+        y
+    } else if y.is_nan() {
+        x
+    } else {
+        x.max(y)
+    }
+}
+
+/// [`worst`] element by element; a missing element is `NaN`.
+fn worst_each(a: &[f64], b: &[f64]) -> Vec<f64> {
+    let at = |v: &[f64], i: usize| v.get(i).copied().unwrap_or(f64::NAN);
+    (0..a.len().max(b.len()))
+        .map(|i| worst(at(a, i), at(b, i)))
+        .collect()
 }
 
 /// The plot history of one run.

@@ -475,13 +475,14 @@ impl AsyncLabApp {
             } else {
                 1.0
             };
-            let per_plot = (rows_h / (6.0 / columns) - 28.0).max(60.0);
+            let per_plot = (rows_h / (6.0 / columns) - plots::TITLE_H).max(60.0);
             plots::show(
                 ui,
                 &self.history,
                 &plots::PlotContext {
                     markers: &snap.markers,
                     clients,
+                    endpoints: snap.live.endpoints.iter().map(|e| e.name.clone()).collect(),
                     sla_wait_s: snap.live.sla.wait_target_s,
                     x_range: (x1 - span, x1),
                     height: per_plot,
@@ -881,7 +882,7 @@ fn headline(ui: &mut egui::Ui, snap: &Snapshot, history: &History) {
         big(
             ui,
             "errors / min",
-            format!("{epm:.0}"),
+            diagram::fmt_count(epm.round() as u64),
             (epm > 0.0).then_some(palette::RED),
         );
         let sla_text = if sla.is_nan() {
@@ -889,7 +890,15 @@ fn headline(ui: &mut egui::Ui, snap: &Snapshot, history: &History) {
         } else {
             format!("{:.1} %", sla * 100.0)
         };
-        big(ui, "within SLA", sla_text, None);
+        big(
+            ui,
+            &format!(
+                "answered within {}",
+                fmt_target(snap.live.sla.wait_target_s)
+            ),
+            sla_text,
+            None,
+        );
         big(ui, "issued", diagram::fmt_count(l.issued), None);
         big(
             ui,
@@ -979,6 +988,15 @@ fn fmt_secs(s: f64) -> String {
         format!("{:.0} ms", s * 1000.0)
     } else {
         format!("{s:.2} s")
+    }
+}
+
+/// A target for a label: "1 s", "2.5 s", "500 ms".
+fn fmt_target(s: f64) -> String {
+    if s < 1.0 {
+        format!("{:.0} ms", s * 1000.0)
+    } else {
+        format!("{} s", (s * 100.0).round() / 100.0)
     }
 }
 

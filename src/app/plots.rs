@@ -6,7 +6,8 @@ use super::palette;
 use crate::sim::{Marker, MarkerKind, Reason};
 use egui::{Color32, Id};
 use egui_plot::{
-    Corner, HLine, Legend, Line, LineStyle, Plot, PlotPoint, PlotTransform, PlotUi, VLine,
+    GridInput, GridMark, HLine, Line, LineStyle, Plot, PlotPoint, PlotTransform, PlotUi, Span,
+    VLine,
 };
 
 /// What every plot needs besides the history.
@@ -15,6 +16,8 @@ pub struct PlotContext<'a> {
     pub markers: &'a [Marker],
     /// Client names (lane legends).
     pub clients: Vec<String>,
+    /// Endpoint names (one wait line each when there are several).
+    pub endpoints: Vec<String>,
     /// SLA wait target, s.
     pub sla_wait_s: f64,
     /// Shown time range, s of sim time.
@@ -33,6 +36,143 @@ pub const PLOT_TITLES: [&str; 6] = [
     "Utilisation",
 ];
 
+/// One line of a plot: its legend entry and how to read it from a row.
+struct Spec<'a> {
+    name: String,
+    color: Color32,
+    y: Box<dyn Fn(&Row) -> f64 + 'a>,
+}
+
+impl<'a> Spec<'a> {
+    fn new(name: impl Into<String>, color: Color32, y: impl Fn(&Row) -> f64 + 'a) -> Self {
+        Spec {
+            name: name.into(),
+            color,
+            y: Box::new(y),
+        }
+    }
+}
+
+/// Endpoint lines (wait plot with several endpoints): colours the quantile
+/// lines do not use there.
+const ENDPOINT_COLORS: [Color32; 4] = [
+    palette::OKABE_ITO[2],
+    palette::OKABE_ITO[5],
+    palette::OKABE_ITO[0],
+    palette::OKABE_ITO[3],
+];
+
+/// The lines of plot `which`.
+fn specs<'a>(which: usize, pc: &'a PlotContext<'_>) -> Vec<Spec<'a>> {
+    let at = |v: &[f64], i: usize| v.get(i).copied().unwrap_or(f64::NAN);
+    let mut out = Vec::new();
+    match which {
+        0 if pc.endpoints.len() > 1 => {
+            // One p95 line per endpoint: the lesson compares them.
+            out.push(Spec::new("all p95", palette::TOTAL, |r: &Row| r.wait_s[1]));
+            for (k, name) in pc.endpoints.iter().enumerate() {
+                out.push(Spec::new(
+                    format!("{name} p95"),
+                    ENDPOINT_COLORS[k % ENDPOINT_COLORS.len()],
+                    move |r: &Row| at(&r.wait_p95_by_endpoint, k),
+                ));
+            }
+        }
+        0 => {
+            for (k, name) in ["wait p50", "wait p95", "wait p99"].iter().enumerate() {
+                out.push(Spec::new(*name, palette::QUANTILES[k], move |r: &Row| {
+                    r.wait_s[k]
+                }));
+            }
+        }
+        1 if pc.clients.len() > 1 => {
+            // One p95 line per client, in the client's colour: the lesson
+            // compares them.
+            out.push(Spec::new("all p95", palette::TOTAL, |r: &Row| {
+                r.processed_s[1]
+            }));
+            for (c, name) in pc.clients.iter().enumerate() {
+                out.push(Spec::new(
+                    format!("{name} p95"),
+                    palette::client(c),
+                    move |r: &Row| at(&r.processed_p95_by_client, c),
+                ));
+            }
+        }
+        1 => {
+            let names = ["processed p50", "processed p95", "processed p99"];
+            for (k, name) in names.iter().enumerate() {
+                out.push(Spec::new(*name, palette::QUANTILES[k], move |r: &Row| {
+                    r.processed_s[k]
+                }));
+            }
+        }
+        2 => {
+            out.push(Spec::new("total", palette::TOTAL, |r: &Row| r.backlog));
+            if pc.clients.len() > 1 {
+                for (c, name) in pc.clients.iter().enumerate() {
+                    out.push(Spec::new(
+                        name.clone(),
+                        palette::client(c),
+                        move |r: &Row| at(&r.backlog_by_client, c),
+                    ));
+                }
+            }
+        }
+        3 => {
+            for (k, reason) in Reason::ALL.iter().enumerate() {
+                out.push(Spec::new(
+                    reason.label(),
+                    palette::REASONS[k],
+                    move |r: &Row| r.errors_per_s[k],
+                ));
+            }
+            out.push(Spec::new("retries", palette::RETRIES, |r: &Row| {
+                r.retries_per_s
+            }));
+            out.push(Spec::new("dead letters", palette::DEAD, |r: &Row| {
+                r.dead_letters_per_s
+            }));
+        }
+        4 => {
+            out.push(Spec::new("arrivals", palette::ARRIVALS, |r: &Row| {
+                r.arrivals_per_s
+            }));
+            out.push(Spec::new("answers", palette::ANSWERS, |r: &Row| {
+                r.answers_per_s
+            }));
+            out.push(Spec::new("commits", palette::COMMITS, |r: &Row| {
+                r.commits_per_s
+            }));
+        }
+        _ => {
+            for (k, name) in ["server", "database", "queue workers"].iter().enumerate() {
+                out.push(Spec::new(*name, palette::UTIL[k], move |r: &Row| r.util[k]));
+            }
+        }
+    }
+    out
+}
+
+/// A reference line drawn across a plot (SLA target, busy threshold).
+fn reference(which: usize, pc: &PlotContext<'_>) -> Option<(String, f64, Color32, LineStyle)> {
+    match which {
+        0 => Some((
+            format!("SLA {}", fmt_value(pc.sla_wait_s, "s")),
+            pc.sla_wait_s,
+            palette::SLA,
+            LineStyle::dashed_loose(),
+        )),
+        5 => Some((
+            "80% busy".to_string(),
+            0.8,
+            palette::AMBER,
+            LineStyle::dotted_loose(),
+        )),
+        _ => None,
+    }
+}
+
 /// Draws every plot, two columns when there is room.
 pub fn show(ui: &mut egui::Ui, history: &History, pc: &PlotContext<'_>) {
     let visible = visible_rows(&history.rows, pc.x_range);
@@ -41,17 +181,65 @@ pub fn show(ui: &mut egui::Ui, history: &History, pc: &PlotContext<'_>) {
     let width = ((ui.available_width() - gap * (columns as f32 - 1.0)) / columns as f32).max(100.0);
     let titles: Vec<(usize, &str)> = PLOT_TITLES.iter().copied().enumerate().collect();
     for row in titles.chunks(columns) {
-        ui.horizontal(|ui| {
+        ui.horizontal_top(|ui| {
             ui.spacing_mut().item_spacing.x = gap;
             for (i, title) in row {
                 ui.vertical(|ui| {
                     ui.set_width(width);
-                    ui.label(egui::RichText::new(*title).strong());
-                    plot(ui, *i, visible, pc, width);
+                    let specs = specs(*i, pc);
+                    let top = ui.cursor().top();
+                    legend_row(ui, title, &specs, reference(*i, pc));
+                    // A legend that wraps takes its extra lines from the
+                    // plot, so the grid keeps its height.
+                    let used = ui.cursor().top() - top;
+                    let height = (pc.height + TITLE_H - used).max(40.0);
+                    plot(ui, *i, visible, pc, &specs, width, height);
                 });
             }
         });
     }
+}
+
+/// Height of a one-line plot title, points (the caller budgets for it).
+pub const TITLE_H: f32 = 28.0;
+
+/// The title and, beside it, the legend: outside the plot, so it never
+/// covers the live data.
+fn legend_row(
+    ui: &mut egui::Ui,
+    title: &str,
+    specs: &[Spec<'_>],
+    reference: Option<(String, f64, Color32, LineStyle)>,
+) {
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 6.0;
+        ui.label(egui::RichText::new(title).strong());
+        ui.add_space(6.0);
+        let text = ui.visuals().text_color();
+        let entry = |ui: &mut egui::Ui, name: &str, color: Color32, dashed: bool| {
+            let h = 14.0;
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(16.0, h), egui::Sense::hover());
+            let y = rect.center().y;
+            let stroke = egui::Stroke::new(3.0, color);
+            if dashed {
+                for k in 0..3 {
+                    let x = rect.left() + k as f32 * 6.0;
+                    ui.painter()
+                        .line_segment([egui::pos2(x, y), egui::pos2(x + 3.5, y)], stroke);
+                }
+            } else {
+                ui.painter()
+                    .line_segment([rect.left_center(), rect.right_center()], stroke);
+            }
+            ui.label(egui::RichText::new(name).size(12.5).color(text));
+        };
+        for s in specs {
+            entry(ui, &s.name, s.color, false);
+        }
+        if let Some((name, _, color, _)) = reference {
+            entry(ui, &name, color, true);
+        }
+    });
 }
 
 /// The rows within the shown range, plus one on each side so lines reach
@@ -62,12 +250,77 @@ fn visible_rows(rows: &[Row], (x0, x1): (f64, f64)) -> &[Row] {
     &rows[start.min(end)..end]
 }
 
-fn plot(ui: &mut egui::Ui, which: usize, rows: &[Row], pc: &PlotContext<'_>, width: f32) {
+/// The y range to show: the data's top, unless one isolated spike would
+/// flatten everything else; then the top of the rest, and the spike's
+/// height to write on the plot.
+pub fn y_top(series: &[Vec<f64>]) -> (f64, Option<f64>) {
+    /// Newest values never count as a spike: a rise at the live edge is news.
+    const FRESH: usize = 10;
+    /// Values above the 98th percentile of a series may be spikes.
+    const KEEP: f64 = 0.98;
+    /// Clip only when the spike is this many times the rest.
+    const RATIO: f64 = 3.0;
+    let mut top = 0.0_f64;
+    let mut robust = 0.0_f64;
+    for values in series {
+        let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+        let Some(max) = v.iter().copied().reduce(f64::max) else {
+            continue;
+        };
+        top = top.max(max);
+        let fresh = values
+            .iter()
+            .rev()
+            .take(FRESH)
+            .copied()
+            .filter(|x| x.is_finite())
+            .fold(0.0, f64::max);
+        if v.len() < 30 {
+            robust = robust.max(max);
+            continue;
+        }
+        v.sort_by(f64::total_cmp);
+        let q = v[((v.len() - 1) as f64 * KEEP) as usize];
+        robust = robust.max(q).max(fresh);
+    }
+    if robust > 0.0 && top > RATIO * robust {
+        (robust * 1.5, Some(top))
+    } else {
+        (top, None)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn plot(
+    ui: &mut egui::Ui,
+    which: usize,
+    rows: &[Row],
+    pc: &PlotContext<'_>,
+    specs: &[Spec<'_>],
+    width: f32,
+    height: f32,
+) {
     let group = Id::unique("asynclab-time-axis");
     let (x0, x1) = pc.x_range;
     let dark = ui.visuals().dark_mode;
+    let reference = reference(which, pc);
+    // Our own y range: from zero to the data's top (spikes clipped), at
+    // least 1 and at least the reference line.
+    let values: Vec<Vec<f64>> = specs
+        .iter()
+        .map(|s| rows.iter().map(|r| (s.y)(r)).collect())
+        .collect();
+    let (mut top, clipped) = if which == 5 {
+        (1.0, None)
+    } else {
+        y_top(&values)
+    };
+    if let Some((_, y, _, _)) = &reference {
+        top = top.max(*y * 1.1);
+    }
+    let top = top.max(1.0) * 1.08;
     let response = Plot::new(("plot", which))
-        .height(pc.height)
+        .height(height)
         .width(width)
         .link_axis(group, [true, false])
         .link_cursor(group, [true, false])
@@ -76,130 +329,167 @@ fn plot(ui: &mut egui::Ui, which: usize, rows: &[Row], pc: &PlotContext<'_>, wid
         .allow_scroll(false)
         .allow_boxed_zoom(false)
         .allow_double_click_reset(false)
-        .include_y(0.0)
-        .include_y(1.0)
         .y_axis_min_width(40.0)
-        .legend(
-            Legend::default()
-                .position(Corner::LeftTop)
-                .background_alpha(0.6),
-        )
+        .x_grid_spacer(time_grid)
+        .x_axis_formatter(|mark, _| fmt_clock_short(mark.value))
+        .y_grid_spacer(nice_grid)
+        .y_axis_formatter(|mark, _| fmt_tick(mark.value))
         .show(ui, |p| {
             p.set_plot_bounds_x(x0..=x1);
-            match which {
-                0 => {
-                    let names = ["wait p50", "wait p95", "wait p99"];
-                    for (k, name) in names.iter().enumerate() {
-                        series(
-                            p,
-                            name,
-                            palette::QUANTILES[k],
-                            rows,
-                            (width, x1 - x0),
-                            |r| r.wait_s[k],
-                        );
-                    }
-                    p.hline(
-                        HLine::new("SLA target", pc.sla_wait_s)
-                            .color(palette::SLA)
-                            .style(LineStyle::dashed_loose()),
-                    );
-                }
-                1 => {
-                    let names = ["processed p50", "processed p95", "processed p99"];
-                    for (k, name) in names.iter().enumerate() {
-                        series(
-                            p,
-                            name,
-                            palette::QUANTILES[k],
-                            rows,
-                            (width, x1 - x0),
-                            |r| r.processed_s[k],
-                        );
-                    }
-                }
-                2 => {
-                    series(p, "total", palette::TOTAL, rows, (width, x1 - x0), |r| {
-                        r.backlog
-                    });
-                    for (c, name) in pc.clients.iter().enumerate() {
-                        series(p, name, palette::client(c), rows, (width, x1 - x0), |r| {
-                            r.backlog_by_client.get(c).copied().unwrap_or(f64::NAN)
-                        });
-                    }
-                }
-                3 => {
-                    for (k, reason) in Reason::ALL.iter().enumerate() {
-                        series(
-                            p,
-                            reason.label(),
-                            palette::REASONS[k],
-                            rows,
-                            (width, x1 - x0),
-                            |r| r.errors_per_s[k],
-                        );
-                    }
-                    series(
-                        p,
-                        "retries",
-                        palette::RETRIES,
-                        rows,
-                        (width, x1 - x0),
-                        |r| r.retries_per_s,
-                    );
-                    series(
-                        p,
-                        "dead letters",
-                        palette::DEAD,
-                        rows,
-                        (width, x1 - x0),
-                        |r| r.dead_letters_per_s,
-                    );
-                }
-                4 => {
-                    series(
-                        p,
-                        "arrivals",
-                        palette::ARRIVALS,
-                        rows,
-                        (width, x1 - x0),
-                        |r| r.arrivals_per_s,
-                    );
-                    series(
-                        p,
-                        "answers",
-                        palette::ANSWERS,
-                        rows,
-                        (width, x1 - x0),
-                        |r| r.answers_per_s,
-                    );
-                    series(
-                        p,
-                        "commits",
-                        palette::COMMITS,
-                        rows,
-                        (width, x1 - x0),
-                        |r| r.commits_per_s,
-                    );
-                }
-                _ => {
-                    let names = ["server", "database", "queue workers"];
-                    for (k, name) in names.iter().enumerate() {
-                        series(p, name, palette::UTIL[k], rows, (width, x1 - x0), |r| {
-                            r.util[k]
-                        });
-                    }
-                    p.hline(
-                        HLine::new("busy 0.8", 0.8)
-                            .color(palette::AMBER)
-                            .style(LineStyle::dotted_loose()),
-                    );
-                }
+            p.set_plot_bounds_y(-top * 0.03..=top);
+            for (s, v) in specs.iter().zip(&values) {
+                series(p, &s.name, s.color, rows, v, (width, x1 - x0));
+            }
+            if let Some((name, y, color, style)) = reference {
+                p.hline(HLine::new(name, y).color(color).style(style));
             }
             markers(p, pc, dark);
         });
+    if let Some(peak) = clipped {
+        let frame = *response.transform.frame();
+        let painter = ui.painter_at(frame);
+        let text = format!("spike to {} off the top", fmt_tick_full(peak));
+        let galley = painter.layout_no_wrap(
+            text,
+            egui::FontId::proportional(11.0),
+            ui.visuals().text_color(),
+        );
+        let pos = frame.right_top() + egui::vec2(-galley.size().x - 6.0, 3.0);
+        painter.rect_filled(
+            egui::Rect::from_min_size(pos, galley.size()).expand(2.0),
+            egui::CornerRadius::same(3),
+            ui.visuals().extreme_bg_color.gamma_multiply(0.85),
+        );
+        painter.galley(pos, galley, ui.visuals().text_color());
+    }
     if which == 0 {
         captions(ui, &response.transform, pc);
+    }
+}
+
+/// y grid: 1-2-5 steps, about four labelled lines whatever the height, so
+/// every plot has a readable scale (powers of ten alone leave a 0..8000
+/// plot with a single "0").
+fn nice_grid(input: GridInput) -> Vec<GridMark> {
+    let (lo, hi) = input.bounds;
+    let span = (hi - lo).abs();
+    if !span.is_finite() || span <= 0.0 {
+        return Vec::new();
+    }
+    let step = nice_step(span / 4.0);
+    let mut marks = Vec::new();
+    for s in [step / 5.0, step] {
+        let first = (lo / s).ceil() as i64;
+        let last = (hi / s).floor() as i64;
+        if last - first > 200 {
+            continue;
+        }
+        for k in first..=last {
+            marks.push(GridMark {
+                value: k as f64 * s,
+                step_size: s,
+            });
+        }
+    }
+    marks
+}
+
+/// The smallest 1, 2 or 5 × 10ⁿ at least `x`.
+fn nice_step(x: f64) -> f64 {
+    let p = 10f64.powf(x.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * p)
+        .find(|s| *s >= x)
+        .unwrap_or(10.0 * p)
+}
+
+/// x grid: time steps a clock reads well (10 s, 30 s, 1 min, 5 min, ...).
+fn time_grid(input: GridInput) -> Vec<GridMark> {
+    const STEPS: [f64; 14] = [
+        1.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0,
+        21_600.0,
+    ];
+    let (lo, hi) = input.bounds;
+    let span = (hi - lo).abs();
+    if !span.is_finite() || span <= 0.0 {
+        return Vec::new();
+    }
+    let major = STEPS
+        .iter()
+        .copied()
+        .find(|s| span / s <= 6.0)
+        .unwrap_or(43_200.0);
+    let minor = STEPS
+        .iter()
+        .rev()
+        .copied()
+        .find(|s| *s < major && major / s <= 6.0)
+        .unwrap_or(major);
+    let mut marks = Vec::new();
+    for s in [minor, major] {
+        let first = (lo / s).ceil() as i64;
+        let last = (hi / s).floor() as i64;
+        if last - first > 500 {
+            continue;
+        }
+        for k in first..=last {
+            marks.push(GridMark {
+                value: k as f64 * s,
+                step_size: s,
+            });
+        }
+    }
+    marks
+}
+
+/// Sim time on the axis as the top bar writes it: m:ss, or h:mm:ss.
+fn fmt_clock_short(s: f64) -> String {
+    if s < 0.0 {
+        return String::new();
+    }
+    let s = s.round() as u64;
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+/// A y tick: 0.5, 20, 1.5k, 2M.
+fn fmt_tick(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e6 {
+        format!("{}M", trim(v / 1e6))
+    } else if a >= 1e4 {
+        format!("{}k", trim(v / 1e3))
+    } else {
+        trim(v)
+    }
+}
+
+/// A value in full: 1,523 or 0.4.
+fn fmt_tick_full(v: f64) -> String {
+    if v >= 100.0 {
+        super::diagram::fmt_count(v.round() as u64)
+    } else {
+        trim(v)
+    }
+}
+
+/// A number without trailing zeros (at most 2 decimals).
+fn trim(v: f64) -> String {
+    let s = format!("{v:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.to_string() }
+}
+
+/// A value with its unit: "1 s", "250 ms".
+fn fmt_value(v: f64, unit: &str) -> String {
+    if unit == "s" && v < 1.0 {
+        format!("{} ms", trim(v * 1000.0))
+    } else {
+        format!("{} {unit}", trim(v))
     }
 }
 
@@ -214,8 +504,8 @@ fn series(
     name: &str,
     color: Color32,
     rows: &[Row],
+    values: &[f64],
     (width_px, x_span_s): (f32, f64),
-    y: impl Fn(&Row) -> f64,
 ) {
     let mut segment: Vec<[f64; 2]> = Vec::new();
     let mut part = 0usize;
@@ -268,7 +558,7 @@ fn series(
             }
             current_key = key;
         }
-        let v = y(r);
+        let v = values[i];
         if v.is_finite() {
             if lo.is_none_or(|(_, m)| v < m) {
                 lo = Some((r.t_s, v));
@@ -288,6 +578,27 @@ fn series(
 /// Unnamed, so they stay out of the legends.
 fn markers(p: &mut PlotUi<'_>, pc: &PlotContext<'_>, dark: bool) {
     let (x0, x1) = pc.x_range;
+    // Database outages as a red band from "DB outage" to "DB back".
+    let mut open: Option<f64> = None;
+    let mut bands = Vec::new();
+    for m in pc.markers.iter().filter(|m| m.kind == MarkerKind::Outage) {
+        if m.text.starts_with("DB back") {
+            if let Some(t0) = open.take() {
+                bands.push((t0, m.t_s));
+            }
+        } else if open.is_none() {
+            open = Some(m.t_s);
+        }
+    }
+    if let Some(t0) = open {
+        bands.push((t0, x1.max(t0)));
+    }
+    for (a, b) in bands {
+        if b < x0 || a > x1 {
+            continue;
+        }
+        p.span(Span::new("", a.max(x0)..=b.min(x1)).fill(palette::RED.gamma_multiply(0.14)));
+    }
     for (i, m) in pc.markers.iter().enumerate() {
         if m.t_s < x0 || m.t_s > x1 {
             continue;
@@ -305,7 +616,7 @@ fn marker_color(m: &Marker, dark: bool) -> Color32 {
     match m.kind {
         MarkerKind::Mode => palette::MODE_MARK,
         MarkerKind::Caption => palette::caption(dark),
-        MarkerKind::Outage => palette::REASONS[3],
+        MarkerKind::Outage => palette::RED,
         MarkerKind::Change => Color32::GRAY,
     }
 }
@@ -332,10 +643,35 @@ fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContext<'_>) {
     }
 }
 
+/// Marker text in the words of the controls panel (the simulation writes
+/// some settings by their code names).
+pub fn marker_words(text: &str) -> String {
+    const WORDS: [(&str, &str); 8] = [
+        ("DB outage (FailFast)", "DB outage: writes fail"),
+        ("DB outage (Hang)", "DB outage: writes hang"),
+        ("retry: ExponentialJitter", "retry: exp + jitter"),
+        ("retry: None", "retry: none"),
+        ("retry: Fixed { delay_s: ", "retry: fixed "),
+        ("scheduling: Fifo", "scheduling: FIFO"),
+        ("scheduling: Fair", "scheduling: fair"),
+        ("scheduling: Priority", "scheduling: priority"),
+    ];
+    let mut out = super::plain(text);
+    for (from, to) in WORDS {
+        if out.starts_with(from) {
+            out = format!("{to}{}", &out[from.len()..]);
+        }
+    }
+    if out.starts_with("retry: fixed ") && out.ends_with(" }") {
+        out = format!("{} s", out.trim_end_matches(" }"));
+    }
+    out
+}
+
 /// Marker captions are cut so they do not cover the plot.
 fn short(text: &str) -> String {
     const MAX: usize = 32;
-    let text = &super::plain(text);
+    let text = &marker_words(text);
     if text.chars().count() <= MAX {
         text.to_string()
     } else {

@@ -380,6 +380,12 @@ fn summary_text(r: &RunReport, s: &Scenario) -> String {
         "retry amplification",
         format!("{:.3} attempts / action", sm.retry_amplification),
     );
+    row(
+        &mut o,
+        "database writes",
+        format!("{:.3} writes / action", sm.writes_per_action),
+    );
+    row(&mut o, "wasted commits", thousands(l.work.committed_wasted));
     row(&mut o, "polls", thousands(sm.polls));
 
     let _ = writeln!(o, "\nCapacity");

@@ -79,6 +79,9 @@ pub enum KnobError {
     /// No knob has this path.
     #[error("unknown knob `{0}` (run `asynclab knobs FILE` for the list)")]
     Unknown(String),
+    /// A mode change names an endpoint the scene does not have.
+    #[error("no endpoint named `{0}`")]
+    UnknownEndpoint(String),
     /// The value is outside the knob's range.
     #[error("{path} = {value}: must be {rule}")]
     OutOfRange {

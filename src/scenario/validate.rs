@@ -49,6 +49,9 @@ impl Report {
     }
 }
 
+/// Most windows a trailing percentile may span.
+pub const MAX_SPAN_WINDOWS: f64 = 3_600.0;
+
 /// Most scripted changes a scene may hold.
 pub const MAX_TIMELINE: usize = 100_000;
 
@@ -84,6 +87,13 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         s.window_s.max(0.01),
         86_400.0,
     );
+    if s.window_s > 0.0 && s.percentile_window_s / s.window_s > MAX_SPAN_WINDOWS {
+        r.push(
+            "percentile_window_s",
+            s.percentile_window_s,
+            format!("must cover at most {MAX_SPAN_WINDOWS} windows of window_s"),
+        );
+    }
     if s.clients.is_empty() || s.clients.len() > 64 {
         r.push(
             "clients",

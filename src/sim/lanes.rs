@@ -15,12 +15,15 @@ pub struct Job {
     pub enqueued: SimTime,
     /// Polling record + 1, or 0 when nobody polls.
     pub poll: u32,
-    /// Client index.
-    pub client: u16,
+    /// Client index (a scene has at most 64 clients).
+    pub client: u8,
     /// Endpoint index.
     pub endpoint: u8,
     /// Write attempts made so far.
     pub attempts: u8,
+    /// Its user had given up before the acknowledgement: the write, when it
+    /// commits, is wasted work.
+    pub wasted: bool,
 }
 
 /// Per-client scheduling inputs.
@@ -110,6 +113,15 @@ impl Lanes {
     fn advance(&mut self, n: usize) {
         self.cursor = (self.cursor + 1) % n;
         self.granted = false;
+    }
+
+    /// Waiting jobs whose click was before `t` (a scan: for summaries).
+    pub fn count_clicked_before(&self, t: SimTime) -> u64 {
+        self.lanes
+            .iter()
+            .flatten()
+            .filter(|j| j.clicked < t)
+            .count() as u64
     }
 
     /// Adds a job at the back of its client's lane.
@@ -247,7 +259,7 @@ impl Lanes {
 mod tests {
     use super::*;
 
-    fn job(client: u16, t: u64) -> Job {
+    fn job(client: u8, t: u64) -> Job {
         Job {
             clicked: SimTime(t),
             enqueued: SimTime(t),
@@ -255,6 +267,7 @@ mod tests {
             client,
             endpoint: 0,
             attempts: 0,
+            wasted: false,
         }
     }
     fn pol(tier: Tier, weight: f64, limit: f64) -> LanePolicy {
@@ -300,7 +313,7 @@ mod tests {
         let ps = [pol(Tier::Free, 3.0, 0.0), pol(Tier::Free, 1.0, 0.0)];
         let mut l = Lanes::new(2, &ps);
         for t in 0..400 {
-            l.push(job((t % 2) as u16, t));
+            l.push(job((t % 2) as u8, t));
         }
         let mut first = [0; 2];
         for _ in 0..200 {

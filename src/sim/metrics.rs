@@ -122,7 +122,8 @@ pub struct Window {
     pub system_retries: u64,
     /// Jobs dead-lettered.
     pub dead_letters: u64,
-    /// Answers that reached a browser whose user had given up.
+    /// Answers with work behind them (responses, acknowledgements, errors
+    /// after processing) that reached a browser whose user had given up.
     pub wasted: u64,
     /// Status polls served.
     pub polls: u64,
@@ -136,7 +137,8 @@ pub struct Window {
     pub processed_p95_by_client: Vec<f64>,
     /// Click → the user learns the job is done (polling), p95, trailing, s.
     pub learn_p95: f64,
-    /// Share of outcomes in this window within the wait target (`NaN` if none).
+    /// Share of outcomes in this window that were successes within the wait
+    /// target; errors and timeouts count as misses (`NaN` if no outcome).
     pub sla_share: f64,
     /// Jobs in the broker.
     pub backlog: u64,
@@ -177,9 +179,11 @@ pub struct Summary {
     pub processed_by_client: Vec<Option<Quantiles>>,
     /// Click → the user learns of completion (polling).
     pub learn: Option<Quantiles>,
-    /// Share of outcomes within the wait target.
+    /// Share of outcomes that were successes within the wait target.
     pub sla_wait_share: f64,
-    /// Share of commits within the processed target.
+    /// Share of save work committed within the processed target: commits
+    /// in time ÷ (commits + dead letters + queued jobs already older than
+    /// the target).
     pub sla_processed_share: f64,
     /// Errors by reason.
     pub errors: [u64; 4],
@@ -187,10 +191,13 @@ pub struct Summary {
     pub user_retries: u64,
     /// Inline and worker retries.
     pub system_retries: u64,
-    /// Answers nobody was waiting for.
+    /// Answers with work behind them that nobody was waiting for.
     pub wasted: u64,
-    /// Write attempts (first tries and retries) per user action.
+    /// Save attempts per user action: every click (first and again) plus
+    /// every inline or worker retry; 1.0 when nothing is ever retried.
     pub retry_amplification: f64,
+    /// Database write attempts (including failed ones) per user action.
+    pub writes_per_action: f64,
     /// Polls served.
     pub polls: u64,
     /// Per client: commits.
@@ -294,11 +301,16 @@ pub struct Ledgers {
     pub work: WorkLedger,
 }
 
-/// Trailing-window histogram: a ring of per-window histograms and their sum.
+/// Trailing-window histogram: the sum over the span, and for each window in
+/// it only its non-empty buckets, so memory follows the samples, not the
+/// span × the histogram's full bucket array.
 struct Trailing {
-    ring: VecDeque<Histogram<u64>>,
+    /// Per closed window in the span: (bucket value, count) of its samples.
+    ring: VecDeque<Vec<(u64, u64)>>,
     sum: Histogram<u64>,
     current: Histogram<u64>,
+    /// Rebuilds a leaving window so it can be subtracted from `sum`.
+    scratch: Histogram<u64>,
     span: usize,
 }
 
@@ -319,6 +331,7 @@ impl Trailing {
             ring: VecDeque::new(),
             sum: new_hist(),
             current: new_hist(),
+            scratch: new_hist(),
             span: span.max(1),
         }
     }
@@ -328,28 +341,30 @@ impl Trailing {
     }
     /// Closes the current window; returns the trailing quantiles.
     fn roll(&mut self) -> Quantiles {
-        // The window leaving the span is subtracted, then reused as the next
-        // current window, so a long run allocates nothing per window.
-        let fresh = match self.ring.len() >= self.span {
-            true => match self.ring.pop_front() {
-                Some(mut old) => {
-                    if !old.is_empty() {
-                        // Every count in `old` was added to `sum` before.
-                        let _ = self.sum.subtract(&old);
-                        old.reset();
-                    }
-                    old
-                }
-                None => new_hist(),
-            },
-            false => new_hist(),
-        };
-        let cur = std::mem::replace(&mut self.current, fresh);
-        if !cur.is_empty() {
-            // Same bounds on both sides: addition cannot fail.
-            let _ = self.sum.add(&cur);
+        if self.ring.len() >= self.span
+            && let Some(old) = self.ring.pop_front()
+            && !old.is_empty()
+        {
+            self.scratch.reset();
+            for (value, count) in &old {
+                // Each value is its bucket's own value: it lands back in the
+                // same bucket, and every count was added to `sum` before.
+                let _ = self.scratch.record_n(*value, *count);
+            }
+            let _ = self.sum.subtract(&self.scratch);
         }
-        self.ring.push_back(cur);
+        let mut entries = Vec::new();
+        if !self.current.is_empty() {
+            entries.extend(
+                self.current
+                    .iter_recorded()
+                    .map(|v| (v.value_iterated_to(), v.count_at_value())),
+            );
+            // Same bounds on both sides: addition cannot fail.
+            let _ = self.sum.add(&self.current);
+            self.current.reset();
+        }
+        self.ring.push_back(entries);
         Quantiles::of(&self.sum, MIN_SAMPLES)
     }
 }
@@ -407,9 +422,11 @@ impl Recorder {
         }
     }
 
-    /// A user saw an outcome after waiting `wait`.
+    /// A user saw an outcome after waiting `wait`. `success`: a response or
+    /// an acknowledgement; an error or a timeout is never "within the SLA",
+    /// however fast it came.
     #[inline]
-    pub fn wait(&mut self, endpoint: usize, wait: SimTime) {
+    pub fn wait(&mut self, endpoint: usize, wait: SimTime, success: bool) {
         self.wait.record(wait);
         self.run_wait.saturating_record(micros(wait));
         if let Some(t) = self.wait_ep.get_mut(endpoint) {
@@ -420,7 +437,7 @@ impl Recorder {
         }
         self.win_outcomes += 1;
         self.run_outcomes += 1;
-        if wait <= self.wait_target {
+        if success && wait <= self.wait_target {
             self.win_within += 1;
             self.run_within += 1;
         }

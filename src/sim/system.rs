@@ -22,7 +22,9 @@ use rand_distr::{Distribution, Exp};
 /// A save or poll request inside the server. 32 bytes.
 #[derive(Clone, Copy, Debug)]
 struct Req {
-    /// When this click happened.
+    /// When the action's first click happened: time to processed and time
+    /// until a polling user learns count from it, so clicks again and the
+    /// think time before them are part of what the user lived through.
     clicked: SimTime,
     action: u32,
     generation: u32,
@@ -92,8 +94,10 @@ enum Ev {
     QueueWake,
     /// The browser sends its next status poll (record, its generation).
     PollTick(u32, u32),
+    /// A poll's answer reaches the browser (record, its generation, done).
     PollAnswer {
         poll: u32,
+        generation: u32,
         done: bool,
     },
     WindowEnd,
@@ -101,7 +105,10 @@ enum Ev {
 
 #[derive(Clone, Copy, Debug, Default)]
 struct ActionState {
+    /// The current click (user-perceived waits count from it).
     clicked: SimTime,
+    /// The action's first click (time to processed counts from it).
+    first: SimTime,
     generation: u32,
     click: u16,
     retries: u16,
@@ -254,6 +261,11 @@ pub struct System {
     write_attempts: u64,
     last_window: SimTime,
     last_busy: [u128; 4],
+    /// Provisioned capacity over time (server workers, DB connections, queue
+    /// workers): utilisation divides busy time by this area, so a capacity
+    /// change mid-window or mid-run is weighted by how long it held.
+    capacity_tw: [TimeWeighted; 3],
+    last_capacity: [u128; 3],
     cost: f64,
     cost_t: SimTime,
     revenue: [f64; 3],
@@ -271,7 +283,7 @@ impl System {
         let window = SimTime::from_secs_f64(scenario.window_s).max(SimTime::from_millis_f64(10.0));
         let span = (scenario.percentile_window_s / scenario.window_s)
             .round()
-            .clamp(1.0, 100_000.0) as usize;
+            .clamp(1.0, 3_600.0) as usize;
         let mut file_timeline: Vec<(SimTime, Change)> = scenario
             .timeline
             .iter()
@@ -329,6 +341,8 @@ impl System {
             write_attempts: 0,
             last_window: SimTime::ZERO,
             last_busy: [0; 4],
+            capacity_tw: Default::default(),
+            last_capacity: [0; 3],
             cost: 0.0,
             cost_t: SimTime::ZERO,
             revenue: [0.0; 3],
@@ -436,22 +450,26 @@ impl System {
         self.accrue_cost(now);
         let q = self.rec.summary_quantiles();
         let t = self.totals();
-        let secs = now.as_secs_f64().max(1e-9);
-        let util = |busy: u128, cap: f64| {
-            if cap > 0.0 {
-                busy as f64 / 1e9 / (cap * secs)
+        let util = |busy: u128, capacity: u128| {
+            if capacity > 0 {
+                busy as f64 / capacity as f64
             } else {
                 0.0
             }
         };
-        let sw = server_workers(&self.cfg) as f64;
         let u = [
-            util(self.server.busy_server_ns(now), sw),
+            util(
+                self.server.busy_server_ns(now),
+                self.capacity_tw[0].area_ns(now),
+            ),
             util(
                 self.db.busy_server_ns(now),
-                self.cfg.database.connections as f64,
+                self.capacity_tw[1].area_ns(now),
             ),
-            util(self.workers_tw.area_ns(now), self.cfg.queue.workers as f64),
+            util(
+                self.workers_tw.area_ns(now),
+                self.capacity_tw[2].area_ns(now),
+            ),
         ];
         let actions = self.ledgers.actions.issued.max(1) as f64;
         Summary {
@@ -463,12 +481,23 @@ impl System {
             processed_by_client: q.processed_by_client,
             learn: q.learn,
             sla_wait_share: ratio(self.rec.run_within, self.rec.run_outcomes),
-            sla_processed_share: ratio(self.rec.run_commits_within, self.ledgers.work.committed),
+            sla_processed_share: {
+                // Work never processed counts too: dead letters, and queued
+                // jobs already past the target.
+                let target = SimTime::from_secs_f64(self.cfg.sla.processed_target_s);
+                let late = self.lanes.count_clicked_before(now.saturating_sub(target));
+                let w = &self.ledgers.work;
+                ratio(
+                    self.rec.run_commits_within,
+                    w.committed + w.dead_lettered + late,
+                )
+            },
             errors: t.errors,
             user_retries: t.user_retries,
             system_retries: t.system_retries,
             wasted: t.wasted,
             retry_amplification: (self.ledgers.work.requests + t.system_retries) as f64 / actions,
+            writes_per_action: self.write_attempts as f64 / actions,
             polls: t.polls,
             commits_by_client: t.commits_by_client,
             utilisation: u,
@@ -534,6 +563,11 @@ impl System {
         let t_s = now.as_secs_f64();
         let (kind, text) = match &change {
             Change::SetMode { endpoint, mode } => {
+                if let Some(name) = endpoint
+                    && self.cfg.endpoint_index(name).is_none()
+                {
+                    return Err(KnobError::UnknownEndpoint(name.clone()));
+                }
                 let mut names = Vec::new();
                 for e in self.cfg.endpoints.iter_mut() {
                     if endpoint.as_ref().is_none_or(|n| *n == e.name) {
@@ -583,6 +617,14 @@ impl System {
     /// Rebuilds everything derived from the settings after a change.
     fn refresh_derived(&mut self) {
         let now = self.now();
+        let capacity = [
+            server_workers(&self.cfg),
+            self.cfg.database.connections,
+            self.cfg.queue.workers,
+        ];
+        for (tw, c) in self.capacity_tw.iter_mut().zip(capacity) {
+            tw.set(now, c as u64);
+        }
         self.rec.wait_target = SimTime::from_secs_f64(self.cfg.sla.wait_target_s);
         self.rec.processed_target = SimTime::from_secs_f64(self.cfg.sla.processed_target_s);
         self.smp = samplers(&self.cfg);
@@ -693,6 +735,8 @@ impl System {
             Ev::EnqueueDone(req) => self.enqueue_done(now, req),
             Ev::DbDone { op, ok } => self.db_done(now, op, ok),
             Ev::InlineRetry(req) => {
+                // Counted when it runs, like a worker's retry.
+                self.rec.cur.system_retries += 1;
                 self.ledgers.work.in_flight.server -= 1;
                 self.db_request(now, DbOp::Sync(req));
             }
@@ -714,7 +758,7 @@ impl System {
                     && self.actions[a].awaiting
                 {
                     let st = self.actions[a];
-                    self.rec.wait(st.endpoint as usize, now - st.clicked);
+                    self.rec.wait(st.endpoint as usize, now - st.clicked, false);
                     self.user_error(now, action, Reason::Timeout);
                 }
             }
@@ -751,7 +795,7 @@ impl System {
                 let req = Req {
                     clicked: ps.clicked,
                     action: 0,
-                    generation: 0,
+                    generation,
                     poll: p + 1,
                     click: 0,
                     client: ps.client,
@@ -761,9 +805,16 @@ impl System {
                 let d = self.smp.net.sample(&mut self.rng.net);
                 self.sched.schedule_in(d, Ev::AtServer(req));
             }
-            Ev::PollAnswer { poll, done } => {
+            Ev::PollAnswer {
+                poll,
+                generation,
+                done,
+            } => {
                 let p = poll as usize;
-                if done && !self.polls[p].browser_finished {
+                // Polls overlap when a round trip outlasts the interval: a
+                // late answer for a record since reused must not touch it.
+                let current = self.polls[p].generation == generation;
+                if current && done && !self.polls[p].browser_finished {
                     if self.polls[p].committed {
                         self.rec.learn(now - self.polls[p].clicked);
                     }
@@ -787,7 +838,14 @@ impl System {
 
     fn new_action(&mut self, now: SimTime, c: usize) {
         let u: f64 = self.rng.endpoint[c].random();
-        let endpoint = self.endpoint_cum.iter().position(|x| u < *x).unwrap_or(0);
+        // Rounding can leave the cumulative share a hair below 1: the last
+        // endpoint takes that sliver.
+        let last = self.endpoint_cum.len().saturating_sub(1);
+        let endpoint = self
+            .endpoint_cum
+            .iter()
+            .position(|x| u < *x)
+            .unwrap_or(last);
         let idx = match self.free_actions.pop() {
             Some(i) => i,
             None => {
@@ -798,6 +856,7 @@ impl System {
         let a = &mut self.actions[idx as usize];
         *a = ActionState {
             clicked: now,
+            first: now,
             generation: a.generation.wrapping_add(1),
             click: 0,
             retries: 0,
@@ -834,7 +893,7 @@ impl System {
             },
         );
         let req = Req {
-            clicked: now,
+            clicked: st.first,
             action,
             generation: st.generation,
             poll: 0,
@@ -873,8 +932,11 @@ impl System {
             && self.actions[a].click == click
             && self.actions[a].awaiting;
         if !waiting {
-            // Nobody is waiting for this answer: the work behind it is waste.
-            self.rec.cur.wasted += 1;
+            // Nobody is waiting for this answer: the work behind it is waste
+            // (a "server busy" refusal had no work behind it).
+            if answer != Answer::Error(Reason::ServerBusy) {
+                self.rec.cur.wasted += 1;
+            }
             if answer == Answer::Ok {
                 self.ledgers.work.committed_wasted += 1;
             }
@@ -885,7 +947,9 @@ impl System {
             return;
         }
         let st = self.actions[a];
-        self.rec.wait(st.endpoint as usize, now - st.clicked);
+        let success = matches!(answer, Answer::Ok | Answer::Ack);
+        self.rec
+            .wait(st.endpoint as usize, now - st.clicked, success);
         match answer {
             Answer::Ok | Answer::Ack => {
                 if answer == Answer::Ok {
@@ -955,6 +1019,7 @@ impl System {
                     d,
                     Ev::PollAnswer {
                         poll: req.poll - 1,
+                        generation: req.generation,
                         done: false,
                     },
                 );
@@ -1000,9 +1065,18 @@ impl System {
             self.rec.cur.polls += 1;
             self.poll_busy -= 1;
             self.poll_tw.set(now, self.poll_busy as u64);
-            let done = self.polls[p as usize].done;
+            let record = &self.polls[p as usize];
+            let done = record.generation == req.generation && record.done;
             let d = self.smp.net.sample(&mut self.rng.net);
-            self.sched.schedule_in(d, Ev::PollAnswer { poll: p, done });
+            let generation = req.generation;
+            self.sched.schedule_in(
+                d,
+                Ev::PollAnswer {
+                    poll: p,
+                    generation,
+                    done,
+                },
+            );
             self.release_worker(now);
             return;
         }
@@ -1050,13 +1124,20 @@ impl System {
             0
         };
         self.ledgers.work.in_flight.queued += 1;
+        // Nobody waits for this acknowledgement if the user already gave up
+        // on this click: whatever the job does later is wasted work.
+        let a = req.action as usize;
+        let waiting = self.action_alive(req.action, req.generation)
+            && self.actions[a].click == req.click
+            && self.actions[a].awaiting;
         self.lanes.push(Job {
             clicked: req.clicked,
             enqueued: now,
             poll,
-            client: req.client,
+            client: req.client as u8,
             endpoint: req.endpoint,
             attempts: 0,
+            wasted: !waiting,
         });
         let d = self.smp.net.sample(&mut self.rng.net);
         let ev = Ev::Response {
@@ -1124,7 +1205,6 @@ impl System {
                     self.release_worker(now);
                 } else if (req.attempts as u32 + 1) < self.cfg.queue.sync_max_attempts {
                     req.attempts = req.attempts.saturating_add(1);
-                    self.rec.cur.system_retries += 1;
                     self.ledgers.work.in_flight.server += 1;
                     let pause = SimTime::from_millis_f64(self.cfg.queue.sync_retry_delay_ms);
                     self.sched.schedule_in(pause, Ev::InlineRetry(req));
@@ -1139,7 +1219,10 @@ impl System {
                 self.workers_tw.set(now, self.workers_busy as u64);
                 job.attempts = job.attempts.saturating_add(1);
                 if ok {
-                    self.commit(now, job.client, job.clicked);
+                    self.commit(now, job.client as u16, job.clicked);
+                    if job.wasted {
+                        self.ledgers.work.committed_wasted += 1;
+                    }
                     self.finish_job(job.poll, true);
                 } else {
                     let q = &self.cfg.queue;
@@ -1257,21 +1340,20 @@ impl System {
             self.workers_tw.area_ns(now),
             self.poll_tw.area_ns(now),
         ];
-        let mut frac = [0.0; 4];
-        let caps = [
-            self.server.servers() as f64,
-            self.db.servers() as f64,
-            self.cfg.queue.workers as f64,
-            self.server.servers() as f64,
+        let capacity = [
+            self.capacity_tw[0].area_ns(now),
+            self.capacity_tw[1].area_ns(now),
+            self.capacity_tw[2].area_ns(now),
         ];
+        let cap_delta = |k: usize| (capacity[k] - self.last_capacity[k]) as f64;
+        // Polls use server workers: their share is of server capacity.
+        let caps = [cap_delta(0), cap_delta(1), cap_delta(2), cap_delta(0)];
+        let mut frac = [0.0; 4];
         for k in 0..4 {
-            let d = (busy[k] - self.last_busy[k]) as f64;
-            frac[k] = if caps[k] > 0.0 && dt > 0.0 {
-                (d / (caps[k] * dt)).min(1.0)
-            } else {
-                0.0
-            };
+            let busy = (busy[k] - self.last_busy[k]) as f64;
+            frac[k] = if caps[k] > 0.0 { busy / caps[k] } else { 0.0 };
         }
+        self.last_capacity = capacity;
         self.last_busy = busy;
         let backlog = self.lanes.len() as u64;
         let by_client: Vec<u64> = (0..self.cfg.clients.len())

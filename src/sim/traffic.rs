@@ -47,7 +47,7 @@ pub fn multiplier(shape: &Shape, t_s: f64) -> f64 {
                 peak + (1.0 - peak) * (t_s - hold_end) / ramp_down_s.max(1e-9)
             }
         }
-        Shape::Points(points) => match points.iter().position(|(t, _)| *t > t_s) {
+        Shape::Points(points) => match first_after(points, t_s) {
             None => points.last().map_or(1.0, |p| p.1),
             Some(0) => points[0].1,
             Some(i) => {
@@ -61,6 +61,13 @@ pub fn multiplier(shape: &Shape, t_s: f64) -> f64 {
         },
     };
     if m.is_finite() { m.max(0.0) } else { 0.0 }
+}
+
+/// Index of the first point after `t_s` (points are sorted by time, which
+/// validation enforces): a binary search, as a shape may have thousands.
+fn first_after(points: &[(f64, f64)], t_s: f64) -> Option<usize> {
+    let i = points.partition_point(|(t, _)| *t <= t_s);
+    (i < points.len()).then_some(i)
 }
 
 /// An upper bound of the multiplier from `t_s` until the returned time (s,
@@ -114,7 +121,7 @@ pub fn bound(shape: &Shape, t_s: f64) -> (f64, f64) {
                 None => (m(t_s), f64::INFINITY),
             }
         }
-        Shape::Points(points) => match points.iter().position(|(t, _)| *t > t_s) {
+        Shape::Points(points) => match first_after(points, t_s) {
             None => (m(t_s), f64::INFINITY),
             Some(i) => (m(t_s).max(points[i].1), points[i].0),
         },

@@ -390,3 +390,119 @@ fn a_hanging_database_holds_connections_until_the_write_timeout() {
         first_error.t_s
     );
 }
+
+#[test]
+fn overlapping_polls_never_touch_a_reused_record() {
+    // Round trip 200 ms, polls every 10 ms: twenty polls in flight per
+    // browser, records freed and reused while late answers still travel.
+    let mut s = mmc_scene(5.0, 20.0, 5, 21, 60.0);
+    s.endpoints[0].mode = Mode::Async;
+    s.network.latency = Dist::Constant { mean_ms: 100.0 };
+    s.browser.poll_interval_s = 0.01;
+    let mut sys = System::new(s);
+    sys.run_until(SimTime::from_secs(60));
+    sys.check_ledgers().expect("balanced");
+    let sum = sys.summary();
+    // Every job committed more than a few seconds before the end was learned
+    // by its browser: none stopped polling because of someone else's answer.
+    let learned = sum.learn.expect("learn times").n;
+    let committed = sys.ledgers().work.committed;
+    assert!(
+        learned + 10 >= committed,
+        "{learned} learned of {committed} committed"
+    );
+}
+
+#[test]
+fn errors_never_count_as_meeting_the_wait_sla() {
+    // One worker, no accept backlog, 200 actions/s: almost every click is
+    // refused at once ("server busy"), quickly but not successfully.
+    let mut s = mmc_scene(200.0, 50.0, 5, 22, 60.0);
+    s.server.workers_per_instance = 1;
+    s.server.backlog_per_instance = 0;
+    s.browser.retry_probability = 0.0;
+    let mut sys = System::new(s);
+    sys.run_until(SimTime::from_secs(60));
+    let sum = sys.summary();
+    assert!(sum.errors[asynclab::sim::Reason::ServerBusy as usize] > 5_000);
+    assert!(sum.sla_wait_share < 0.2, "SLA share {}", sum.sla_wait_share);
+    let w = &sys.windows()[30];
+    assert!(w.sla_share < 0.2, "window SLA share {}", w.sla_share);
+}
+
+#[test]
+fn utilisation_weighs_capacity_by_how_long_it_held() {
+    // 20 writes/s of 50 ms: 1 connection busy on average. 10 connections for
+    // 100 s (10% busy), then 2 for 100 s (50% busy).
+    let mut s = mmc_scene(20.0, 50.0, 10, 23, 200.0);
+    s.timeline = vec![TimelineEvent {
+        at_s: 100.0,
+        change: Change::Set {
+            path: "database.connections".into(),
+            value: 2.0,
+        },
+    }];
+    let mut sys = System::new(s);
+    sys.run_until(SimTime::from_secs(200));
+    // Busy 200 connection-seconds over 10×100 + 2×100 = 1200 provisioned.
+    let u = sys.summary().utilisation[1];
+    assert!((u - 200.0 / 1200.0).abs() < 0.02, "DB utilisation {u}");
+    let late = sys
+        .windows()
+        .iter()
+        .filter(|w| w.t_s > 110.0)
+        .map(|w| w.util_db)
+        .sum::<f64>()
+        / 90.0;
+    assert!((late - 0.5).abs() < 0.06, "after the cut {late}");
+}
+
+#[test]
+fn async_writes_for_users_who_gave_up_are_wasted_too() {
+    // The enqueue takes 2 s but users wait 1 s: they time out before the
+    // acknowledgement, and the job still commits later.
+    let mut s = mmc_scene(10.0, 10.0, 5, 24, 60.0);
+    s.endpoints[0].mode = Mode::Async;
+    s.queue.enqueue = Dist::Constant { mean_ms: 2_000.0 };
+    s.browser.patience_s = 1.0;
+    s.browser.retry_probability = 0.0;
+    let mut sys = System::new(s);
+    sys.run_until(SimTime::from_secs(60));
+    sys.check_ledgers().expect("balanced");
+    let l = sys.ledgers();
+    assert!(l.work.committed > 400);
+    assert_eq!(
+        l.work.committed_wasted, l.work.committed,
+        "every commit was for a user who had left"
+    );
+}
+
+#[test]
+fn work_never_processed_counts_against_the_processing_sla() {
+    let mut s = mmc_scene(10.0, 10.0, 5, 25, 300.0);
+    s.endpoints[0].mode = Mode::Async;
+    s.sla.processed_target_s = 10.0;
+    s.timeline = vec![TimelineEvent {
+        at_s: 30.0,
+        change: Change::Set {
+            path: "queue.workers".into(),
+            value: 0.0,
+        },
+    }];
+    let mut sys = System::new(s);
+    sys.run_until(SimTime::from_secs(300));
+    // ~300 committed in time, ~2,700 stuck in the queue for minutes.
+    let share = sys.summary().sla_processed_share;
+    assert!(share < 0.15, "processed-in-time share {share}");
+}
+
+#[test]
+fn a_mode_change_for_an_unknown_endpoint_is_refused() {
+    let mut sys = System::new(scene("10-one-spot-async.ron"));
+    let bad = Change::SetMode {
+        endpoint: Some("no such endpoint".into()),
+        mode: Mode::Async,
+    };
+    assert!(sys.apply(bad).is_err());
+    assert!(sys.markers().is_empty());
+}

@@ -256,8 +256,12 @@ fn cheapest(s: &Scenario, mode: Mode) -> (u32, f64) {
         let ws = sys.windows();
         let wait = max_of(ws, 0.0, t.duration_s, |w| w.wait.p95);
         let processed = max_of(ws, 0.0, t.duration_s, |w| w.processed.p95);
+        // A job still queued counts too: no window may hold one older than
+        // the target (its commit would come too late, or never).
+        let oldest = max_of(ws, 0.0, t.duration_s, |w| w.oldest_job_age_s);
         let errors: u64 = sys.totals().errors.iter().sum();
-        if wait <= t.sla.wait_target_s && processed <= t.sla.processed_target_s && errors == 0 {
+        let target = t.sla.processed_target_s;
+        if wait <= t.sla.wait_target_s && processed <= target && oldest <= target && errors == 0 {
             return (n, sys.summary().capacity_cost);
         }
     }

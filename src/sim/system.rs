@@ -85,11 +85,8 @@ enum Ev {
         answer: Answer,
         poll: u32,
     },
-    Patience {
-        action: u32,
-        generation: u32,
-        click: u16,
-    },
+    /// The earliest patience deadline is due (see `System::deadlines`).
+    PatienceWake,
     JobDue(Job),
     QueueWake,
     /// The browser sends its next status poll (record, its generation).
@@ -116,6 +113,15 @@ struct ActionState {
     endpoint: u8,
     live: bool,
     awaiting: bool,
+}
+
+/// When a user gives up on a click unless an answer came first.
+#[derive(Clone, Copy, Debug)]
+struct Deadline {
+    at: SimTime,
+    action: u32,
+    generation: u32,
+    click: u16,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -249,6 +255,9 @@ pub struct System {
     outage: Option<OutageKind>,
     actions: Vec<ActionState>,
     free_actions: Vec<u32>,
+    /// Patience deadlines in time order, and the wake-up scheduled for them.
+    deadlines: std::collections::VecDeque<Deadline>,
+    patience_wake: Option<SimTime>,
     polls: Vec<PollState>,
     free_polls: Vec<u32>,
     polled_pending: u64,
@@ -330,6 +339,8 @@ impl System {
             outage: None,
             actions: Vec::new(),
             free_actions: Vec::new(),
+            deadlines: std::collections::VecDeque::new(),
+            patience_wake: None,
             polls: Vec::new(),
             free_polls: Vec::new(),
             polled_pending: 0,
@@ -365,6 +376,11 @@ impl System {
     /// Current sim time.
     pub fn now(&self) -> SimTime {
         self.sched.now()
+    }
+    /// Scheduled events plus queued patience deadlines: what the run holds
+    /// in memory for the future.
+    pub fn pending(&self) -> usize {
+        self.sched.len() + self.deadlines.len()
     }
     /// Events processed so far.
     pub fn events(&self) -> u64 {
@@ -747,20 +763,19 @@ impl System {
                 answer,
                 poll,
             } => self.response(now, action, generation, click, answer, poll),
-            Ev::Patience {
-                action,
-                generation,
-                click,
-            } => {
-                let a = action as usize;
-                if self.action_alive(action, generation)
-                    && self.actions[a].click == click
-                    && self.actions[a].awaiting
-                {
-                    let st = self.actions[a];
-                    self.rec.wait(st.endpoint as usize, now - st.clicked, false);
-                    self.user_error(now, action, Reason::Timeout);
+            Ev::PatienceWake => {
+                if self.patience_wake == Some(now) {
+                    self.patience_wake = None;
                 }
+                while let Some(d) = self.deadlines.front().copied().filter(|d| d.at <= now) {
+                    self.deadlines.pop_front();
+                    if self.still_waiting(d.action, d.generation, d.click) {
+                        let st = self.actions[d.action as usize];
+                        self.rec.wait(st.endpoint as usize, now - st.clicked, false);
+                        self.user_error(now, d.action, Reason::Timeout);
+                    }
+                }
+                self.schedule_patience_wake();
             }
             Ev::JobDue(mut job) => {
                 // A retry counts when it runs, so a herd returning from
@@ -884,14 +899,12 @@ impl System {
         self.ledgers.work.requests += 1;
         self.ledgers.work.in_flight.network += 1;
         let patience = SimTime::from_secs_f64(self.cfg.browser.patience_s);
-        self.sched.schedule_in(
-            patience,
-            Ev::Patience {
-                action,
-                generation: st.generation,
-                click: st.click,
-            },
-        );
+        self.add_deadline(Deadline {
+            at: now + patience,
+            action,
+            generation: st.generation,
+            click: st.click,
+        });
         let req = Req {
             clicked: st.first,
             action,
@@ -904,6 +917,48 @@ impl System {
         };
         let d = self.smp.net.sample(&mut self.rng.net);
         self.sched.schedule_in(d, Ev::AtServer(req));
+    }
+
+    /// True while the user of `action` still waits for click `click`.
+    fn still_waiting(&self, action: u32, generation: u32, click: u16) -> bool {
+        self.action_alive(action, generation)
+            && self.actions[action as usize].click == click
+            && self.actions[action as usize].awaiting
+    }
+
+    /// Queues a click's patience deadline. Deadlines sit in one queue in
+    /// time order with a single wake-up event, instead of one heap event per
+    /// click that lingers long after the answer came; answered ones are
+    /// swept out when they outnumber the users still waiting.
+    fn add_deadline(&mut self, d: Deadline) {
+        match self.deadlines.back() {
+            Some(last) if last.at > d.at => {
+                // Patience was shortened live: keep the queue in time order.
+                let i = self.deadlines.partition_point(|x| x.at <= d.at);
+                self.deadlines.insert(i, d);
+            }
+            _ => self.deadlines.push_back(d),
+        }
+        let live = self.ledgers.actions.awaiting as usize;
+        if self.deadlines.len() > 2 * live + 4096 {
+            let actions = &self.actions;
+            self.deadlines.retain(|x| {
+                actions.get(x.action as usize).is_some_and(|a| {
+                    a.live && a.generation == x.generation && a.click == x.click && a.awaiting
+                })
+            });
+        }
+        self.schedule_patience_wake();
+    }
+
+    /// Makes sure a wake-up is scheduled for the earliest deadline.
+    fn schedule_patience_wake(&mut self) {
+        if let Some(front) = self.deadlines.front().map(|d| d.at)
+            && self.patience_wake.is_none_or(|w| front < w)
+        {
+            self.patience_wake = Some(front);
+            self.sched.schedule_at(front, Ev::PatienceWake);
+        }
     }
 
     fn respond(&mut self, req: &Req, answer: Answer) {
@@ -928,10 +983,7 @@ impl System {
         poll: u32,
     ) {
         let a = action as usize;
-        let waiting = self.action_alive(action, generation)
-            && self.actions[a].click == click
-            && self.actions[a].awaiting;
-        if !waiting {
+        if !self.still_waiting(action, generation, click) {
             // Nobody is waiting for this answer: the work behind it is waste
             // (a "server busy" refusal had no work behind it).
             if answer != Answer::Error(Reason::ServerBusy) {
@@ -1126,10 +1178,7 @@ impl System {
         self.ledgers.work.in_flight.queued += 1;
         // Nobody waits for this acknowledgement if the user already gave up
         // on this click: whatever the job does later is wasted work.
-        let a = req.action as usize;
-        let waiting = self.action_alive(req.action, req.generation)
-            && self.actions[a].click == req.click
-            && self.actions[a].awaiting;
+        let waiting = self.still_waiting(req.action, req.generation, req.click);
         self.lanes.push(Job {
             clicked: req.clicked,
             enqueued: now,

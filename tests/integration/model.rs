@@ -506,3 +506,23 @@ fn a_mode_change_for_an_unknown_endpoint_is_refused() {
     assert!(sys.apply(bad).is_err());
     assert!(sys.markers().is_empty());
 }
+
+#[test]
+fn answered_clicks_do_not_keep_their_patience_in_memory() {
+    // Patience of a day ("never time out") at 500 actions/s answered in
+    // ~100 ms: what is pending must follow the users still waiting, not
+    // every click of the last day.
+    let mut s = mmc_scene(500.0, 10.0, 20, 26, 300.0);
+    s.browser.patience_s = 86_400.0;
+    let mut sys = System::new(s);
+    for k in 1..=30 {
+        sys.run_until(SimTime::from_secs(10 * k));
+        assert!(
+            sys.pending() < 12_000,
+            "{} pending at {} s",
+            sys.pending(),
+            10 * k
+        );
+    }
+    assert!(sys.ledgers().actions.issued > 140_000);
+}

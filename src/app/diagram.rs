@@ -74,14 +74,26 @@ pub fn show(ui: &mut egui::Ui, d: &DiagramInput<'_>) {
     let visuals = ui.visuals();
     let text_color = visuals.text_color();
     let neutral = visuals.faint_bg_color;
-    let font = FontId::proportional(13.0);
-    let small = FontId::proportional(11.0);
-
     // Columns: browsers | server | queue | workers | database.
     let col = |i: f32| rect.left() + rect.width() * (0.08 + i * 0.2);
-    let box_w = rect.width() * 0.13;
-    let box_h = rect.height() * 0.42;
-    let mid_y = rect.top() + rect.height() * 0.42;
+    let box_w = rect.width() * 0.15;
+    // Text shrinks to fit the boxes in a narrow diagram (large UI scale),
+    // instead of spilling over the box edges.
+    let widest = ["queue workers", "100% busy", "200/200 busy"]
+        .iter()
+        .map(|t| {
+            painter
+                .layout_no_wrap(t.to_string(), FontId::proportional(13.0), Color32::WHITE)
+                .size()
+                .x
+        })
+        .fold(1.0_f32, f32::max);
+    let fit = ((box_w - 8.0) / widest).clamp(0.6, 1.0);
+    let font = FontId::proportional(13.0 * fit);
+    let small = FontId::proportional(11.0 * fit);
+    // Tall enough for the name, the load and two detail lines.
+    let box_h = (rect.height() * 0.42).max(74.0);
+    let mid_y = rect.top() + (rect.height() * 0.42).max(box_h / 2.0 + 8.0);
     let boxed = |cx: f32| Rect::from_center_size(Pos2::new(cx, mid_y), Vec2::new(box_w, box_h));
 
     let g = d.gauges;

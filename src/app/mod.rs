@@ -447,12 +447,22 @@ impl AsyncLabApp {
                 });
         }
         egui::CentralPanel::default().show(ui, |ui| {
+            // Scrolls only when the window is too small (large UI scale)
+            // to show readable plots.
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show(ui, |ui| self.central(ui, &snap));
+        });
+        self.windows(ui.ctx());
+    }
+
+    /// Diagram, counters and plots.
+    fn central(&mut self, ui: &mut egui::Ui, snap: &Snapshot) {
+        {
             let avail = ui.available_height();
-            let diagram_h = if self.prefs.presentation {
-                avail * 0.36
-            } else {
-                avail * 0.3
-            };
+            // The plots carry the story; the diagram needs less height
+            // than it had (its boxes left a band of empty space).
+            let diagram_h = (avail * 0.26).max(170.0);
             let clients: Vec<String> = snap.live.clients.iter().map(|c| c.name.clone()).collect();
             diagram::show(
                 ui,
@@ -466,7 +476,7 @@ impl AsyncLabApp {
                     height: diagram_h,
                 },
             );
-            counters(ui, &snap);
+            counters(ui, snap);
             let span = self.prefs.span_s;
             let x1 = snap.now_s.max(span);
             let rows_h = ui.available_height();
@@ -475,7 +485,9 @@ impl AsyncLabApp {
             } else {
                 1.0
             };
-            let per_plot = (rows_h / (6.0 / columns) - plots::TITLE_H).max(60.0);
+            // Less a little per row for the spacing between rows, so the
+            // last row's time axis is not cut off.
+            let per_plot = (rows_h / (6.0 / columns) - plots::TITLE_H - 6.0).max(90.0);
             plots::show(
                 ui,
                 &self.history,
@@ -488,8 +500,7 @@ impl AsyncLabApp {
                     height: per_plot,
                 },
             );
-        });
-        self.windows(ui.ctx());
+        }
     }
 
     /// A caption stays up for 30 s of sim time and at least 8 s of wall
@@ -770,16 +781,32 @@ impl AsyncLabApp {
         }
         if self.show_help {
             let mut open = true;
-            egui::Window::new("Help").open(&mut open).show(ctx, |ui| {
-                ui.label(HELP);
-                egui::Grid::new("keys").show(ui, |ui| {
-                    for (k, what) in KEYS {
-                        ui.label(RichText::new(*k).monospace().strong());
-                        ui.label(*what);
-                        ui.end_row();
-                    }
+            egui::Window::new("Help")
+                .open(&mut open)
+                .default_pos(ctx.content_rect().center())
+                .pivot(egui::Align2::CENTER_CENTER)
+                .default_width(560.0)
+                .show(ctx, |ui| {
+                    ui.label(HELP);
+                    ui.add_space(6.0);
+                    ui.label(RichText::new("Reading the screen").strong());
+                    egui::Grid::new("reading").show(ui, |ui| {
+                        for (what, how) in READING {
+                            ui.label(RichText::new(*what).strong());
+                            ui.label(*how);
+                            ui.end_row();
+                        }
+                    });
+                    ui.add_space(6.0);
+                    ui.label(RichText::new("Keys").strong());
+                    egui::Grid::new("keys").show(ui, |ui| {
+                        for (k, what) in KEYS {
+                            ui.label(RichText::new(*k).monospace().strong());
+                            ui.label(*what);
+                            ui.end_row();
+                        }
+                    });
                 });
-            });
             if !open {
                 self.show_help = false;
             }
@@ -794,6 +821,28 @@ In sync mode a server worker holds each request while the database writes, so a 
 database makes every user wait and time out. In async mode the server enqueues a job and \
 answers at once; queue workers drain the backlog at the database's pace. Flip the mode, \
 move the knobs, and watch the wait, the backlog and the ledgers (nothing is ever lost).";
+
+const READING: &[(&str, &str)] = &[
+    (
+        "Boxes",
+        "how busy each part is: amber from 80%, red from 95%",
+    ),
+    ("Dots", "a sample of the traffic, in each client's colour"),
+    (
+        "User-perceived wait",
+        "how long a click takes to get an answer; the dashed line is the SLA target",
+    ),
+    (
+        "Time to processed",
+        "click to saved in the database: in async, the work still being done",
+    ),
+    ("Queue backlog", "jobs accepted but not yet saved"),
+    (
+        "Dashed vertical lines",
+        "a mode switch, a scripted event or a change you made; red bands: database outage",
+    ),
+    ("Time axis", "simulated time (m:ss), as in the top bar"),
+];
 
 const KEYS: &[(&str, &str)] = &[
     ("Space", "play / pause"),
@@ -926,10 +975,11 @@ fn headline(ui: &mut egui::Ui, snap: &Snapshot, history: &History) {
 /// Failure counters under the diagram.
 fn counters(ui: &mut egui::Ui, snap: &Snapshot) {
     let Some(t) = &snap.totals else { return };
+    let dark = ui.visuals().dark_mode;
     ui.horizontal_wrapped(|ui| {
         for (k, r) in crate::sim::Reason::ALL.iter().enumerate() {
             ui.colored_label(
-                palette::REASONS[k],
+                palette::text_on(palette::REASONS[k], dark),
                 format!("{}: {}", r.label(), diagram::fmt_count(t.errors[k])),
             );
         }

@@ -63,3 +63,14 @@ pub fn load(utilisation: f64, neutral: Color32) -> Color32 {
         neutral
     }
 }
+
+/// `c` as text on the panel background: as is on the dark theme; on the
+/// light theme darkened, since orange, pink and sky blue are too pale to
+/// read as text on white.
+pub fn text_on(c: Color32, dark: bool) -> Color32 {
+    if dark {
+        c
+    } else {
+        c.lerp_to_gamma(Color32::BLACK, 0.4)
+    }
+}

@@ -6,8 +6,8 @@ use super::palette;
 use crate::sim::{Marker, MarkerKind, Reason};
 use egui::{Color32, Id};
 use egui_plot::{
-    GridInput, GridMark, HLine, Line, LineStyle, Plot, PlotPoint, PlotTransform, PlotUi, Span,
-    VLine,
+    GridInput, GridMark, HLine, Line, LineStyle, Plot, PlotPoint, PlotTransform, PlotUi, Points,
+    Span, VLine,
 };
 
 /// What every plot needs besides the history.
@@ -40,6 +40,9 @@ pub const PLOT_TITLES: [&str; 6] = [
 struct Spec<'a> {
     name: String,
     color: Color32,
+    /// Line width, points: wider lines are drawn first, so a thin line on
+    /// top of an equal one leaves both visible.
+    width: f32,
     y: Box<dyn Fn(&Row) -> f64 + 'a>,
 }
 
@@ -48,10 +51,22 @@ impl<'a> Spec<'a> {
         Spec {
             name: name.into(),
             color,
+            width: LINE_W,
             y: Box::new(y),
         }
     }
+
+    /// Line `k` of a comparison (per client, per endpoint): the first
+    /// thinnest and on top, the others wider beneath it, so when they
+    /// coincide (FIFO: everyone waits alike) each still shows.
+    fn stacked(mut self, k: usize) -> Self {
+        self.width = LINE_W + 1.8 * k.min(3) as f32;
+        self
+    }
 }
+
+/// Width of a plot line, points.
+const LINE_W: f32 = 1.8;
 
 /// Endpoint lines (wait plot with several endpoints): colours the quantile
 /// lines do not use there.
@@ -69,13 +84,15 @@ fn specs<'a>(which: usize, pc: &'a PlotContext<'_>) -> Vec<Spec<'a>> {
     match which {
         0 if pc.endpoints.len() > 1 => {
             // One p95 line per endpoint: the lesson compares them.
-            out.push(Spec::new("all p95", palette::TOTAL, |r: &Row| r.wait_s[1]));
             for (k, name) in pc.endpoints.iter().enumerate() {
-                out.push(Spec::new(
-                    format!("{name} p95"),
-                    ENDPOINT_COLORS[k % ENDPOINT_COLORS.len()],
-                    move |r: &Row| at(&r.wait_p95_by_endpoint, k),
-                ));
+                out.push(
+                    Spec::new(
+                        format!("{name} p95"),
+                        ENDPOINT_COLORS[k % ENDPOINT_COLORS.len()],
+                        move |r: &Row| at(&r.wait_p95_by_endpoint, k),
+                    )
+                    .stacked(k),
+                );
             }
         }
         0 => {
@@ -88,15 +105,13 @@ fn specs<'a>(which: usize, pc: &'a PlotContext<'_>) -> Vec<Spec<'a>> {
         1 if pc.clients.len() > 1 => {
             // One p95 line per client, in the client's colour: the lesson
             // compares them.
-            out.push(Spec::new("all p95", palette::TOTAL, |r: &Row| {
-                r.processed_s[1]
-            }));
             for (c, name) in pc.clients.iter().enumerate() {
-                out.push(Spec::new(
-                    format!("{name} p95"),
-                    palette::client(c),
-                    move |r: &Row| at(&r.processed_p95_by_client, c),
-                ));
+                out.push(
+                    Spec::new(format!("{name} p95"), palette::client(c), move |r: &Row| {
+                        at(&r.processed_p95_by_client, c)
+                    })
+                    .stacked(c),
+                );
             }
         }
         1 => {
@@ -216,7 +231,17 @@ fn legend_row(
         ui.label(egui::RichText::new(title).strong());
         ui.add_space(6.0);
         let text = ui.visuals().text_color();
+        let font = egui::FontId::proportional(12.5);
         let entry = |ui: &mut egui::Ui, name: &str, color: Color32, dashed: bool| {
+            // An entry wraps as a whole: swatch and name stay together.
+            let text_w = ui
+                .painter()
+                .layout_no_wrap(name.to_string(), font.clone(), text)
+                .size()
+                .x;
+            if ui.available_width() < 16.0 + 2.0 * 6.0 + text_w + 4.0 {
+                ui.end_row();
+            }
             let h = 14.0;
             let (rect, _) = ui.allocate_exact_size(egui::vec2(16.0, h), egui::Sense::hover());
             let y = rect.center().y;
@@ -231,7 +256,10 @@ fn legend_row(
                 ui.painter()
                     .line_segment([rect.left_center(), rect.right_center()], stroke);
             }
-            ui.label(egui::RichText::new(name).size(12.5).color(text));
+            ui.add(
+                egui::Label::new(egui::RichText::new(name).font(font.clone()).color(text))
+                    .wrap_mode(egui::TextWrapMode::Extend),
+            );
         };
         for s in specs {
             entry(ui, &s.name, s.color, false);
@@ -337,8 +365,17 @@ fn plot(
         .show(ui, |p| {
             p.set_plot_bounds_x(x0..=x1);
             p.set_plot_bounds_y(-top * 0.03..=top);
-            for (s, v) in specs.iter().zip(&values) {
-                series(p, &s.name, s.color, rows, v, (width, x1 - x0));
+            let mut order: Vec<usize> = (0..specs.len()).collect();
+            order.sort_by(|a, b| specs[*b].width.total_cmp(&specs[*a].width));
+            for k in order {
+                let s = &specs[k];
+                series(
+                    p,
+                    (&s.name, s.color, s.width),
+                    rows,
+                    &values[k],
+                    (width, x1 - x0),
+                );
             }
             if let Some((name, y, color, style)) = reference {
                 p.hline(HLine::new(name, y).color(color).style(style));
@@ -501,8 +538,7 @@ const POINTS_PER_PX: f64 = 1.0;
 /// One named series, split at NaN values so gaps stay gaps.
 fn series(
     p: &mut PlotUi<'_>,
-    name: &str,
-    color: Color32,
+    (name, color, line_w): (&str, Color32, f32),
     rows: &[Row],
     values: &[f64],
     (width_px, x_span_s): (f32, f64),
@@ -510,12 +546,23 @@ fn series(
     let mut segment: Vec<[f64; 2]> = Vec::new();
     let mut part = 0usize;
     let mut flush = |seg: &mut Vec<[f64; 2]>, p: &mut PlotUi<'_>| {
-        if !seg.is_empty() {
+        if seg.len() == 1 {
+            // A lone value between gaps: a line of one point draws
+            // nothing, so it is a dot.
+            let points = std::mem::take(seg);
+            p.points(
+                Points::new(name, points)
+                    .color(color)
+                    .radius(line_w.max(2.5))
+                    .id((name, part)),
+            );
+            part += 1;
+        } else if !seg.is_empty() {
             let points = std::mem::take(seg);
             p.line(
                 Line::new(name, points)
                     .color(color)
-                    .width(1.8)
+                    .width(line_w)
                     .id((name, part)),
             );
             part += 1;

@@ -460,3 +460,40 @@ fn the_lesson_and_watch_texts_show_when_a_scene_opens_until_dismissed() {
     h.run_steps(2);
     assert!(h.query_by_label(&lesson).is_none(), "lesson dismissed");
 }
+
+#[test]
+fn one_isolated_spike_does_not_flatten_a_plot_but_a_live_rise_does_count() {
+    // 300 windows around 100/s with one window at 1,500/s (the answers
+    // released at a switch): the spike is clipped and reported.
+    let mut v = vec![100.0; 300];
+    v[100] = 1500.0;
+    let (top, clipped) = plots::y_top(&[v.clone()]);
+    assert!(top < 200.0, "top {top}");
+    assert_eq!(clipped, Some(1500.0));
+    // The same value at the live edge is news, not a spike: shown in full.
+    let mut live = vec![100.0; 300];
+    live[298] = 1500.0;
+    assert_eq!(plots::y_top(&[live]), (1500.0, None));
+    // A sustained rise (a burst) is never clipped.
+    let mut burst = vec![10.0; 300];
+    for x in &mut burst[100..160] {
+        *x = 200.0;
+    }
+    assert_eq!(plots::y_top(&[burst]), (200.0, None));
+    // Gaps (NaN) and empty series are ignored.
+    assert_eq!(plots::y_top(&[vec![f64::NAN; 5], vec![]]), (0.0, None));
+}
+
+#[test]
+fn marker_texts_use_the_panel_words() {
+    assert_eq!(
+        plots::marker_words("DB outage (FailFast)"),
+        "DB outage: writes fail"
+    );
+    assert_eq!(
+        plots::marker_words("retry: Fixed { delay_s: 1.0 }"),
+        "retry: fixed 1.0 s"
+    );
+    assert_eq!(plots::marker_words("scheduling: Fair"), "scheduling: fair");
+    assert_eq!(plots::marker_words("save → ASYNC"), "save -> ASYNC");
+}

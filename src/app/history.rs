@@ -22,6 +22,10 @@ pub struct Row {
     pub wait_p95_by_endpoint: Vec<f64>,
     /// Per client: click → committed p95, s (`NaN`: no commits).
     pub processed_p95_by_client: Vec<f64>,
+    /// Click → the user learns the job is done (polling), p95, s.
+    pub learn_p95_s: f64,
+    /// Status polls served per second.
+    pub polls_per_s: f64,
     /// Share of outcomes within the wait target (NaN: none).
     pub sla_share: f64,
     /// Jobs in the broker.
@@ -55,6 +59,8 @@ impl Row {
             processed_s: [w.processed.p50, w.processed.p95, w.processed.p99],
             wait_p95_by_endpoint: w.wait_p95_by_endpoint.clone(),
             processed_p95_by_client: w.processed_p95_by_client.clone(),
+            learn_p95_s: w.learn_p95,
+            polls_per_s: per_s(w.polls),
             sla_share: w.sla_share,
             backlog: w.backlog as f64,
             backlog_by_client: w.backlog_by_client.iter().map(|b| *b as f64).collect(),
@@ -81,6 +87,8 @@ impl Row {
             wait_s: std::array::from_fn(|i| worst(a.wait_s[i], b.wait_s[i])),
             processed_s: std::array::from_fn(|i| worst(a.processed_s[i], b.processed_s[i])),
             wait_p95_by_endpoint: worst_each(&a.wait_p95_by_endpoint, &b.wait_p95_by_endpoint),
+            learn_p95_s: worst(a.learn_p95_s, b.learn_p95_s),
+            polls_per_s: avg(a.polls_per_s, b.polls_per_s),
             processed_p95_by_client: worst_each(
                 &a.processed_p95_by_client,
                 &b.processed_p95_by_client,

@@ -78,7 +78,7 @@ const ENDPOINT_COLORS: [Color32; 4] = [
 ];
 
 /// The lines of plot `which`.
-fn specs<'a>(which: usize, pc: &'a PlotContext<'_>) -> Vec<Spec<'a>> {
+fn specs<'a>(which: usize, pc: &'a PlotContext<'_>, polling: bool) -> Vec<Spec<'a>> {
     let at = |v: &[f64], i: usize| v.get(i).copied().unwrap_or(f64::NAN);
     let mut out = Vec::new();
     match which {
@@ -121,6 +121,13 @@ fn specs<'a>(which: usize, pc: &'a PlotContext<'_>) -> Vec<Spec<'a>> {
                     r.processed_s[k]
                 }));
             }
+            if polling {
+                out.push(Spec::new(
+                    "user learns p95",
+                    palette::OKABE_ITO[0],
+                    |r: &Row| r.learn_p95_s,
+                ));
+            }
         }
         2 => {
             out.push(Spec::new("total", palette::TOTAL, |r: &Row| r.backlog));
@@ -159,6 +166,13 @@ fn specs<'a>(which: usize, pc: &'a PlotContext<'_>) -> Vec<Spec<'a>> {
             out.push(Spec::new("commits", palette::COMMITS, |r: &Row| {
                 r.commits_per_s
             }));
+            if polling {
+                out.push(Spec::new(
+                    "status polls",
+                    palette::OKABE_ITO[3],
+                    |r: &Row| r.polls_per_s,
+                ));
+            }
         }
         _ => {
             for (k, name) in ["server", "database", "queue workers"].iter().enumerate() {
@@ -195,13 +209,15 @@ pub fn show(ui: &mut egui::Ui, history: &History, pc: &PlotContext<'_>) {
     let gap = 8.0;
     let width = ((ui.available_width() - gap * (columns as f32 - 1.0)) / columns as f32).max(100.0);
     let titles: Vec<(usize, &str)> = PLOT_TITLES.iter().copied().enumerate().collect();
+    // Polling lines only when the browsers poll.
+    let polling = history.rows.iter().any(|r| r.polls_per_s > 0.0);
     for row in titles.chunks(columns) {
         ui.horizontal_top(|ui| {
             ui.spacing_mut().item_spacing.x = gap;
             for (i, title) in row {
                 ui.vertical(|ui| {
                     ui.set_width(width);
-                    let specs = specs(*i, pc);
+                    let specs = specs(*i, pc, polling);
                     let top = ui.cursor().top();
                     legend_row(ui, title, &specs, reference(*i, pc));
                     // A legend that wraps takes its extra lines from the

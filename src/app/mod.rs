@@ -462,7 +462,7 @@ impl AsyncLabApp {
             let avail = ui.available_height();
             // The plots carry the story; the diagram needs less height
             // than it had (its boxes left a band of empty space).
-            let diagram_h = (avail * 0.26).max(170.0);
+            let diagram_h = (avail * 0.26).max(150.0);
             let clients: Vec<String> = snap.live.clients.iter().map(|c| c.name.clone()).collect();
             diagram::show(
                 ui,
@@ -487,7 +487,7 @@ impl AsyncLabApp {
             };
             // Less a little per row for the spacing between rows, so the
             // last row's time axis is not cut off.
-            let per_plot = (rows_h / (6.0 / columns) - plots::TITLE_H - 6.0).max(90.0);
+            let per_plot = (rows_h / (6.0 / columns) - plots::TITLE_H - 6.0).max(80.0);
             plots::show(
                 ui,
                 &self.history,

@@ -249,33 +249,29 @@ fn legend_row(
         let text = ui.visuals().text_color();
         let font = egui::FontId::proportional(12.5);
         let entry = |ui: &mut egui::Ui, name: &str, color: Color32, dashed: bool| {
-            // An entry wraps as a whole: swatch and name stay together.
-            let text_w = ui
+            // Swatch and name are one widget, so an entry wraps as a whole.
+            let galley = ui
                 .painter()
-                .layout_no_wrap(name.to_string(), font.clone(), text)
-                .size()
-                .x;
-            if ui.available_width() < 16.0 + 2.0 * 6.0 + text_w + 4.0 {
-                ui.end_row();
-            }
-            let h = 14.0;
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(16.0, h), egui::Sense::hover());
+                .layout_no_wrap(name.to_string(), font.clone(), text);
+            let swatch = 16.0;
+            let gap = 4.0;
+            let size = egui::vec2(swatch + gap + galley.size().x, galley.size().y.max(14.0));
+            let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
             let y = rect.center().y;
+            let x0 = rect.left();
             let stroke = egui::Stroke::new(3.0, color);
             if dashed {
                 for k in 0..3 {
-                    let x = rect.left() + k as f32 * 6.0;
+                    let x = x0 + k as f32 * 6.0;
                     ui.painter()
                         .line_segment([egui::pos2(x, y), egui::pos2(x + 3.5, y)], stroke);
                 }
             } else {
                 ui.painter()
-                    .line_segment([rect.left_center(), rect.right_center()], stroke);
+                    .line_segment([egui::pos2(x0, y), egui::pos2(x0 + swatch, y)], stroke);
             }
-            ui.add(
-                egui::Label::new(egui::RichText::new(name).font(font.clone()).color(text))
-                    .wrap_mode(egui::TextWrapMode::Extend),
-            );
+            let pos = egui::pos2(x0 + swatch + gap, y - galley.size().y / 2.0);
+            ui.painter().galley(pos, galley, text);
         };
         for s in specs {
             entry(ui, &s.name, s.color, false);

@@ -702,35 +702,10 @@ fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContext<'_>) {
     }
 }
 
-/// Marker text in the words of the controls panel (the simulation writes
-/// some settings by their code names).
-pub fn marker_words(text: &str) -> String {
-    const WORDS: [(&str, &str); 8] = [
-        ("DB outage (FailFast)", "DB outage: writes fail"),
-        ("DB outage (Hang)", "DB outage: writes hang"),
-        ("retry: ExponentialJitter", "retry: exp + jitter"),
-        ("retry: None", "retry: none"),
-        ("retry: Fixed { delay_s: ", "retry: fixed "),
-        ("scheduling: Fifo", "scheduling: FIFO"),
-        ("scheduling: Fair", "scheduling: fair"),
-        ("scheduling: Priority", "scheduling: priority"),
-    ];
-    let mut out = super::plain(text);
-    for (from, to) in WORDS {
-        if out.starts_with(from) {
-            out = format!("{to}{}", &out[from.len()..]);
-        }
-    }
-    if out.starts_with("retry: fixed ") && out.ends_with(" }") {
-        out = format!("{} s", out.trim_end_matches(" }"));
-    }
-    out
-}
-
 /// Marker captions are cut so they do not cover the plot.
 fn short(text: &str) -> String {
     const MAX: usize = 32;
-    let text = &marker_words(text);
+    let text = &super::plain(text);
     if text.chars().count() <= MAX {
         text.to_string()
     } else {

@@ -159,7 +159,7 @@ const TABLE: &[(&str, Meta)] = &[
     (
         "clients[].rate_limit_per_s",
         (
-            "rate limit",
+            "rate limit (0 = none)",
             Group::Traffic,
             "jobs/s",
             0.0,

@@ -15,7 +15,7 @@ use super::stats::TimeWeighted;
 use super::time::SimTime;
 use super::traffic;
 use crate::scenario::knobs::{self, KnobError};
-use crate::scenario::{Change, Mode, OutageKind, RetryPolicy, Scenario};
+use crate::scenario::{Change, Mode, OutageKind, RetryPolicy, Scenario, Scheduling};
 use rand::RngExt;
 use rand_distr::{Distribution, Exp};
 
@@ -586,10 +586,15 @@ impl System {
                 }
                 let mut names = Vec::new();
                 for e in self.cfg.endpoints.iter_mut() {
-                    if endpoint.as_ref().is_none_or(|n| *n == e.name) {
+                    if endpoint.as_ref().is_none_or(|n| *n == e.name) && e.mode != *mode {
                         e.mode = *mode;
                         names.push(e.name.clone());
                     }
+                }
+                if names.is_empty() {
+                    // Already in that mode (e.g. the presenter switched before
+                    // the script did): nothing changes, nothing to mark.
+                    return Ok(());
                 }
                 let m = if *mode == Mode::Sync { "SYNC" } else { "ASYNC" };
                 (MarkerKind::Mode, format!("{} → {m}", names.join(", ")))
@@ -609,15 +614,29 @@ impl System {
             }
             Change::SetScheduling(s) => {
                 self.cfg.queue.scheduling = *s;
-                (MarkerKind::Change, format!("scheduling: {s:?}"))
+                let word = match s {
+                    Scheduling::Fifo => "FIFO",
+                    Scheduling::Fair => "fair",
+                    Scheduling::Priority => "priority",
+                };
+                (MarkerKind::Change, format!("scheduling: {word}"))
             }
             Change::SetRetry(r) => {
                 self.cfg.queue.retry = *r;
-                (MarkerKind::Change, format!("retry: {r:?}"))
+                let words = match r {
+                    RetryPolicy::None => "none".to_string(),
+                    RetryPolicy::Fixed { delay_s } => format!("fixed {delay_s} s"),
+                    RetryPolicy::ExponentialJitter => "exp + jitter".to_string(),
+                };
+                (MarkerKind::Change, format!("retry: {words}"))
             }
             Change::OutageStart(k) => {
                 self.outage = Some(*k);
-                (MarkerKind::Outage, format!("DB outage ({k:?})"))
+                let how = match k {
+                    OutageKind::FailFast => "writes fail",
+                    OutageKind::Hang => "writes hang",
+                };
+                (MarkerKind::Outage, format!("DB outage: {how}"))
             }
             Change::OutageEnd => {
                 self.outage = None;

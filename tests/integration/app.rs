@@ -486,14 +486,23 @@ fn one_isolated_spike_does_not_flatten_a_plot_but_a_live_rise_does_count() {
 
 #[test]
 fn marker_texts_use_the_panel_words() {
+    use asynclab::scenario::{OutageKind, RetryPolicy, Scheduling};
+    let mut sys = System::new(scene());
+    for c in [
+        Change::OutageStart(OutageKind::FailFast),
+        Change::SetRetry(RetryPolicy::Fixed { delay_s: 1.0 }),
+        Change::SetScheduling(Scheduling::Fair),
+    ] {
+        sys.apply(c).expect("valid change");
+    }
+    let texts: Vec<&str> = sys.markers().iter().map(|m| m.text.as_str()).collect();
     assert_eq!(
-        plots::marker_words("DB outage (FailFast)"),
-        "DB outage: writes fail"
+        texts,
+        [
+            "DB outage: writes fail",
+            "retry: fixed 1 s",
+            "scheduling: fair"
+        ]
     );
-    assert_eq!(
-        plots::marker_words("retry: Fixed { delay_s: 1.0 }"),
-        "retry: fixed 1.0 s"
-    );
-    assert_eq!(plots::marker_words("scheduling: Fair"), "scheduling: fair");
-    assert_eq!(plots::marker_words("save → ASYNC"), "save -> ASYNC");
+    assert_eq!(asynclab::app::plain("save → ASYNC"), "save -> ASYNC");
 }

@@ -319,8 +319,9 @@ pub fn y_top(series: &[Vec<f64>]) -> (f64, Option<f64>) {
             robust = robust.max(max);
             continue;
         }
-        v.sort_by(f64::total_cmp);
-        let q = v[((v.len() - 1) as f64 * KEEP) as usize];
+        // Selection, not a sort: this runs for every series every frame.
+        let k = ((v.len() - 1) as f64 * KEEP) as usize;
+        let q = *v.select_nth_unstable_by(k, f64::total_cmp).1;
         robust = robust.max(q).max(fresh);
     }
     if robust > 0.0 && top > RATIO * robust {
@@ -377,17 +378,12 @@ fn plot(
         .show(ui, |p| {
             p.set_plot_bounds_x(x0..=x1);
             p.set_plot_bounds_y(-top * 0.03..=top);
+            let keys = bucket_keys(rows, (width, x1 - x0));
             let mut order: Vec<usize> = (0..specs.len()).collect();
             order.sort_by(|a, b| specs[*b].width.total_cmp(&specs[*a].width));
             for k in order {
                 let s = &specs[k];
-                series(
-                    p,
-                    (&s.name, s.color, s.width),
-                    rows,
-                    &values[k],
-                    (width, x1 - x0),
-                );
+                series(p, (&s.name, s.color, s.width), rows, &values[k], &keys);
             }
             if let Some((name, y, color, style)) = reference {
                 p.hline(HLine::new(name, y).color(color).style(style));
@@ -548,12 +544,27 @@ fn fmt_value(v: f64, unit: &str) -> String {
 const POINTS_PER_PX: f64 = 1.0;
 
 /// One named series, split at NaN values so gaps stay gaps.
+/// The decimation bucket of each row (its own index when the rows fit the
+/// width): computed once per plot and shared by its series.
+fn bucket_keys(rows: &[Row], (width_px, x_span_s): (f32, f64)) -> Vec<f64> {
+    // Buckets are aligned to absolute time, not to the first visible row,
+    // so a moving window does not reshuffle them from frame to frame.
+    let target = ((width_px as f64 * POINTS_PER_PX) / 2.0).max(50.0);
+    let bucket_s = (x_span_s / target).max(0.0);
+    if rows.len() as f64 > target && bucket_s > 0.0 {
+        let inv_bucket = 1.0 / bucket_s;
+        rows.iter().map(|r| (r.t_s * inv_bucket).floor()).collect()
+    } else {
+        (0..rows.len()).map(|i| i as f64).collect()
+    }
+}
+
 fn series(
     p: &mut PlotUi<'_>,
     (name, color, line_w): (&str, Color32, f32),
     rows: &[Row],
     values: &[f64],
-    (width_px, x_span_s): (f32, f64),
+    keys: &[f64],
 ) {
     let mut segment: Vec<[f64; 2]> = Vec::new();
     let mut part = 0usize;
@@ -580,12 +591,6 @@ fn series(
             part += 1;
         }
     };
-    // Buckets are aligned to absolute time, not to the first visible row,
-    // so a moving window does not reshuffle them from frame to frame.
-    let target = ((width_px as f64 * POINTS_PER_PX) / 2.0).max(50.0);
-    let bucket_s = (x_span_s / target).max(0.0);
-    let decimate = rows.len() as f64 > target && bucket_s > 0.0;
-    let inv_bucket = if decimate { 1.0 / bucket_s } else { 0.0 };
     // Per bucket: (time, value) of its minimum and maximum finite value.
     let mut lo: Option<(f64, f64)> = None;
     let mut hi: Option<(f64, f64)> = None;
@@ -606,11 +611,7 @@ fn series(
         }
     };
     for (i, r) in rows.iter().enumerate() {
-        let key = if decimate {
-            (r.t_s * inv_bucket).floor()
-        } else {
-            i as f64
-        };
+        let key = keys[i];
         if key != current_key {
             if i > 0 {
                 emit(lo.take(), hi.take(), &mut segment, p);

@@ -422,11 +422,17 @@ fn nice_grid(input: GridInput) -> Vec<GridMark> {
         return Vec::new();
     }
     let step = nice_step(span / 4.0);
+    grid_marks((lo, hi), [step / 5.0, step], 200)
+}
+
+/// Grid marks at every multiple of each step within `lo..=hi` (minor step
+/// first); a step that would need more than `most` marks is skipped.
+fn grid_marks((lo, hi): (f64, f64), steps: [f64; 2], most: i64) -> Vec<GridMark> {
     let mut marks = Vec::new();
-    for s in [step / 5.0, step] {
+    for s in steps {
         let first = (lo / s).ceil() as i64;
         let last = (hi / s).floor() as i64;
-        if last - first > 200 {
+        if last - first > most {
             continue;
         }
         for k in first..=last {
@@ -471,21 +477,7 @@ fn time_grid(input: GridInput) -> Vec<GridMark> {
         .copied()
         .find(|s| *s < major && major / s <= 6.0)
         .unwrap_or(major);
-    let mut marks = Vec::new();
-    for s in [minor, major] {
-        let first = (lo / s).ceil() as i64;
-        let last = (hi / s).floor() as i64;
-        if last - first > 500 {
-            continue;
-        }
-        for k in first..=last {
-            marks.push(GridMark {
-                value: k as f64 * s,
-                step_size: s,
-            });
-        }
-    }
-    marks
+    grid_marks((lo, hi), [minor, major], 500)
 }
 
 /// Sim time on the axis as the top bar writes it: m:ss, or h:mm:ss.

@@ -79,7 +79,7 @@ pub fn show(ui: &mut egui::Ui, d: &DiagramInput<'_>) {
     let box_w = rect.width() * 0.15;
     // Text shrinks to fit the boxes in a narrow diagram (large UI scale),
     // instead of spilling over the box edges.
-    let widest = ["queue workers", "100% busy", "200/200 busy"]
+    let widest = ["queue workers", "100% busy", "now 200/200 busy"]
         .iter()
         .map(|t| {
             painter
@@ -257,7 +257,7 @@ pub fn show(ui: &mut egui::Ui, d: &DiagramInput<'_>) {
             "server",
             u_server,
             format!(
-                "{}/{} busy\nbacklog {}",
+                "now {}/{} busy\nbacklog {}",
                 g.server_busy,
                 g.server_workers,
                 fmt_count(g.accept_backlog)
@@ -268,7 +268,7 @@ pub fn show(ui: &mut egui::Ui, d: &DiagramInput<'_>) {
             "queue workers",
             u_workers,
             format!(
-                "{}/{} busy\nbackoff {}",
+                "now {}/{} busy\nbackoff {}",
                 g.workers_busy,
                 g.workers,
                 fmt_count(g.in_backoff)
@@ -279,7 +279,7 @@ pub fn show(ui: &mut egui::Ui, d: &DiagramInput<'_>) {
             "database",
             u_db,
             format!(
-                "{}/{} conns\nwaiting {}",
+                "now {}/{} conns\nwaiting {}",
                 g.db_busy,
                 g.db_connections,
                 fmt_count(g.db_waiting)

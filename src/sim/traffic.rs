@@ -34,9 +34,8 @@ pub fn multiplier(shape: &Shape, t_s: f64) -> f64 {
             ramp_down_s,
             peak,
         } => {
-            let up_end = start_s + ramp_up_s;
-            let hold_end = up_end + hold_s;
-            let down_end = hold_end + ramp_down_s;
+            let [_, up_end, hold_end, down_end] =
+                black_friday_edges(*start_s, *ramp_up_s, *hold_s, *ramp_down_s);
             if t_s < *start_s || t_s >= down_end {
                 1.0
             } else if t_s < up_end {
@@ -61,6 +60,14 @@ pub fn multiplier(shape: &Shape, t_s: f64) -> f64 {
         },
     };
     if m.is_finite() { m.max(0.0) } else { 0.0 }
+}
+
+/// Where a Black Friday shape changes phase, s: ramp start, ramp-up end,
+/// hold end, ramp-down end.
+fn black_friday_edges(start_s: f64, ramp_up_s: f64, hold_s: f64, ramp_down_s: f64) -> [f64; 4] {
+    let up_end = start_s + ramp_up_s;
+    let hold_end = up_end + hold_s;
+    [start_s, up_end, hold_end, hold_end + ramp_down_s]
 }
 
 /// Index of the first point after `t_s` (points are sorted by time, which
@@ -110,12 +117,7 @@ pub fn bound(shape: &Shape, t_s: f64) -> (f64, f64) {
             ramp_down_s,
             ..
         } => {
-            let edges = [
-                *start_s,
-                start_s + ramp_up_s,
-                start_s + ramp_up_s + hold_s,
-                start_s + ramp_up_s + hold_s + ramp_down_s,
-            ];
+            let edges = black_friday_edges(*start_s, *ramp_up_s, *hold_s, *ramp_down_s);
             match edges.iter().find(|e| **e > t_s) {
                 Some(e) => (m(t_s).max(m(*e)).max(m((*e - 1e-9).max(t_s))), *e),
                 None => (m(t_s), f64::INFINITY),

@@ -4,6 +4,7 @@
 //! an `anyhow` error that names the file or argument it came from, and
 //! nothing here panics on bad input.
 
+use crate::fmt::thousands;
 use crate::scenario::{self, Scenario, knobs, validate};
 use crate::sim::metrics::{Ledgers, Quantiles, Reason, Summary, Window};
 use crate::sim::{SimTime, System};
@@ -516,19 +517,6 @@ fn fmt_quantiles(q: Option<&Quantiles>) -> String {
     }
 }
 
-/// `1234567` → `1,234,567`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
-
 // ----- output: JSON ----------------------------------------------------------
 
 /// One JSON object: scenario identity, summary and both ledgers. serde_json
@@ -732,14 +720,6 @@ fn knobs_text(s: &Scenario) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn thousands_groups_digits() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(1234567), "1,234,567");
-    }
 
     #[test]
     fn seconds_format_for_people() {

@@ -260,7 +260,7 @@ pub fn show(ui: &mut egui::Ui, d: &DiagramInput<'_>) {
                 "now {}/{} busy\nbacklog {}",
                 g.server_busy,
                 g.server_workers,
-                fmt_count(g.accept_backlog)
+                crate::fmt::thousands(g.accept_backlog)
             ),
         ),
         (
@@ -271,7 +271,7 @@ pub fn show(ui: &mut egui::Ui, d: &DiagramInput<'_>) {
                 "now {}/{} busy\nbackoff {}",
                 g.workers_busy,
                 g.workers,
-                fmt_count(g.in_backoff)
+                crate::fmt::thousands(g.in_backoff)
             ),
         ),
         (
@@ -282,7 +282,7 @@ pub fn show(ui: &mut egui::Ui, d: &DiagramInput<'_>) {
                 "now {}/{} conns\nwaiting {}",
                 g.db_busy,
                 g.db_connections,
-                fmt_count(g.db_waiting)
+                crate::fmt::thousands(g.db_waiting)
             ),
         ),
     ];
@@ -373,7 +373,7 @@ pub fn show(ui: &mut egui::Ui, d: &DiagramInput<'_>) {
     );
     // The depth is written on a plate so it reads over any fill colour.
     let depth_text = painter.layout_no_wrap(
-        format!("{} jobs", fmt_count(depth)),
+        format!("{} jobs", crate::fmt::thousands(depth)),
         font.clone(),
         text_color,
     );
@@ -385,7 +385,7 @@ pub fn show(ui: &mut egui::Ui, d: &DiagramInput<'_>) {
     );
     painter.galley(plate.min + Vec2::new(4.0, 1.0), depth_text, text_color);
     let cap = if g.queue_capacity > 0 {
-        format!("cap {}", fmt_count(g.queue_capacity))
+        format!("cap {}", crate::fmt::thousands(g.queue_capacity))
     } else {
         "unbounded".to_string()
     };
@@ -435,17 +435,4 @@ fn dots(painter: &egui::Painter, a: Pos2, b: Pos2, per_s: f64, t: f64, color: Co
         let phase = (t * 0.8 + k as f64 / n as f64).rem_euclid(1.0) as f32;
         painter.circle_filled(a.lerp(b, phase), 4.0, color);
     }
-}
-
-/// 12345678 → "12,345,678".
-pub fn fmt_count(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

@@ -924,14 +924,14 @@ fn headline(ui: &mut egui::Ui, snap: &Snapshot, history: &History) {
         big(
             ui,
             "queue backlog",
-            diagram::fmt_count(snap.gauges.queue_len),
+            crate::fmt::thousands(snap.gauges.queue_len),
             None,
         );
         let epm = history.errors_per_min();
         big(
             ui,
             "errors / min",
-            diagram::fmt_count(epm.round() as u64),
+            crate::fmt::thousands(epm.round() as u64),
             (epm > 0.0).then_some(palette::RED),
         );
         let sla_text = if sla.is_nan() {
@@ -948,20 +948,20 @@ fn headline(ui: &mut egui::Ui, snap: &Snapshot, history: &History) {
             sla_text,
             None,
         );
-        big(ui, "issued", diagram::fmt_count(l.issued), None);
+        big(ui, "issued", crate::fmt::thousands(l.issued), None);
         big(
             ui,
             "succeeded",
-            diagram::fmt_count(l.succeeded),
+            crate::fmt::thousands(l.succeeded),
             Some(palette::OK),
         );
         big(
             ui,
             "failed",
-            diagram::fmt_count(failed),
+            crate::fmt::thousands(failed),
             (failed > 0).then_some(palette::RED),
         );
-        big(ui, "in flight", diagram::fmt_count(l.awaiting), None);
+        big(ui, "in flight", crate::fmt::thousands(l.awaiting), None);
         let ok = l.balances();
         ui.label(if ok {
             "ledger balances"
@@ -980,21 +980,21 @@ fn counters(ui: &mut egui::Ui, snap: &Snapshot) {
         for (k, r) in crate::sim::Reason::ALL.iter().enumerate() {
             ui.colored_label(
                 palette::text_on(palette::REASONS[k], dark),
-                format!("{}: {}", r.label(), diagram::fmt_count(t.errors[k])),
+                format!("{}: {}", r.label(), crate::fmt::thousands(t.errors[k])),
             );
         }
         ui.label(format!(
             "dead letters: {}",
-            diagram::fmt_count(t.dead_letters)
+            crate::fmt::thousands(t.dead_letters)
         ));
         ui.label(format!(
             "retries: {}",
-            diagram::fmt_count(t.user_retries + t.system_retries)
+            crate::fmt::thousands(t.user_retries + t.system_retries)
         ));
-        ui.label(format!("wasted: {}", diagram::fmt_count(t.wasted)));
+        ui.label(format!("wasted: {}", crate::fmt::thousands(t.wasted)));
         ui.label(format!(
             "committed: {}",
-            diagram::fmt_count(snap.ledgers.work.committed)
+            crate::fmt::thousands(snap.ledgers.work.committed)
         ));
     });
 }

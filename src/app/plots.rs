@@ -508,7 +508,7 @@ fn fmt_tick(v: f64) -> String {
 /// A value in full: 1,523 or 0.4.
 fn fmt_tick_full(v: f64) -> String {
     if v >= 100.0 {
-        super::diagram::fmt_count(v.round() as u64)
+        crate::fmt::thousands(v.round() as u64)
     } else {
         trim(v)
     }

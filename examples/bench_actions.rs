@@ -31,11 +31,11 @@ fn stand_in() -> Scenario {
     let mut s = Scenario {
         title: "Black Friday (stand-in)".into(),
         duration_s: 86_400.0,
-        window_s: 60.0,
-        percentile_window_s: 600.0,
         ..Scenario::default()
     };
-    s.clients = vec![Client {
+    s.settings.window_s = 60.0;
+    s.settings.percentile_window_s = 600.0;
+    s.settings.clients = vec![Client {
         name: "shoppers".into(),
         rate_per_s: 100.0,
         shape: Shape::BlackFriday {
@@ -47,10 +47,10 @@ fn stand_in() -> Scenario {
         },
         ..Client::default()
     }];
-    s.server.instances = 4;
-    s.server.workers_per_instance = 100;
-    s.database.connections = 40;
-    s.queue.workers = 40;
+    s.settings.server.instances = 4;
+    s.settings.server.workers_per_instance = 100;
+    s.settings.database.connections = 40;
+    s.settings.queue.workers = 40;
     s
 }
 
@@ -82,11 +82,11 @@ fn cpu_s() -> f64 {
 }
 
 fn time_run(mut s: Scenario, mode: Mode) -> Result<Timing, String> {
-    for e in &mut s.endpoints {
+    for e in &mut s.settings.endpoints {
         e.mode = mode;
     }
     // Scripted mode switches would defeat the point of timing one mode.
-    s.timeline
+    s.settings.timeline
         .retain(|ev| !matches!(ev.change, scenario::Change::SetMode { .. }));
     let end = SimTime::from_secs_f64(s.duration_s);
     let started = Instant::now();

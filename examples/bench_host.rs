@@ -46,14 +46,14 @@ fn pace(args: &Args) -> anyhow::Result<()> {
     // The default scene scaled to `rate` actions/s, async, with capacity to
     // match, so the load is steady and every part of the model works.
     let mut s = asynclab::app::default_scene();
-    s.clients[0].rate_per_s = args.rate;
-    for e in &mut s.endpoints {
+    s.settings.clients[0].rate_per_s = args.rate;
+    for e in &mut s.settings.endpoints {
         e.mode = Mode::Async;
     }
-    s.database.connections = (args.rate * 0.1).ceil() as u32;
-    s.queue.workers = s.database.connections;
-    s.server.workers_per_instance = (args.rate * 0.05).ceil() as u32;
-    s.timeline.clear();
+    s.settings.database.connections = (args.rate * 0.1).ceil() as u32;
+    s.settings.queue.workers = s.settings.database.connections;
+    s.settings.server.workers_per_instance = (args.rate * 0.05).ceil() as u32;
+    s.settings.timeline.clear();
     s.duration_s = 1e6;
     let host = Host::spawn(s, Box::new(WallClock::new()), Box::new(|| {}))?;
     host.send(Command::SetSpeed(Speed::Times(args.speed)));
@@ -85,7 +85,7 @@ fn pace(args: &Args) -> anyhow::Result<()> {
 fn memory(args: &Args) {
     let before = rss_mb();
     let scene = asynclab::app::default_scene();
-    let window_s = scene.window_s;
+    let window_s = scene.settings.window_s;
     let clock = FakeClock::new();
     let mut app = AsyncLabApp::new_for_test(scene, Box::new(clock.clone()));
     let speed = 600.0;

@@ -83,21 +83,21 @@ fn scene(rate_per_s: f64, duration_s: f64) -> Scenario {
         duration_s,
         ..Scenario::default()
     };
-    s.clients = vec![Client {
+    s.settings.clients = vec![Client {
         name: "flood".into(),
         rate_per_s,
         ..Client::default()
     }];
-    for e in &mut s.endpoints {
+    for e in &mut s.settings.endpoints {
         e.mode = Mode::Async;
         e.cpu = Dist::Exponential { mean_ms: 0.01 };
     }
-    s.network.latency = Dist::Constant { mean_ms: 1.0 };
-    s.queue.enqueue = Dist::Constant { mean_ms: 0.01 };
-    s.queue.workers = 0;
-    s.browser.patience_s = 0.5;
-    s.server.instances = 1;
-    s.server.workers_per_instance = 1000;
+    s.settings.network.latency = Dist::Constant { mean_ms: 1.0 };
+    s.settings.queue.enqueue = Dist::Constant { mean_ms: 0.01 };
+    s.settings.queue.workers = 0;
+    s.settings.browser.patience_s = 0.5;
+    s.settings.server.instances = 1;
+    s.settings.server.workers_per_instance = 1000;
     s
 }
 

@@ -30,8 +30,8 @@ fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let mut scene = asynclab::app::default_scene();
     // Busy enough that every plot has data: load near the DB's capacity.
-    scene.clients[0].rate_per_s = 90.0;
-    let window_s = scene.window_s;
+    scene.settings.clients[0].rate_per_s = 90.0;
+    let window_s = scene.settings.window_s;
     let t0 = Instant::now();
     let mut sys = System::new(scene.clone());
     sys.run_until(SimTime::from_secs_f64(args.history_s));

@@ -5,8 +5,9 @@
 //! nothing here panics on bad input.
 
 use crate::fmt::thousands;
-use crate::scenario::{self, Scenario, knobs, validate};
+use crate::scenario::{self, Scenario, Settings, knobs, validate};
 use crate::sim::metrics::{Ledgers, Quantiles, Reason, Summary, Window};
+use crate::words;
 use crate::sim::{SimTime, System};
 use anyhow::{Context, bail};
 use std::fmt::Write as _;
@@ -158,7 +159,7 @@ fn apply_overrides(s: &mut Scenario, args: &RunArgs) -> anyhow::Result<()> {
         s.duration_s = d;
     }
     if let Some(seed) = args.seed {
-        s.seed = seed;
+        s.settings.seed = seed;
     }
     for arg in &args.set {
         let (path, value) = arg
@@ -168,7 +169,7 @@ fn apply_overrides(s: &mut Scenario, args: &RunArgs) -> anyhow::Result<()> {
             .trim()
             .parse()
             .map_err(|_| anyhow::anyhow!("--set {arg}: `{}` is not a number", value.trim()))?;
-        knobs::set(s, path.trim(), value).with_context(|| format!("--set {arg}"))?;
+        knobs::set(&mut s.settings, path.trim(), value).with_context(|| format!("--set {arg}"))?;
     }
     let problems = validate::validate(s);
     if !problems.is_empty() {
@@ -201,16 +202,16 @@ fn run_scene(args: &RunArgs) -> anyhow::Result<()> {
     let scene_name = args.scene.display().to_string();
     let (report, sys) = simulate(s);
     if let Some(path) = &args.csv {
-        let text = windows_csv(sys.scenario(), sys.windows());
+        let text = windows_csv(sys.settings(), sys.windows());
         scenario::write_atomic(path, text.as_bytes())
             .with_context(|| format!("writing CSV {}", path.display()))?;
     }
     if args.json {
-        let v = report_json(&report, sys.scenario(), &scene_name);
+        let v = report_json(&report, sys.settings(), &scene_name);
         let text = serde_json::to_string_pretty(&v).context("encoding JSON")?;
         println!("{text}");
     } else {
-        print!("{}", summary_text(&report, sys.scenario()));
+        print!("{}", summary_text(&report, sys.settings()));
     }
     if let Err(e) = &report.balance {
         bail!("ledgers do not balance (a simulator bug, please report it): {e}");
@@ -223,7 +224,7 @@ fn run_scene(args: &RunArgs) -> anyhow::Result<()> {
 fn simulate(s: Scenario) -> (RunReport, System) {
     const CHUNKS: u32 = 200;
     let title = s.title.clone();
-    let seed = s.seed;
+    let seed = s.settings.seed;
     let duration_s = s.duration_s;
     let end = SimTime::from_secs_f64(duration_s);
     let mut bar = Progress::new(std::io::stderr().is_terminal());
@@ -295,7 +296,7 @@ impl Progress {
             "#".repeat(filled),
             " ".repeat(WIDTH - filled),
             fraction * 100.0,
-            fmt_secs(t_s),
+            crate::fmt::secs(t_s),
             thousands(events)
         );
         let _ = err.flush();
@@ -312,7 +313,7 @@ impl Progress {
 
 // ----- output: summary table -------------------------------------------------
 
-fn summary_text(r: &RunReport, s: &Scenario) -> String {
+fn summary_text(r: &RunReport, s: &Settings) -> String {
     let sm = &r.summary;
     let l = &r.ledgers;
     let mut o = String::new();
@@ -322,7 +323,7 @@ fn summary_text(r: &RunReport, s: &Scenario) -> String {
     let _ = writeln!(o, "{}", r.title);
     let _ = writeln!(o, "{}", "=".repeat(r.title.chars().count().max(8)));
     row(&mut o, "seed", r.seed.to_string());
-    row(&mut o, "sim duration", fmt_secs(sm.duration_s));
+    row(&mut o, "sim duration", crate::fmt::secs(sm.duration_s));
     row(&mut o, "actions", thousands(l.actions.issued));
 
     let _ = writeln!(o, "\nUser wait (click → outcome)");
@@ -332,7 +333,7 @@ fn summary_text(r: &RunReport, s: &Scenario) -> String {
         row(
             &mut o,
             &format!("{} p95", e.name),
-            fmt_secs(p95.unwrap_or(f64::NAN)),
+            crate::fmt::secs(p95.unwrap_or(f64::NAN)),
         );
     }
 
@@ -351,7 +352,7 @@ fn summary_text(r: &RunReport, s: &Scenario) -> String {
             &format!("{} p95", c.name),
             format!(
                 "{}  ({} commits)",
-                fmt_secs(p95.unwrap_or(f64::NAN)),
+                crate::fmt::secs(p95.unwrap_or(f64::NAN)),
                 thousands(commits)
             ),
         );
@@ -361,11 +362,11 @@ fn summary_text(r: &RunReport, s: &Scenario) -> String {
     }
 
     let _ = writeln!(o, "\nFailures and retries");
-    for (k, reason) in Reason::ALL.iter().enumerate() {
+    for reason in Reason::ALL.iter() {
         row(
             &mut o,
-            &format!("errors: {}", reason.label()),
-            thousands(sm.errors[k]),
+            &format!("errors: {}", words::reason(*reason)),
+            thousands(sm.errors[*reason]),
         );
     }
     row(
@@ -390,10 +391,10 @@ fn summary_text(r: &RunReport, s: &Scenario) -> String {
     row(&mut o, "polls", thousands(sm.polls));
 
     let _ = writeln!(o, "\nCapacity");
-    let [us, ud, uw] = sm.utilisation;
-    row(&mut o, "utilisation: server workers", fmt_share(us));
-    row(&mut o, "utilisation: DB connections", fmt_share(ud));
-    row(&mut o, "utilisation: queue workers", fmt_share(uw));
+    let u = &sm.utilisation;
+    row(&mut o, "utilisation: server workers", crate::fmt::share(u.server));
+    row(&mut o, "utilisation: DB connections", crate::fmt::share(u.database));
+    row(&mut o, "utilisation: queue workers", crate::fmt::share(u.queue_workers));
     row(
         &mut o,
         "peak backlog",
@@ -401,13 +402,13 @@ fn summary_text(r: &RunReport, s: &Scenario) -> String {
     );
     row(
         &mut o,
-        &format!("SLA: wait ≤ {}", fmt_secs(s.sla.wait_target_s)),
-        fmt_share(sm.sla_wait_share),
+        &format!("SLA: wait ≤ {}", crate::fmt::secs(s.sla.wait_target_s)),
+        crate::fmt::share(sm.sla_wait_share),
     );
     row(
         &mut o,
-        &format!("SLA: processed ≤ {}", fmt_secs(s.sla.processed_target_s)),
-        fmt_share(sm.sla_processed_share),
+        &format!("SLA: processed ≤ {}", crate::fmt::secs(s.sla.processed_target_s)),
+        crate::fmt::share(sm.sla_processed_share),
     );
     row(&mut o, "capacity cost", format!("${:.2}", sm.capacity_cost));
     let revenue: Vec<String> = scenario::Tier::ALL
@@ -420,15 +421,14 @@ fn summary_text(r: &RunReport, s: &Scenario) -> String {
     let _ = writeln!(o, "\nLedger: actions (as users saw them)");
     let failed: Vec<String> = Reason::ALL
         .iter()
-        .enumerate()
-        .map(|(k, r)| format!("{} {}", r.label(), thousands(a.failed[k])))
+        .map(|r| format!("{} {}", words::reason(*r), thousands(a.failed[*r])))
         .collect();
     let _ = writeln!(
         o,
         "  issued {} = succeeded {} + failed {} ({}) + awaiting {}",
         thousands(a.issued),
         thousands(a.succeeded),
-        thousands(a.failed.iter().sum()),
+        thousands(a.failed.total()),
         failed.join(", "),
         thousands(a.awaiting)
     );
@@ -441,10 +441,10 @@ fn summary_text(r: &RunReport, s: &Scenario) -> String {
         thousands(w.requests),
         thousands(w.committed),
         thousands(w.committed_wasted),
-        thousands(w.rejected.iter().sum()),
-        thousands(w.rejected[0]),
-        thousands(w.rejected[1]),
-        thousands(w.rejected[2]),
+        thousands(w.rejected.total()),
+        thousands(w.rejected.server_busy),
+        thousands(w.rejected.queue_full),
+        thousands(w.rejected.db_error),
         thousands(w.dead_lettered),
         thousands(st.total()),
     );
@@ -482,36 +482,15 @@ fn per_second(count: u64, wall_s: f64) -> f64 {
     }
 }
 
-/// Seconds for people: `—` when unknown, ms below a second.
-fn fmt_secs(x: f64) -> String {
-    if !x.is_finite() {
-        "—".to_string()
-    } else if x.abs() < 1.0 {
-        format!("{:.1} ms", x * 1000.0)
-    } else if x.abs() < 100.0 {
-        format!("{x:.2} s")
-    } else {
-        format!("{x:.0} s")
-    }
-}
-
-fn fmt_share(x: f64) -> String {
-    if x.is_finite() {
-        format!("{:.1}%", x * 100.0)
-    } else {
-        "—".to_string()
-    }
-}
-
 fn fmt_quantiles(q: Option<&Quantiles>) -> String {
     match q {
         None => "— (no samples)".to_string(),
         Some(q) => format!(
             "p50 {}  p95 {}  p99 {}  max {}  (n = {})",
-            fmt_secs(q.p50),
-            fmt_secs(q.p95),
-            fmt_secs(q.p99),
-            fmt_secs(q.max),
+            crate::fmt::secs(q.p50),
+            crate::fmt::secs(q.p95),
+            crate::fmt::secs(q.p99),
+            crate::fmt::secs(q.max),
             thousands(q.n)
         ),
     }
@@ -521,7 +500,7 @@ fn fmt_quantiles(q: Option<&Quantiles>) -> String {
 
 /// One JSON object: scenario identity, summary and both ledgers. serde_json
 /// writes non-finite floats (NaN quantiles with too few samples) as `null`.
-fn report_json(r: &RunReport, s: &Scenario, scene: &str) -> serde_json::Value {
+fn report_json(r: &RunReport, s: &Settings, scene: &str) -> serde_json::Value {
     let wall_s = r.wall.as_secs_f64();
     serde_json::json!({
         "scenario": {
@@ -555,7 +534,7 @@ fn column_name(name: &str) -> String {
 
 /// The per-window time series, one row per window. Unknown values (NaN
 /// percentiles from too few samples) are empty cells.
-fn windows_csv(s: &Scenario, windows: &[Window]) -> String {
+fn windows_csv(s: &Settings, windows: &[Window]) -> String {
     let mut header: Vec<String> = [
         "t_s",
         "actions",
@@ -613,7 +592,7 @@ fn windows_csv(s: &Scenario, windows: &[Window]) -> String {
         for n in [w.actions, w.clicks, w.responses, w.acks, w.commits] {
             cells.push(n.to_string());
         }
-        cells.extend(w.errors.iter().map(|n| n.to_string()));
+        cells.extend(Reason::ALL.iter().map(|r| w.errors[*r].to_string()));
         for n in [
             w.user_retries,
             w.system_retries,
@@ -688,7 +667,7 @@ fn knobs_text(s: &Scenario) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "Knobs of \"{}\" (use with --set PATH=VALUE)", s.title);
     for group in knobs::Group::ALL {
-        let ks: Vec<knobs::Knob> = knobs::knobs(s)
+        let ks: Vec<knobs::Knob> = knobs::knobs(&s.settings)
             .into_iter()
             .filter(|k| k.group == group)
             .collect();
@@ -697,7 +676,7 @@ fn knobs_text(s: &Scenario) -> String {
         }
         let _ = writeln!(o, "\n{}", group.title());
         for k in ks {
-            let value = knobs::get(s, &k.path)
+            let value = knobs::get(&s.settings, &k.path)
                 .map(|v| format!("{v}"))
                 .unwrap_or_else(|_| "?".to_string());
             let unit = if k.unit.is_empty() {
@@ -722,14 +701,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn seconds_format_for_people() {
-        assert_eq!(fmt_secs(f64::NAN), "—");
-        assert_eq!(fmt_secs(0.1234), "123.4 ms");
-        assert_eq!(fmt_secs(2.5), "2.50 s");
-        assert_eq!(fmt_secs(900.0), "900 s");
-    }
-
-    #[test]
     fn json_writes_nan_as_null() {
         let v = serde_json::json!({ "x": f64::NAN });
         assert_eq!(v.to_string(), r#"{"x":null}"#);
@@ -737,10 +708,7 @@ mod tests {
 
     #[test]
     fn csv_has_one_row_per_window_and_no_nan() {
-        let s = Scenario {
-            duration_s: 5.0,
-            ..Scenario::default()
-        };
+        let s = Settings::default();
         let mut sys = System::new(s.clone());
         sys.run_until(SimTime::from_secs_f64(5.0));
         let text = windows_csv(&s, sys.windows());

@@ -14,8 +14,8 @@
 //! how far to advance it. Splitting `run_until` into ticks of any size gives
 //! the same windows as one headless run (tested in `tests/integration/app.rs`).
 
-use crate::scenario::{Change, Scenario, TimelineEvent, knobs};
-use crate::sim::{Gauges, Ledgers, Marker, MarkerKind, SimTime, System, Window};
+use crate::scenario::{Change, Scenario, Settings, TimelineEvent};
+use crate::sim::{Gauges, Ledgers, Marker, SimTime, System, Window};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -191,7 +191,7 @@ pub struct Snapshot {
     /// When the sim cannot keep up: the speed it actually achieves.
     pub lagging_at: Option<f64>,
     /// The live settings (scripted and user changes applied).
-    pub live: Scenario,
+    pub live: Settings,
     /// The scene as the user edited it (file + user tweaks, file timeline).
     pub edited: Scenario,
     /// True when `edited` differs from the file as loaded or last saved.
@@ -237,7 +237,7 @@ impl HostCore {
     /// tick (`None`: unbounded, used by deterministic tests).
     pub fn new(scenario: Scenario, budget: Option<Duration>) -> HostCore {
         HostCore {
-            system: System::new(scenario.clone()),
+            system: System::new(&scenario),
             file: scenario.clone(),
             edited: scenario.clone(),
             run_base: scenario,
@@ -269,7 +269,7 @@ impl HostCore {
     }
 
     fn restart_with(&mut self, scenario: Scenario) {
-        self.system = System::new(scenario.clone());
+        self.system = System::new(&scenario);
         self.run_base = scenario;
         self.recorded.clear();
         self.run_id += 1;
@@ -312,7 +312,7 @@ impl HostCore {
                         self.system.step();
                     }
                     StepKind::Window => {
-                        let w = SimTime::from_secs_f64(self.system.scenario().window_s);
+                        let w = SimTime::from_secs_f64(self.system.settings().window_s);
                         let t = SimTime(self.system.now().0.saturating_add(w.0));
                         self.system.run_until(t);
                     }
@@ -329,7 +329,7 @@ impl HostCore {
             Command::Apply(change) => match self.system.apply(change.clone()) {
                 Ok(()) => {
                     self.last_error = None;
-                    if let Err(e) = apply_to_scenario(&mut self.edited, &change) {
+                    if let Err(e) = change.apply_to(&mut self.edited.settings) {
                         self.last_error = Some(e.to_string());
                     }
                     self.recorded.push(TimelineEvent {
@@ -406,7 +406,7 @@ impl HostCore {
             if goal == SimTime::MAX {
                 // Unbounded budget at max speed: one window per tick keeps
                 // tests finite.
-                let w = SimTime::from_secs_f64(self.system.scenario().window_s);
+                let w = SimTime::from_secs_f64(self.system.settings().window_s);
                 let t = SimTime(self.system.now().0.saturating_add(w.0));
                 self.system.run_until(t);
             } else {
@@ -416,7 +416,7 @@ impl HostCore {
         };
         // Slices of a tenth of a window keep each check of the budget cheap
         // while bounding how far past the budget one slice can run.
-        let slice = SimTime::from_secs_f64(self.system.scenario().window_s / 10.0)
+        let slice = SimTime::from_secs_f64(self.system.settings().window_s / 10.0)
             .0
             .max(1_000_000);
         while self.system.now() < goal && started.elapsed() < budget {
@@ -438,11 +438,13 @@ impl HostCore {
         let caption = markers
             .iter()
             .rev()
-            .find(|m| m.kind == MarkerKind::Caption)
-            .map(|m| (m.t_s, m.text.clone()));
+            .find_map(|m| match &m.change {
+                Change::Caption(text) => Some((m.t_s, text.clone())),
+                _ => None,
+            });
         let mut recording = self.run_base.clone();
-        recording.timeline.extend(self.recorded.iter().cloned());
-        recording.timeline.sort_by(|a, b| a.at_s.total_cmp(&b.at_s));
+        recording.settings.timeline.extend(self.recorded.iter().cloned());
+        recording.settings.timeline.sort_by(|a, b| a.at_s.total_cmp(&b.at_s));
         Snapshot {
             run_id: self.run_id,
             new_windows,
@@ -456,7 +458,7 @@ impl HostCore {
             playing: self.playing || self.jump_to.is_some(),
             speed: self.speed,
             lagging_at: self.lagging_at,
-            live: self.system.scenario().clone(),
+            live: self.system.settings().clone(),
             edited: self.edited.clone(),
             dirty: self.edited != self.file,
             recording,
@@ -464,26 +466,6 @@ impl HostCore {
             next_scripted_s: self.system.next_scripted().map(|t| t.as_secs_f64()),
         }
     }
-}
-
-/// Applies a user change to a scenario's settings (not its timeline), as
-/// the System does, so Save and Restart keep live tweaks.
-pub fn apply_to_scenario(s: &mut Scenario, change: &Change) -> Result<(), knobs::KnobError> {
-    match change {
-        Change::SetMode { endpoint, mode } => {
-            for e in s.endpoints.iter_mut() {
-                if endpoint.as_ref().is_none_or(|n| *n == e.name) {
-                    e.mode = *mode;
-                }
-            }
-        }
-        Change::Set { path, value } => knobs::set(s, path, *value)?,
-        Change::SetScheduling(x) => s.queue.scheduling = *x,
-        Change::SetRetry(r) => s.queue.retry = *r,
-        // Outages and captions are events, not settings.
-        Change::OutageStart(_) | Change::OutageEnd | Change::Caption(_) => {}
-    }
-    Ok(())
 }
 
 /// Something to call after each publish (the UI's `request_repaint`).

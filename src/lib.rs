@@ -22,3 +22,4 @@ pub mod fmt;
 pub mod host;
 pub mod scenario;
 pub mod sim;
+pub mod words;

@@ -3,7 +3,7 @@
 //! its help text on hover, and nothing is declared twice.
 
 use crate::scenario::knobs::{self, Group};
-use crate::scenario::{Change, OutageKind, RetryPolicy, Scenario, Scheduling};
+use crate::scenario::{Change, OutageKind, RetryPolicy, Scheduling, Settings};
 
 /// Values being dragged or typed, by knob path: a change is sent once the
 /// drag ends or the field loses focus, so one gesture is one change (and one
@@ -11,7 +11,7 @@ use crate::scenario::{Change, OutageKind, RetryPolicy, Scenario, Scheduling};
 pub type Pending = std::collections::HashMap<String, f64>;
 
 /// Draws the panel; returns the changes the user made this frame.
-pub fn show(ui: &mut egui::Ui, live: &Scenario, pending: &mut Pending) -> Vec<Change> {
+pub fn show(ui: &mut egui::Ui, live: &Settings, pending: &mut Pending) -> Vec<Change> {
     let mut changes = Vec::new();
     let all = knobs::knobs(live);
     egui::ScrollArea::vertical().show(ui, |ui| {
@@ -69,7 +69,7 @@ pub fn show(ui: &mut egui::Ui, live: &Scenario, pending: &mut Pending) -> Vec<Ch
     changes
 }
 
-fn policies(ui: &mut egui::Ui, live: &Scenario, changes: &mut Vec<Change>) {
+fn policies(ui: &mut egui::Ui, live: &Settings, changes: &mut Vec<Change>) {
     ui.horizontal(|ui| {
         ui.label("scheduling").on_hover_text(
             "How queue workers pick the next job: FIFO (oldest first), fair \

@@ -64,7 +64,7 @@ impl Row {
             sla_share: w.sla_share,
             backlog: w.backlog as f64,
             backlog_by_client: w.backlog_by_client.iter().map(|b| *b as f64).collect(),
-            errors_per_s: Reason::ALL.map(|r| per_s(w.errors[r as usize])),
+            errors_per_s: Reason::ALL.map(|r| per_s(w.errors[r])),
             retries_per_s: per_s(w.user_retries + w.system_retries),
             dead_letters_per_s: per_s(w.dead_letters),
             arrivals_per_s: per_s(w.clicks),
@@ -150,7 +150,7 @@ impl History {
     pub fn push(&mut self, w: &Window, window_s: f64) {
         self.rows.push(Row::of(w, window_s));
         self.recent_errors
-            .push_back((w.t_s, w.errors.iter().sum::<u64>()));
+            .push_back((w.t_s, w.errors.total()));
         while let Some((t, _)) = self.recent_errors.front() {
             if *t <= w.t_s - 60.0 {
                 self.recent_errors.pop_front();

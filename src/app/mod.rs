@@ -16,7 +16,7 @@ pub mod palette;
 pub mod plots;
 
 use crate::host::{Clock, Command, Host, Snapshot, Speed, StepKind, WallClock};
-use crate::scenario::{BUILTIN_SCENES, Change, Mode, Scenario};
+use crate::scenario::{BUILTIN_SCENES, Change, Mode, Scenario, Settings};
 use diagram::{Flash, Spot};
 use egui::{Key, Modifiers, RichText};
 use history::History;
@@ -87,7 +87,7 @@ pub fn default_scene() -> Scenario {
         duration_s: 600.0,
         ..Scenario::default()
     };
-    s.clients[0].name = "acme".into();
+    s.settings.clients[0].name = "acme".into();
     s
 }
 
@@ -407,16 +407,16 @@ impl AsyncLabApp {
                 );
             });
         }
-        if self.show_intro && !(snap.live.lesson.is_empty() && snap.live.watch.is_empty()) {
+        if self.show_intro && !(snap.edited.lesson.is_empty() && snap.edited.watch.is_empty()) {
             // A strip, not a floating window: it pushes the plots down
             // instead of covering the ones the lesson talks about.
             egui::Panel::top("intro").show(ui, |ui| {
                 ui.add_space(4.0);
                 ui.columns(2, |cols| {
                     cols[0].label(RichText::new("Lesson").strong());
-                    cols[0].label(plain(&snap.live.lesson));
+                    cols[0].label(plain(&snap.edited.lesson));
                     cols[1].label(RichText::new("Watch").strong());
-                    cols[1].label(plain(&snap.live.watch));
+                    cols[1].label(plain(&snap.edited.watch));
                 });
                 if ui.button("Got it").clicked() {
                     self.show_intro = false;
@@ -493,6 +493,7 @@ impl AsyncLabApp {
                 &self.history,
                 &plots::PlotContext {
                     markers: &snap.markers,
+                    settings: &snap.live,
                     clients,
                     endpoints: snap.live.endpoints.iter().map(|e| e.name.clone()).collect(),
                     sla_wait_s: snap.live.sla.wait_target_s,
@@ -535,8 +536,8 @@ impl AsyncLabApp {
         if !snap.new_windows.is_empty() {
             let spots = [Spot::Browsers, Spot::Server, Spot::Queue, Spot::Database];
             for (k, reason) in crate::sim::Reason::ALL.iter().enumerate() {
-                let n: u64 = snap.new_windows.iter().map(|w| w.errors[k]).sum();
-                self.flash(spots[k], reason.label(), n);
+                let n: u64 = snap.new_windows.iter().map(|w| w.errors[*reason]).sum();
+                self.flash(spots[k], crate::words::reason(*reason), n);
             }
             let dead: u64 = snap.new_windows.iter().map(|w| w.dead_letters).sum();
             self.flash(Spot::Workers, "dead letter", dead);
@@ -670,7 +671,7 @@ impl AsyncLabApp {
                 ui.horizontal(|ui| {
                     ui.label("Plot span");
                     for s in SPANS_S {
-                        ui.selectable_value(&mut self.prefs.span_s, s, fmt_span(s));
+                        ui.selectable_value(&mut self.prefs.span_s, s, crate::fmt::span(s));
                     }
                 });
             });
@@ -690,7 +691,7 @@ impl AsyncLabApp {
         ui.horizontal_wrapped(|ui| {
             let dirty = if snap.dirty { " •" } else { "" };
             ui.label(
-                RichText::new(format!("{}{dirty}", plain(&snap.live.title)))
+                RichText::new(format!("{}{dirty}", plain(&snap.edited.title)))
                     .heading()
                     .strong(),
             )
@@ -749,7 +750,7 @@ impl AsyncLabApp {
             ui.separator();
             mode_switches(ui, snap, &self.host);
             ui.separator();
-            ui.label(format!("t = {}", fmt_clock(snap.now_s)));
+            ui.label(format!("t = {}", crate::fmt::clock(snap.now_s)));
             match (snap.speed, snap.lagging_at) {
                 (Speed::Max, Some(x)) => {
                     ui.label(format!("running at {x:.0}×"));
@@ -854,7 +855,7 @@ const KEYS: &[(&str, &str)] = &[
 ];
 
 /// The change the A key makes: all async unless all already are.
-pub fn toggle_all(live: &Scenario) -> Change {
+pub fn toggle_all(live: &Settings) -> Change {
     let all_async = live.endpoints.iter().all(|e| e.mode == Mode::Async);
     Change::SetMode {
         endpoint: None,
@@ -906,7 +907,7 @@ fn headline(ui: &mut egui::Ui, snap: &Snapshot, history: &History) {
     let p95 = last.map_or(f64::NAN, |w| w.wait.p95);
     let sla = last.map_or(f64::NAN, |w| w.sla_share);
     let l = &snap.ledgers.actions;
-    let failed: u64 = l.failed.iter().sum();
+    let failed: u64 = l.failed.total();
     ui.horizontal_wrapped(|ui| {
         let big = |ui: &mut egui::Ui, name: &str, value: String, color: Option<egui::Color32>| {
             ui.vertical(|ui| {
@@ -920,7 +921,7 @@ fn headline(ui: &mut egui::Ui, snap: &Snapshot, history: &History) {
             ui.separator();
         };
         let p95_color = (p95 > snap.live.sla.wait_target_s).then_some(palette::RED);
-        big(ui, "p95 wait now", fmt_secs(p95), p95_color);
+        big(ui, "p95 wait now", crate::fmt::secs(p95), p95_color);
         big(
             ui,
             "queue backlog",
@@ -943,7 +944,7 @@ fn headline(ui: &mut egui::Ui, snap: &Snapshot, history: &History) {
             ui,
             &format!(
                 "answered within {}",
-                fmt_target(snap.live.sla.wait_target_s)
+                crate::fmt::target(snap.live.sla.wait_target_s)
             ),
             sla_text,
             None,
@@ -980,7 +981,7 @@ fn counters(ui: &mut egui::Ui, snap: &Snapshot) {
         for (k, r) in crate::sim::Reason::ALL.iter().enumerate() {
             ui.colored_label(
                 palette::text_on(palette::REASONS[k], dark),
-                format!("{}: {}", r.label(), crate::fmt::thousands(t.errors[k])),
+                format!("{}: {}", crate::words::reason(*r), crate::fmt::thousands(t.errors[*r])),
             );
         }
         ui.label(format!(
@@ -1031,37 +1032,9 @@ pub fn plain(text: &str) -> String {
     out
 }
 
-fn fmt_secs(s: f64) -> String {
-    if !s.is_finite() {
-        "–".into()
-    } else if s < 1.0 {
-        format!("{:.0} ms", s * 1000.0)
-    } else {
-        format!("{s:.2} s")
-    }
-}
 
-/// A target for a label: "1 s", "2.5 s", "500 ms".
-fn fmt_target(s: f64) -> String {
-    if s < 1.0 {
-        format!("{:.0} ms", s * 1000.0)
-    } else {
-        format!("{} s", (s * 100.0).round() / 100.0)
-    }
-}
 
-fn fmt_span(s: f64) -> String {
-    if s >= 3600.0 {
-        format!("{:.0} h", s / 3600.0)
-    } else {
-        format!("{:.0} min", s / 60.0)
-    }
-}
 
-fn fmt_clock(s: f64) -> String {
-    let s = s.max(0.0) as u64;
-    format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
-}
 
 impl eframe::App for AsyncLabApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {

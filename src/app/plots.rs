@@ -14,6 +14,8 @@ use egui_plot::{
 pub struct PlotContext<'a> {
     /// Markers of the run.
     pub markers: &'a [Marker],
+    /// The live settings (names markers' changes).
+    pub settings: &'a crate::sim::Settings,
     /// Client names (lane legends).
     pub clients: Vec<String>,
     /// Endpoint names (one wait line each when there are several).
@@ -144,7 +146,7 @@ fn specs<'a>(which: usize, pc: &'a PlotContext<'_>, polling: bool) -> Vec<Spec<'
         3 => {
             for (k, reason) in Reason::ALL.iter().enumerate() {
                 out.push(Spec::new(
-                    reason.label(),
+                    crate::words::reason(*reason),
                     palette::REASONS[k],
                     move |r: &Row| r.errors_per_s[k],
                 ));
@@ -633,8 +635,8 @@ fn markers(p: &mut PlotUi<'_>, pc: &PlotContext<'_>, dark: bool) {
     // Database outages as a red band from "DB outage" to "DB back".
     let mut open: Option<f64> = None;
     let mut bands = Vec::new();
-    for m in pc.markers.iter().filter(|m| m.kind == MarkerKind::Outage) {
-        if m.text.starts_with("DB back") {
+    for m in pc.markers.iter().filter(|m| m.kind() == MarkerKind::Outage) {
+        if m.change == crate::sim::Change::OutageEnd {
             if let Some(t0) = open.take() {
                 bands.push((t0, m.t_s));
             }
@@ -665,7 +667,7 @@ fn markers(p: &mut PlotUi<'_>, pc: &PlotContext<'_>, dark: bool) {
 }
 
 fn marker_color(m: &Marker, dark: bool) -> Color32 {
-    match m.kind {
+    match m.kind() {
         MarkerKind::Mode => palette::MODE_MARK,
         MarkerKind::Caption => palette::caption(dark),
         MarkerKind::Outage => palette::RED,
@@ -688,7 +690,7 @@ fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContext<'_>) {
         painter.text(
             egui::pos2(x + 3.0, y),
             egui::Align2::LEFT_TOP,
-            short(&m.text),
+            short(&crate::words::change(&m.change, pc.settings)),
             font.clone(),
             marker_color(m, ui.visuals().dark_mode),
         );

@@ -1,12 +1,10 @@
-//! Every numeric knob of a scenario, addressed by a path such as
-//! `database.connections` or `clients[1].rate_per_s`.
-//!
-//! One table serves the timeline (`Set { path, value }`), the command line
-//! (`--set path=value`), validation (ranges) and the UI (controls panel with
-//! units and hover help), so a knob is declared exactly once.
+//! What people read about each knob: its label, the panel group it sits
+//! in, and a hover text saying what moving it does. The knobs themselves
+//! (paths, units, ranges, get and set) are the core's
+//! ([`crate::sim::config::knobs`]); a test keeps the two tables in step.
 
-use super::model::Scenario;
-use crate::sim::Dist;
+use crate::sim::config::knobs::{self as core, KnobRef};
+use crate::sim::config::{ChangeError, Settings};
 
 /// Where a knob appears in the controls panel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -52,12 +50,102 @@ impl Group {
     }
 }
 
-/// Description of one knob.
+/// The words for one knob pattern.
+pub struct KnobText {
+    /// Path pattern, as in the core's table.
+    pub pattern: &'static str,
+    /// Short label for the UI.
+    pub label: &'static str,
+    /// Panel group.
+    pub group: Group,
+    /// What it does and what to expect when it moves.
+    pub help: &'static str,
+}
+
+const fn t(pattern: &'static str, label: &'static str, group: Group, help: &'static str) -> KnobText {
+    KnobText {
+        pattern,
+        label,
+        group,
+        help,
+    }
+}
+
+/// The words of every knob, in the core table's order.
+#[rustfmt::skip]
+pub const TEXTS: &[KnobText] = &[
+    t("clients[].rate_per_s", "rate", Group::Traffic,
+        "Base rate of user actions from this client (the shape multiplies it). Push it past the database's capacity and sync waits climb while async backlog grows instead."),
+    t("clients[].weight", "fair weight", Group::Traffic,
+        "Share of queue workers this client gets under fair scheduling when every lane is busy."),
+    t("clients[].rate_limit_per_s", "rate limit (0 = none)", Group::Traffic,
+        "Token-bucket cap on how fast this client's jobs are processed (0 = none). Protects others from a noisy neighbour; its own backlog grows instead."),
+    t("endpoints[].share", "traffic share", Group::Traffic,
+        "Relative share of every client's actions that go to this endpoint."),
+    t("network.latency_ms", "network latency", Group::Network,
+        "One-way browser ↔ server latency. Every answer, ack and poll pays it twice."),
+    t("browser.patience_s", "patience", Group::Network,
+        "How long a user waits for any answer. Below the sync wait, users see timeouts and the server's later work is wasted."),
+    t("browser.retry_probability", "click-again chance", Group::Network,
+        "Chance a user clicks again after an error. Higher means a bigger retry storm when the system struggles."),
+    t("browser.think_time_ms", "think time", Group::Network,
+        "Mean pause between an error and the click again."),
+    t("browser.max_user_retries", "max clicks again", Group::Network,
+        "Most times one user retries the same action."),
+    t("browser.poll_interval_s", "poll every", Group::Network,
+        "Async: the browser asks for the job's status this often until done (0 = never). Shorter tells users sooner but every poll costs server time."),
+    t("server.instances", "instances", Group::Server,
+        "Server instances. Capacity = instances × workers."),
+    t("server.workers_per_instance", "workers / instance", Group::Server,
+        "Request threads per instance. In sync mode each is held for the whole database write."),
+    t("server.backlog_per_instance", "accept backlog / instance", Group::Server,
+        "Requests that may wait for a worker; beyond it the server answers 'server busy' at once."),
+    t("server.poll_cpu_ms", "poll CPU", Group::Server,
+        "Server time one status poll takes."),
+    t("endpoints[].cpu_ms", "CPU time", Group::Server,
+        "Mean server CPU time of one request to this endpoint."),
+    t("endpoints[].db_write_ms", "DB write time", Group::Database,
+        "Mean database time of one write. DB capacity ≈ connections ÷ this."),
+    t("database.connections", "connections", Group::Database,
+        "Concurrent database writes. Doubling it only helps until the next bottleneck (often the servers) is reached."),
+    t("database.failure_probability", "transient failure", Group::Database,
+        "Chance that a write fails and must be retried."),
+    t("database.write_timeout_s", "write timeout", Group::Database,
+        "During a hanging outage a write fails after this long, holding its connection (and, in sync, its server worker)."),
+    t("queue.enqueue_ms", "enqueue time", Group::Queue,
+        "Time for the server to hand a job to the broker: part of the async acknowledgement."),
+    t("queue.capacity", "capacity", Group::Queue,
+        "Most jobs the broker holds (0 = unbounded). When full, users see 'queue full'."),
+    t("queue.workers", "workers", Group::Queue,
+        "Queue workers writing jobs to the database: sets how fast the backlog drains, and caps how much of the database async work uses."),
+    t("queue.max_attempts", "max attempts", Group::Retries,
+        "Write attempts per job before it goes to the dead-letter queue."),
+    t("queue.backoff_base_s", "backoff base", Group::Retries,
+        "First backoff of exponential retries; doubles per attempt up to the cap, with full jitter."),
+    t("queue.backoff_cap_s", "backoff cap", Group::Retries,
+        "Longest exponential backoff."),
+    t("queue.sync_max_attempts", "sync attempts", Group::Retries,
+        "Sync mode: write attempts inline before the user sees 'DB error'. Each retry holds the server worker."),
+    t("queue.sync_retry_delay_ms", "sync retry pause", Group::Retries,
+        "Sync mode: pause between inline attempts (the worker stays held)."),
+    t("sla.wait_target_s", "wait target", Group::SlaCost,
+        "Users should see an outcome within this: the red line on the wait plot."),
+    t("sla.processed_target_s", "processed target", Group::SlaCost,
+        "Writes should be committed within this of the click."),
+    t("cost.server_worker_per_hour", "server worker price", Group::SlaCost,
+        "Price of one server worker per hour."),
+    t("cost.db_connection_per_hour", "DB connection price", Group::SlaCost,
+        "Price of one database connection per hour."),
+    t("cost.queue_worker_per_hour", "queue worker price", Group::SlaCost,
+        "Price of one queue worker per hour."),
+];
+
+/// A knob of one scene, as people see it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Knob {
     /// Address, e.g. `clients[0].rate_per_s`.
     pub path: String,
-    /// Short label for the UI.
+    /// Short label for the UI, prefixed by the client or endpoint name.
     pub label: String,
     /// Panel group.
     pub group: Group,
@@ -73,601 +161,76 @@ pub struct Knob {
     pub help: &'static str,
 }
 
-/// Why a knob could not be read or set.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum KnobError {
-    /// No knob has this path.
-    #[error("unknown knob `{0}` (run `asynclab knobs FILE` for the list)")]
-    Unknown(String),
-    /// A mode change names an endpoint the scene does not have.
-    #[error("no endpoint named `{0}`")]
-    UnknownEndpoint(String),
-    /// The value is outside the knob's range.
-    #[error("{path} = {value}: must be {rule}")]
-    OutOfRange {
-        /// Knob path.
-        path: String,
-        /// Rejected value.
-        value: f64,
-        /// Allowed range in words.
-        rule: String,
-    },
-}
-
-enum Slot<'a> {
-    F64(&'a mut f64),
-    U32(&'a mut u32),
-    U64(&'a mut u64),
-    Mean(&'a mut Dist),
-}
-
-impl Slot<'_> {
-    fn get(&self) -> f64 {
-        match self {
-            Slot::F64(v) => **v,
-            Slot::U32(v) => **v as f64,
-            Slot::U64(v) => **v as f64,
-            Slot::Mean(d) => d.mean_ms(),
-        }
-    }
-    fn set(&mut self, x: f64) {
-        match self {
-            Slot::F64(v) => **v = x,
-            Slot::U32(v) => **v = x as u32,
-            Slot::U64(v) => **v = x as u64,
-            Slot::Mean(d) => **d = d.with_mean_ms(x),
+impl Knob {
+    /// Checks `value` against the knob's range without changing anything.
+    pub fn check(&self, value: f64) -> Result<(), ChangeError> {
+        match core::spec(&pattern_of(&self.path)) {
+            Some(spec) => spec.check(&self.path, value),
+            None => Err(ChangeError::UnknownKnob(self.path.clone())),
         }
     }
 }
 
-type Meta = (
-    &'static str,
-    Group,
-    &'static str,
-    f64,
-    f64,
-    bool,
-    &'static str,
-);
-
-/// Static description of each knob pattern (`[]` stands for an index).
-const TABLE: &[(&str, Meta)] = &[
-    (
-        "clients[].rate_per_s",
-        (
-            "rate",
-            Group::Traffic,
-            "actions/s",
-            0.0,
-            1e7,
-            false,
-            "Base rate of user actions from this client (the shape multiplies it). Push it past the database's capacity and sync waits climb while async backlog grows instead.",
-        ),
-    ),
-    (
-        "clients[].weight",
-        (
-            "fair weight",
-            Group::Traffic,
-            "×",
-            0.01,
-            1000.0,
-            false,
-            "Share of queue workers this client gets under fair scheduling when every lane is busy.",
-        ),
-    ),
-    (
-        "clients[].rate_limit_per_s",
-        (
-            "rate limit (0 = none)",
-            Group::Traffic,
-            "jobs/s",
-            0.0,
-            1e7,
-            false,
-            "Token-bucket cap on how fast this client's jobs are processed (0 = none). Protects others from a noisy neighbour; its own backlog grows instead.",
-        ),
-    ),
-    (
-        "endpoints[].share",
-        (
-            "traffic share",
-            Group::Traffic,
-            "×",
-            0.0,
-            1e6,
-            false,
-            "Relative share of every client's actions that go to this endpoint.",
-        ),
-    ),
-    (
-        "network.latency_ms",
-        (
-            "network latency",
-            Group::Network,
-            "ms",
-            0.0,
-            60_000.0,
-            false,
-            "One-way browser ↔ server latency. Every answer, ack and poll pays it twice.",
-        ),
-    ),
-    (
-        "browser.patience_s",
-        (
-            "patience",
-            Group::Network,
-            "s",
-            0.1,
-            86_400.0,
-            false,
-            "How long a user waits for any answer. Below the sync wait, users see timeouts and the server's later work is wasted.",
-        ),
-    ),
-    (
-        "browser.retry_probability",
-        (
-            "click-again chance",
-            Group::Network,
-            "",
-            0.0,
-            1.0,
-            false,
-            "Chance a user clicks again after an error. Higher means a bigger retry storm when the system struggles.",
-        ),
-    ),
-    (
-        "browser.think_time_ms",
-        (
-            "think time",
-            Group::Network,
-            "ms",
-            0.0,
-            3.6e6,
-            false,
-            "Mean pause between an error and the click again.",
-        ),
-    ),
-    (
-        "browser.max_user_retries",
-        (
-            "max clicks again",
-            Group::Network,
-            "",
-            0.0,
-            100.0,
-            true,
-            "Most times one user retries the same action.",
-        ),
-    ),
-    (
-        "browser.poll_interval_s",
-        (
-            "poll every",
-            Group::Network,
-            "s",
-            0.0,
-            3600.0,
-            false,
-            "Async: the browser asks for the job's status this often until done (0 = never). Shorter tells users sooner but every poll costs server time.",
-        ),
-    ),
-    (
-        "server.instances",
-        (
-            "instances",
-            Group::Server,
-            "",
-            0.0,
-            10_000.0,
-            true,
-            "Server instances. Capacity = instances × workers.",
-        ),
-    ),
-    (
-        "server.workers_per_instance",
-        (
-            "workers / instance",
-            Group::Server,
-            "",
-            0.0,
-            100_000.0,
-            true,
-            "Request threads per instance. In sync mode each is held for the whole database write.",
-        ),
-    ),
-    (
-        "server.backlog_per_instance",
-        (
-            "accept backlog / instance",
-            Group::Server,
-            "",
-            0.0,
-            10_000_000.0,
-            true,
-            "Requests that may wait for a worker; beyond it the server answers 'server busy' at once.",
-        ),
-    ),
-    (
-        "server.poll_cpu_ms",
-        (
-            "poll CPU",
-            Group::Server,
-            "ms",
-            0.0,
-            60_000.0,
-            false,
-            "Server time one status poll takes.",
-        ),
-    ),
-    (
-        "endpoints[].cpu_ms",
-        (
-            "CPU time",
-            Group::Server,
-            "ms",
-            0.0,
-            60_000.0,
-            false,
-            "Mean server CPU time of one request to this endpoint.",
-        ),
-    ),
-    (
-        "endpoints[].db_write_ms",
-        (
-            "DB write time",
-            Group::Database,
-            "ms",
-            0.0,
-            600_000.0,
-            false,
-            "Mean database time of one write. DB capacity ≈ connections ÷ this.",
-        ),
-    ),
-    (
-        "database.connections",
-        (
-            "connections",
-            Group::Database,
-            "",
-            0.0,
-            100_000.0,
-            true,
-            "Concurrent database writes. Doubling it only helps until the next bottleneck (often the servers) is reached.",
-        ),
-    ),
-    (
-        "database.failure_probability",
-        (
-            "transient failure",
-            Group::Database,
-            "",
-            0.0,
-            1.0,
-            false,
-            "Chance that a write fails and must be retried.",
-        ),
-    ),
-    (
-        "database.write_timeout_s",
-        (
-            "write timeout",
-            Group::Database,
-            "s",
-            0.0,
-            3600.0,
-            false,
-            "During a hanging outage a write fails after this long, holding its connection (and, in sync, its server worker).",
-        ),
-    ),
-    (
-        "queue.enqueue_ms",
-        (
-            "enqueue time",
-            Group::Queue,
-            "ms",
-            0.0,
-            60_000.0,
-            false,
-            "Time for the server to hand a job to the broker: part of the async acknowledgement.",
-        ),
-    ),
-    (
-        "queue.capacity",
-        (
-            "capacity",
-            Group::Queue,
-            "jobs",
-            0.0,
-            1e10,
-            true,
-            "Most jobs the broker holds (0 = unbounded). When full, users see 'queue full'.",
-        ),
-    ),
-    (
-        "queue.workers",
-        (
-            "workers",
-            Group::Queue,
-            "",
-            0.0,
-            100_000.0,
-            true,
-            "Queue workers writing jobs to the database: sets how fast the backlog drains, and caps how much of the database async work uses.",
-        ),
-    ),
-    (
-        "queue.max_attempts",
-        (
-            "max attempts",
-            Group::Retries,
-            "",
-            1.0,
-            1000.0,
-            true,
-            "Write attempts per job before it goes to the dead-letter queue.",
-        ),
-    ),
-    (
-        "queue.backoff_base_s",
-        (
-            "backoff base",
-            Group::Retries,
-            "s",
-            0.0,
-            3600.0,
-            false,
-            "First backoff of exponential retries; doubles per attempt up to the cap, with full jitter.",
-        ),
-    ),
-    (
-        "queue.backoff_cap_s",
-        (
-            "backoff cap",
-            Group::Retries,
-            "s",
-            0.0,
-            86_400.0,
-            false,
-            "Longest exponential backoff.",
-        ),
-    ),
-    (
-        "queue.sync_max_attempts",
-        (
-            "sync attempts",
-            Group::Retries,
-            "",
-            1.0,
-            100.0,
-            true,
-            "Sync mode: write attempts inline before the user sees 'DB error'. Each retry holds the server worker.",
-        ),
-    ),
-    (
-        "queue.sync_retry_delay_ms",
-        (
-            "sync retry pause",
-            Group::Retries,
-            "ms",
-            0.0,
-            60_000.0,
-            false,
-            "Sync mode: pause between inline attempts (the worker stays held).",
-        ),
-    ),
-    (
-        "sla.wait_target_s",
-        (
-            "wait target",
-            Group::SlaCost,
-            "s",
-            0.0,
-            86_400.0,
-            false,
-            "Users should see an outcome within this: the red line on the wait plot.",
-        ),
-    ),
-    (
-        "sla.processed_target_s",
-        (
-            "processed target",
-            Group::SlaCost,
-            "s",
-            0.0,
-            1e7,
-            false,
-            "Writes should be committed within this of the click.",
-        ),
-    ),
-    (
-        "cost.server_worker_per_hour",
-        (
-            "server worker price",
-            Group::SlaCost,
-            "$/h",
-            0.0,
-            1e6,
-            false,
-            "Price of one server worker per hour.",
-        ),
-    ),
-    (
-        "cost.db_connection_per_hour",
-        (
-            "DB connection price",
-            Group::SlaCost,
-            "$/h",
-            0.0,
-            1e6,
-            false,
-            "Price of one database connection per hour.",
-        ),
-    ),
-    (
-        "cost.queue_worker_per_hour",
-        (
-            "queue worker price",
-            Group::SlaCost,
-            "$/h",
-            0.0,
-            1e6,
-            false,
-            "Price of one queue worker per hour.",
-        ),
-    ),
-];
-
-fn meta(pattern: &str) -> Option<&'static Meta> {
-    TABLE.iter().find(|(p, _)| *p == pattern).map(|(_, m)| m)
-}
-
-/// Splits `clients[3].rate_per_s` into (`clients[].rate_per_s`, Some(3)).
-fn pattern_of(path: &str) -> Option<(String, Option<usize>)> {
+/// `clients[3].rate_per_s` → `clients[].rate_per_s`.
+fn pattern_of(path: &str) -> String {
     match (path.find('['), path.find(']')) {
-        (Some(a), Some(b)) if b > a => {
-            let index = path[a + 1..b].parse().ok()?;
-            Some((format!("{}[]{}", &path[..a], &path[b + 1..]), Some(index)))
-        }
-        (None, None) => Some((path.to_string(), None)),
+        (Some(a), Some(b)) if b > a => format!("{}[]{}", &path[..a], &path[b + 1..]),
+        _ => path.to_string(),
+    }
+}
+
+fn text(pattern: &str) -> Option<&'static KnobText> {
+    TEXTS.iter().find(|t| t.pattern == pattern)
+}
+
+fn describe(s: &Settings, path: String, k: KnobRef) -> Knob {
+    let prefix = match k.spec.list() {
+        Some("clients") => s.clients.get(k.index).map(|c| format!("{}: ", c.name)),
+        Some("endpoints") => s.endpoints.get(k.index).map(|e| format!("{}: ", e.name)),
         _ => None,
     }
-}
-
-fn slot<'a>(s: &'a mut Scenario, pattern: &str, i: Option<usize>) -> Option<Slot<'a>> {
-    let i = i.unwrap_or(usize::MAX);
-    Some(match pattern {
-        "clients[].rate_per_s" => Slot::F64(&mut s.clients.get_mut(i)?.rate_per_s),
-        "clients[].weight" => Slot::F64(&mut s.clients.get_mut(i)?.weight),
-        "clients[].rate_limit_per_s" => Slot::F64(&mut s.clients.get_mut(i)?.rate_limit_per_s),
-        "endpoints[].share" => Slot::F64(&mut s.endpoints.get_mut(i)?.share),
-        "endpoints[].cpu_ms" => Slot::Mean(&mut s.endpoints.get_mut(i)?.cpu),
-        "endpoints[].db_write_ms" => Slot::Mean(&mut s.endpoints.get_mut(i)?.db_write),
-        "network.latency_ms" => Slot::Mean(&mut s.network.latency),
-        "browser.patience_s" => Slot::F64(&mut s.browser.patience_s),
-        "browser.retry_probability" => Slot::F64(&mut s.browser.retry_probability),
-        "browser.think_time_ms" => Slot::Mean(&mut s.browser.think_time),
-        "browser.max_user_retries" => Slot::U32(&mut s.browser.max_user_retries),
-        "browser.poll_interval_s" => Slot::F64(&mut s.browser.poll_interval_s),
-        "server.instances" => Slot::U32(&mut s.server.instances),
-        "server.workers_per_instance" => Slot::U32(&mut s.server.workers_per_instance),
-        "server.backlog_per_instance" => Slot::U32(&mut s.server.backlog_per_instance),
-        "server.poll_cpu_ms" => Slot::Mean(&mut s.server.poll_cpu),
-        "database.connections" => Slot::U32(&mut s.database.connections),
-        "database.failure_probability" => Slot::F64(&mut s.database.failure_probability),
-        "database.write_timeout_s" => Slot::F64(&mut s.database.write_timeout_s),
-        "queue.enqueue_ms" => Slot::Mean(&mut s.queue.enqueue),
-        "queue.capacity" => Slot::U64(&mut s.queue.capacity),
-        "queue.workers" => Slot::U32(&mut s.queue.workers),
-        "queue.max_attempts" => Slot::U32(&mut s.queue.max_attempts),
-        "queue.backoff_base_s" => Slot::F64(&mut s.queue.backoff_base_s),
-        "queue.backoff_cap_s" => Slot::F64(&mut s.queue.backoff_cap_s),
-        "queue.sync_max_attempts" => Slot::U32(&mut s.queue.sync_max_attempts),
-        "queue.sync_retry_delay_ms" => Slot::F64(&mut s.queue.sync_retry_delay_ms),
-        "sla.wait_target_s" => Slot::F64(&mut s.sla.wait_target_s),
-        "sla.processed_target_s" => Slot::F64(&mut s.sla.processed_target_s),
-        "cost.server_worker_per_hour" => Slot::F64(&mut s.cost.server_worker_per_hour),
-        "cost.db_connection_per_hour" => Slot::F64(&mut s.cost.db_connection_per_hour),
-        "cost.queue_worker_per_hour" => Slot::F64(&mut s.cost.queue_worker_per_hour),
-        _ => return None,
-    })
-}
-
-fn describe(pattern: &str, path: String, prefix: String) -> Option<Knob> {
-    let (label, group, unit, min, max, integer, help) = *meta(pattern)?;
-    Some(Knob {
+    .unwrap_or_default();
+    let (label, group, help) = match text(k.spec.pattern) {
+        Some(t) => (t.label, t.group, t.help),
+        // The table test keeps this from happening; a knob without words
+        // still shows, under its path.
+        None => (k.spec.pattern, Group::SlaCost, ""),
+    };
+    Knob {
         path,
         label: format!("{prefix}{label}"),
         group,
-        unit,
-        min,
-        max,
-        integer,
+        unit: k.spec.unit,
+        min: k.spec.min,
+        max: k.spec.max,
+        integer: k.spec.integer,
         help,
-    })
+    }
 }
 
-/// Every knob of this scenario, in panel order.
-pub fn knobs(s: &Scenario) -> Vec<Knob> {
-    let mut out = Vec::new();
-    for (pattern, _) in TABLE {
-        if pattern.starts_with("clients[]") {
-            for (i, c) in s.clients.iter().enumerate() {
-                let path = pattern.replace("[]", &format!("[{i}]"));
-                out.extend(describe(pattern, path, format!("{}: ", c.name)));
-            }
-        } else if pattern.starts_with("endpoints[]") {
-            for (i, e) in s.endpoints.iter().enumerate() {
-                let path = pattern.replace("[]", &format!("[{i}]"));
-                out.extend(describe(pattern, path, format!("{}: ", e.name)));
-            }
-        } else {
-            out.extend(describe(pattern, pattern.to_string(), String::new()));
-        }
-    }
-    out
+/// Every knob of these settings, in panel order.
+pub fn knobs(s: &Settings) -> Vec<Knob> {
+    core::all(s)
+        .into_iter()
+        .map(|(path, k)| describe(s, path, k))
+        .collect()
 }
 
 /// The description of the knob at `path`.
-pub fn knob(s: &Scenario, path: &str) -> Result<Knob, KnobError> {
-    let unknown = || KnobError::Unknown(path.to_string());
-    let (pattern, i) = pattern_of(path).ok_or_else(unknown)?;
-    let prefix = match (pattern.split('[').next(), i) {
-        (Some("clients"), Some(i)) => format!("{}: ", s.clients.get(i).ok_or_else(unknown)?.name),
-        (Some("endpoints"), Some(i)) => {
-            format!("{}: ", s.endpoints.get(i).ok_or_else(unknown)?.name)
-        }
-        (_, None) => String::new(),
-        _ => return Err(unknown()),
-    };
-    describe(&pattern, path.to_string(), prefix).ok_or_else(unknown)
+pub fn knob(s: &Settings, path: &str) -> Result<Knob, ChangeError> {
+    let k = core::resolve(s, path)?;
+    Ok(describe(s, path.to_string(), k))
 }
 
-/// The current value of the knob at `path`, in its unit.
-pub fn get(s: &Scenario, path: &str) -> Result<f64, KnobError> {
-    // `slot` needs `&mut` so that one table serves both reading and
-    // writing; a getter on a shared scenario reads from a copy. Callers
-    // reading many knobs use [`read`] on one copy instead.
-    read(&mut s.clone(), path)
-}
-
-/// Like [`get`], without copying: `s` is only read.
-pub fn read(s: &mut Scenario, path: &str) -> Result<f64, KnobError> {
-    let unknown = || KnobError::Unknown(path.to_string());
-    let (pattern, i) = pattern_of(path).ok_or_else(unknown)?;
-    slot(s, &pattern, i).map(|v| v.get()).ok_or_else(unknown)
-}
-
-/// Checks `value` against the knob's range without changing anything.
-pub fn check(k: &Knob, value: f64) -> Result<(), KnobError> {
-    let ok = value.is_finite()
-        && value >= k.min
-        && value <= k.max
-        && (!k.integer || value.fract() == 0.0);
-    if ok {
-        Ok(())
-    } else {
-        let kind = if k.integer {
-            "a whole number"
-        } else {
-            "a number"
-        };
-        Err(KnobError::OutOfRange {
-            path: k.path.clone(),
-            value,
-            rule: format!("{kind} between {} and {}", k.min, k.max),
-        })
-    }
+/// The current value of the knob at `path`, in its unit (no copy of the
+/// settings is made: the controls panel reads every knob every frame).
+pub fn get(s: &Settings, path: &str) -> Result<f64, ChangeError> {
+    core::get(s, path)
 }
 
 /// Sets the knob at `path` to `value` after checking its range.
-pub fn set(s: &mut Scenario, path: &str, value: f64) -> Result<(), KnobError> {
-    let k = knob(s, path)?;
-    check(&k, value)?;
-    let (pattern, i) = pattern_of(path).ok_or_else(|| KnobError::Unknown(path.to_string()))?;
-    let mut slot = slot(s, &pattern, i).ok_or_else(|| KnobError::Unknown(path.to_string()))?;
-    slot.set(value);
-    Ok(())
+pub fn set(s: &mut Settings, path: &str, value: f64) -> Result<(), ChangeError> {
+    core::set(s, path, value)
 }
 
 #[cfg(test)]
@@ -675,38 +238,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_table_entry_is_addressable_on_the_default_scene() {
-        let s = Scenario::default();
-        let ks = knobs(&s);
-        assert_eq!(ks.len(), TABLE.len());
-        for k in &ks {
-            let v = get(&s, &k.path).expect("readable");
-            assert!(
-                check(k, v).is_ok(),
-                "default {} = {v} out of its own range",
-                k.path
-            );
+    fn every_core_knob_has_words_and_every_text_a_knob() {
+        let core_patterns: Vec<&str> = core::SPECS.iter().map(|k| k.pattern).collect();
+        let text_patterns: Vec<&str> = TEXTS.iter().map(|t| t.pattern).collect();
+        assert_eq!(core_patterns, text_patterns);
+        for t in TEXTS {
+            assert!(!t.label.is_empty() && !t.help.is_empty(), "{}", t.pattern);
         }
     }
 
     #[test]
-    fn set_checks_range_and_changes_the_value() {
-        let mut s = Scenario::default();
-        set(&mut s, "database.connections", 7.0).expect("valid");
-        assert_eq!(s.database.connections, 7);
-        set(&mut s, "endpoints[0].db_write_ms", 20.0).expect("valid");
-        assert_eq!(s.endpoints[0].db_write.mean_ms(), 20.0);
-        let e = set(&mut s, "clients[0].rate_per_s", -5.0).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "clients[0].rate_per_s = -5: must be a number between 0 and 10000000"
-        );
-        assert!(matches!(
-            set(&mut s, "clients[9].rate_per_s", 1.0),
-            Err(KnobError::Unknown(_))
-        ));
-        assert!(set(&mut s, "database.connections", 2.5).is_err());
-        assert!(set(&mut s, "database.connections", f64::NAN).is_err());
-        assert!(matches!(get(&s, "nope"), Err(KnobError::Unknown(_))));
+    fn labels_name_the_client() {
+        let s = Settings::default();
+        let k = knob(&s, "clients[0].rate_per_s").expect("knob");
+        assert_eq!(k.label, "client: rate");
+        assert_eq!(k.unit, "actions/s");
+        assert!(k.check(-1.0).is_err() && k.check(5.0).is_ok());
+        assert_eq!(knobs(&s).len(), core::SPECS.len());
     }
 }

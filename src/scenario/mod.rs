@@ -1,4 +1,5 @@
-//! The scenario file format: RON via serde, versioned, validated.
+//! The scene file format: RON via serde, versioned, validated, plus the
+//! built-in scenes and the words for each knob.
 //!
 //! Loading never panics: a file that does not parse gets its line and
 //! column, one that does not validate gets every problem with its field
@@ -7,8 +8,15 @@
 pub mod knobs;
 mod model;
 pub mod validate;
+pub mod version;
 
-pub use model::*;
+pub use model::Scenario;
+pub use version::FORMAT_VERSION;
+// The core's vocabulary, re-exported for files and tests that speak of scenes.
+pub use crate::sim::config::{
+    Browser, Change, ChangeError, Client, Cost, Database, Endpoint, Mode, Network, OutageKind,
+    Queue, RetryPolicy, Scheduling, Server, Settings, Shape, Sla, Tier, TimelineEvent,
+};
 
 use std::path::{Path, PathBuf};
 
@@ -55,7 +63,7 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 impl Scenario {
     /// Parses and validates RON text. `origin` names it in errors.
     pub fn from_ron(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
-        let s: Scenario =
+        let file: version::SceneFile =
             ron::Options::default()
                 .from_str(text)
                 .map_err(|e| ScenarioError::Parse {
@@ -64,6 +72,15 @@ impl Scenario {
                     column: e.span.start.col,
                     message: e.code.to_string(),
                 })?;
+        let found = file.version;
+        let s = version::migrate(file).map_err(|rule| ScenarioError::Invalid {
+            origin: origin.to_string(),
+            problems: vec![validate::Problem {
+                path: "version".into(),
+                value: found.to_string(),
+                rule,
+            }],
+        })?;
         let problems = validate::validate(&s);
         if problems.is_empty() {
             Ok(s)
@@ -112,10 +129,6 @@ impl Scenario {
         })
     }
 
-    /// Index of the endpoint called `name`.
-    pub fn endpoint_index(&self, name: &str) -> Option<usize> {
-        self.endpoints.iter().position(|e| e.name == name)
-    }
 }
 
 /// Writes `bytes` to a temporary file beside `path`, syncs it, then renames

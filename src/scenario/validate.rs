@@ -1,8 +1,9 @@
 //! Checks a parsed scenario and reports every problem at once.
 
-use super::knobs::{self, KnobError};
-use super::model::*;
+use super::knobs;
+use super::model::Scenario;
 use crate::sim::Dist;
+use crate::sim::config::{Change, ChangeError, RetryPolicy, Shape};
 use std::fmt;
 
 /// One invalid value.
@@ -61,19 +62,15 @@ pub const MAX_DURATION_S: f64 = 30.0 * 86_400.0;
 /// Every problem in `s`; empty when it is valid.
 pub fn validate(s: &Scenario) -> Vec<Problem> {
     let mut r = Report(Vec::new());
-    if s.version != FORMAT_VERSION {
-        r.push(
-            "version",
-            s.version,
-            format!("must be {FORMAT_VERSION} (this build's format)"),
-        );
-    }
-    r.positive("duration_s", s.duration_s, MAX_DURATION_S);
+    let duration_s = s.duration_s;
+    let (title, lesson, watch) = (&s.title, &s.lesson, &s.watch);
+    let s = &s.settings;
+    r.positive("duration_s", duration_s, MAX_DURATION_S);
     r.range("window_s", s.window_s, 0.01, 3600.0);
     if s.window_s.is_finite()
-        && s.duration_s.is_finite()
+        && duration_s.is_finite()
         && s.window_s > 0.0
-        && s.duration_s / s.window_s > 2e6
+        && duration_s / s.window_s > 2e6
     {
         r.push(
             "window_s",
@@ -129,13 +126,11 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         return r.0;
     }
 
-    // Every numeric knob against its declared range (read from one copy).
-    let mut copy = s.clone();
-    for k in knobs::knobs(s) {
-        if let Ok(v) = knobs::read(&mut copy, &k.path)
-            && let Err(KnobError::OutOfRange { rule, .. }) = knobs::check(&k, v)
-        {
-            r.push(k.path.clone(), v, format!("must be {rule}"));
+    // Every numeric knob against its declared range.
+    for (path, k) in crate::sim::config::knobs::all(s) {
+        let v = k.get(s);
+        if let Err(ChangeError::OutOfRange { rule, .. }) = k.spec.check(&path, v) {
+            r.push(path, v, format!("must be {rule}"));
         }
     }
     // Whole-number fields stored as integers cannot be fractional, but
@@ -206,7 +201,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
                     e.to_string(),
                 ),
                 Ok(k) => {
-                    if let Err(KnobError::OutOfRange { rule, .. }) = knobs::check(&k, *value) {
+                    if let Err(ChangeError::OutOfRange { rule, .. }) = k.check(*value) {
                         r.push(
                             format!("{p}.change.value"),
                             value,
@@ -229,9 +224,9 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         }
     }
     for (field, text) in [
-        ("title", &s.title),
-        ("lesson", &s.lesson),
-        ("watch", &s.watch),
+        ("title", title),
+        ("lesson", lesson),
+        ("watch", watch),
     ] {
         if text.len() > 10_000 {
             r.push(

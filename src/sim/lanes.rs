@@ -2,7 +2,7 @@
 //! across lanes, and an optional token bucket per client.
 
 use super::time::SimTime;
-use crate::scenario::{Scheduling, Tier};
+use super::config::{Scheduling, Tier};
 use std::collections::VecDeque;
 
 /// A job in the broker. Kept to 24 bytes: a ten-million-job backlog is a

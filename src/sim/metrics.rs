@@ -36,15 +36,95 @@ impl Reason {
         Reason::QueueFull,
         Reason::DbError,
     ];
-    /// Short label.
-    pub fn label(self) -> &'static str {
+    /// Identifier for files (CSV columns, JSON keys): `server_busy`.
+    pub fn key(self) -> &'static str {
         match self {
             Reason::Timeout => "timeout",
-            Reason::ServerBusy => "server busy",
-            Reason::QueueFull => "queue full",
-            Reason::DbError => "DB error",
+            Reason::ServerBusy => "server_busy",
+            Reason::QueueFull => "queue_full",
+            Reason::DbError => "db_error",
         }
     }
+}
+
+/// A count per [`Reason`], named (JSON writes it as an object keyed by
+/// reason, so adding a reason shifts nothing).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ByReason {
+    /// No answer within the user's patience.
+    pub timeout: u64,
+    /// The server's accept backlog was full.
+    pub server_busy: u64,
+    /// The broker was full.
+    pub queue_full: u64,
+    /// The database write failed.
+    pub db_error: u64,
+}
+
+impl ByReason {
+    /// Sum over reasons.
+    pub fn total(&self) -> u64 {
+        Reason::ALL.iter().map(|r| self[*r]).sum()
+    }
+    /// Adds every count of `other`.
+    pub fn add(&mut self, other: &ByReason) {
+        for r in Reason::ALL {
+            self[r] += other[r];
+        }
+    }
+}
+
+impl std::ops::Index<Reason> for ByReason {
+    type Output = u64;
+    fn index(&self, r: Reason) -> &u64 {
+        match r {
+            Reason::Timeout => &self.timeout,
+            Reason::ServerBusy => &self.server_busy,
+            Reason::QueueFull => &self.queue_full,
+            Reason::DbError => &self.db_error,
+        }
+    }
+}
+
+impl std::ops::IndexMut<Reason> for ByReason {
+    fn index_mut(&mut self, r: Reason) -> &mut u64 {
+        match r {
+            Reason::Timeout => &mut self.timeout,
+            Reason::ServerBusy => &mut self.server_busy,
+            Reason::QueueFull => &mut self.queue_full,
+            Reason::DbError => &mut self.db_error,
+        }
+    }
+}
+
+/// Requests the system refused, by reason (a user who gave up is not a
+/// refusal: that request goes on, and its work is wasted).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Rejected {
+    /// The server's accept backlog was full.
+    pub server_busy: u64,
+    /// The broker was full.
+    pub queue_full: u64,
+    /// The database write failed (sync, after any inline retries).
+    pub db_error: u64,
+}
+
+impl Rejected {
+    /// Sum over reasons.
+    pub fn total(&self) -> u64 {
+        self.server_busy + self.queue_full + self.db_error
+    }
+}
+
+/// Busy fraction of each kind of capacity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Utilisation {
+    /// Server workers.
+    pub server: f64,
+    /// Database connections.
+    pub database: f64,
+    /// Queue workers.
+    pub queue_workers: f64,
 }
 
 /// p50 / p95 / p99 / max in seconds (`NaN` when too few samples).
@@ -114,8 +194,8 @@ pub struct Window {
     pub commits: u64,
     /// Per client: writes committed.
     pub commits_by_client: Vec<u64>,
-    /// User-visible errors by [`Reason`] (in `Reason::ALL` order).
-    pub errors: [u64; 4],
+    /// User-visible errors by reason.
+    pub errors: ByReason,
     /// Clicks again after an error.
     pub user_retries: u64,
     /// Inline (sync) and worker (async) write retries.
@@ -186,7 +266,7 @@ pub struct Summary {
     /// the target).
     pub sla_processed_share: f64,
     /// Errors by reason.
-    pub errors: [u64; 4],
+    pub errors: ByReason,
     /// Clicks again.
     pub user_retries: u64,
     /// Inline and worker retries.
@@ -202,8 +282,8 @@ pub struct Summary {
     pub polls: u64,
     /// Per client: commits.
     pub commits_by_client: Vec<u64>,
-    /// Mean busy fraction: server workers, DB connections, queue workers.
-    pub utilisation: [f64; 3],
+    /// Mean busy fraction of each capacity.
+    pub utilisation: Utilisation,
     /// Cost of provisioned capacity over the run, $.
     pub capacity_cost: f64,
     /// Revenue by tier (free, standard, premium), $.
@@ -220,7 +300,7 @@ pub struct ActionLedger {
     /// Succeeded as the user saw it (response or acknowledgement).
     pub succeeded: u64,
     /// Failed as the user saw it, by reason (final, after any clicks again).
-    pub failed: [u64; 4],
+    pub failed: ByReason,
     /// Still waiting for an outcome (or about to click again).
     pub awaiting: u64,
 }
@@ -228,7 +308,7 @@ pub struct ActionLedger {
 impl ActionLedger {
     /// True when issued = succeeded + failed + awaiting.
     pub fn balances(&self) -> bool {
-        self.issued == self.succeeded + self.failed.iter().sum::<u64>() + self.awaiting
+        self.issued == self.succeeded + self.failed.total() + self.awaiting
     }
 }
 
@@ -273,8 +353,8 @@ pub struct WorkLedger {
     pub committed: u64,
     /// Committed although the user had given up (also in `committed`).
     pub committed_wasted: u64,
-    /// Refused: server busy, queue full, DB error.
-    pub rejected: [u64; 3],
+    /// Refused, by reason.
+    pub rejected: Rejected,
     /// Acknowledged jobs that were never written.
     pub dead_lettered: u64,
     /// Not finished yet, by stage.
@@ -286,7 +366,7 @@ impl WorkLedger {
     pub fn balances(&self) -> bool {
         self.requests
             == self.committed
-                + self.rejected.iter().sum::<u64>()
+                + self.rejected.total()
                 + self.dead_lettered
                 + self.in_flight.total()
     }
@@ -534,9 +614,7 @@ pub(crate) fn add_counts(t: &mut Window, w: &Window) {
     for (a, b) in t.clicks_by_client.iter_mut().zip(&w.clicks_by_client) {
         *a += b;
     }
-    for (a, b) in t.errors.iter_mut().zip(&w.errors) {
-        *a += b;
-    }
+    t.errors.add(&w.errors);
     t.user_retries += w.user_retries;
     t.system_retries += w.system_retries;
     t.dead_letters += w.dead_letters;
@@ -554,7 +632,7 @@ pub(crate) fn empty_window(clients: usize, endpoints: usize) -> Window {
         acks: 0,
         commits: 0,
         commits_by_client: vec![0; clients],
-        errors: [0; 4],
+        errors: ByReason::default(),
         user_retries: 0,
         system_retries: 0,
         dead_letters: 0,

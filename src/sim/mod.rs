@@ -2,6 +2,7 @@
 //! Time comes in from outside; the same inputs give the same run, bit for bit.
 //!
 //! ```text
+//!  config                             the vocabulary: settings, changes, knobs
 //!  time ─ scheduler ─ rng ─ dist      engine: clock, event heap, streams
 //!  station ─ lanes ─ traffic          building blocks
 //!  system                             the whole simulated system
@@ -9,6 +10,7 @@
 //!  mmc ─ theory                       the reference model and its theory
 //! ```
 
+pub mod config;
 pub mod dist;
 pub mod lanes;
 pub mod metrics;
@@ -22,6 +24,7 @@ pub mod theory;
 pub mod time;
 pub mod traffic;
 
+pub use config::{Change, Settings};
 pub use dist::{Dist, Sampler};
 pub use metrics::{Ledgers, Quantiles, Reason, Summary, Window};
 pub use scheduler::Scheduler;

@@ -7,15 +7,14 @@
 
 use super::dist::Sampler;
 use super::lanes::{Job, LanePolicy, Lanes, Next};
-use super::metrics::{Ledgers, Reason, Recorder, Summary, Window};
+use super::config::{Change, ChangeError, Mode, OutageKind, RetryPolicy, Settings};
+use super::metrics::{Ledgers, Reason, Recorder, Summary, Utilisation, Window};
 use super::rng::{SimRng, stream};
 use super::scheduler::Scheduler;
 use super::station::{Fifo, Station};
 use super::stats::TimeWeighted;
 use super::time::SimTime;
 use super::traffic;
-use crate::scenario::knobs::{self, KnobError};
-use crate::scenario::{Change, Mode, OutageKind, RetryPolicy, Scenario, Scheduling};
 use rand::RngExt;
 use rand_distr::{Distribution, Exp};
 
@@ -141,15 +140,28 @@ struct PollState {
     browser_finished: bool,
 }
 
-/// Something worth a marker on the plots.
+/// A change that took effect, for a marker on the plots. The words for it
+/// are made outside the core (`crate::words::change`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Marker {
     /// When, seconds of sim time.
     pub t_s: f64,
-    /// What happened.
-    pub kind: MarkerKind,
-    /// Caption text.
-    pub text: String,
+    /// What changed.
+    pub change: Change,
+}
+
+impl Marker {
+    /// What kind of marker this is.
+    pub fn kind(&self) -> MarkerKind {
+        match self.change {
+            Change::SetMode { .. } => MarkerKind::Mode,
+            Change::Caption(_) => MarkerKind::Caption,
+            Change::OutageStart(_) | Change::OutageEnd => MarkerKind::Outage,
+            Change::Set { .. } | Change::SetScheduling(_) | Change::SetRetry(_) => {
+                MarkerKind::Change
+            }
+        }
+    }
 }
 
 /// Kinds of plot markers.
@@ -227,7 +239,7 @@ struct Samplers {
 
 /// One simulation run.
 pub struct System {
-    cfg: Scenario,
+    cfg: Settings,
     /// Scripted changes, sorted by time (stable: file order within a time).
     file_timeline: Vec<(SimTime, Change)>,
     /// Index of the next scripted change to apply.
@@ -282,10 +294,11 @@ pub struct System {
 }
 
 impl System {
-    /// A run of `scenario` at time zero. The scenario should be valid
-    /// (see [`crate::scenario::validate`]); out-of-range values are clamped
+    /// A run of `settings` at time zero. The settings should be valid
+    /// (the scene format validates them); out-of-range values are clamped
     /// rather than trusted.
-    pub fn new(scenario: Scenario) -> System {
+    pub fn new(settings: impl Into<Settings>) -> System {
+        let scenario: Settings = settings.into();
         let seed = scenario.seed;
         let nc = scenario.clients.len();
         let ne = scenario.endpoints.len();
@@ -319,7 +332,7 @@ impl System {
             smp: samplers(&scenario),
             policies: policies(&scenario),
             lanes: Lanes::new(nc, &policies(&scenario)),
-            server: Station::new(server_workers(&scenario), Fifo::default()),
+            server: Station::new(scenario.server_workers(), Fifo::default()),
             db: Station::new(scenario.database.connections, Fifo::default()),
             client_gen: vec![0; nc],
             client_rate: vec![f64::NAN; nc],
@@ -369,8 +382,8 @@ impl System {
 
     // ----- reading ---------------------------------------------------------
 
-    /// The live settings (the scenario with every change applied so far).
-    pub fn scenario(&self) -> &Scenario {
+    /// The live settings (with every change applied so far).
+    pub fn settings(&self) -> &Settings {
         &self.cfg
     }
     /// Current sim time.
@@ -516,7 +529,11 @@ impl System {
             writes_per_action: self.write_attempts as f64 / actions,
             polls: t.polls,
             commits_by_client: t.commits_by_client,
-            utilisation: u,
+            utilisation: Utilisation {
+                server: u[0],
+                database: u[1],
+                queue_workers: u[2],
+            },
             capacity_cost: self.cost,
             revenue_by_tier: self.revenue,
             peak_backlog: self.rec.peak_backlog.max(self.lanes.len() as u64),
@@ -569,82 +586,34 @@ impl System {
 
     /// Applies a change now (a live tweak). Knob values are range-checked;
     /// an invalid one changes nothing.
-    pub fn apply(&mut self, change: Change) -> Result<(), KnobError> {
+    pub fn apply(&mut self, change: Change) -> Result<(), ChangeError> {
         let now = self.now();
         self.apply_change(now, change)
     }
 
-    fn apply_change(&mut self, now: SimTime, change: Change) -> Result<(), KnobError> {
+    fn apply_change(&mut self, now: SimTime, change: Change) -> Result<(), ChangeError> {
         self.accrue_cost(now);
-        let t_s = now.as_secs_f64();
-        let (kind, text) = match &change {
-            Change::SetMode { endpoint, mode } => {
-                if let Some(name) = endpoint
-                    && self.cfg.endpoint_index(name).is_none()
-                {
-                    return Err(KnobError::UnknownEndpoint(name.clone()));
-                }
-                let mut names = Vec::new();
-                for e in self.cfg.endpoints.iter_mut() {
-                    if endpoint.as_ref().is_none_or(|n| *n == e.name) && e.mode != *mode {
-                        e.mode = *mode;
-                        names.push(e.name.clone());
-                    }
-                }
-                if names.is_empty() {
-                    // Already in that mode (e.g. the presenter switched before
-                    // the script did): nothing changes, nothing to mark.
-                    return Ok(());
-                }
-                let m = if *mode == Mode::Sync { "SYNC" } else { "ASYNC" };
-                (MarkerKind::Mode, format!("{} → {m}", names.join(", ")))
-            }
-            Change::Set { path, value } => {
-                knobs::set(&mut self.cfg, path, *value)?;
+        let changed = change.apply_to(&mut self.cfg)?;
+        match &change {
+            // Already in that mode (e.g. the presenter switched before the
+            // script did): nothing changes, nothing to mark.
+            Change::SetMode { .. } if !changed => return Ok(()),
+            Change::Set { .. } => {
                 self.refresh_derived();
-                if path.starts_with("clients[") {
+                if change.touches_clients() {
                     for c in 0..self.cfg.clients.len() {
                         self.restart_arrivals(c);
                     }
                 }
-                let label = knobs::knob(&self.cfg, path)
-                    .map(|k| k.label)
-                    .unwrap_or_else(|_| path.clone());
-                (MarkerKind::Change, format!("{label} = {value}"))
             }
-            Change::SetScheduling(s) => {
-                self.cfg.queue.scheduling = *s;
-                let word = match s {
-                    Scheduling::Fifo => "FIFO",
-                    Scheduling::Fair => "fair",
-                    Scheduling::Priority => "priority",
-                };
-                (MarkerKind::Change, format!("scheduling: {word}"))
-            }
-            Change::SetRetry(r) => {
-                self.cfg.queue.retry = *r;
-                let words = match r {
-                    RetryPolicy::None => "none".to_string(),
-                    RetryPolicy::Fixed { delay_s } => format!("fixed {delay_s} s"),
-                    RetryPolicy::ExponentialJitter => "exp + jitter".to_string(),
-                };
-                (MarkerKind::Change, format!("retry: {words}"))
-            }
-            Change::OutageStart(k) => {
-                self.outage = Some(*k);
-                let how = match k {
-                    OutageKind::FailFast => "writes fail",
-                    OutageKind::Hang => "writes hang",
-                };
-                (MarkerKind::Outage, format!("DB outage: {how}"))
-            }
-            Change::OutageEnd => {
-                self.outage = None;
-                (MarkerKind::Outage, "DB back".to_string())
-            }
-            Change::Caption(c) => (MarkerKind::Caption, c.clone()),
-        };
-        self.markers.push(Marker { t_s, kind, text });
+            Change::OutageStart(k) => self.outage = Some(*k),
+            Change::OutageEnd => self.outage = None,
+            _ => {}
+        }
+        self.markers.push(Marker {
+            t_s: now.as_secs_f64(),
+            change,
+        });
         self.dispatch(now);
         Ok(())
     }
@@ -653,7 +622,7 @@ impl System {
     fn refresh_derived(&mut self) {
         let now = self.now();
         let capacity = [
-            server_workers(&self.cfg),
+            self.cfg.server_workers(),
             self.cfg.database.connections,
             self.cfg.queue.workers,
         ];
@@ -675,7 +644,7 @@ impl System {
                 acc
             })
             .collect();
-        for r in self.server.set_servers(now, server_workers(&self.cfg)) {
+        for r in self.server.set_servers(now, self.cfg.server_workers()) {
             self.start_cpu(now, r, true);
         }
         for op in self.db.set_servers(now, self.cfg.database.connections) {
@@ -1052,7 +1021,7 @@ impl System {
     }
 
     fn user_error(&mut self, now: SimTime, action: u32, reason: Reason) {
-        self.rec.cur.errors[reason as usize] += 1;
+        self.rec.cur.errors[reason] += 1;
         let b = &self.cfg.browser;
         let (max_retries, p) = (b.max_user_retries, b.retry_probability);
         let a = &mut self.actions[action as usize];
@@ -1065,7 +1034,7 @@ impl System {
             self.sched
                 .schedule_at(now + think, Ev::Click { action, generation });
         } else {
-            self.ledgers.actions.failed[reason as usize] += 1;
+            self.ledgers.actions.failed[reason] += 1;
             self.finish_action(action);
         }
     }
@@ -1073,7 +1042,7 @@ impl System {
     // ----- server ----------------------------------------------------------
 
     fn backlog_cap(&self) -> usize {
-        (self.cfg.server.instances as u64 * self.cfg.server.backlog_per_instance as u64) as usize
+        self.cfg.accept_capacity() as usize
     }
 
     fn at_server(&mut self, now: SimTime, req: Req) {
@@ -1082,7 +1051,7 @@ impl System {
         }
         if !self.server.has_free_server() && self.server.waiting() >= self.backlog_cap() {
             if req.is_save() {
-                self.ledgers.work.rejected[0] += 1;
+                self.ledgers.work.rejected.server_busy += 1;
                 self.respond(&req, Answer::Error(Reason::ServerBusy));
             } else {
                 let d = self.smp.net.sample(&mut self.rng.net);
@@ -1167,7 +1136,7 @@ impl System {
         self.ledgers.work.in_flight.server -= 1;
         let cap = self.cfg.queue.capacity;
         if cap > 0 && self.lanes.len() as u64 >= cap {
-            self.ledgers.work.rejected[1] += 1;
+            self.ledgers.work.rejected.queue_full += 1;
             self.respond(&req, Answer::Error(Reason::QueueFull));
             self.release_worker(now);
             return;
@@ -1277,7 +1246,7 @@ impl System {
                     let pause = SimTime::from_millis_f64(self.cfg.queue.sync_retry_delay_ms);
                     self.sched.schedule_in(pause, Ev::InlineRetry(req));
                 } else {
-                    self.ledgers.work.rejected[2] += 1;
+                    self.ledgers.work.rejected.db_error += 1;
                     self.respond(&req, Answer::Error(Reason::DbError));
                     self.release_worker(now);
                 }
@@ -1385,16 +1354,9 @@ impl System {
 
     // ----- metrics ---------------------------------------------------------
 
-    fn cost_rate_per_hour(&self) -> f64 {
-        let c = &self.cfg.cost;
-        server_workers(&self.cfg) as f64 * c.server_worker_per_hour
-            + self.cfg.database.connections as f64 * c.db_connection_per_hour
-            + self.cfg.queue.workers as f64 * c.queue_worker_per_hour
-    }
-
     fn accrue_cost(&mut self, now: SimTime) {
         let dt = now.saturating_sub(self.cost_t).as_secs_f64();
-        self.cost += self.cost_rate_per_hour() * dt / 3600.0;
+        self.cost += self.cfg.cost_per_hour() * dt / 3600.0;
         self.cost_t = self.cost_t.max(now);
     }
 
@@ -1436,7 +1398,7 @@ impl System {
             0.0
         };
         self.last_polled_area = polled_area;
-        let cost = self.cost_rate_per_hour();
+        let cost = self.cfg.cost_per_hour();
         self.rec.close(now, |w| {
             w.backlog = backlog;
             w.backlog_by_client = by_client;
@@ -1460,13 +1422,7 @@ fn ratio(a: u64, b: u64) -> f64 {
     }
 }
 
-fn server_workers(s: &Scenario) -> u32 {
-    s.server
-        .instances
-        .saturating_mul(s.server.workers_per_instance)
-}
-
-fn samplers(s: &Scenario) -> Samplers {
+fn samplers(s: &Settings) -> Samplers {
     Samplers {
         net: s.network.latency.sampler(),
         think: s.browser.think_time.sampler(),
@@ -1477,7 +1433,7 @@ fn samplers(s: &Scenario) -> Samplers {
     }
 }
 
-fn policies(s: &Scenario) -> Vec<LanePolicy> {
+fn policies(s: &Settings) -> Vec<LanePolicy> {
     s.clients
         .iter()
         .map(|c| LanePolicy {

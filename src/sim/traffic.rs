@@ -1,6 +1,6 @@
 //! Traffic shapes: the multiplier on a client's base arrival rate over time.
 
-use crate::scenario::Shape;
+use super::config::Shape;
 
 /// The shape's multiplier at `t_s` seconds of sim time (never negative).
 pub fn multiplier(shape: &Shape, t_s: f64) -> f64 {

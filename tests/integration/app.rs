@@ -3,7 +3,7 @@
 
 use asynclab::app::{AsyncLabApp, diagram, history::History, plots};
 use asynclab::host::{Command, FakeClock, Host, Speed};
-use asynclab::scenario::{Change, Mode, Scenario};
+use asynclab::scenario::{Change, Mode, Scenario, Settings};
 use asynclab::sim::{Gauges, SimTime, System, Window};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -14,8 +14,8 @@ use std::time::Duration;
 /// A small, busy scene: enough traffic for percentiles in every window.
 fn scene() -> Scenario {
     let mut s = asynclab::app::default_scene();
-    s.clients[0].rate_per_s = 150.0;
-    s.timeline.clear();
+    s.settings.clients[0].rate_per_s = 150.0;
+    s.settings.timeline.clear();
     s
 }
 
@@ -96,11 +96,11 @@ fn restart_keeps_tweaks_and_recording_replays() {
     let snap = host.take_snapshot();
     live_ws.extend(snap.new_windows.iter().cloned());
     assert!(snap.dirty);
-    assert_eq!(snap.edited.database.connections, 7);
-    assert_eq!(snap.edited.endpoints[0].mode, Mode::Async);
+    assert_eq!(snap.edited.settings.database.connections, 7);
+    assert_eq!(snap.edited.settings.endpoints[0].mode, Mode::Async);
     let recording = snap.recording.clone();
-    assert_eq!(recording.timeline.len(), 2);
-    assert!(recording.timeline[0].at_s > 5.0);
+    assert_eq!(recording.settings.timeline.len(), 2);
+    assert!(recording.settings.timeline[0].at_s > 5.0);
 
     // The recording replays: a headless run of it gives the same windows.
     for _ in 0..200 {
@@ -148,7 +148,7 @@ fn harness(s: Scenario) -> Harness<'static, TestApp> {
         )
 }
 
-fn live(h: &Harness<'_, TestApp>) -> Scenario {
+fn live(h: &Harness<'_, TestApp>) -> Settings {
     h.state().app.host().snapshot().live.clone()
 }
 
@@ -219,7 +219,7 @@ fn a_broken_file_shows_the_error_and_the_scene_keeps_running() {
     .expect("write");
     let mut h = harness(scene());
     h.run_steps(5);
-    let title = live(&h).title;
+    let title = h.state().app.host().snapshot().edited.title.clone();
     let t0 = now_s(&h);
     h.input_mut()
         .dropped_files
@@ -233,7 +233,7 @@ fn a_broken_file_shows_the_error_and_the_scene_keeps_running() {
     h.get_by_label_contains("Could not open the scene");
     h.run_steps(5);
     assert!(now_s(&h) > t0, "the scene keeps running");
-    assert_eq!(live(&h).title, title);
+    assert_eq!(h.state().app.host().snapshot().edited.title.clone(), title);
     // An invalid value names its field.
     let invalid = dir.join("invalid.ron");
     std::fs::write(&invalid, "(version: 1, clients: [(rate_per_s: -5.0)])").expect("write");
@@ -263,17 +263,17 @@ fn save_then_reopen_round_trips_live_tweaks() {
         "saved clears the marker"
     );
     let saved = Scenario::load(&path).expect("saved file loads");
-    assert_eq!(saved.clients[0].rate_per_s, 42.0);
-    assert_eq!(saved.endpoints[0].mode, Mode::Async);
+    assert_eq!(saved.settings.clients[0].rate_per_s, 42.0);
+    assert_eq!(saved.settings.endpoints[0].mode, Mode::Async);
     assert_eq!(
-        saved.timeline,
-        scene().timeline,
+        saved.settings.timeline,
+        scene().settings.timeline,
         "the file's timeline stays"
     );
     h.state_mut().app.open_path(&path);
     h.run_steps(3);
     let l = live(&h);
-    assert_eq!(l, saved);
+    assert_eq!(l, saved.settings);
     assert!(now_s(&h) < 1.0, "reopening starts the scene over");
 }
 
@@ -331,13 +331,13 @@ fn app_renders_empty_and_extreme_runs() {
     h.run_steps(1);
     // Extreme scene: a million requests per second into minimal capacity.
     let mut s = scene();
-    s.clients[0].rate_per_s = 1e6;
-    s.server.instances = 1;
-    s.server.workers_per_instance = 1;
-    s.server.backlog_per_instance = 0;
-    s.database.connections = 1;
-    s.queue.workers = 1;
-    s.queue.capacity = 10;
+    s.settings.clients[0].rate_per_s = 1e6;
+    s.settings.server.instances = 1;
+    s.settings.server.workers_per_instance = 1;
+    s.settings.server.backlog_per_instance = 0;
+    s.settings.database.connections = 1;
+    s.settings.queue.workers = 1;
+    s.settings.queue.capacity = 10;
     let mut h = harness(s);
     h.state()
         .app
@@ -352,7 +352,12 @@ fn extreme_window(t_s: f64) -> Window {
     w.t_s = t_s;
     w.clicks = 1_000_000;
     w.commits = 0;
-    w.errors = [1_000_000, 5, 0, u64::MAX / 4];
+    w.errors = asynclab::sim::metrics::ByReason {
+        timeout: 1_000_000,
+        server_busy: 5,
+        queue_full: 0,
+        db_error: u64::MAX / 4,
+    };
     w.backlog = 10_000_000;
     w.backlog_by_client = vec![10_000_000];
     w.wait.p95 = f64::NAN;
@@ -381,8 +386,10 @@ fn diagram_and_plots_survive_extreme_values() {
     let zero = Gauges::default();
     let markers = vec![asynclab::sim::Marker {
         t_s: 10.0,
-        kind: asynclab::sim::MarkerKind::Mode,
-        text: "save → ASYNC".into(),
+        change: Change::SetMode {
+            endpoint: None,
+            mode: Mode::Async,
+        },
     }];
     let mut h = Harness::builder()
         .with_size([1400.0, 900.0])
@@ -409,6 +416,7 @@ fn diagram_and_plots_survive_extreme_values() {
                         hist,
                         &plots::PlotContext {
                             markers: &markers,
+                            settings: &Settings::default(),
                             clients: vec!["acme".into()],
                             endpoints: vec!["save".into()],
                             sla_wait_s: 1.0,
@@ -495,7 +503,11 @@ fn marker_texts_use_the_panel_words() {
     ] {
         sys.apply(c).expect("valid change");
     }
-    let texts: Vec<&str> = sys.markers().iter().map(|m| m.text.as_str()).collect();
+    let texts: Vec<String> = sys
+        .markers()
+        .iter()
+        .map(|m| asynclab::words::change(&m.change, sys.settings()))
+        .collect();
     assert_eq!(
         texts,
         [

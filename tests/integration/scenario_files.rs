@@ -326,19 +326,18 @@ fn a_20_mb_file_is_refused_by_size_before_reading() {
 #[test]
 fn every_problem_names_its_field() {
     let mut s = base();
-    s.version = 9;
     s.duration_s = f64::NAN;
-    s.window_s = -1.0;
-    s.clients[0].rate_per_s = f64::INFINITY;
-    s.clients[1].name = " ".into();
-    s.clients[1].rate_limit_burst = 0.0;
-    s.endpoints[1].name = "save".into();
-    s.browser.retry_probability = -0.1;
-    s.database.failure_probability = 7.0;
-    s.queue.backoff_cap_s = f64::NAN;
-    s.sla.wait_target_s = -1.0;
-    s.cost.server_worker_per_hour = f64::NEG_INFINITY;
-    s.timeline[0].at_s = f64::NAN;
+    s.settings.window_s = -1.0;
+    s.settings.clients[0].rate_per_s = f64::INFINITY;
+    s.settings.clients[1].name = " ".into();
+    s.settings.clients[1].rate_limit_burst = 0.0;
+    s.settings.endpoints[1].name = "save".into();
+    s.settings.browser.retry_probability = -0.1;
+    s.settings.database.failure_probability = 7.0;
+    s.settings.queue.backoff_cap_s = f64::NAN;
+    s.settings.sla.wait_target_s = -1.0;
+    s.settings.cost.server_worker_per_hour = f64::NEG_INFINITY;
+    s.settings.timeline[0].at_s = f64::NAN;
     let problems = scenario::validate::validate(&s);
     assert!(problems.len() >= 12, "{problems:#?}");
     let e = ScenarioError::Invalid {
@@ -347,7 +346,6 @@ fn every_problem_names_its_field() {
     };
     assert_problems_name_fields(&e);
     for field in [
-        "version",
         "duration_s",
         "window_s",
         "clients[0].rate_per_s",
@@ -536,7 +534,7 @@ fn save_then_load_gives_back_the_same_scene() {
         ("queue.capacity", 1e10),
         ("cost.db_connection_per_hour", 1e-7),
     ] {
-        knobs::set(&mut s, path, value).unwrap_or_else(|e| panic!("{path}: {e}"));
+        knobs::set(&mut s.settings, path, value).unwrap_or_else(|e| panic!("{path}: {e}"));
     }
     round_trip(&s, dir.path(), "tweaked.ron");
     // Saving over an existing file replaces it.

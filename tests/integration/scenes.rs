@@ -56,10 +56,10 @@ fn median_of(ws: &[Window], from_s: f64, to_s: f64, f: impl Fn(&Window) -> f64) 
 }
 
 fn all_modes(s: &mut Scenario, mode: Mode) {
-    for e in &mut s.endpoints {
+    for e in &mut s.settings.endpoints {
         e.mode = mode;
     }
-    s.timeline
+    s.settings.timeline
         .retain(|e| !matches!(e.change, Change::SetMode { .. }));
 }
 
@@ -96,7 +96,7 @@ fn s01_hello_sync_is_quick_and_quiet() {
     // median of that sum of exponentials sits a little below the mean.
     assert!((0.06..=0.14).contains(&wait.p50), "p50 {}", wait.p50);
     assert!(wait.p95 < 0.3, "p95 {}", wait.p95);
-    assert_eq!(sum.errors, [0; 4], "errors under light load");
+    assert_eq!(sum.errors.total(), 0, "errors under light load");
     assert_eq!(sum.peak_backlog, 0, "nothing queues");
     // Every outcome of the run counts against the SLA, the first window's too.
     assert!(
@@ -106,9 +106,9 @@ fn s01_hello_sync_is_quick_and_quiet() {
     );
     // 20/s × 50 ms = 1 of 10 connections busy.
     assert!(
-        sum.utilisation[1] < 0.2,
+        sum.utilisation.database < 0.2,
         "DB utilisation {}",
-        sum.utilisation[1]
+        sum.utilisation.database
     );
 }
 
@@ -116,11 +116,11 @@ fn s01_hello_sync_is_quick_and_quiet() {
 /// with its traffic held at `rate` actions/s.
 fn light_ack_p95(mut s: Scenario, rate: f64) -> f64 {
     all_modes(&mut s, Mode::Async);
-    for c in &mut s.clients {
+    for c in &mut s.settings.clients {
         c.rate_per_s = rate;
         c.shape = Shape::Constant;
     }
-    s.timeline.clear();
+    s.settings.timeline.clear();
     s.duration_s = 120.0;
     median_of(run(s).windows(), 20.0, 120.0, |w| w.wait.p95)
 }
@@ -140,13 +140,13 @@ fn s02_slow_database_sync_collapses_and_async_rescues() {
         "sync peak p95 {peak} s vs light {light} s"
     );
     let t = sys.totals();
-    let timeouts = t.errors[Reason::Timeout as usize] as f64 / t.actions as f64;
+    let timeouts = t.errors[Reason::Timeout] as f64 / t.actions as f64;
     assert!(timeouts >= 0.01, "timeouts {:.4} of actions", timeouts);
 
     // Sync work in flight at the switch is at most workers + backlog = 2,200
     // requests, drained by the database at 100/s: 22 s. Add the 10 s
     // percentile window; from then on every window is async-only.
-    let drained = switch_s + 2200.0 / 100.0 + s.percentile_window_s;
+    let drained = switch_s + 2200.0 / 100.0 + s.settings.percentile_window_s;
     let ack = light_ack_p95(s.clone(), 40.0);
     let after = max_of(ws, drained, s.duration_s, |w| w.wait.p95);
     assert!(
@@ -177,13 +177,13 @@ fn s03_email_blast_errors_sync_but_async_absorbs_it() {
         at_s,
         peak,
         decay_s,
-    } = s.clients[0].shape
+    } = s.settings.clients[0].shape
     else {
         panic!("shape")
     };
     let sync = run(s.clone());
     let ws = sync.windows();
-    let errors = |w: &Window| w.errors.iter().sum::<u64>() as f64;
+    let errors = |w: &Window| w.errors.total() as f64;
     assert_eq!(
         max_of(ws, 0.0, at_s, errors),
         0.0,
@@ -227,7 +227,7 @@ fn s03_email_blast_errors_sync_but_async_absorbs_it() {
 /// Compresses a scene in time by `k`: shape times, duration, windows and the
 /// processing SLA shrink; rates and service times stay.
 fn compress(mut s: Scenario, k: f64) -> Scenario {
-    for c in &mut s.clients {
+    for c in &mut s.settings.clients {
         if let Shape::Points(p) = &mut c.shape {
             for pt in p.iter_mut() {
                 pt.0 /= k;
@@ -235,10 +235,10 @@ fn compress(mut s: Scenario, k: f64) -> Scenario {
         }
     }
     s.duration_s /= k;
-    s.window_s /= k;
-    s.percentile_window_s /= k;
-    s.sla.processed_target_s /= k;
-    for e in &mut s.timeline {
+    s.settings.window_s /= k;
+    s.settings.percentile_window_s /= k;
+    s.settings.sla.processed_target_s /= k;
+    for e in &mut s.settings.timeline {
         e.at_s /= k;
     }
     s
@@ -250,8 +250,8 @@ fn cheapest(s: &Scenario, mode: Mode) -> (u32, f64) {
     for n in 2..=30u32 {
         let mut t = s.clone();
         all_modes(&mut t, mode);
-        t.database.connections = n;
-        t.queue.workers = n;
+        t.settings.database.connections = n;
+        t.settings.queue.workers = n;
         let mut sys = run(t.clone());
         let ws = sys.windows();
         let wait = max_of(ws, 0.0, t.duration_s, |w| w.wait.p95);
@@ -259,9 +259,9 @@ fn cheapest(s: &Scenario, mode: Mode) -> (u32, f64) {
         // A job still queued counts too: no window may hold one older than
         // the target (its commit would come too late, or never).
         let oldest = max_of(ws, 0.0, t.duration_s, |w| w.oldest_job_age_s);
-        let errors: u64 = sys.totals().errors.iter().sum();
-        let target = t.sla.processed_target_s;
-        if wait <= t.sla.wait_target_s && processed <= target && oldest <= target && errors == 0 {
+        let errors: u64 = sys.totals().errors.total();
+        let target = t.settings.sla.processed_target_s;
+        if wait <= t.settings.sla.wait_target_s && processed <= target && oldest <= target && errors == 0 {
             return (n, sys.summary().capacity_cost);
         }
     }
@@ -302,7 +302,7 @@ fn s05_noisy_neighbour_fifo_hurts_fair_protects() {
     );
 
     let mut f = s.clone();
-    f.queue.scheduling = Scheduling::Fair;
+    f.settings.queue.scheduling = Scheduling::Fair;
     let fair = run(f);
     let ws = fair.windows();
     let quiet = median_of(ws, 30.0, 120.0, small);
@@ -325,7 +325,7 @@ fn s06_flaky_database_backoff_rides_out_the_outage() {
     let mut sys = run(sync);
     let sum = sys.summary();
     assert!(
-        sum.errors[Reason::DbError as usize] > 0,
+        sum.errors[Reason::DbError] > 0,
         "sync users see DB errors"
     );
     // Each user retry and inline retry is an extra attempt for one action.
@@ -358,7 +358,7 @@ fn s06_flaky_database_backoff_rides_out_the_outage() {
     let _ = expo.summary();
 
     let mut fixed = s.clone();
-    fixed.queue.retry = RetryPolicy::Fixed { delay_s: 1.0 };
+    fixed.settings.queue.retry = RetryPolicy::Fixed { delay_s: 1.0 };
     let fx = run(fixed);
     let dead = fx.ledgers().work.dead_lettered as f64;
     // Fixed 1 s: 10 attempts last 9 s, so jobs that fail in the first 21 s
@@ -370,7 +370,7 @@ fn s06_flaky_database_backoff_rides_out_the_outage() {
     // A storm: every live job retries every second, so retries/s approach
     // 9 retries × 50 arrivals/s = 450/s, well above the jittered backoff's
     // ~log2(30 s / 0.25 s) ≈ 7 attempts spread over the whole outage.
-    let rate = s.clients[0].rate_per_s;
+    let rate = s.settings.clients[0].rate_per_s;
     let fixed_peak = max_of(fx.windows(), start, end + 30.0, |w| w.system_retries as f64);
     assert!(
         fixed_peak >= 8.0 * rate,
@@ -386,7 +386,7 @@ fn s06_flaky_database_backoff_rides_out_the_outage() {
 fn s07_doubling_the_database_moves_the_bottleneck() {
     let s = scene("07-moving-bottleneck.ron");
     // DB: 5 connections ÷ 50 ms = 100/s. Server: 9 workers ÷ 75 ms = 120/s.
-    let db_rate = s.database.connections as f64 / 0.050;
+    let db_rate = s.settings.database.connections as f64 / 0.050;
     let server_rate = 9.0 / 0.075;
     assert_eq!((db_rate, server_rate), (100.0, 120.0));
     let sys = run(s.clone());
@@ -408,9 +408,9 @@ fn s07_doubling_the_database_moves_the_bottleneck() {
     // +20% on the database instead: 6 connections.
     let mut plus20 = s.clone();
     plus20
-        .timeline
+        .settings.timeline
         .retain(|e| !matches!(e.change, Change::Set { .. }));
-    plus20.timeline.push(asynclab::scenario::TimelineEvent {
+    plus20.settings.timeline.push(asynclab::scenario::TimelineEvent {
         at_s: 120.0,
         change: Change::Set {
             path: "database.connections".into(),
@@ -425,7 +425,7 @@ fn s07_doubling_the_database_moves_the_bottleneck() {
         "+20%: {rate20}/s vs doubled {after}/s"
     );
     // Added cost: 1 connection instead of 5.
-    let price = s.cost.db_connection_per_hour;
+    let price = s.settings.cost.db_connection_per_hour;
     assert!((6.0 - 5.0) * price <= 0.2 * (10.0 - 5.0) * price + 1e-9);
 }
 
@@ -486,6 +486,6 @@ fn s10_one_spot_async_helps_the_other_endpoint_too() {
         "'export report' p95 {slow_after} s after vs {slow_before} s"
     );
     // The queue workers cap the slow endpoint at 5 of 7 connections.
-    assert!(s.queue.workers < s.database.connections);
-    let _ = knobs::knobs(&s);
+    assert!(s.settings.queue.workers < s.settings.database.connections);
+    let _ = knobs::knobs(&s.settings);
 }

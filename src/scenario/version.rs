@@ -1,0 +1,160 @@
+//! The scene file's versions and how older ones are read.
+//!
+//! The growth policy:
+//! - `version` goes up whenever fields are added (or a meaning changes);
+//! - every earlier version keeps loading: it is read into the current
+//!   layout (new fields take their defaults) and [`migrate`] brings any
+//!   changed meaning up to date;
+//! - files are always written in [`FORMAT_VERSION`];
+//! - unknown fields are refused (`deny_unknown_fields`), so a typo is an
+//!   error with its line and column, never silently ignored.
+//!
+//! A test loads a version-1 copy of every shipped scene and round-trips it.
+
+use super::model::Scenario;
+use crate::sim::config::{
+    Browser, Client, Cost, Database, Endpoint, Network, Queue, Server, Settings, Sla,
+    TimelineEvent,
+};
+use serde::{Deserialize, Serialize};
+
+/// The file format version this build writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Oldest version this build reads.
+pub const OLDEST_VERSION: u32 = 1;
+
+/// The file's layout: every field flat at the top level, as people write
+/// it. Converted to and from [`Scenario`] on load and save.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SceneFile {
+    /// File format version.
+    pub version: u32,
+    /// See [`Scenario::title`].
+    pub title: String,
+    /// See [`Scenario::lesson`].
+    pub lesson: String,
+    /// See [`Scenario::watch`].
+    pub watch: String,
+    /// Run seed.
+    pub seed: u64,
+    /// See [`Scenario::duration_s`].
+    pub duration_s: f64,
+    /// Metrics window, s.
+    pub window_s: f64,
+    /// Trailing percentile span, s.
+    pub percentile_window_s: f64,
+    /// Tenants.
+    pub clients: Vec<Client>,
+    /// Operations.
+    pub endpoints: Vec<Endpoint>,
+    /// Network.
+    pub network: Network,
+    /// Users.
+    pub browser: Browser,
+    /// Web tier.
+    pub server: Server,
+    /// Database.
+    pub database: Database,
+    /// Broker and workers.
+    pub queue: Queue,
+    /// Targets.
+    pub sla: Sla,
+    /// Prices.
+    pub cost: Cost,
+    /// Scripted changes.
+    pub timeline: Vec<TimelineEvent>,
+}
+
+impl Default for SceneFile {
+    fn default() -> Self {
+        Scenario::default().into()
+    }
+}
+
+impl From<Scenario> for SceneFile {
+    fn from(s: Scenario) -> SceneFile {
+        let Settings {
+            seed,
+            window_s,
+            percentile_window_s,
+            clients,
+            endpoints,
+            network,
+            browser,
+            server,
+            database,
+            queue,
+            sla,
+            cost,
+            timeline,
+        } = s.settings;
+        SceneFile {
+            version: FORMAT_VERSION,
+            title: s.title,
+            lesson: s.lesson,
+            watch: s.watch,
+            seed,
+            duration_s: s.duration_s,
+            window_s,
+            percentile_window_s,
+            clients,
+            endpoints,
+            network,
+            browser,
+            server,
+            database,
+            queue,
+            sla,
+            cost,
+            timeline,
+        }
+    }
+}
+
+impl TryFrom<SceneFile> for Scenario {
+    type Error = String;
+    fn try_from(f: SceneFile) -> Result<Scenario, String> {
+        migrate(f)
+    }
+}
+
+/// The file's fields in the scene's layout (no version checks).
+fn into_scenario(f: SceneFile) -> Scenario {
+    {
+        Scenario {
+            title: f.title,
+            lesson: f.lesson,
+            watch: f.watch,
+            duration_s: f.duration_s,
+            settings: Settings {
+                seed: f.seed,
+                window_s: f.window_s,
+                percentile_window_s: f.percentile_window_s,
+                clients: f.clients,
+                endpoints: f.endpoints,
+                network: f.network,
+                browser: f.browser,
+                server: f.server,
+                database: f.database,
+                queue: f.queue,
+                sla: f.sla,
+                cost: f.cost,
+                timeline: f.timeline,
+            },
+        }
+    }
+}
+
+/// Brings a file of an older version up to the current meaning. Versions
+/// that only added fields need nothing here: serde gave the new fields
+/// their defaults.
+pub fn migrate(file: SceneFile) -> Result<Scenario, String> {
+    if !(OLDEST_VERSION..=FORMAT_VERSION).contains(&file.version) {
+        return Err(format!(
+            "must be between {OLDEST_VERSION} and {FORMAT_VERSION} (this build reads versions {OLDEST_VERSION} to {FORMAT_VERSION}; a newer file needs a newer AsyncLab)"
+        ));
+    }
+    Ok(into_scenario(file))
+}

@@ -86,7 +86,8 @@ fn time_run(mut s: Scenario, mode: Mode) -> Result<Timing, String> {
         e.mode = mode;
     }
     // Scripted mode switches would defeat the point of timing one mode.
-    s.settings.timeline
+    s.settings
+        .timeline
         .retain(|ev| !matches!(ev.change, scenario::Change::SetMode { .. }));
     let end = SimTime::from_secs_f64(s.duration_s);
     let started = Instant::now();

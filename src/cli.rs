@@ -7,8 +7,8 @@
 use crate::fmt::thousands;
 use crate::scenario::{self, Scenario, Settings, knobs, validate};
 use crate::sim::metrics::{Ledgers, Quantiles, Reason, Summary, Window};
-use crate::words;
 use crate::sim::{SimTime, System};
+use crate::words;
 use anyhow::{Context, bail};
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};
@@ -392,9 +392,21 @@ fn summary_text(r: &RunReport, s: &Settings) -> String {
 
     let _ = writeln!(o, "\nCapacity");
     let u = &sm.utilisation;
-    row(&mut o, "utilisation: server workers", crate::fmt::share(u.server));
-    row(&mut o, "utilisation: DB connections", crate::fmt::share(u.database));
-    row(&mut o, "utilisation: queue workers", crate::fmt::share(u.queue_workers));
+    row(
+        &mut o,
+        "utilisation: server workers",
+        crate::fmt::share(u.server),
+    );
+    row(
+        &mut o,
+        "utilisation: DB connections",
+        crate::fmt::share(u.database),
+    );
+    row(
+        &mut o,
+        "utilisation: queue workers",
+        crate::fmt::share(u.queue_workers),
+    );
     row(
         &mut o,
         "peak backlog",
@@ -407,7 +419,10 @@ fn summary_text(r: &RunReport, s: &Settings) -> String {
     );
     row(
         &mut o,
-        &format!("SLA: processed ≤ {}", crate::fmt::secs(s.sla.processed_target_s)),
+        &format!(
+            "SLA: processed ≤ {}",
+            crate::fmt::secs(s.sla.processed_target_s)
+        ),
         crate::fmt::share(sm.sla_processed_share),
     );
     row(&mut o, "capacity cost", format!("${:.2}", sm.capacity_cost));

@@ -435,16 +435,19 @@ impl HostCore {
             self.published_windows = all.len();
         }
         let markers = self.system.markers().to_vec();
-        let caption = markers
-            .iter()
-            .rev()
-            .find_map(|m| match &m.change {
-                Change::Caption(text) => Some((m.t_s, text.clone())),
-                _ => None,
-            });
+        let caption = markers.iter().rev().find_map(|m| match &m.change {
+            Change::Caption(text) => Some((m.t_s, text.clone())),
+            _ => None,
+        });
         let mut recording = self.run_base.clone();
-        recording.settings.timeline.extend(self.recorded.iter().cloned());
-        recording.settings.timeline.sort_by(|a, b| a.at_s.total_cmp(&b.at_s));
+        recording
+            .settings
+            .timeline
+            .extend(self.recorded.iter().cloned());
+        recording
+            .settings
+            .timeline
+            .sort_by(|a, b| a.at_s.total_cmp(&b.at_s));
         Snapshot {
             run_id: self.run_id,
             new_windows,

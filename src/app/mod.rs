@@ -981,7 +981,11 @@ fn counters(ui: &mut egui::Ui, snap: &Snapshot) {
         for (k, r) in crate::sim::Reason::ALL.iter().enumerate() {
             ui.colored_label(
                 palette::text_on(palette::REASONS[k], dark),
-                format!("{}: {}", crate::words::reason(*r), crate::fmt::thousands(t.errors[*r])),
+                format!(
+                    "{}: {}",
+                    crate::words::reason(*r),
+                    crate::fmt::thousands(t.errors[*r])
+                ),
             );
         }
         ui.label(format!(
@@ -1031,10 +1035,6 @@ pub fn plain(text: &str) -> String {
     }
     out
 }
-
-
-
-
 
 impl eframe::App for AsyncLabApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {

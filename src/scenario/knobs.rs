@@ -62,7 +62,12 @@ pub struct KnobText {
     pub help: &'static str,
 }
 
-const fn t(pattern: &'static str, label: &'static str, group: Group, help: &'static str) -> KnobText {
+const fn t(
+    pattern: &'static str,
+    label: &'static str,
+    group: Group,
+    help: &'static str,
+) -> KnobText {
     KnobText {
         pattern,
         label,

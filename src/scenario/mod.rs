@@ -128,7 +128,6 @@ impl Scenario {
             source,
         })
     }
-
 }
 
 /// Writes `bytes` to a temporary file beside `path`, syncs it, then renames

@@ -7,7 +7,10 @@ use serde::{Deserialize, Serialize};
 
 /// A complete scene.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "super::version::SceneFile", into = "super::version::SceneFile")]
+#[serde(
+    try_from = "super::version::SceneFile",
+    into = "super::version::SceneFile"
+)]
 pub struct Scenario {
     /// Shown in the title bar and the scene list.
     pub title: String,

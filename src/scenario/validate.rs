@@ -223,11 +223,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
             _ => {}
         }
     }
-    for (field, text) in [
-        ("title", title),
-        ("lesson", lesson),
-        ("watch", watch),
-    ] {
+    for (field, text) in [("title", title), ("lesson", lesson), ("watch", watch)] {
         if text.len() > 10_000 {
             r.push(
                 field,

@@ -13,8 +13,7 @@
 
 use super::model::Scenario;
 use crate::sim::config::{
-    Browser, Client, Cost, Database, Endpoint, Network, Queue, Server, Settings, Sla,
-    TimelineEvent,
+    Browser, Client, Cost, Database, Endpoint, Network, Queue, Server, Settings, Sla, TimelineEvent,
 };
 use serde::{Deserialize, Serialize};
 

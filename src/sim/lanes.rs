@@ -1,9 +1,25 @@
 //! The broker's wait queue: one FIFO lane per client, a scheduling policy
 //! across lanes, and an optional token bucket per client.
 
-use super::time::SimTime;
 use super::config::{Scheduling, Tier};
+use super::time::SimTime;
 use std::collections::VecDeque;
+
+/// The polling record a job reports to when it finishes (a slot index;
+/// the record outlives the job, so no generation is needed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PollId(std::num::NonZeroU32);
+
+impl PollId {
+    /// The id of record slot `index`.
+    pub fn new(index: u32) -> PollId {
+        PollId(std::num::NonZeroU32::MIN.saturating_add(index))
+    }
+    /// The record's slot index.
+    pub fn index(self) -> u32 {
+        self.0.get() - 1
+    }
+}
 
 /// A job in the broker. Kept to 24 bytes: a ten-million-job backlog is a
 /// scene, not an accident.
@@ -13,8 +29,8 @@ pub struct Job {
     pub clicked: SimTime,
     /// When it entered the broker (last time, after a backoff).
     pub enqueued: SimTime,
-    /// Polling record + 1, or 0 when nobody polls.
-    pub poll: u32,
+    /// The browser's polling record, when browsers poll.
+    pub poll: Option<PollId>,
     /// Client index (a scene has at most 64 clients).
     pub client: u8,
     /// Endpoint index.
@@ -263,7 +279,7 @@ mod tests {
         Job {
             clicked: SimTime(t),
             enqueued: SimTime(t),
-            poll: 0,
+            poll: None,
             client,
             endpoint: 0,
             attempts: 0,

@@ -365,10 +365,7 @@ impl WorkLedger {
     /// True when requests = committed + rejected + dead-lettered + in flight.
     pub fn balances(&self) -> bool {
         self.requests
-            == self.committed
-                + self.rejected.total()
-                + self.dead_lettered
-                + self.in_flight.total()
+            == self.committed + self.rejected.total() + self.dead_lettered + self.in_flight.total()
     }
 }
 

@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod mmc;
 pub mod rng;
 pub mod scheduler;
+pub mod slab;
 pub mod station;
 pub mod stats;
 pub mod system;

@@ -142,7 +142,12 @@ fn json_is_one_object_with_summary_and_balanced_ledgers() {
     let a = &v["ledgers"]["actions"];
     let n = |x: &serde_json::Value| x.as_u64().expect("count");
     // Counts by reason are objects keyed by reason, not positional arrays.
-    let failed: u64 = a["failed"].as_object().expect("object").values().map(n).sum();
+    let failed: u64 = a["failed"]
+        .as_object()
+        .expect("object")
+        .values()
+        .map(n)
+        .sum();
     assert!(a["failed"]["timeout"].is_u64(), "{a}");
     assert!(n(&a["issued"]) > 500, "{a}");
     assert_eq!(
@@ -150,7 +155,12 @@ fn json_is_one_object_with_summary_and_balanced_ledgers() {
         n(&a["succeeded"]) + failed + n(&a["awaiting"])
     );
     let w = &v["ledgers"]["work"];
-    let rejected: u64 = w["rejected"].as_object().expect("object").values().map(n).sum();
+    let rejected: u64 = w["rejected"]
+        .as_object()
+        .expect("object")
+        .values()
+        .map(n)
+        .sum();
     assert!(w["rejected"]["server_busy"].is_u64(), "{w}");
     assert!(v["summary"]["errors"]["queue_full"].is_u64());
     let in_flight: u64 = w["in_flight"]
@@ -277,7 +287,11 @@ fn set_changes_the_result() {
         p95(&fast),
         p95(&slow)
     );
-    let busy = |v: &serde_json::Value| v["summary"]["utilisation"]["database"].as_f64().expect("util");
+    let busy = |v: &serde_json::Value| {
+        v["summary"]["utilisation"]["database"]
+            .as_f64()
+            .expect("util")
+    };
     assert!(busy(&fast) < busy(&slow));
 }
 

@@ -105,7 +105,8 @@ fn live_changes_replay_exactly_as_a_timeline() {
     // Recorded: the same changes as timeline events of the file.
     let mut recorded = base.clone();
     recorded
-        .settings.timeline
+        .settings
+        .timeline
         .extend(changes.iter().map(|(at, c)| TimelineEvent {
             at_s: *at,
             change: c.clone(),

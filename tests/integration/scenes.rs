@@ -59,7 +59,8 @@ fn all_modes(s: &mut Scenario, mode: Mode) {
     for e in &mut s.settings.endpoints {
         e.mode = mode;
     }
-    s.settings.timeline
+    s.settings
+        .timeline
         .retain(|e| !matches!(e.change, Change::SetMode { .. }));
 }
 
@@ -261,7 +262,11 @@ fn cheapest(s: &Scenario, mode: Mode) -> (u32, f64) {
         let oldest = max_of(ws, 0.0, t.duration_s, |w| w.oldest_job_age_s);
         let errors: u64 = sys.totals().errors.total();
         let target = t.settings.sla.processed_target_s;
-        if wait <= t.settings.sla.wait_target_s && processed <= target && oldest <= target && errors == 0 {
+        if wait <= t.settings.sla.wait_target_s
+            && processed <= target
+            && oldest <= target
+            && errors == 0
+        {
             return (n, sys.summary().capacity_cost);
         }
     }
@@ -324,10 +329,7 @@ fn s06_flaky_database_backoff_rides_out_the_outage() {
     all_modes(&mut sync, Mode::Sync);
     let mut sys = run(sync);
     let sum = sys.summary();
-    assert!(
-        sum.errors[Reason::DbError] > 0,
-        "sync users see DB errors"
-    );
+    assert!(sum.errors[Reason::DbError] > 0, "sync users see DB errors");
     // Each user retry and inline retry is an extra attempt for one action.
     assert!(
         sum.retry_amplification >= 1.1,
@@ -408,15 +410,19 @@ fn s07_doubling_the_database_moves_the_bottleneck() {
     // +20% on the database instead: 6 connections.
     let mut plus20 = s.clone();
     plus20
-        .settings.timeline
+        .settings
+        .timeline
         .retain(|e| !matches!(e.change, Change::Set { .. }));
-    plus20.settings.timeline.push(asynclab::scenario::TimelineEvent {
-        at_s: 120.0,
-        change: Change::Set {
-            path: "database.connections".into(),
-            value: 6.0,
-        },
-    });
+    plus20
+        .settings
+        .timeline
+        .push(asynclab::scenario::TimelineEvent {
+            at_s: 120.0,
+            change: Change::Set {
+                path: "database.connections".into(),
+                value: 6.0,
+            },
+        });
     let p = run(plus20);
     let rate20 = mean_of(p.windows(), 150.0, 240.0, |w| w.commits as f64);
     // Both tiers then top out at 120/s: within 10% of the doubled database.

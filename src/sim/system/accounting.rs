@@ -1,0 +1,244 @@
+//! What the run reports: window closes, the whole-run summary, the
+//! capacity meter (provisioned capacity, cost and revenue over time), and
+//! the live gauges the diagram draws.
+
+use super::super::config::{Mode, OutageKind, Settings};
+use super::super::metrics::{Summary, Utilisation, Window, add_counts};
+use super::super::stats::TimeWeighted;
+use super::super::time::SimTime;
+use super::{Ev, System};
+
+/// Live levels for the diagram.
+#[derive(Clone, Debug, Default)]
+pub struct Gauges {
+    /// Sim time, s.
+    pub t_s: f64,
+    /// Busy server workers.
+    pub server_busy: u32,
+    /// Server workers.
+    pub server_workers: u32,
+    /// Requests in the accept backlog.
+    pub accept_backlog: u64,
+    /// Accept backlog capacity.
+    pub accept_capacity: u64,
+    /// Busy DB connections.
+    pub db_busy: u32,
+    /// DB connections.
+    pub db_connections: u32,
+    /// Operations waiting for a DB connection.
+    pub db_waiting: u64,
+    /// Jobs in the broker.
+    pub queue_len: u64,
+    /// Per client: jobs in the broker.
+    pub queue_by_client: Vec<u64>,
+    /// Broker capacity (0 = unbounded).
+    pub queue_capacity: u64,
+    /// Busy queue workers.
+    pub workers_busy: u32,
+    /// Queue workers.
+    pub workers: u32,
+    /// Jobs in backoff.
+    pub in_backoff: u64,
+    /// Current outage.
+    pub outage: Option<OutageKind>,
+    /// Per endpoint: mode.
+    pub modes: Vec<Mode>,
+}
+
+/// Provisioned capacity over time (server workers, DB connections, queue
+/// workers), cost and revenue: utilisation divides busy time by the
+/// capacity's area, so a capacity change mid-window or mid-run is weighted
+/// by how long it held.
+#[derive(Default)]
+pub(super) struct Meter {
+    capacity_tw: [TimeWeighted; 3],
+    last_capacity: [u128; 3],
+    /// Busy areas at the last window's end: server, DB, queue workers,
+    /// server workers on polls.
+    last_busy: [u128; 4],
+    last_window: SimTime,
+    /// Capacity cost so far, $.
+    cost: f64,
+    cost_t: SimTime,
+    /// Revenue so far by tier, $.
+    pub revenue: [f64; 3],
+}
+
+impl Meter {
+    /// Records the capacity the settings provision from `now` on.
+    pub fn set_capacity(&mut self, now: SimTime, s: &Settings) {
+        let capacity = [s.server_workers(), s.database.connections, s.queue.workers];
+        for (tw, c) in self.capacity_tw.iter_mut().zip(capacity) {
+            tw.set(now, u64::from(c));
+        }
+    }
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 {
+        f64::NAN
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+fn share(busy: u128, capacity: u128) -> f64 {
+    if capacity > 0 {
+        busy as f64 / capacity as f64
+    } else {
+        0.0
+    }
+}
+
+impl System {
+    /// Counts so far (closed windows plus the open one).
+    pub fn totals(&self) -> Window {
+        let mut t = self.rec.totals.clone();
+        add_counts(&mut t, &self.rec.cur);
+        t
+    }
+
+    /// Live levels for the diagram.
+    pub fn gauges(&self) -> Gauges {
+        let lanes = &self.queue.lanes;
+        Gauges {
+            t_s: self.now().as_secs_f64(),
+            server_busy: self.server.busy(),
+            server_workers: self.server.servers(),
+            accept_backlog: self.server.waiting() as u64,
+            accept_capacity: self.cfg.accept_capacity(),
+            db_busy: self.db.busy(),
+            db_connections: self.db.servers(),
+            db_waiting: self.db.waiting() as u64,
+            queue_len: lanes.len() as u64,
+            queue_by_client: (0..self.cfg.clients.len())
+                .map(|i| lanes.lane_len(i) as u64)
+                .collect(),
+            queue_capacity: self.cfg.queue.capacity,
+            workers_busy: self.queue.busy,
+            workers: self.cfg.queue.workers,
+            in_backoff: self.ledgers.work.in_flight.backoff,
+            outage: self.outage,
+            modes: self.cfg.endpoints.iter().map(|e| e.mode).collect(),
+        }
+    }
+
+    /// The whole-run summary so far.
+    pub fn summary(&mut self) -> Summary {
+        let now = self.now();
+        self.accrue_cost(now);
+        let q = self.rec.summary_quantiles();
+        let t = self.totals();
+        let cap = &mut self.meter.capacity_tw;
+        let utilisation = Utilisation {
+            server: share(self.server.busy_server_ns(now), cap[0].area_ns(now)),
+            database: share(self.db.busy_server_ns(now), cap[1].area_ns(now)),
+            queue_workers: share(self.queue.busy_tw.area_ns(now), cap[2].area_ns(now)),
+        };
+        let actions = self.ledgers.actions.issued.max(1) as f64;
+        let w = &self.ledgers.work;
+        // Work never processed counts against the processing SLA too: dead
+        // letters, and queued jobs already past the target.
+        let target = SimTime::from_secs_f64(self.cfg.sla.processed_target_s);
+        let late = self
+            .queue
+            .lanes
+            .count_clicked_before(now.saturating_sub(target));
+        Summary {
+            duration_s: now.as_secs_f64(),
+            events: self.events,
+            wait: q.wait,
+            wait_by_endpoint: q.wait_by_endpoint,
+            processed: q.processed,
+            processed_by_client: q.processed_by_client,
+            learn: q.learn,
+            sla_wait_share: ratio(self.rec.run_within, self.rec.run_outcomes),
+            sla_processed_share: ratio(
+                self.rec.run_commits_within,
+                w.committed + w.dead_lettered + late,
+            ),
+            errors: t.errors,
+            user_retries: t.user_retries,
+            system_retries: t.system_retries,
+            wasted: t.wasted,
+            retry_amplification: (w.requests + t.system_retries) as f64 / actions,
+            writes_per_action: self.write_attempts as f64 / actions,
+            polls: t.polls,
+            commits_by_client: t.commits_by_client,
+            utilisation,
+            capacity_cost: self.meter.cost,
+            revenue_by_tier: self.meter.revenue,
+            peak_backlog: self.rec.peak_backlog.max(self.queue.lanes.len() as u64),
+        }
+    }
+
+    /// Adds the capacity cost accrued since the last call.
+    pub(super) fn accrue_cost(&mut self, now: SimTime) {
+        let m = &mut self.meter;
+        let dt = now.saturating_sub(m.cost_t).as_secs_f64();
+        m.cost += self.cfg.cost_per_hour() * dt / 3600.0;
+        m.cost_t = m.cost_t.max(now);
+    }
+
+    /// A window closes; the next one is scheduled.
+    pub(super) fn on_window_end(&mut self, now: SimTime) {
+        self.close_window(now);
+        self.sched.schedule_in(self.window, Ev::WindowEnd);
+    }
+
+    fn close_window(&mut self, now: SimTime) {
+        self.accrue_cost(now);
+        let m = &mut self.meter;
+        let dt = now.saturating_sub(m.last_window).0 as f64;
+        m.last_window = now;
+        let busy = [
+            self.server.busy_server_ns(now),
+            self.db.busy_server_ns(now),
+            self.queue.busy_tw.area_ns(now),
+            self.poll_tw.area_ns(now),
+        ];
+        let capacity = [
+            m.capacity_tw[0].area_ns(now),
+            m.capacity_tw[1].area_ns(now),
+            m.capacity_tw[2].area_ns(now),
+        ];
+        let cap_delta = |k: usize| (capacity[k] - m.last_capacity[k]) as f64;
+        // Polls use server workers: their share is of server capacity.
+        let caps = [cap_delta(0), cap_delta(1), cap_delta(2), cap_delta(0)];
+        let mut frac = [0.0; 4];
+        for k in 0..4 {
+            let busy = (busy[k] - m.last_busy[k]) as f64;
+            frac[k] = if caps[k] > 0.0 { busy / caps[k] } else { 0.0 };
+        }
+        m.last_capacity = capacity;
+        m.last_busy = busy;
+        let lanes = &self.queue.lanes;
+        let backlog = lanes.len() as u64;
+        let by_client: Vec<u64> = (0..self.cfg.clients.len())
+            .map(|i| lanes.lane_len(i) as u64)
+            .collect();
+        let oldest = lanes.oldest().map_or(0.0, |t| (now - t).as_secs_f64());
+        let in_backoff = self.ledgers.work.in_flight.backoff;
+        let p = &mut self.polling;
+        let polled_area = p.pending_tw.area_ns(now);
+        let pending = if dt > 0.0 {
+            (polled_area - p.last_area) as f64 / dt
+        } else {
+            0.0
+        };
+        p.last_area = polled_area;
+        let cost = self.cfg.cost_per_hour();
+        self.rec.close(now, |w| {
+            w.backlog = backlog;
+            w.backlog_by_client = by_client;
+            w.oldest_job_age_s = oldest;
+            w.in_backoff = in_backoff;
+            w.pending_polled = pending;
+            w.util_server = frac[0];
+            w.util_db = frac[1];
+            w.util_workers = frac[2];
+            w.util_server_polls = frac[3];
+            w.cost_per_hour = cost;
+        });
+    }
+}

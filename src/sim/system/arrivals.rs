@@ -1,0 +1,81 @@
+//! Each client's arrivals: a non-homogeneous Poisson process drawn by
+//! thinning against the traffic shape's bound over the span ahead.
+
+use super::super::time::SimTime;
+use super::super::traffic;
+use super::{Ev, System};
+use rand::RngExt;
+use rand_distr::{Distribution, Exp};
+
+impl System {
+    /// Starts client `c`'s arrivals over when its base rate changed (a
+    /// pending candidate drawn for the old rate is ignored from now on).
+    pub(super) fn restart_arrivals(&mut self, c: usize) {
+        let rate = self.cfg.clients[c].rate_per_s;
+        if rate == self.arrivals.rate[c] {
+            return;
+        }
+        self.arrivals.rate[c] = rate;
+        self.arrivals.generation[c] = self.arrivals.generation[c].wrapping_add(1);
+        self.schedule_arrival(c);
+    }
+
+    /// Draws client `c`'s next candidate arrival by thinning against the
+    /// shape's bound over the span ahead (piecewise, so a six-fold peak at
+    /// 09:00 does not waste five candidates in six all night).
+    fn schedule_arrival(&mut self, c: usize) {
+        let now = self.now();
+        let cl = &self.cfg.clients[c];
+        let (bound, until_s) = traffic::bound(&cl.shape, now.as_secs_f64());
+        let rate = cl.rate_per_s.max(0.0) * bound;
+        let generation = self.arrivals.generation[c];
+        let client = c as u16;
+        let until =
+            (until_s.is_finite()).then(|| SimTime::from_secs_f64(until_s).max(now + SimTime(1)));
+        let gap = match Exp::new(rate) {
+            Ok(exp) if rate.is_finite() && rate > 0.0 => Some(SimTime::from_secs_f64(
+                exp.sample(&mut self.rng.arrivals[c]),
+            )),
+            _ => None,
+        };
+        self.arrivals.bound[c] = rate;
+        match (gap, until) {
+            (Some(g), u) if u.is_none_or(|u| now + g <= u) => {
+                let ev = Ev::Arrival {
+                    client,
+                    generation,
+                    boundary: false,
+                };
+                self.sched.schedule_in(g, ev);
+            }
+            (_, Some(u)) => {
+                let ev = Ev::Arrival {
+                    client,
+                    generation,
+                    boundary: true,
+                };
+                self.sched.schedule_at(u, ev);
+            }
+            // No traffic now and no change ahead: silent until a knob moves.
+            (None, None) => {}
+            (Some(_), None) => unreachable!("covered by the first arm"),
+        }
+    }
+
+    /// A candidate arrival (or the end of its bound's span) of client `c`.
+    pub(super) fn on_arrival(&mut self, now: SimTime, c: usize, generation: u32, boundary: bool) {
+        if generation != self.arrivals.generation[c] {
+            return;
+        }
+        if !boundary {
+            // Thinning: accept with probability rate(t) / bound.
+            let cl = &self.cfg.clients[c];
+            let rate = cl.rate_per_s.max(0.0) * traffic::multiplier(&cl.shape, now.as_secs_f64());
+            let u: f64 = self.rng.arrivals[c].random();
+            if u * self.arrivals.bound[c] < rate {
+                self.new_action(now, c);
+            }
+        }
+        self.schedule_arrival(c);
+    }
+}

@@ -1,0 +1,79 @@
+//! Scripted and live changes to the settings, and everything rebuilt after
+//! one (samplers, capacities, lane policies, endpoint shares).
+
+use super::super::config::{Change, ChangeError};
+use super::super::time::SimTime;
+use super::{Marker, Samplers, System, workers};
+
+impl System {
+    /// Applies the next scripted change, due at `t`.
+    pub(super) fn apply_scripted(&mut self, t: SimTime) {
+        self.sched.advance_to(t);
+        let change = self.timeline[self.next_change].1.clone();
+        self.next_change += 1;
+        // Validated files cannot fail here; a bad knob in an unvalidated
+        // scenario is skipped rather than fatal.
+        let _ = self.apply_change(t, change);
+    }
+
+    /// Applies a change now (a live tweak). Knob values are range-checked;
+    /// an invalid one changes nothing.
+    pub fn apply(&mut self, change: Change) -> Result<(), ChangeError> {
+        let now = self.now();
+        self.apply_change(now, change)
+    }
+
+    fn apply_change(&mut self, now: SimTime, change: Change) -> Result<(), ChangeError> {
+        self.accrue_cost(now);
+        let changed = change.apply_to(&mut self.cfg)?;
+        match &change {
+            // Already in that mode (e.g. the presenter switched before the
+            // script did): nothing changes, nothing to mark.
+            Change::SetMode { .. } if !changed => return Ok(()),
+            Change::Set { .. } => {
+                self.refresh_derived();
+                if change.touches_clients() {
+                    for c in 0..self.cfg.clients.len() {
+                        self.restart_arrivals(c);
+                    }
+                }
+            }
+            Change::OutageStart(k) => self.outage = Some(*k),
+            Change::OutageEnd => self.outage = None,
+            _ => {}
+        }
+        self.markers.push(Marker {
+            t_s: now.as_secs_f64(),
+            change,
+        });
+        self.dispatch(now);
+        Ok(())
+    }
+
+    /// Rebuilds everything derived from the settings after a change.
+    pub(super) fn refresh_derived(&mut self) {
+        let now = self.now();
+        self.meter.set_capacity(now, &self.cfg);
+        self.rec.wait_target = SimTime::from_secs_f64(self.cfg.sla.wait_target_s);
+        self.rec.processed_target = SimTime::from_secs_f64(self.cfg.sla.processed_target_s);
+        self.smp = Samplers::new(&self.cfg);
+        self.queue.policies = workers::policies(&self.cfg);
+        let total: f64 = self.cfg.endpoints.iter().map(|e| e.share.max(0.0)).sum();
+        let mut acc = 0.0;
+        self.arrivals.endpoint_cum = self
+            .cfg
+            .endpoints
+            .iter()
+            .map(|e| {
+                acc += e.share.max(0.0) / total.max(1e-300);
+                acc
+            })
+            .collect();
+        for r in self.server.set_servers(now, self.cfg.server_workers()) {
+            self.start_cpu(now, r, true);
+        }
+        for op in self.db.set_servers(now, self.cfg.database.connections) {
+            self.db_started_from_wait(now, op);
+        }
+    }
+}

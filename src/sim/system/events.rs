@@ -1,0 +1,116 @@
+//! What travels through the system: requests, database operations,
+//! answers, and the events the scheduler orders.
+
+use super::super::lanes::Job;
+use super::super::metrics::Reason;
+use super::super::slab::Key;
+use super::super::time::SimTime;
+
+/// Whether a request is a user's save or a browser's status poll.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum ReqKind {
+    /// A click: `key` is the action.
+    Save,
+    /// A status poll: `key` is the polling record.
+    Poll,
+}
+
+/// A save or poll request inside the server. 24 bytes.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Req {
+    /// When the action's first click happened: time to processed and time
+    /// until a polling user learns count from it, so clicks again and the
+    /// think time before them are part of what the user lived through.
+    pub clicked: SimTime,
+    /// The action (save) or the polling record (poll).
+    pub key: Key,
+    /// Which click of the action this is (saves).
+    pub click: u16,
+    pub client: u16,
+    pub endpoint: u8,
+    /// Inline write attempts so far (sync).
+    pub attempts: u8,
+    pub kind: ReqKind,
+}
+
+impl Req {
+    pub fn is_save(&self) -> bool {
+        self.kind == ReqKind::Save
+    }
+}
+
+/// Work that needs a database connection.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum DbOp {
+    /// A sync request, its server worker held.
+    Sync(Req),
+    /// A queue worker's job.
+    Job(Job),
+}
+
+impl DbOp {
+    pub fn endpoint(&self) -> usize {
+        match self {
+            DbOp::Sync(r) => r.endpoint as usize,
+            DbOp::Job(j) => j.endpoint as usize,
+        }
+    }
+}
+
+/// What a browser receives.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum Answer {
+    Ok,
+    Ack,
+    Error(Reason),
+}
+
+/// Something due at a sim time. Handlers live in the stage files; the
+/// dispatch in `mod.rs` is one line per kind.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Ev {
+    /// A candidate arrival of `client`. `boundary`: not a candidate, just
+    /// the end of the span its rate bound covered (draw again from here).
+    Arrival {
+        client: u16,
+        generation: u32,
+        boundary: bool,
+    },
+    /// A user clicks again after an error.
+    Click {
+        action: Key,
+    },
+    /// A request reaches the server.
+    AtServer(Req),
+    CpuDone(Req),
+    EnqueueDone(Req),
+    DbDone {
+        op: DbOp,
+        ok: bool,
+    },
+    /// A sync request's pause between inline write attempts is over.
+    InlineRetry(Req),
+    /// An answer reaches the browser.
+    Response {
+        action: Key,
+        click: u16,
+        answer: Answer,
+        /// The polling record the browser starts after an acknowledgement.
+        poll: Option<Key>,
+    },
+    /// The earliest patience deadline is due (see `patience.rs`).
+    PatienceWake,
+    /// A job's retry backoff is over.
+    JobDue(Job),
+    /// A rate-limited lane may be served again.
+    QueueWake,
+    /// The browser sends its next status poll.
+    PollTick(Key),
+    /// A poll's answer reaches the browser (`done`: the job is finished).
+    PollAnswer {
+        poll: Key,
+        done: bool,
+    },
+    /// A metrics window closes.
+    WindowEnd,
+}

@@ -1,0 +1,394 @@
+//! The simulated system: browsers → server → (database | queue → workers →
+//! database), with every event of MODEL.md and both conservation ledgers.
+//!
+//! One `System` is one run. Drive it with [`System::run_until`]; change it
+//! with [`System::apply`]; read it with [`System::windows`],
+//! [`System::summary`], [`System::ledgers`] and [`System::gauges`].
+//!
+//! The code follows a request's path, one file per stage:
+//!
+//! ```text
+//!  events      what travels (requests, answers) and the event kinds
+//!  arrivals    each client's Poisson arrivals (thinning against the shape)
+//!  browser     users: clicks, answers, errors, clicks again
+//!  patience    when each waiting user gives up
+//!  server      accept backlog, workers, CPU, the async enqueue
+//!  database    connections, writes, failures, outages, commits
+//!  workers     queue workers: dispatch, retries with backoff, dead letters
+//!  polling     browsers polling for their job's status
+//!  changes     scripted and live changes to the settings
+//!  accounting  windows, the run summary, the capacity meter, gauges
+//! ```
+
+mod accounting;
+mod arrivals;
+mod browser;
+mod changes;
+mod database;
+mod events;
+mod patience;
+mod polling;
+mod server;
+mod workers;
+
+pub use accounting::Gauges;
+
+use super::config::{Change, OutageKind, Settings};
+use super::dist::Sampler;
+use super::lanes::{LanePolicy, Lanes};
+use super::metrics::{Ledgers, Recorder, Window};
+use super::rng::{SimRng, stream};
+use super::scheduler::Scheduler;
+use super::slab::Slab;
+use super::station::{Fifo, Station};
+use super::stats::TimeWeighted;
+use super::time::SimTime;
+use browser::Action;
+use events::{DbOp, Ev, Req};
+use patience::Patience;
+use polling::Polling;
+
+/// A change that took effect, for a marker on the plots. The words for it
+/// are made outside the core (`crate::words::change`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Marker {
+    /// When, seconds of sim time.
+    pub t_s: f64,
+    /// What changed.
+    pub change: Change,
+}
+
+impl Marker {
+    /// What kind of marker this is.
+    pub fn kind(&self) -> MarkerKind {
+        match self.change {
+            Change::SetMode { .. } => MarkerKind::Mode,
+            Change::Caption(_) => MarkerKind::Caption,
+            Change::OutageStart(_) | Change::OutageEnd => MarkerKind::Outage,
+            Change::Set { .. } | Change::SetScheduling(_) | Change::SetRetry(_) => {
+                MarkerKind::Change
+            }
+        }
+    }
+}
+
+/// Kinds of plot markers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarkerKind {
+    /// A mode switched.
+    Mode,
+    /// A scripted caption.
+    Caption,
+    /// An outage started or ended.
+    Outage,
+    /// Any other change.
+    Change,
+}
+
+/// Per-purpose random streams (see [`crate::sim::rng`]).
+struct Rngs {
+    arrivals: Vec<SimRng>,
+    endpoint: Vec<SimRng>,
+    net: SimRng,
+    cpu: SimRng,
+    db: SimRng,
+    db_fail: SimRng,
+    user: SimRng,
+    think: SimRng,
+    enqueue: SimRng,
+    backoff: SimRng,
+}
+
+impl Rngs {
+    fn new(seed: u64, clients: usize) -> Rngs {
+        Rngs {
+            arrivals: (0..clients as u64)
+                .map(|i| stream(seed, "arrivals", i))
+                .collect(),
+            endpoint: (0..clients as u64)
+                .map(|i| stream(seed, "endpoint", i))
+                .collect(),
+            net: stream(seed, "network", 0),
+            cpu: stream(seed, "cpu", 0),
+            db: stream(seed, "db", 0),
+            db_fail: stream(seed, "db-fail", 0),
+            user: stream(seed, "user", 0),
+            think: stream(seed, "think", 0),
+            enqueue: stream(seed, "enqueue", 0),
+            backoff: stream(seed, "backoff", 0),
+        }
+    }
+}
+
+/// Ready-to-draw distributions of the settings.
+struct Samplers {
+    net: Sampler,
+    think: Sampler,
+    poll_cpu: Sampler,
+    enqueue: Sampler,
+    cpu: Vec<Sampler>,
+    db: Vec<Sampler>,
+}
+
+impl Samplers {
+    fn new(s: &Settings) -> Samplers {
+        Samplers {
+            net: s.network.latency.sampler(),
+            think: s.browser.think_time.sampler(),
+            poll_cpu: s.server.poll_cpu.sampler(),
+            enqueue: s.queue.enqueue.sampler(),
+            cpu: s.endpoints.iter().map(|e| e.cpu.sampler()).collect(),
+            db: s.endpoints.iter().map(|e| e.db_write.sampler()).collect(),
+        }
+    }
+}
+
+/// Each client's arrival process: which pending candidate is current and
+/// the rate bound it was drawn with.
+struct ArrivalState {
+    generation: Vec<u32>,
+    /// Base rate each client's pending arrival was drawn for (a change
+    /// restarts that client's arrivals, and only that client's).
+    rate: Vec<f64>,
+    /// Rate bound (actions/s) the pending candidate of each client was
+    /// drawn with: the thinning acceptance test divides by it.
+    bound: Vec<f64>,
+    /// Cumulative endpoint shares, for picking an action's endpoint.
+    endpoint_cum: Vec<f64>,
+}
+
+/// Queue workers and the broker's lanes.
+struct QueueWorkers {
+    lanes: Lanes,
+    policies: Vec<LanePolicy>,
+    busy: u32,
+    busy_tw: TimeWeighted,
+    /// The scheduled wake-up for a rate-limited lane, if any.
+    wake_at: Option<SimTime>,
+}
+
+/// One simulation run.
+pub struct System {
+    cfg: Settings,
+    /// Scripted changes, sorted by time (stable: file order within a time).
+    timeline: Vec<(SimTime, Change)>,
+    /// Index of the next scripted change to apply.
+    next_change: usize,
+    sched: Scheduler<Ev>,
+    rng: Rngs,
+    smp: Samplers,
+    arrivals: ArrivalState,
+    server: Station<Req>,
+    /// Server workers busy with status polls (their share of the server).
+    poll_busy: u32,
+    poll_tw: TimeWeighted,
+    db: Station<DbOp>,
+    outage: Option<OutageKind>,
+    queue: QueueWorkers,
+    actions: Slab<Action>,
+    patience: Patience,
+    polling: Polling,
+    ledgers: Ledgers,
+    rec: Recorder,
+    meter: accounting::Meter,
+    markers: Vec<Marker>,
+    events: u64,
+    write_attempts: u64,
+    window: SimTime,
+}
+
+impl System {
+    /// A run of `settings` at time zero. The settings should be valid
+    /// (the scene format validates them); out-of-range values are clamped
+    /// rather than trusted.
+    pub fn new(settings: impl Into<Settings>) -> System {
+        let cfg: Settings = settings.into();
+        let nc = cfg.clients.len();
+        let ne = cfg.endpoints.len();
+        let window = SimTime::from_secs_f64(cfg.window_s).max(SimTime::from_millis_f64(10.0));
+        let span = (cfg.percentile_window_s / cfg.window_s)
+            .round()
+            .clamp(1.0, 3_600.0) as usize;
+        let mut timeline: Vec<(SimTime, Change)> = cfg
+            .timeline
+            .iter()
+            .map(|e| (SimTime::from_secs_f64(e.at_s), e.change.clone()))
+            .collect();
+        timeline.sort_by_key(|(t, _)| *t);
+        let policies = workers::policies(&cfg);
+        let mut s = System {
+            smp: Samplers::new(&cfg),
+            queue: QueueWorkers {
+                lanes: Lanes::new(nc, &policies),
+                policies,
+                busy: 0,
+                busy_tw: TimeWeighted::default(),
+                wake_at: None,
+            },
+            server: Station::new(cfg.server_workers(), Fifo::default()),
+            db: Station::new(cfg.database.connections, Fifo::default()),
+            arrivals: ArrivalState {
+                generation: vec![0; nc],
+                rate: vec![f64::NAN; nc],
+                bound: vec![0.0; nc],
+                endpoint_cum: Vec::new(),
+            },
+            rec: Recorder::new(nc, ne, span),
+            rng: Rngs::new(cfg.seed, nc),
+            cfg,
+            timeline,
+            next_change: 0,
+            sched: Scheduler::new(),
+            poll_busy: 0,
+            poll_tw: TimeWeighted::default(),
+            outage: None,
+            actions: Slab::default(),
+            patience: Patience::default(),
+            polling: Polling::default(),
+            ledgers: Ledgers::default(),
+            meter: accounting::Meter::default(),
+            markers: Vec::new(),
+            events: 0,
+            write_attempts: 0,
+            window,
+        };
+        s.refresh_derived();
+        for c in 0..nc {
+            s.restart_arrivals(c);
+        }
+        s.sched.schedule_at(window, Ev::WindowEnd);
+        s
+    }
+
+    // ----- reading ---------------------------------------------------------
+
+    /// The live settings (with every change applied so far).
+    pub fn settings(&self) -> &Settings {
+        &self.cfg
+    }
+    /// Current sim time.
+    pub fn now(&self) -> SimTime {
+        self.sched.now()
+    }
+    /// Scheduled events plus queued patience deadlines: what the run holds
+    /// in memory for the future.
+    pub fn pending(&self) -> usize {
+        self.sched.len() + self.patience.len()
+    }
+    /// Events processed so far.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+    /// Closed windows of the time series.
+    pub fn windows(&self) -> &[Window] {
+        &self.rec.windows
+    }
+    /// Mode switches, captions, outages and other changes so far.
+    pub fn markers(&self) -> &[Marker] {
+        &self.markers
+    }
+    /// Both conservation ledgers, now.
+    pub fn ledgers(&self) -> Ledgers {
+        self.ledgers
+    }
+    /// Time of the next scripted timeline event, if any is left.
+    pub fn next_scripted(&self) -> Option<SimTime> {
+        self.timeline.get(self.next_change).map(|(t, _)| *t)
+    }
+
+    /// Checks both ledgers and that each in-flight stage matches the
+    /// structure that holds those requests. `Err` says what is off.
+    pub fn check_ledgers(&self) -> Result<(), String> {
+        let l = self.ledgers;
+        if !l.actions.balances() {
+            return Err(format!("action ledger does not balance: {:?}", l.actions));
+        }
+        if !l.work.balances() {
+            return Err(format!("work ledger does not balance: {:?}", l.work));
+        }
+        let live = self.actions.len() as u64;
+        if live != l.actions.awaiting {
+            return Err(format!(
+                "{live} live actions but ledger says {} awaiting",
+                l.actions.awaiting
+            ));
+        }
+        let queued = self.queue.lanes.len() as u64;
+        if l.work.in_flight.queued != queued {
+            return Err(format!(
+                "{queued} jobs in lanes but ledger says {}",
+                l.work.in_flight.queued
+            ));
+        }
+        Ok(())
+    }
+
+    // ----- driving ---------------------------------------------------------
+
+    /// Processes every event and scripted change due at or before `t`, then
+    /// sets the clock to `t`.
+    pub fn run_until(&mut self, t: SimTime) {
+        while self.advance_one(t) {}
+        self.sched.advance_to(t);
+    }
+
+    /// Processes exactly one event or scripted change; false when nothing is
+    /// pending.
+    pub fn step(&mut self) -> bool {
+        self.advance_one(SimTime::MAX)
+    }
+
+    /// One event or scripted change due at or before `limit`.
+    ///
+    /// A scripted change at time T applies after every event at T, exactly
+    /// as a live change does (the host runs to T, then applies). That is why
+    /// a recorded demo, saved as timeline events, replays bit for bit.
+    fn advance_one(&mut self, limit: SimTime) -> bool {
+        let change_t = self.next_scripted().filter(|c| *c <= limit);
+        let event_t = self.sched.peek_time().filter(|e| *e <= limit);
+        match (change_t, event_t) {
+            (Some(c), e) if e.is_none_or(|e| e > c) => {
+                self.apply_scripted(c);
+                true
+            }
+            (_, Some(_)) => match self.sched.pop() {
+                Some((now, ev)) => {
+                    self.handle(now, ev);
+                    true
+                }
+                None => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// One line per event kind: each stage handles its own.
+    fn handle(&mut self, now: SimTime, ev: Ev) {
+        self.events += 1;
+        match ev {
+            Ev::Arrival {
+                client,
+                generation,
+                boundary,
+            } => self.on_arrival(now, client as usize, generation, boundary),
+            Ev::Click { action } => self.on_click_again(now, action),
+            Ev::AtServer(req) => self.at_server(now, req),
+            Ev::CpuDone(req) => self.cpu_done(now, req),
+            Ev::EnqueueDone(req) => self.enqueue_done(now, req),
+            Ev::DbDone { op, ok } => self.db_done(now, op, ok),
+            Ev::InlineRetry(req) => self.inline_retry(now, req),
+            Ev::Response {
+                action,
+                click,
+                answer,
+                poll,
+            } => self.response(now, action, click, answer, poll),
+            Ev::PatienceWake => self.on_patience_wake(now),
+            Ev::JobDue(job) => self.on_job_due(now, job),
+            Ev::QueueWake => self.on_queue_wake(now),
+            Ev::PollTick(p) => self.on_poll_tick(p),
+            Ev::PollAnswer { poll, done } => self.on_poll_answer(now, poll, done),
+            Ev::WindowEnd => self.on_window_end(now),
+        }
+    }
+}

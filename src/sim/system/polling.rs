@@ -1,0 +1,168 @@
+//! Browsers polling for their job's status: after the acknowledgement a
+//! browser asks every `poll_interval_s` until a poll says the job is done.
+//! Every poll is a real server request (it takes a worker and CPU).
+
+use super::super::lanes::PollId;
+use super::super::slab::{Key, Slab};
+use super::super::stats::TimeWeighted;
+use super::super::time::SimTime;
+use super::events::ReqKind;
+use super::{Ev, Req, System};
+
+/// What one acknowledged job's browser and the job itself have got to.
+/// Freed once both the job and the browser are finished.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct PollRecord {
+    clicked: SimTime,
+    client: u16,
+    endpoint: u8,
+    /// The job is finished and a poll answers "done".
+    done: bool,
+    /// The job was committed (not dead-lettered).
+    committed: bool,
+    /// The job is finished (committed or dead-lettered).
+    job_finished: bool,
+    /// The browser stopped polling (learned, or never started).
+    browser_finished: bool,
+}
+
+/// The polling records and how many browsers poll, over time.
+#[derive(Default)]
+pub(super) struct Polling {
+    records: Slab<PollRecord>,
+    /// Browsers polling now.
+    pub pending: u64,
+    /// `pending` over time (its window average is the plots' "pending").
+    pub pending_tw: TimeWeighted,
+    /// `pending_tw`'s area at the last window's end.
+    pub last_area: u128,
+}
+
+impl System {
+    /// A record for a job about to be enqueued, when browsers poll.
+    pub(super) fn new_poll_record(&mut self, req: &Req) -> Option<(PollId, Key)> {
+        if self.cfg.browser.poll_interval_s <= 0.0 {
+            return None;
+        }
+        let key = self.polling.records.insert(PollRecord {
+            clicked: req.clicked,
+            client: req.client,
+            endpoint: req.endpoint,
+            ..PollRecord::default()
+        });
+        Some((PollId::new(key.index()), key))
+    }
+
+    /// The acknowledgement reached a waiting user: the browser starts
+    /// polling one interval from now.
+    pub(super) fn start_polling(&mut self, now: SimTime, p: Key) {
+        let interval = SimTime::from_secs_f64(self.cfg.browser.poll_interval_s);
+        self.polling.pending += 1;
+        self.polling.pending_tw.set(now, self.polling.pending);
+        self.sched.schedule_in(interval, Ev::PollTick(p));
+    }
+
+    /// The acknowledgement came after its user gave up: nobody polls.
+    pub(super) fn polling_never_started(&mut self, p: Key) {
+        if let Some(r) = self.polling.records.get_mut(p) {
+            r.browser_finished = true;
+        }
+        self.maybe_free_poll(p);
+    }
+
+    /// The browser sends its next poll, and schedules the one after.
+    pub(super) fn on_poll_tick(&mut self, p: Key) {
+        let Some(ps) = self.polling.records.get(p).copied() else {
+            return;
+        };
+        if ps.browser_finished {
+            return;
+        }
+        // Polls go out on a fixed cadence, so polls/s = pending ÷ P.
+        let interval = SimTime::from_secs_f64(self.cfg.browser.poll_interval_s);
+        if interval == SimTime::ZERO {
+            self.stop_polling(p);
+            return;
+        }
+        self.sched.schedule_in(interval, Ev::PollTick(p));
+        let req = Req {
+            clicked: ps.clicked,
+            key: p,
+            click: 0,
+            client: ps.client,
+            endpoint: ps.endpoint,
+            attempts: 0,
+            kind: ReqKind::Poll,
+        };
+        let d = self.smp.net.sample(&mut self.rng.net);
+        self.sched.schedule_in(d, Ev::AtServer(req));
+    }
+
+    /// Whether a poll served now answers "done".
+    pub(super) fn poll_job_done(&self, p: Key) -> bool {
+        self.polling.records.get(p).is_some_and(|r| r.done)
+    }
+
+    /// Sends a poll's answer back over the network.
+    pub(super) fn answer_poll(&mut self, req: Req, done: bool) {
+        let d = self.smp.net.sample(&mut self.rng.net);
+        self.sched.schedule_in(
+            d,
+            Ev::PollAnswer {
+                poll: req.key,
+                done,
+            },
+        );
+    }
+
+    /// A poll's answer reaches the browser. Polls overlap when a round trip
+    /// outlasts the interval: a late answer for a record since freed (or
+    /// reused) finds nothing and changes nothing.
+    pub(super) fn on_poll_answer(&mut self, now: SimTime, poll: Key, done: bool) {
+        let Some(r) = self.polling.records.get(poll).copied() else {
+            return;
+        };
+        if done && !r.browser_finished {
+            if r.committed {
+                self.rec.learn(now - r.clicked);
+            }
+            self.stop_polling(poll);
+        }
+    }
+
+    /// The job finished (committed, or dead-lettered: a poll then tells the
+    /// browser it failed, and it stops polling too).
+    pub(super) fn finish_job(&mut self, poll: Option<PollId>, committed: bool) {
+        let Some(key) = poll.and_then(|id| self.polling.records.key_at(id.index())) else {
+            return;
+        };
+        if let Some(p) = self.polling.records.get_mut(key) {
+            p.job_finished = true;
+            p.done = true;
+            p.committed = committed;
+        }
+        self.maybe_free_poll(key);
+    }
+
+    fn stop_polling(&mut self, p: Key) {
+        self.polling.pending -= 1;
+        self.polling
+            .pending_tw
+            .set(self.sched.now(), self.polling.pending);
+        if let Some(r) = self.polling.records.get_mut(p) {
+            r.browser_finished = true;
+        }
+        self.maybe_free_poll(p);
+    }
+
+    fn maybe_free_poll(&mut self, p: Key) {
+        if self
+            .polling
+            .records
+            .get(p)
+            .is_some_and(|r| r.job_finished && r.browser_finished)
+        {
+            self.polling.records.remove(p);
+        }
+    }
+}

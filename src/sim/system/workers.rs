@@ -1,0 +1,113 @@
+//! Queue workers: they take jobs from the broker's lanes (FIFO, fair or
+//! priority, within each client's token bucket) and write them; a failed
+//! write waits out a backoff without holding a worker, or is dead-lettered.
+
+use super::super::config::{RetryPolicy, Settings};
+use super::super::lanes::{Job, LanePolicy, Next};
+use super::super::time::SimTime;
+use super::events::DbOp;
+use super::{Ev, System};
+use rand::RngExt;
+
+/// Each client's scheduling inputs, from the settings.
+pub(super) fn policies(s: &Settings) -> Vec<LanePolicy> {
+    s.clients
+        .iter()
+        .map(|c| LanePolicy {
+            tier: c.tier,
+            weight: c.weight,
+            limit_per_s: c.rate_limit_per_s,
+            burst: c.rate_limit_burst,
+        })
+        .collect()
+}
+
+impl System {
+    /// Idle workers take jobs while there are any they may take now.
+    pub(super) fn dispatch(&mut self, now: SimTime) {
+        while self.queue.busy < self.cfg.queue.workers {
+            let q = &mut self.queue;
+            match q.lanes.pop(now, self.cfg.queue.scheduling, &q.policies) {
+                Next::Job(job) => {
+                    self.ledgers.work.in_flight.queued -= 1;
+                    self.queue.busy += 1;
+                    self.queue.busy_tw.set(now, u64::from(self.queue.busy));
+                    self.db_request(now, DbOp::Job(job));
+                }
+                Next::Blocked(t) => {
+                    if self.queue.wake_at.is_none_or(|w| t < w || w < now) {
+                        self.queue.wake_at = Some(t);
+                        self.sched.schedule_at(t, Ev::QueueWake);
+                    }
+                    break;
+                }
+                Next::Empty => break,
+            }
+        }
+    }
+
+    /// A worker's write finished: commit, or back off, or dead-letter.
+    pub(super) fn job_write_done(&mut self, now: SimTime, mut job: Job, ok: bool) {
+        self.queue.busy -= 1;
+        self.queue.busy_tw.set(now, u64::from(self.queue.busy));
+        job.attempts = job.attempts.saturating_add(1);
+        if ok {
+            self.commit(now, u16::from(job.client), job.clicked);
+            if job.wasted {
+                self.ledgers.work.committed_wasted += 1;
+            }
+            self.finish_job(job.poll, true);
+        } else {
+            match self.backoff_s(&job) {
+                Some(s) => {
+                    self.ledgers.work.in_flight.backoff += 1;
+                    self.sched
+                        .schedule_in(SimTime::from_secs_f64(s), Ev::JobDue(job));
+                }
+                None => {
+                    self.rec.cur.dead_letters += 1;
+                    self.ledgers.work.dead_lettered += 1;
+                    self.finish_job(job.poll, false);
+                }
+            }
+        }
+        self.dispatch(now);
+    }
+
+    /// How long a failed job waits before its next attempt, s; `None`
+    /// when it is out of attempts (or the policy never retries).
+    fn backoff_s(&mut self, job: &Job) -> Option<f64> {
+        let q = &self.cfg.queue;
+        match q.retry {
+            _ if u32::from(job.attempts) >= q.max_attempts => None,
+            RetryPolicy::None => None,
+            RetryPolicy::Fixed { delay_s } => Some(delay_s),
+            RetryPolicy::ExponentialJitter => {
+                let exp = q.backoff_base_s * 2f64.powi(i32::from(job.attempts) - 1);
+                let ceiling = exp.min(q.backoff_cap_s).max(0.0);
+                Some(self.rng.backoff.random::<f64>() * ceiling)
+            }
+        }
+    }
+
+    /// A job's backoff is over: back into its lane.
+    pub(super) fn on_job_due(&mut self, now: SimTime, mut job: Job) {
+        // A retry counts when it runs, so a herd returning from backoff at
+        // once shows as a spike.
+        self.rec.cur.system_retries += 1;
+        let f = &mut self.ledgers.work.in_flight;
+        f.backoff -= 1;
+        f.queued += 1;
+        job.enqueued = now;
+        self.queue.lanes.push(job);
+        self.dispatch(now);
+    }
+
+    /// A rate-limited lane may be served again.
+    pub(super) fn on_queue_wake(&mut self, now: SimTime) {
+        if self.queue.wake_at == Some(now) {
+            self.queue.wake_at = None;
+        }
+        self.dispatch(now);
+    }
+}

@@ -1,0 +1,216 @@
+//! Collects a run's outcomes while it goes on: the open window's counts,
+//! trailing percentiles for the plots, whole-run statistics for the summary.
+
+use super::reasons::ByReason;
+use super::stat::{Quantiles, RunStat, Trailing};
+use super::{MIN_SAMPLES, Window};
+use crate::sim::time::SimTime;
+
+/// Collects everything while a run goes on.
+pub(crate) struct Recorder {
+    pub windows: Vec<Window>,
+    pub cur: Window,
+    wait: Trailing,
+    wait_ep: Vec<Trailing>,
+    processed: Trailing,
+    processed_client: Vec<Trailing>,
+    learn: Trailing,
+    run_wait: RunStat,
+    run_wait_ep: Vec<RunStat>,
+    run_processed: RunStat,
+    run_processed_client: Vec<RunStat>,
+    run_learn: RunStat,
+    pub wait_target: SimTime,
+    pub processed_target: SimTime,
+    win_outcomes: u64,
+    win_within: u64,
+    pub run_outcomes: u64,
+    pub run_within: u64,
+    pub run_commits_within: u64,
+    pub totals: Window,
+    pub peak_backlog: u64,
+}
+
+impl Recorder {
+    pub fn new(clients: usize, endpoints: usize, span: usize) -> Self {
+        let w = empty_window(clients, endpoints);
+        Recorder {
+            windows: Vec::new(),
+            cur: w.clone(),
+            wait: Trailing::new(span, MIN_SAMPLES),
+            wait_ep: (0..endpoints)
+                .map(|_| Trailing::new(span, MIN_SAMPLES))
+                .collect(),
+            processed: Trailing::new(span, MIN_SAMPLES),
+            processed_client: (0..clients)
+                .map(|_| Trailing::new(span, MIN_SAMPLES))
+                .collect(),
+            learn: Trailing::new(span, MIN_SAMPLES),
+            run_wait: RunStat::new(),
+            run_wait_ep: (0..endpoints).map(|_| RunStat::new()).collect(),
+            run_processed: RunStat::new(),
+            run_processed_client: (0..clients).map(|_| RunStat::new()).collect(),
+            run_learn: RunStat::new(),
+            wait_target: SimTime::ZERO,
+            processed_target: SimTime::ZERO,
+            win_outcomes: 0,
+            win_within: 0,
+            run_outcomes: 0,
+            run_within: 0,
+            run_commits_within: 0,
+            totals: w,
+            peak_backlog: 0,
+        }
+    }
+
+    /// A user saw an outcome after waiting `wait`. `success`: a response or
+    /// an acknowledgement; an error or a timeout is never "within the SLA",
+    /// however fast it came.
+    #[inline]
+    pub fn wait(&mut self, endpoint: usize, wait: SimTime, success: bool) {
+        self.wait.record(wait);
+        self.run_wait.record(wait);
+        if let Some(t) = self.wait_ep.get_mut(endpoint) {
+            t.record(wait);
+        }
+        if let Some(h) = self.run_wait_ep.get_mut(endpoint) {
+            h.record(wait);
+        }
+        self.win_outcomes += 1;
+        self.run_outcomes += 1;
+        if success && wait <= self.wait_target {
+            self.win_within += 1;
+            self.run_within += 1;
+        }
+    }
+
+    /// A write committed `processed` after its click.
+    #[inline]
+    pub fn commit(&mut self, client: usize, processed: SimTime) {
+        self.cur.commits += 1;
+        if let Some(c) = self.cur.commits_by_client.get_mut(client) {
+            *c += 1;
+        }
+        self.processed.record(processed);
+        self.run_processed.record(processed);
+        if let Some(t) = self.processed_client.get_mut(client) {
+            t.record(processed);
+        }
+        if let Some(h) = self.run_processed_client.get_mut(client) {
+            h.record(processed);
+        }
+        if processed <= self.processed_target {
+            self.run_commits_within += 1;
+        }
+    }
+
+    /// A polling user learned of completion `t` after the click.
+    pub fn learn(&mut self, t: SimTime) {
+        self.learn.record(t);
+        self.run_learn.record(t);
+    }
+
+    /// Closes the window ending at `t`; gauges are filled in by `gauges`.
+    pub fn close(&mut self, t: SimTime, gauges: impl FnOnce(&mut Window)) {
+        let mut w = std::mem::replace(
+            &mut self.cur,
+            empty_window(self.totals.clicks_by_client.len(), self.wait_ep.len()),
+        );
+        w.t_s = t.as_secs_f64();
+        w.wait = self.wait.roll();
+        w.wait_p95_by_endpoint = self.wait_ep.iter_mut().map(|t| t.roll().p95).collect();
+        w.processed = self.processed.roll();
+        w.processed_p95_by_client = self
+            .processed_client
+            .iter_mut()
+            .map(|t| t.roll().p95)
+            .collect();
+        w.learn_p95 = self.learn.roll().p95;
+        w.sla_share = if self.win_outcomes > 0 {
+            self.win_within as f64 / self.win_outcomes as f64
+        } else {
+            f64::NAN
+        };
+        self.win_outcomes = 0;
+        self.win_within = 0;
+        gauges(&mut w);
+        self.peak_backlog = self.peak_backlog.max(w.backlog);
+        add_counts(&mut self.totals, &w);
+        self.windows.push(w);
+    }
+
+    pub fn summary_quantiles(&self) -> SummaryQuantiles {
+        let q = RunStat::quantiles;
+        SummaryQuantiles {
+            wait: q(&self.run_wait),
+            wait_by_endpoint: self.run_wait_ep.iter().map(q).collect(),
+            processed: q(&self.run_processed),
+            processed_by_client: self.run_processed_client.iter().map(q).collect(),
+            learn: q(&self.run_learn),
+        }
+    }
+}
+
+pub(crate) struct SummaryQuantiles {
+    pub wait: Option<Quantiles>,
+    pub wait_by_endpoint: Vec<Option<Quantiles>>,
+    pub processed: Option<Quantiles>,
+    pub processed_by_client: Vec<Option<Quantiles>>,
+    pub learn: Option<Quantiles>,
+}
+
+/// Adds the counts (not gauges or quantiles) of `w` to `t`.
+pub(crate) fn add_counts(t: &mut Window, w: &Window) {
+    t.actions += w.actions;
+    t.clicks += w.clicks;
+    t.responses += w.responses;
+    t.acks += w.acks;
+    t.commits += w.commits;
+    for (a, b) in t.commits_by_client.iter_mut().zip(&w.commits_by_client) {
+        *a += b;
+    }
+    for (a, b) in t.clicks_by_client.iter_mut().zip(&w.clicks_by_client) {
+        *a += b;
+    }
+    t.errors.add(&w.errors);
+    t.user_retries += w.user_retries;
+    t.system_retries += w.system_retries;
+    t.dead_letters += w.dead_letters;
+    t.wasted += w.wasted;
+    t.polls += w.polls;
+}
+
+pub(crate) fn empty_window(clients: usize, endpoints: usize) -> Window {
+    Window {
+        t_s: 0.0,
+        actions: 0,
+        clicks: 0,
+        clicks_by_client: vec![0; clients],
+        responses: 0,
+        acks: 0,
+        commits: 0,
+        commits_by_client: vec![0; clients],
+        errors: ByReason::default(),
+        user_retries: 0,
+        system_retries: 0,
+        dead_letters: 0,
+        wasted: 0,
+        polls: 0,
+        wait: Quantiles::NONE,
+        wait_p95_by_endpoint: vec![f64::NAN; endpoints],
+        processed: Quantiles::NONE,
+        processed_p95_by_client: vec![f64::NAN; clients],
+        learn_p95: f64::NAN,
+        sla_share: f64::NAN,
+        backlog: 0,
+        backlog_by_client: vec![0; clients],
+        in_backoff: 0,
+        oldest_job_age_s: 0.0,
+        pending_polled: 0.0,
+        util_server: 0.0,
+        util_db: 0.0,
+        util_workers: 0.0,
+        util_server_polls: 0.0,
+        cost_per_hour: 0.0,
+    }
+}

@@ -631,3 +631,48 @@ fn a_failed_save_leaves_the_existing_file_untouched() {
         Ok(()) => assert_eq!(Scenario::load(&target).expect("load"), changed),
     }
 }
+
+/// The format's growth policy: every earlier version keeps loading and is
+/// written back in the current version. `tests/data/v1/` holds the shipped
+/// scenes as they were in version 1.
+#[test]
+fn version_1_copies_of_every_shipped_scene_load_and_round_trip() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/v1");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("tests/data/v1").flatten() {
+        let path = entry.path();
+        let text = std::fs::read_to_string(&path).expect("readable");
+        assert!(
+            text.contains("version: 1,"),
+            "{} is a version-1 file",
+            path.display()
+        );
+        let s = Scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        let written = s.to_ron().expect("serialises");
+        assert!(
+            written.contains(&format!("version: {},", scenario::FORMAT_VERSION)),
+            "written in the current version"
+        );
+        let again = Scenario::from_ron(&written, "round trip").expect("reloads");
+        assert_eq!(again, s, "{}", path.display());
+        n += 1;
+    }
+    assert_eq!(
+        n,
+        scenario::BUILTIN_SCENES.len(),
+        "one v1 copy per shipped scene"
+    );
+}
+
+#[test]
+fn a_version_this_build_does_not_know_is_refused_by_name() {
+    for v in [0, scenario::FORMAT_VERSION + 1, 99] {
+        let text = format!("(version: {v}, title: \"x\")");
+        let e = Scenario::from_ron(&text, "v.ron").expect_err("unknown version");
+        let msg = e.to_string();
+        assert!(
+            msg.contains("version") && msg.contains(&v.to_string()),
+            "{msg}"
+        );
+    }
+}

@@ -35,11 +35,48 @@ pub struct Job {
     pub client: u8,
     /// Endpoint index.
     pub endpoint: u8,
+    /// Write attempts made so far (15 bits, far above the 1,000 attempts a
+    /// scene may allow) and, in the top bit, whether the job is wasted.
+    attempts_wasted: u16,
+}
+
+/// The top bit of `Job::attempts_wasted`.
+const WASTED: u16 = 1 << 15;
+
+impl Job {
+    /// A job with no attempts yet. `wasted`: its user had given up before
+    /// the acknowledgement, so the write, when it commits, is wasted work.
+    pub fn new(
+        clicked: SimTime,
+        enqueued: SimTime,
+        poll: Option<PollId>,
+        client: u8,
+        endpoint: u8,
+        wasted: bool,
+    ) -> Job {
+        Job {
+            clicked,
+            enqueued,
+            poll,
+            client,
+            endpoint,
+            attempts_wasted: if wasted { WASTED } else { 0 },
+        }
+    }
     /// Write attempts made so far.
-    pub attempts: u8,
-    /// Its user had given up before the acknowledgement: the write, when it
-    /// commits, is wasted work.
-    pub wasted: bool,
+    pub fn attempts(&self) -> u32 {
+        u32::from(self.attempts_wasted & !WASTED)
+    }
+    /// Whether the job's user had given up before it was acknowledged.
+    pub fn wasted(&self) -> bool {
+        self.attempts_wasted & WASTED != 0
+    }
+    /// Counts one more write attempt.
+    pub fn count_attempt(&mut self) {
+        if self.attempts_wasted & !WASTED < !WASTED {
+            self.attempts_wasted += 1;
+        }
+    }
 }
 
 /// Per-client scheduling inputs.
@@ -276,15 +313,7 @@ mod tests {
     use super::*;
 
     fn job(client: u8, t: u64) -> Job {
-        Job {
-            clicked: SimTime(t),
-            enqueued: SimTime(t),
-            poll: None,
-            client,
-            endpoint: 0,
-            attempts: 0,
-            wasted: false,
-        }
+        Job::new(SimTime(t), SimTime(t), None, client, 0, false)
     }
     fn pol(tier: Tier, weight: f64, limit: f64) -> LanePolicy {
         LanePolicy {
@@ -296,8 +325,16 @@ mod tests {
     }
 
     #[test]
-    fn job_is_small() {
+    fn job_is_small_and_counts_attempts_far_past_255() {
         assert!(std::mem::size_of::<Job>() <= 24);
+        let mut j = Job::new(SimTime(0), SimTime(0), None, 1, 2, true);
+        for _ in 0..1000 {
+            j.count_attempt();
+        }
+        assert_eq!(
+            (j.attempts(), j.wasted(), j.client, j.endpoint),
+            (1000, true, 1, 2)
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! The wait queue's discipline is a trait so FIFO, fair and priority queues
 //! plug in without touching the station.
 
-use super::stats::TimeWeighted;
+use super::stats::BusyMeter;
 use super::time::SimTime;
 use std::collections::VecDeque;
 
@@ -54,7 +54,7 @@ pub struct Station<J, D: Discipline<J> = Fifo<J>> {
     servers: u32,
     busy: u32,
     queue: D,
-    busy_time: TimeWeighted,
+    busy_time: BusyMeter,
     _job: std::marker::PhantomData<J>,
 }
 
@@ -65,7 +65,7 @@ impl<J, D: Discipline<J>> Station<J, D> {
             servers,
             busy: 0,
             queue,
-            busy_time: TimeWeighted::default(),
+            busy_time: BusyMeter::default(),
             _job: std::marker::PhantomData,
         }
     }
@@ -128,6 +128,7 @@ impl<J, D: Discipline<J>> Station<J, D> {
     /// on newly added servers.
     pub fn set_servers(&mut self, now: SimTime, servers: u32) -> Vec<J> {
         self.servers = servers;
+        self.set_busy(now, self.busy);
         let mut started = Vec::new();
         while self.busy < self.servers {
             match self.queue.pop() {
@@ -143,17 +144,32 @@ impl<J, D: Discipline<J>> Station<J, D> {
 
     fn set_busy(&mut self, now: SimTime, busy: u32) {
         self.busy = busy;
-        self.busy_time.set(now, busy as u64);
+        self.busy_time
+            .set(now, u64::from(busy), u64::from(self.servers));
     }
 
-    /// Busy server·seconds accumulated up to `now`.
+    /// Busy server·seconds accumulated up to `now` (within capacity and
+    /// beyond it).
     pub fn busy_server_secs(&mut self, now: SimTime) -> f64 {
-        self.busy_time.area_secs(now)
+        self.busy_server_ns(now) as f64 / 1e9
     }
 
-    /// Busy server·nanoseconds up to `now`, exactly.
+    /// Busy server·nanoseconds up to `now`, exactly (within capacity and
+    /// beyond it).
     pub fn busy_server_ns(&mut self, now: SimTime) -> u128 {
-        self.busy_time.area_ns(now)
+        self.busy_time.within_ns(now) + self.busy_time.beyond_ns(now)
+    }
+
+    /// Busy server·nanoseconds within capacity up to `now`: utilisation's
+    /// numerator, never more than the capacity's area.
+    pub fn busy_within_ns(&mut self, now: SimTime) -> u128 {
+        self.busy_time.within_ns(now)
+    }
+
+    /// Busy server·nanoseconds beyond capacity up to `now`: servers cut
+    /// while busy, finishing (draining) their work.
+    pub fn busy_beyond_ns(&mut self, now: SimTime) -> u128 {
+        self.busy_time.beyond_ns(now)
     }
 }
 

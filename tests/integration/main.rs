@@ -3,6 +3,7 @@
 mod app;
 mod cli;
 mod engine;
+mod hardening;
 mod layout;
 mod model;
 mod scenario_files;

@@ -14,7 +14,7 @@ mod recorder;
 mod stat;
 
 pub use ledgers::{ActionLedger, Ledgers, Stages, WorkLedger};
-pub use reasons::{ByReason, Reason, Rejected, Utilisation};
+pub use reasons::{ByReason, Draining, Reason, Rejected, Utilisation};
 pub(crate) use recorder::{Recorder, add_counts};
 pub use stat::Quantiles;
 
@@ -87,6 +87,13 @@ pub struct Window {
     pub util_workers: f64,
     /// Server-worker busy fraction spent on polls.
     pub util_server_polls: f64,
+    /// Server workers still finishing work beyond a cut capacity, average
+    /// over the window (busy beyond capacity is not utilisation).
+    pub draining_server: f64,
+    /// DB connections still finishing writes beyond a cut capacity, average.
+    pub draining_db: f64,
+    /// Queue workers still finishing jobs beyond a cut capacity, average.
+    pub draining_workers: f64,
     /// Provisioned capacity cost rate at the window's end, $/h.
     pub cost_per_hour: f64,
 }
@@ -131,8 +138,11 @@ pub struct Summary {
     pub polls: u64,
     /// Per client: commits.
     pub commits_by_client: Vec<u64>,
-    /// Mean busy fraction of each capacity.
+    /// Mean busy fraction of each capacity (busy within it ÷ its area, so
+    /// never above 1).
     pub utilisation: Utilisation,
+    /// Work done beyond a cut capacity, unit·seconds.
+    pub draining_unit_s: Draining,
     /// Cost of provisioned capacity over the run, $.
     pub capacity_cost: f64,
     /// Revenue by tier (free, standard, premium), $.

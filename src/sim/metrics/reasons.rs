@@ -113,3 +113,15 @@ pub struct Utilisation {
     /// Queue workers.
     pub queue_workers: f64,
 }
+
+/// Work that went on beyond a capacity cut: units busy beyond the capacity
+/// (finishing what they had started), for each kind of capacity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Draining {
+    /// Server workers.
+    pub server: f64,
+    /// Database connections.
+    pub database: f64,
+    /// Queue workers.
+    pub queue_workers: f64,
+}

@@ -211,6 +211,9 @@ pub(crate) fn empty_window(clients: usize, endpoints: usize) -> Window {
         util_db: 0.0,
         util_workers: 0.0,
         util_server_polls: 0.0,
+        draining_server: 0.0,
+        draining_db: 0.0,
+        draining_workers: 0.0,
         cost_per_hour: 0.0,
     }
 }

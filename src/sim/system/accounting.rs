@@ -3,7 +3,7 @@
 //! the live gauges the diagram draws.
 
 use super::super::config::{Mode, OutageKind, Settings};
-use super::super::metrics::{Summary, Utilisation, Window, add_counts};
+use super::super::metrics::{Draining, Summary, Utilisation, Window, add_counts};
 use super::super::stats::TimeWeighted;
 use super::super::time::SimTime;
 use super::{Ev, System};
@@ -53,9 +53,11 @@ pub struct Gauges {
 pub(super) struct Meter {
     capacity_tw: [TimeWeighted; 3],
     last_capacity: [u128; 3],
-    /// Busy areas at the last window's end: server, DB, queue workers,
-    /// server workers on polls.
+    /// Busy areas within capacity at the last window's end: server, DB,
+    /// queue workers, server workers on polls.
     last_busy: [u128; 4],
+    /// Busy areas beyond capacity at the last window's end.
+    last_beyond: [u128; 3],
     last_window: SimTime,
     /// Capacity cost so far, $.
     cost: f64,
@@ -130,10 +132,17 @@ impl System {
         let q = self.rec.summary_quantiles();
         let t = self.totals();
         let cap = &mut self.meter.capacity_tw;
+        let workers = &mut self.queue.busy_meter;
         let utilisation = Utilisation {
-            server: share(self.server.busy_server_ns(now), cap[0].area_ns(now)),
-            database: share(self.db.busy_server_ns(now), cap[1].area_ns(now)),
-            queue_workers: share(self.queue.busy_tw.area_ns(now), cap[2].area_ns(now)),
+            server: share(self.server.busy_within_ns(now), cap[0].area_ns(now)),
+            database: share(self.db.busy_within_ns(now), cap[1].area_ns(now)),
+            queue_workers: share(workers.within_ns(now), cap[2].area_ns(now)),
+        };
+        let unit_s = |ns: u128| ns as f64 / 1e9;
+        let draining_unit_s = Draining {
+            server: unit_s(self.server.busy_beyond_ns(now)),
+            database: unit_s(self.db.busy_beyond_ns(now)),
+            queue_workers: unit_s(workers.beyond_ns(now)),
         };
         let actions = self.ledgers.actions.issued.max(1) as f64;
         let w = &self.ledgers.work;
@@ -166,6 +175,7 @@ impl System {
             polls: t.polls,
             commits_by_client: t.commits_by_client,
             utilisation,
+            draining_unit_s,
             capacity_cost: self.meter.cost,
             revenue_by_tier: self.meter.revenue,
             peak_backlog: self.rec.peak_backlog.max(self.queue.lanes.len() as u64),
@@ -191,27 +201,51 @@ impl System {
         let m = &mut self.meter;
         let dt = now.saturating_sub(m.last_window).0 as f64;
         m.last_window = now;
+        let workers = &mut self.queue.busy_meter;
+        // Busy areas within capacity (utilisation) and beyond it (units
+        // finishing their work after a capacity cut: draining).
         let busy = [
-            self.server.busy_server_ns(now),
-            self.db.busy_server_ns(now),
-            self.queue.busy_tw.area_ns(now),
+            self.server.busy_within_ns(now),
+            self.db.busy_within_ns(now),
+            workers.within_ns(now),
             self.poll_tw.area_ns(now),
+        ];
+        let beyond = [
+            self.server.busy_beyond_ns(now),
+            self.db.busy_beyond_ns(now),
+            workers.beyond_ns(now),
         ];
         let capacity = [
             m.capacity_tw[0].area_ns(now),
             m.capacity_tw[1].area_ns(now),
             m.capacity_tw[2].area_ns(now),
         ];
-        let cap_delta = |k: usize| (capacity[k] - m.last_capacity[k]) as f64;
-        // Polls use server workers: their share is of server capacity.
-        let caps = [cap_delta(0), cap_delta(1), cap_delta(2), cap_delta(0)];
-        let mut frac = [0.0; 4];
-        for k in 0..4 {
-            let busy = (busy[k] - m.last_busy[k]) as f64;
-            frac[k] = if caps[k] > 0.0 { busy / caps[k] } else { 0.0 };
+        let delta = |now: u128, last: u128| now.saturating_sub(last) as f64;
+        let mut util = [0.0; 3];
+        let mut draining = [0.0; 3];
+        for k in 0..3 {
+            let cap = delta(capacity[k], m.last_capacity[k]);
+            let b = delta(busy[k], m.last_busy[k]);
+            util[k] = if cap > 0.0 { b / cap } else { 0.0 };
+            draining[k] = if dt > 0.0 {
+                delta(beyond[k], m.last_beyond[k]) / dt
+            } else {
+                0.0
+            };
         }
+        // Polls use server workers: their share is of server capacity, and
+        // never more than the servers' own (a poll beyond a cut capacity is
+        // draining like any request).
+        let server_cap = delta(capacity[0], m.last_capacity[0]);
+        let polls = delta(busy[3], m.last_busy[3]).min(delta(busy[0], m.last_busy[0]));
+        let util_polls = if server_cap > 0.0 {
+            polls / server_cap
+        } else {
+            0.0
+        };
         m.last_capacity = capacity;
         m.last_busy = busy;
+        m.last_beyond = beyond;
         let lanes = &self.queue.lanes;
         let backlog = lanes.len() as u64;
         let by_client: Vec<u64> = (0..self.cfg.clients.len())
@@ -234,10 +268,13 @@ impl System {
             w.oldest_job_age_s = oldest;
             w.in_backoff = in_backoff;
             w.pending_polled = pending;
-            w.util_server = frac[0];
-            w.util_db = frac[1];
-            w.util_workers = frac[2];
-            w.util_server_polls = frac[3];
+            w.util_server = util[0];
+            w.util_db = util[1];
+            w.util_workers = util[2];
+            w.util_server_polls = util_polls;
+            w.draining_server = draining[0];
+            w.draining_db = draining[1];
+            w.draining_workers = draining[2];
             w.cost_per_hour = cost;
         });
     }

@@ -54,6 +54,7 @@ impl System {
     pub(super) fn refresh_derived(&mut self) {
         let now = self.now();
         self.meter.set_capacity(now, &self.cfg);
+        self.meter_queue_workers(now);
         self.rec.wait_target = SimTime::from_secs_f64(self.cfg.sla.wait_target_s);
         self.rec.processed_target = SimTime::from_secs_f64(self.cfg.sla.processed_target_s);
         self.smp = Samplers::new(&self.cfg);

@@ -29,7 +29,7 @@ pub(super) struct Req {
     pub client: u16,
     pub endpoint: u8,
     /// Inline write attempts so far (sync).
-    pub attempts: u8,
+    pub attempts: u16,
     pub kind: ReqKind,
 }
 

@@ -41,7 +41,7 @@ use super::rng::{SimRng, stream};
 use super::scheduler::Scheduler;
 use super::slab::Slab;
 use super::station::{Fifo, Station};
-use super::stats::TimeWeighted;
+use super::stats::{BusyMeter, TimeWeighted};
 use super::time::SimTime;
 use browser::Action;
 use events::{DbOp, Ev, Req};
@@ -162,7 +162,7 @@ struct QueueWorkers {
     lanes: Lanes,
     policies: Vec<LanePolicy>,
     busy: u32,
-    busy_tw: TimeWeighted,
+    busy_meter: BusyMeter,
     /// The scheduled wake-up for a rate-limited lane, if any.
     wake_at: Option<SimTime>,
 }
@@ -222,7 +222,7 @@ impl System {
                 lanes: Lanes::new(nc, &policies),
                 policies,
                 busy: 0,
-                busy_tw: TimeWeighted::default(),
+                busy_meter: BusyMeter::default(),
                 wake_at: None,
             },
             server: Station::new(cfg.server_workers(), Fifo::default()),

@@ -100,15 +100,14 @@ impl System {
         // Nobody waits for this acknowledgement if the user already gave up
         // on this click: whatever the job does later is wasted work.
         let waiting = self.still_waiting(req.key, req.click);
-        self.queue.lanes.push(Job {
-            clicked: req.clicked,
-            enqueued: now,
-            poll: poll.map(|k| k.0),
-            client: req.client as u8,
-            endpoint: req.endpoint,
-            attempts: 0,
-            wasted: !waiting,
-        });
+        self.queue.lanes.push(Job::new(
+            req.clicked,
+            now,
+            poll.map(|k| k.0),
+            req.client as u8,
+            req.endpoint,
+            !waiting,
+        ));
         let d = self.smp.net.sample(&mut self.rng.net);
         let ev = Ev::Response {
             action: req.key,

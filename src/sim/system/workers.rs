@@ -31,7 +31,7 @@ impl System {
                 Next::Job(job) => {
                     self.ledgers.work.in_flight.queued -= 1;
                     self.queue.busy += 1;
-                    self.queue.busy_tw.set(now, u64::from(self.queue.busy));
+                    self.meter_queue_workers(now);
                     self.db_request(now, DbOp::Job(job));
                 }
                 Next::Blocked(t) => {
@@ -46,14 +46,22 @@ impl System {
         }
     }
 
+    /// Records busy queue workers against their capacity now.
+    pub(super) fn meter_queue_workers(&mut self, now: SimTime) {
+        let (busy, workers) = (self.queue.busy, self.cfg.queue.workers);
+        self.queue
+            .busy_meter
+            .set(now, u64::from(busy), u64::from(workers));
+    }
+
     /// A worker's write finished: commit, or back off, or dead-letter.
     pub(super) fn job_write_done(&mut self, now: SimTime, mut job: Job, ok: bool) {
         self.queue.busy -= 1;
-        self.queue.busy_tw.set(now, u64::from(self.queue.busy));
-        job.attempts = job.attempts.saturating_add(1);
+        self.meter_queue_workers(now);
+        job.count_attempt();
         if ok {
             self.commit(now, u16::from(job.client), job.clicked);
-            if job.wasted {
+            if job.wasted() {
                 self.ledgers.work.committed_wasted += 1;
             }
             self.finish_job(job.poll, true);
@@ -79,11 +87,11 @@ impl System {
     fn backoff_s(&mut self, job: &Job) -> Option<f64> {
         let q = &self.cfg.queue;
         match q.retry {
-            _ if u32::from(job.attempts) >= q.max_attempts => None,
+            _ if job.attempts() >= q.max_attempts => None,
             RetryPolicy::None => None,
             RetryPolicy::Fixed { delay_s } => Some(delay_s),
             RetryPolicy::ExponentialJitter => {
-                let exp = q.backoff_base_s * 2f64.powi(i32::from(job.attempts) - 1);
+                let exp = q.backoff_base_s * 2f64.powi(job.attempts().min(1_100) as i32 - 1);
                 let ceiling = exp.min(q.backoff_cap_s).max(0.0);
                 Some(self.rng.backoff.random::<f64>() * ceiling)
             }

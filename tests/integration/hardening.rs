@@ -1,0 +1,170 @@
+//! No setting within its allowed range can hang a run, exhaust memory or
+//! report an impossible number. Each test here reproduces a case that
+//! failed before its fix.
+
+use asynclab::scenario::{Change, Endpoint, Mode, OutageKind, RetryPolicy, Scenario};
+use asynclab::sim::{Dist, SimTime, System};
+
+/// One client at `rate` actions/s, one async endpoint writing in
+/// `write_ms`, everything else default.
+fn scene(rate: f64, mode: Mode, write_ms: f64) -> Scenario {
+    let mut s = Scenario::default();
+    s.settings.clients[0].rate_per_s = rate;
+    s.settings.endpoints = vec![Endpoint {
+        mode,
+        cpu: Dist::Constant { mean_ms: 1.0 },
+        db_write: Dist::Constant { mean_ms: write_ms },
+        ..Endpoint::default()
+    }];
+    s
+}
+
+/// Runs `sys` to `t_s` in slices, failing if any slice takes more than
+/// `max_events` events (a loop that never leaves one instant would).
+fn run_bounded(sys: &mut System, t_s: f64, max_events: u64) {
+    let end = SimTime::from_secs_f64(t_s);
+    while sys.now() < end {
+        let before = sys.events();
+        let next = SimTime(sys.now().0 + SimTime::from_millis_f64(100.0).0).min(end);
+        sys.run_until(next);
+        assert!(
+            sys.events() - before <= max_events,
+            "{} events in 100 ms of sim time at t = {:?}",
+            sys.events() - before,
+            sys.now()
+        );
+    }
+    sys.check_ledgers().expect("ledgers balance");
+}
+
+#[test]
+fn jobs_dead_letter_after_more_than_255_attempts() {
+    // Attempt counters were u8: from 256 attempts on, jobs retried for ever.
+    let mut s = scene(1.0, Mode::Async, 1.0);
+    s.settings.database.failure_probability = 1.0;
+    s.settings.queue.retry = RetryPolicy::Fixed { delay_s: 0.001 };
+    s.settings.queue.max_attempts = 300;
+    let mut sys = System::new(s);
+    run_bounded(&mut sys, 30.0, 1_000_000);
+    let l = sys.ledgers();
+    assert!(l.work.dead_lettered > 10, "{:?}", l.work);
+    // Every dead-lettered job made exactly 300 attempts.
+    let sum = sys.summary();
+    let per_job = sum.writes_per_action * l.actions.issued as f64;
+    let finished = l.work.dead_lettered as f64;
+    let in_flight_attempts = per_job - finished * 300.0;
+    assert!(
+        (0.0..300.0 * (l.work.in_flight.total() as f64 + 1.0)).contains(&in_flight_attempts),
+        "{per_job} writes for {finished} dead letters"
+    );
+}
+
+#[test]
+fn zero_time_retry_loops_end() {
+    // Failure probability 1, zero backoff, zero write time, 1,000 attempts:
+    // every retry lands at the same instant. The run must still move on.
+    let mut s = scene(50.0, Mode::Async, 0.0);
+    s.settings.database.failure_probability = 1.0;
+    s.settings.queue.retry = RetryPolicy::Fixed { delay_s: 0.0 };
+    s.settings.queue.backoff_base_s = 0.0;
+    s.settings.queue.max_attempts = 1000;
+    let mut sys = System::new(s);
+    run_bounded(&mut sys, 5.0, 2_000_000);
+    assert!(sys.ledgers().work.dead_lettered > 100);
+
+    // A hanging outage with a zero write timeout and a fixed 0 s retry.
+    let mut s = scene(50.0, Mode::Async, 5.0);
+    s.settings.database.write_timeout_s = 0.0;
+    s.settings.queue.retry = RetryPolicy::Fixed { delay_s: 0.0 };
+    s.settings.queue.max_attempts = 1000;
+    let mut sys = System::new(s);
+    sys.run_until(SimTime::from_secs(1));
+    sys.apply(Change::OutageStart(OutageKind::Hang))
+        .expect("valid");
+    run_bounded(&mut sys, 5.0, 2_000_000);
+    assert!(sys.ledgers().work.dead_lettered > 100);
+
+    // Sync: inline retries with no pause, 100 attempts.
+    let mut s = scene(50.0, Mode::Sync, 0.0);
+    s.settings.database.failure_probability = 1.0;
+    s.settings.queue.sync_max_attempts = 100;
+    s.settings.queue.sync_retry_delay_ms = 0.0;
+    s.settings.browser.think_time = Dist::Constant { mean_ms: 0.0 };
+    s.settings.browser.retry_probability = 1.0;
+    s.settings.browser.max_user_retries = 100;
+    let mut sys = System::new(s);
+    run_bounded(&mut sys, 5.0, 2_000_000);
+    let l = sys.ledgers();
+    assert!(l.actions.failed.db_error > 50, "{l:?}");
+}
+
+#[test]
+fn cutting_capacity_under_load_never_reads_above_100_percent() {
+    // 200 server workers busy in sync behind a slow database, then cut to
+    // 2: the 198 still busy finish their work, as draining, not as 9,900%.
+    let mut s = scene(300.0, Mode::Sync, 50.0);
+    s.settings.server.instances = 2;
+    s.settings.server.workers_per_instance = 100;
+    s.settings.database.connections = 5;
+    s.settings.queue.workers = 10;
+    let mut sys = System::new(s);
+    sys.run_until(SimTime::from_secs(30));
+    let busy = sys.gauges().server_busy;
+    assert!(busy > 100, "servers should be saturated, {busy} busy");
+    for (path, value) in [
+        ("server.workers_per_instance", 1.0),
+        ("database.connections", 1.0),
+    ] {
+        sys.apply(Change::Set {
+            path: path.into(),
+            value,
+        })
+        .expect("valid");
+    }
+    sys.run_until(SimTime::from_secs(60));
+    let ws = sys.windows();
+    for w in ws {
+        for u in [
+            w.util_server,
+            w.util_db,
+            w.util_workers,
+            w.util_server_polls,
+        ] {
+            assert!(
+                (0.0..=1.0 + 1e-12).contains(&u),
+                "utilisation {u} at {}",
+                w.t_s
+            );
+        }
+    }
+    let after_cut = ws
+        .iter()
+        .find(|w| w.t_s > 30.0)
+        .expect("a window after the cut");
+    assert!(
+        after_cut.draining_server > 50.0,
+        "{}",
+        after_cut.draining_server
+    );
+    let sum = sys.summary();
+    let u = sum.utilisation;
+    for x in [u.server, u.database, u.queue_workers] {
+        assert!((0.0..=1.0 + 1e-12).contains(&x), "{u:?}");
+    }
+    assert!(sum.draining_unit_s.server > 0.0);
+
+    // Queue workers cut while busy.
+    let mut s = scene(300.0, Mode::Async, 50.0);
+    s.settings.queue.workers = 20;
+    s.settings.database.connections = 20;
+    let mut sys = System::new(s);
+    sys.run_until(SimTime::from_secs(20));
+    sys.apply(Change::Set {
+        path: "queue.workers".into(),
+        value: 1.0,
+    })
+    .expect("valid");
+    sys.run_until(SimTime::from_secs(40));
+    assert!(sys.windows().iter().all(|w| w.util_workers <= 1.0 + 1e-12));
+    assert!(sys.summary().utilisation.queue_workers <= 1.0 + 1e-12);
+}

@@ -23,11 +23,13 @@ pub enum Group {
     Retries,
     /// Targets and prices.
     SlaCost,
+    /// Bounds on the simulation itself.
+    Simulation,
 }
 
 impl Group {
     /// All groups in panel order.
-    pub const ALL: [Group; 7] = [
+    pub const ALL: [Group; 8] = [
         Group::Traffic,
         Group::Network,
         Group::Server,
@@ -35,6 +37,7 @@ impl Group {
         Group::Queue,
         Group::Retries,
         Group::SlaCost,
+        Group::Simulation,
     ];
     /// Heading shown in the UI.
     pub fn title(self) -> &'static str {
@@ -46,6 +49,7 @@ impl Group {
             Group::Queue => "Queue & workers",
             Group::Retries => "Retries",
             Group::SlaCost => "SLA & cost",
+            Group::Simulation => "Simulation limits",
         }
     }
 }
@@ -143,6 +147,8 @@ pub const TEXTS: &[KnobText] = &[
         "Price of one database connection per hour."),
     t("cost.queue_worker_per_hour", "queue worker price", Group::SlaCost,
         "Price of one queue worker per hour."),
+    t("limits.max_in_flight", "most work in flight", Group::Simulation,
+        "The simulation holds at most this many user actions and requests at once; beyond it new arrivals are shed and counted as 'simulation limit', so no setting can exhaust memory. Raise it only for very large backlogs."),
 ];
 
 /// A knob of one scene, as people see it.

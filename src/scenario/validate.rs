@@ -3,7 +3,8 @@
 use super::knobs;
 use super::model::Scenario;
 use crate::sim::Dist;
-use crate::sim::config::{Change, ChangeError, RetryPolicy, Shape};
+use crate::sim::config::{Change, ChangeError, RetryPolicy, Settings, Shape};
+use crate::sim::traffic::{MIN_PERIOD_S, mean_multiplier};
 use std::fmt;
 
 /// One invalid value.
@@ -43,6 +44,17 @@ impl Report {
             self.push(path, v, format!("must be > 0 and ≤ {max}"));
         }
     }
+    /// A period or time constant: at least `floor` (a shorter one would
+    /// mean an event every nanosecond), at most `max`.
+    fn at_least(&mut self, path: impl Into<String>, v: f64, floor: f64, max: f64) {
+        if !(v.is_finite() && v >= floor && v <= max) {
+            self.push(
+                path,
+                v,
+                format!("must be between {floor} and {max} s (shorter periods cannot be simulated event by event)"),
+            );
+        }
+    }
     fn dist(&mut self, path: &str, d: &Dist) {
         if let Some((field, v, rule)) = d.problem() {
             self.push(format!("{path}.{field}"), v, rule);
@@ -55,6 +67,11 @@ pub const MAX_SPAN_WINDOWS: f64 = 3_600.0;
 
 /// Most scripted changes a scene may hold.
 pub const MAX_TIMELINE: usize = 100_000;
+
+/// Most user actions a run may be offered: each is simulated event by
+/// event (about a million a second on one core), so ten billion would take
+/// hours.
+pub const MAX_OFFERED_ACTIONS: f64 = 1e10;
 
 /// Longest run a scene may ask for: 30 days of sim time.
 pub const MAX_DURATION_S: f64 = 30.0 * 86_400.0;
@@ -170,6 +187,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         r.dist(&format!("{p}.cpu"), &e.cpu);
         r.dist(&format!("{p}.db_write"), &e.db_write);
     }
+    offered_load(&mut r, s, duration_s);
     r.dist("network.latency", &s.network.latency);
     r.dist("browser.think_time", &s.browser.think_time);
     r.dist("server.poll_cpu", &s.server.poll_cpu);
@@ -246,7 +264,12 @@ fn shape(r: &mut Report, p: &str, s: &Shape) {
         } => {
             r.range(format!("{p}.at_s"), *at_s, 0.0, MAX_DURATION_S);
             r.range(format!("{p}.peak"), *peak, 0.0, MAXM);
-            r.positive(format!("{p}.decay_s"), *decay_s, MAX_DURATION_S);
+            r.at_least(
+                format!("{p}.decay_s"),
+                *decay_s,
+                MIN_PERIOD_S,
+                MAX_DURATION_S,
+            );
         }
         Shape::Hourly {
             period_s,
@@ -254,7 +277,12 @@ fn shape(r: &mut Report, p: &str, s: &Shape) {
             peak,
             offset_s,
         } => {
-            r.positive(format!("{p}.period_s"), *period_s, MAX_DURATION_S);
+            r.at_least(
+                format!("{p}.period_s"),
+                *period_s,
+                MIN_PERIOD_S,
+                MAX_DURATION_S,
+            );
             r.range(format!("{p}.spike_s"), *spike_s, 0.0, period_s.max(0.0));
             r.range(format!("{p}.peak"), *peak, 0.0, MAXM);
             r.range(format!("{p}.offset_s"), *offset_s, 0.0, MAX_DURATION_S);
@@ -293,5 +321,35 @@ fn shape(r: &mut Report, p: &str, s: &Shape) {
                 }
             }
         }
+    }
+}
+
+/// Refuses a load no machine could simulate event by event, with the
+/// estimate: each client's highest base rate (as set or scripted) × its
+/// shape's mean multiplier × the duration.
+fn offered_load(r: &mut Report, s: &Settings, duration_s: f64) {
+    if !(duration_s.is_finite() && duration_s > 0.0) {
+        return;
+    }
+    let mut total = 0.0;
+    for (i, c) in s.clients.iter().enumerate() {
+        let path = format!("clients[{i}].rate_per_s");
+        let scripted = s.timeline.iter().filter_map(|e| match &e.change {
+            Change::Set { path: p, value } if *p == path => Some(*value),
+            _ => None,
+        });
+        let rate = scripted.fold(c.rate_per_s, f64::max);
+        if rate.is_finite() && rate > 0.0 {
+            total += rate * mean_multiplier(&c.shape, duration_s) * duration_s;
+        }
+    }
+    if total > MAX_OFFERED_ACTIONS {
+        r.push(
+            "clients",
+            format!("about {total:.1e} user actions in {duration_s} s"),
+            format!(
+                "must offer at most {MAX_OFFERED_ACTIONS:.0e} actions per run (each is simulated event by event, about a million a second): lower the rates, the shape peaks or duration_s"
+            ),
+        );
     }
 }

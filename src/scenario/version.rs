@@ -13,12 +13,16 @@
 
 use super::model::Scenario;
 use crate::sim::config::{
-    Browser, Client, Cost, Database, Endpoint, Network, Queue, Server, Settings, Sla, TimelineEvent,
+    Browser, Client, Cost, Database, Endpoint, Limits, Network, Queue, Server, Settings, Sla,
+    TimelineEvent,
 };
 use serde::{Deserialize, Serialize};
 
 /// The file format version this build writes.
-pub const FORMAT_VERSION: u32 = 1;
+///
+/// - 1: the first format.
+/// - 2: adds `limits` (the simulation's bound on work in flight).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Oldest version this build reads.
 pub const OLDEST_VERSION: u32 = 1;
@@ -64,6 +68,8 @@ pub struct SceneFile {
     pub cost: Cost,
     /// Scripted changes.
     pub timeline: Vec<TimelineEvent>,
+    /// Simulation bounds (version 2).
+    pub limits: Limits,
 }
 
 impl Default for SceneFile {
@@ -88,6 +94,7 @@ impl From<Scenario> for SceneFile {
             sla,
             cost,
             timeline,
+            limits,
         } = s.settings;
         SceneFile {
             version: FORMAT_VERSION,
@@ -108,6 +115,7 @@ impl From<Scenario> for SceneFile {
             sla,
             cost,
             timeline,
+            limits,
         }
     }
 }
@@ -141,6 +149,7 @@ fn into_scenario(f: SceneFile) -> Scenario {
                 sla: f.sla,
                 cost: f.cost,
                 timeline: f.timeline,
+                limits: f.limits,
             },
         }
     }

@@ -2,6 +2,14 @@
 
 use super::config::Shape;
 
+/// Shortest period (and decay time) a traffic shape may have, s: a spike
+/// every nanosecond is not traffic a run can honour event by event.
+pub const MIN_PERIOD_S: f64 = 0.1;
+
+/// Below this excess over 1, an e-mail blast's multiplier is bounded for
+/// the rest of the run by its value now (thinning then accepts ≥ 99.9%).
+const BLAST_TAIL: f64 = 1e-3;
+
 /// The shape's multiplier at `t_s` seconds of sim time (never negative).
 pub fn multiplier(shape: &Shape, t_s: f64) -> f64 {
     let m = match shape {
@@ -14,7 +22,7 @@ pub fn multiplier(shape: &Shape, t_s: f64) -> f64 {
             if t_s < *at_s {
                 1.0
             } else {
-                1.0 + (peak - 1.0) * (-(t_s - at_s) / decay_s.max(1e-9)).exp()
+                1.0 + (peak - 1.0) * (-(t_s - at_s) / decay_s.max(MIN_PERIOD_S)).exp()
             }
         }
         Shape::Hourly {
@@ -23,8 +31,8 @@ pub fn multiplier(shape: &Shape, t_s: f64) -> f64 {
             peak,
             offset_s,
         } => {
-            let in_spike =
-                t_s >= *offset_s && (t_s - offset_s).rem_euclid(period_s.max(1e-9)) < *spike_s;
+            let in_spike = t_s >= *offset_s
+                && (t_s - offset_s).rem_euclid(period_s.max(MIN_PERIOD_S)) < *spike_s;
             if in_spike { *peak } else { 1.0 }
         }
         Shape::BlackFriday {
@@ -87,9 +95,12 @@ pub fn bound(shape: &Shape, t_s: f64) -> (f64, f64) {
         Shape::EmailBlast { at_s, decay_s, .. } => {
             if t_s < *at_s {
                 (1.0, *at_s)
+            } else if (m(t_s) - 1.0).abs() < BLAST_TAIL {
+                // The blast has died away: no more re-bounding events.
+                (m(t_s).max(1.0), f64::INFINITY)
             } else {
                 // Monotone towards 1 after the blast: re-bound every decay time.
-                (m(t_s).max(1.0), t_s + decay_s.max(1e-3))
+                (m(t_s).max(1.0), t_s + decay_s.max(MIN_PERIOD_S))
             }
         }
         Shape::Hourly {
@@ -98,7 +109,7 @@ pub fn bound(shape: &Shape, t_s: f64) -> (f64, f64) {
             peak,
             offset_s,
         } => {
-            let period = period_s.max(1e-9);
+            let period = period_s.max(MIN_PERIOD_S);
             if t_s < *offset_s {
                 (1.0, *offset_s)
             } else {
@@ -131,6 +142,19 @@ pub fn bound(shape: &Shape, t_s: f64) -> (f64, f64) {
     let b = if b.is_finite() { b.max(0.0) } else { 0.0 };
     let until = if until.is_nan() { f64::INFINITY } else { until };
     (b, until)
+}
+
+/// The mean multiplier over `[0, duration_s]`, estimated from evenly
+/// spaced samples (for the offered-load estimate that validation makes).
+pub fn mean_multiplier(shape: &Shape, duration_s: f64) -> f64 {
+    const SAMPLES: usize = 4096;
+    if !(duration_s.is_finite() && duration_s > 0.0) {
+        return multiplier(shape, 0.0);
+    }
+    let sum: f64 = (0..SAMPLES)
+        .map(|k| multiplier(shape, duration_s * (k as f64 + 0.5) / SAMPLES as f64))
+        .sum();
+    sum / SAMPLES as f64
 }
 
 /// An upper bound of the multiplier over all time.

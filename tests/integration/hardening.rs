@@ -168,3 +168,75 @@ fn cutting_capacity_under_load_never_reads_above_100_percent() {
     assert!(sys.windows().iter().all(|w| w.util_workers <= 1.0 + 1e-12));
     assert!(sys.summary().utilisation.queue_workers <= 1.0 + 1e-12);
 }
+
+fn problems(s: &Scenario) -> Vec<String> {
+    asynclab::scenario::validate::validate(s)
+        .iter()
+        .map(|p| p.to_string())
+        .collect()
+}
+
+#[test]
+fn degenerate_periods_are_refused_and_floored() {
+    use asynclab::scenario::Shape;
+    let mut s = scene(10.0, Mode::Async, 5.0);
+    s.duration_s = 5.0;
+    s.settings.clients[0].shape = Shape::Hourly {
+        period_s: 1e-9,
+        spike_s: 0.0,
+        peak: 2.0,
+        offset_s: 0.0,
+    };
+    s.settings.browser.poll_interval_s = 4e-10;
+    let p = problems(&s);
+    assert!(
+        p.iter()
+            .any(|x| x.starts_with("clients[0].shape.period_s = 0.000000001")
+                && x.contains("between 0.1")),
+        "{p:#?}"
+    );
+    assert!(
+        p.iter()
+            .any(|x| x.starts_with("browser.poll_interval_s") && x.contains("0 (off)")),
+        "{p:#?}"
+    );
+    // Unvalidated settings (a program building them) are floored, not
+    // trusted: a 1 ns period costs at most a boundary per 100 ms, and a
+    // positive poll interval never rounds to "never".
+    let mut sys = System::new(s);
+    run_bounded(&mut sys, 5.0, 100_000);
+    assert!(sys.events() < 200_000, "{} events", sys.events());
+    assert!(sys.totals().polls > 0, "a positive interval still polls");
+}
+
+#[test]
+fn an_offered_load_no_machine_could_simulate_is_refused_with_its_estimate() {
+    use asynclab::scenario::{Client, Shape};
+    let mut s = Scenario {
+        duration_s: 5.0,
+        ..Scenario::default()
+    };
+    s.settings.clients = (0..64)
+        .map(|i| Client {
+            name: format!("c{i}"),
+            rate_per_s: 1e7,
+            shape: Shape::EmailBlast {
+                at_s: 0.0,
+                peak: 1e4,
+                decay_s: 1e4,
+            },
+            ..Client::default()
+        })
+        .collect();
+    let p = problems(&s);
+    let load = p
+        .iter()
+        .find(|x| x.starts_with("clients = about"))
+        .unwrap_or_else(|| panic!("{p:#?}"));
+    assert!(load.contains("e13 user actions in 5 s"), "{load}");
+    // The shipped Black Friday (a day at up to 120 actions/s) is fine.
+    let bf = asynclab::scenario::builtin("04-black-friday.ron")
+        .expect("built in")
+        .expect("valid");
+    assert!(problems(&bf).is_empty());
+}

@@ -20,6 +20,10 @@ pub struct KnobSpec {
     pub max: f64,
     /// Whole numbers only.
     pub integer: bool,
+    /// Smallest positive value honoured (0: none). Between 0 (off) and
+    /// this, a value is refused: a poll every nanosecond is not a setting
+    /// a run can honour, and rounding must never turn "on" into "off".
+    pub min_positive: f64,
     get: fn(&Settings, usize) -> Option<f64>,
     set: fn(&mut Settings, usize, f64) -> Option<()>,
 }
@@ -41,7 +45,8 @@ impl KnobSpec {
         let ok = value.is_finite()
             && value >= self.min
             && value <= self.max
-            && (!self.integer || value.fract() == 0.0);
+            && (!self.integer || value.fract() == 0.0)
+            && !(value > 0.0 && value < self.min_positive);
         if ok {
             return Ok(());
         }
@@ -50,10 +55,18 @@ impl KnobSpec {
         } else {
             "a number"
         };
+        let rule = if self.min_positive > 0.0 {
+            format!(
+                "0 (off) or {kind} between {} and {}",
+                self.min_positive, self.max
+            )
+        } else {
+            format!("{kind} between {} and {}", self.min, self.max)
+        };
         Err(ChangeError::OutOfRange {
             path: path.to_string(),
             value,
-            rule: format!("{kind} between {} and {}", self.min, self.max),
+            rule,
         })
     }
 }
@@ -90,8 +103,17 @@ const fn k(
         min,
         max,
         integer,
+        min_positive: 0.0,
         get,
         set,
+    }
+}
+
+impl KnobSpec {
+    /// The same knob with a smallest positive value (see `min_positive`).
+    const fn floor(mut self, min_positive: f64) -> KnobSpec {
+        self.min_positive = min_positive;
+        self
     }
 }
 
@@ -128,7 +150,7 @@ pub const SPECS: &[KnobSpec] = &[
         |s, _, v| { s.browser.max_user_retries = v as u32; Some(()) }),
     k("browser.poll_interval_s", "s", 0.0, 3600.0, false,
         |s, _| Some(s.browser.poll_interval_s),
-        |s, _, v| { s.browser.poll_interval_s = v; Some(()) }),
+        |s, _, v| { s.browser.poll_interval_s = v; Some(()) }).floor(super::MIN_POLL_INTERVAL_S),
     k("server.instances", "", 0.0, 10_000.0, true,
         |s, _| Some(f64::from(s.server.instances)),
         |s, _, v| { s.server.instances = v as u32; Some(()) }),
@@ -195,6 +217,9 @@ pub const SPECS: &[KnobSpec] = &[
     k("cost.queue_worker_per_hour", "$/h", 0.0, 1e6, false,
         |s, _| Some(s.cost.queue_worker_per_hour),
         |s, _, v| { s.cost.queue_worker_per_hour = v; Some(()) }),
+    k("limits.max_in_flight", "", 1_000.0, 50_000_000.0, true,
+        |s, _| Some(s.limits.max_in_flight as f64),
+        |s, _, v| { s.limits.max_in_flight = v as u64; Some(()) }),
 ];
 
 /// The spec of a pattern such as `clients[].rate_per_s`.
@@ -286,6 +311,20 @@ mod tests {
             set(&mut s, &path, v).expect("in range");
             assert_eq!(get(&s, &path), Ok(v), "{path}");
         }
+    }
+
+    #[test]
+    fn a_floored_knob_is_off_or_at_least_its_floor() {
+        let mut s = Settings::default();
+        for v in [1e-9, 4e-10, 0.01] {
+            let e = set(&mut s, "browser.poll_interval_s", v).unwrap_err();
+            assert!(
+                e.to_string().contains("0 (off) or a number between 0.05"),
+                "{e}"
+            );
+        }
+        set(&mut s, "browser.poll_interval_s", 0.0).expect("off");
+        set(&mut s, "browser.poll_interval_s", 0.05).expect("the floor itself");
     }
 
     #[test]

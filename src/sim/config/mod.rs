@@ -44,6 +44,30 @@ pub struct Settings {
     pub cost: Cost,
     /// Scripted changes at given sim times.
     pub timeline: Vec<TimelineEvent>,
+    /// Bounds on what the simulation holds.
+    pub limits: Limits,
+}
+
+/// Shortest poll interval a browser may be set to, s (0 = no polling).
+pub const MIN_POLL_INTERVAL_S: f64 = 0.05;
+
+/// Bounds on what a run holds in memory.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Most work the simulation holds at once: user actions awaiting an
+    /// outcome plus requests and jobs in flight. At the limit, new arrivals
+    /// are shed and counted under "simulation limit". The default keeps a
+    /// run well under 1 GB.
+    pub max_in_flight: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_in_flight: 5_000_000,
+        }
+    }
 }
 
 impl Default for Settings {
@@ -62,6 +86,7 @@ impl Default for Settings {
             sla: Sla::default(),
             cost: Cost::default(),
             timeline: Vec::new(),
+            limits: Limits::default(),
         }
     }
 }
@@ -82,6 +107,13 @@ impl Settings {
     /// Accept backlog over all instances.
     pub fn accept_capacity(&self) -> u64 {
         u64::from(self.server.instances) * u64::from(self.server.backlog_per_instance)
+    }
+
+    /// The browsers' poll interval as sim time, `None` when they do not
+    /// poll. A positive interval is never rounded down to "off".
+    pub fn poll_interval(&self) -> Option<super::time::SimTime> {
+        let p = self.browser.poll_interval_s;
+        (p > 0.0).then(|| super::time::SimTime::from_secs_f64(p.max(MIN_POLL_INTERVAL_S)))
     }
 
     /// Provisioned capacity cost, $ per hour.

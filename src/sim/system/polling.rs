@@ -41,9 +41,7 @@ pub(super) struct Polling {
 impl System {
     /// A record for a job about to be enqueued, when browsers poll.
     pub(super) fn new_poll_record(&mut self, req: &Req) -> Option<(PollId, Key)> {
-        if self.cfg.browser.poll_interval_s <= 0.0 {
-            return None;
-        }
+        self.cfg.poll_interval()?;
         let key = self.polling.records.insert(PollRecord {
             clicked: req.clicked,
             client: req.client,
@@ -56,7 +54,7 @@ impl System {
     /// The acknowledgement reached a waiting user: the browser starts
     /// polling one interval from now.
     pub(super) fn start_polling(&mut self, now: SimTime, p: Key) {
-        let interval = SimTime::from_secs_f64(self.cfg.browser.poll_interval_s);
+        let interval = self.cfg.poll_interval().unwrap_or(SimTime::ZERO);
         self.polling.pending += 1;
         self.polling.pending_tw.set(now, self.polling.pending);
         self.sched.schedule_in(interval, Ev::PollTick(p));
@@ -79,11 +77,11 @@ impl System {
             return;
         }
         // Polls go out on a fixed cadence, so polls/s = pending ÷ P.
-        let interval = SimTime::from_secs_f64(self.cfg.browser.poll_interval_s);
-        if interval == SimTime::ZERO {
+        // Polling switched off live: the browser stops.
+        let Some(interval) = self.cfg.poll_interval() else {
             self.stop_polling(p);
             return;
-        }
+        };
         self.sched.schedule_in(interval, Ev::PollTick(p));
         let req = Req {
             clicked: ps.clicked,

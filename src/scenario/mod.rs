@@ -5,11 +5,13 @@
 //! column, one that does not validate gets every problem with its field
 //! path, bad value and allowed range.
 
+mod files;
 pub mod knobs;
 mod model;
 pub mod validate;
 pub mod version;
 
+pub use files::{MAX_FILE_BYTES, Output, megabytes, read_text, write_atomic};
 pub use model::Scenario;
 pub use version::FORMAT_VERSION;
 // The core's vocabulary, re-exported for files and tests that speak of scenes.
@@ -56,16 +58,13 @@ pub enum ScenarioError {
     Serialize(String),
 }
 
-/// Largest scenario file accepted, bytes: a hostile multi-gigabyte file is
-/// refused before it is read into memory.
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
-
 impl Scenario {
     /// Parses and validates RON text. `origin` names it in errors.
     pub fn from_ron(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
+        let text = normalise(text);
         let file: version::SceneFile =
             ron::Options::default()
-                .from_str(text)
+                .from_str(&text)
                 .map_err(|e| ScenarioError::Parse {
                     origin: origin.to_string(),
                     line: e.span.start.line,
@@ -92,19 +91,13 @@ impl Scenario {
         }
     }
 
-    /// Reads, parses and validates a scenario file.
+    /// Reads, parses and validates a scenario file (a regular file of at
+    /// most [`MAX_FILE_BYTES`]; devices and FIFOs are refused unopened).
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        let io = |source| ScenarioError::Io {
+        let text = read_text(path).map_err(|source| ScenarioError::Io {
             path: path.to_path_buf(),
             source,
-        };
-        let len = std::fs::metadata(path).map_err(io)?.len();
-        if len > MAX_FILE_BYTES {
-            return Err(io(std::io::Error::other(format!(
-                "file is {len} bytes; scenarios are at most {MAX_FILE_BYTES}"
-            ))));
-        }
-        let text = std::fs::read_to_string(path).map_err(io)?;
+        })?;
         Scenario::from_ron(&text, &path.display().to_string())
     }
 
@@ -130,30 +123,45 @@ impl Scenario {
     }
 }
 
-/// Writes `bytes` to a temporary file beside `path`, syncs it, then renames
-/// it over `path`: a reader never sees half a file, and a failure at any
-/// step leaves an existing file untouched (and removes the temporary one).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+/// Text as the parser should see it: without a leading byte-order mark,
+/// and with CR or CR LF line endings turned into LF (a `//` comment ends at
+/// a line end, and old Mac files end lines with CR alone).
+fn normalise(text: &str) -> std::borrow::Cow<'_, str> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.contains('\r') {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
     }
-    result
+}
+
+/// Where a scene comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// A file on disk.
+    File(PathBuf),
+    /// A scene built into the binary, by file name.
+    Builtin(&'static str),
+}
+
+/// Opens a scene named on a command line or in the app: a file when one
+/// exists at `arg`, otherwise the built-in scene with that file name (with
+/// or without `.ron`), so `asynclab 04-black-friday.ron` and `asynclab run
+/// 04-black-friday.ron` open the same scene anywhere.
+pub fn open(arg: &Path) -> Result<(Scenario, Source), ScenarioError> {
+    if !arg.exists()
+        && let Some(name) = arg.file_name().and_then(|n| n.to_str())
+    {
+        let with_ext = format!("{name}.ron");
+        for candidate in [name, with_ext.as_str()] {
+            if let Some(b) = BUILTIN_SCENES.iter().find(|b| b.file == candidate) {
+                let s = Scenario::from_ron(b.text, b.file)?;
+                return Ok((s, Source::Builtin(b.file)));
+            }
+        }
+    }
+    let s = Scenario::load(arg)?;
+    Ok((s, Source::File(arg.to_path_buf())))
 }
 
 /// A scene shipped with AsyncLab (built into the binary).

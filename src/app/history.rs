@@ -149,8 +149,7 @@ impl History {
     /// Appends a closed window of width `window_s`.
     pub fn push(&mut self, w: &Window, window_s: f64) {
         self.rows.push(Row::of(w, window_s));
-        self.recent_errors
-            .push_back((w.t_s, w.errors.total()));
+        self.recent_errors.push_back((w.t_s, w.errors.total()));
         while let Some((t, _)) = self.recent_errors.front() {
             if *t <= w.t_s - 60.0 {
                 self.recent_errors.pop_front();

@@ -2,7 +2,8 @@
 //! ([`crate::scenario::knobs`]) so every knob is editable, with its unit and
 //! its help text on hover, and nothing is declared twice.
 
-use crate::scenario::knobs::{self, Group};
+use super::action::AppAction;
+use crate::scenario::knobs::{self, Group, Knob};
 use crate::scenario::{Change, OutageKind, RetryPolicy, Scheduling, Settings};
 
 /// Values being dragged or typed, by knob path: a change is sent once the
@@ -10,66 +11,89 @@ use crate::scenario::{Change, OutageKind, RetryPolicy, Scheduling, Settings};
 /// marker on the plots), not one per pixel.
 pub type Pending = std::collections::HashMap<String, f64>;
 
-/// Draws the panel; returns the changes the user made this frame.
-pub fn show(ui: &mut egui::Ui, live: &Settings, pending: &mut Pending) -> Vec<Change> {
-    let mut changes = Vec::new();
-    let all = knobs::knobs(live);
-    egui::ScrollArea::vertical().show(ui, |ui| {
-        for group in Group::ALL {
-            egui::CollapsingHeader::new(group.title())
-                .default_open(matches!(
-                    group,
-                    Group::Traffic | Group::Database | Group::Queue
-                ))
-                .show(ui, |ui| {
-                    egui::Grid::new(("knobs", group.title()))
-                        .num_columns(2)
-                        .striped(true)
-                        .show(ui, |ui| {
-                            for k in all.iter().filter(|k| k.group == group) {
-                                let Ok(current) = knobs::get(live, &k.path) else {
-                                    continue;
-                                };
-                                let label = ui.label(&k.label).on_hover_text(k.help);
-                                let mut v = pending.get(&k.path).copied().unwrap_or(current);
-                                let speed = ((k.max - k.min) / 2000.0).clamp(0.001, 1000.0);
-                                let mut drag = egui::DragValue::new(&mut v)
-                                    .range(k.min..=k.max)
-                                    .suffix(format!(" {}", k.unit))
-                                    .speed(if k.integer { speed.max(0.05) } else { speed });
-                                if k.integer {
-                                    drag = drag.fixed_decimals(0);
-                                }
-                                let r = ui.add(drag).labelled_by(label.id).on_hover_text(k.help);
-                                let editing = r.dragged() || r.has_focus();
-                                if editing {
-                                    pending.insert(k.path.clone(), v);
-                                } else {
-                                    pending.remove(&k.path);
-                                    let done = r.drag_stopped() || r.lost_focus() || r.changed();
-                                    if done && v != current {
-                                        let value = if k.integer { v.round() } else { v };
-                                        changes.push(Change::Set {
-                                            path: k.path.clone(),
-                                            value,
-                                        });
-                                    }
-                                }
-                                ui.end_row();
-                            }
-                        });
-                    match group {
-                        Group::Queue => policies(ui, live, &mut changes),
-                        Group::Database => outage(ui, &mut changes),
-                        _ => {}
-                    }
-                });
-        }
-    });
-    changes
+/// The controls panel.
+pub struct Controls {
+    /// Shown (the View menu and presentation mode toggle it).
+    pub shown: bool,
+    /// Knobs being dragged or typed.
+    pending: Pending,
 }
 
-fn policies(ui: &mut egui::Ui, live: &Settings, changes: &mut Vec<Change>) {
+impl Controls {
+    /// The panel, shown or hidden.
+    pub fn new(shown: bool) -> Self {
+        Controls {
+            shown,
+            pending: Pending::default(),
+        }
+    }
+
+    /// Draws the panel: every knob by group, with the queue's policies and
+    /// the outage buttons in their groups.
+    pub fn ui(&mut self, ui: &mut egui::Ui, live: &Settings, actions: &mut Vec<AppAction>) {
+        ui.heading("Controls");
+        let all = knobs::knobs(live);
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            for group in Group::ALL {
+                egui::CollapsingHeader::new(group.title())
+                    .default_open(matches!(
+                        group,
+                        Group::Traffic | Group::Database | Group::Queue
+                    ))
+                    .show(ui, |ui| {
+                        egui::Grid::new(("knobs", group.title()))
+                            .num_columns(2)
+                            .striped(true)
+                            .show(ui, |ui| {
+                                for k in all.iter().filter(|k| k.group == group) {
+                                    if let Some(c) = knob(ui, live, k, &mut self.pending) {
+                                        actions.push(AppAction::change(c));
+                                    }
+                                }
+                            });
+                        match group {
+                            Group::Queue => policies(ui, live, actions),
+                            Group::Database => outage(ui, actions),
+                            _ => {}
+                        }
+                    });
+            }
+        });
+    }
+}
+
+/// One knob's row: label and value field. Returns the change once a drag
+/// ends or typing is done with a new value.
+fn knob(ui: &mut egui::Ui, live: &Settings, k: &Knob, pending: &mut Pending) -> Option<Change> {
+    let Ok(current) = knobs::get(live, &k.path) else {
+        return None;
+    };
+    let label = ui.label(&k.label).on_hover_text(k.help);
+    let mut v = pending.get(&k.path).copied().unwrap_or(current);
+    let speed = ((k.max - k.min) / 2000.0).clamp(0.001, 1000.0);
+    let mut drag = egui::DragValue::new(&mut v)
+        .range(k.min..=k.max)
+        .suffix(format!(" {}", k.unit))
+        .speed(if k.integer { speed.max(0.05) } else { speed });
+    if k.integer {
+        drag = drag.fixed_decimals(0);
+    }
+    let r = ui.add(drag).labelled_by(label.id).on_hover_text(k.help);
+    ui.end_row();
+    if r.dragged() || r.has_focus() {
+        pending.insert(k.path.clone(), v);
+        return None;
+    }
+    pending.remove(&k.path);
+    let done = r.drag_stopped() || r.lost_focus() || r.changed();
+    (done && v != current).then(|| Change::Set {
+        path: k.path.clone(),
+        value: if k.integer { v.round() } else { v },
+    })
+}
+
+/// The queue's scheduling and retry policy, as choice buttons.
+fn policies(ui: &mut egui::Ui, live: &Settings, actions: &mut Vec<AppAction>) {
     ui.horizontal(|ui| {
         ui.label("scheduling").on_hover_text(
             "How queue workers pick the next job: FIFO (oldest first), fair \
@@ -84,7 +108,7 @@ fn policies(ui: &mut egui::Ui, live: &Settings, changes: &mut Vec<Change>) {
                 .selectable_label(live.queue.scheduling == s, name)
                 .clicked()
             {
-                changes.push(Change::SetScheduling(s));
+                actions.push(AppAction::change(Change::SetScheduling(s)));
             }
         }
     });
@@ -100,30 +124,31 @@ fn policies(ui: &mut egui::Ui, live: &Settings, changes: &mut Vec<Change>) {
         for (r, name) in options {
             let same = std::mem::discriminant(&current) == std::mem::discriminant(&r);
             if ui.selectable_label(same, name).clicked() {
-                changes.push(Change::SetRetry(r));
+                actions.push(AppAction::change(Change::SetRetry(r)));
             }
         }
     });
 }
 
-fn outage(ui: &mut egui::Ui, changes: &mut Vec<Change>) {
+/// Buttons that start and end a database outage.
+fn outage(ui: &mut egui::Ui, actions: &mut Vec<AppAction>) {
     ui.horizontal(|ui| {
         if ui
             .button("outage: fail")
             .on_hover_text("Start a DB outage where writes fail at once.")
             .clicked()
         {
-            changes.push(Change::OutageStart(OutageKind::FailFast));
+            actions.push(AppAction::change(Change::OutageStart(OutageKind::FailFast)));
         }
         if ui
             .button("outage: hang")
             .on_hover_text("Start a DB outage where writes hang until the write timeout.")
             .clicked()
         {
-            changes.push(Change::OutageStart(OutageKind::Hang));
+            actions.push(AppAction::change(Change::OutageStart(OutageKind::Hang)));
         }
         if ui.button("end outage").clicked() {
-            changes.push(Change::OutageEnd);
+            actions.push(AppAction::change(Change::OutageEnd));
         }
     });
 }

@@ -1,7 +1,7 @@
 //! The live host and the app, without a display: a fake clock drives the
 //! host, egui_kittest drives the UI.
 
-use asynclab::app::{AsyncLabApp, diagram, history::History, plots};
+use asynclab::app::{AppAction, AsyncLabApp, diagram, history::History, plots};
 use asynclab::host::{Command, FakeClock, Host, Speed};
 use asynclab::scenario::{Change, Mode, Scenario, Settings};
 use asynclab::sim::{Gauges, SimTime, System, Window};
@@ -308,6 +308,87 @@ fn keyboard_shortcuts_work() {
         Mode::Async,
         "restart keeps tweaks"
     );
+}
+
+fn playing(h: &Harness<'_, TestApp>) -> bool {
+    h.state().app.host().snapshot().playing
+}
+
+/// Buttons, menus and keys all act through the app's one `apply`: clicks
+/// on the transport and the queue's policies reach the host, keys and
+/// clicks mix, the menus open files, change the view and open help.
+#[test]
+fn buttons_menus_and_keys_all_act() {
+    use asynclab::scenario::{RetryPolicy, Scheduling};
+    let dir = temp_dir("actions");
+    let path = dir.join("actions.ron");
+    let mut h = harness(scene());
+    h.run_steps(3);
+    assert!(playing(&h));
+    h.get_by_label("Pause").click();
+    h.run_steps(2);
+    assert!(!playing(&h), "Pause pauses");
+    h.get_by_label("Play").click();
+    h.run_steps(2);
+    assert!(playing(&h), "Play plays");
+    h.get_by_label("step event").click();
+    h.run_steps(2);
+    assert!(!playing(&h), "a step pauses");
+    h.key_press(egui::Key::Space);
+    h.run_steps(2);
+    assert!(playing(&h), "Space after a button");
+
+    h.get_by_label("fair").click();
+    h.get_by_label("exp + jitter").click();
+    h.run_steps(2);
+    assert_eq!(live(&h).queue.scheduling, Scheduling::Fair);
+    assert_eq!(live(&h).queue.retry, RetryPolicy::ExponentialJitter);
+    h.get_by_label("outage: fail").click();
+    h.run_steps(2);
+    assert!(h.state().app.host().snapshot().gauges.outage.is_some());
+    h.get_by_label("end outage").click();
+    h.run_steps(2);
+    assert!(h.state().app.host().snapshot().gauges.outage.is_none());
+
+    h.key_press(egui::Key::A);
+    h.run_steps(2);
+    assert_eq!(live(&h).endpoints[0].mode, Mode::Async);
+    h.get_by_label("SYNC").click();
+    h.run_steps(2);
+    assert_eq!(live(&h).endpoints[0].mode, Mode::Sync);
+
+    // File ▸ Open recent reopens a saved scene from time zero.
+    h.state_mut().app.save_to(&path);
+    h.run_steps(20);
+    assert!(now_s(&h) > 0.5);
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Open recent").hover();
+    h.run_steps(2);
+    h.get_by_label(&path.display().to_string()).click();
+    h.run_steps(3);
+    assert!(now_s(&h) < 0.5, "the recent file opened");
+    assert_eq!(h.state().app.path(), Some(path.as_path()));
+
+    // View ▸ Presentation mode hides the controls; Help opens its window.
+    assert!(h.query_by_label("Controls").is_some());
+    h.get_by_label("View").click();
+    h.run_steps(2);
+    h.get_by_label("Presentation mode").click();
+    h.run_steps(3);
+    assert!(h.state().app.prefs().presentation);
+    assert!(h.query_by_label("Controls").is_none(), "controls hidden");
+    h.get_by_label("Help").click();
+    h.run_steps(2);
+    h.get_by_label("Keyboard & about").click();
+    h.run_steps(3);
+    assert!(h.state().app.help_open());
+    assert!(h.query_by_label("Reading the screen").is_some());
+
+    // Code can ask for the same actions.
+    h.state_mut().app.apply(AppAction::Host(Command::Pause));
+    h.run_steps(2);
+    assert!(!playing(&h));
 }
 
 #[test]

@@ -1,0 +1,55 @@
+//! What the user asked for. Panels and keyboard shortcuts push
+//! [`AppAction`]s while they draw; [`super::AsyncLabApp::apply`] carries
+//! them out at one place, the only one that talks to the host.
+
+use crate::host::Command;
+use crate::scenario::Change;
+use std::path::PathBuf;
+
+/// One thing the user asked the app to do.
+#[derive(Clone, Debug)]
+pub enum AppAction {
+    /// Send a command to the simulation host (play, speed, a change, ...).
+    Host(Command),
+    /// Open a scene file.
+    Open(PathBuf),
+    /// Open a built-in scene, by its file name.
+    OpenBuiltin(&'static str),
+    /// Choose a scene file in a native dialog, then open it.
+    PickOpen,
+    /// Save the scene to its file, or choose a file first.
+    Save,
+    /// Choose a file in a native dialog, then save the scene there.
+    SaveAs,
+    /// Choose a file in a native dialog, then save this run's recording there.
+    SaveRecording,
+    /// Save the scene, live changes included, to this file.
+    SaveTo(PathBuf),
+    /// Save this run's recording (start settings + every live change) here.
+    SaveRecordingTo(PathBuf),
+    /// Show (true) or hide the controls panel.
+    ShowControls(bool),
+    /// Presentation mode on or off; it also hides or shows the controls.
+    SetPresentation(bool),
+    /// Dark theme (true) or light.
+    SetDark(bool),
+    /// UI scale, 1.0–2.5.
+    SetUiScale(f32),
+    /// Plot span, s of sim time.
+    SetSpan(f64),
+    /// Open the help window.
+    ShowHelp,
+    /// Show the scene's lesson strip again.
+    ShowLesson,
+    /// Write this line in the status bar.
+    ShowStatus(String),
+    /// Open the problem dialog with this text.
+    ShowError(String),
+}
+
+impl AppAction {
+    /// A live change to the running scene.
+    pub fn change(change: Change) -> AppAction {
+        AppAction::Host(Command::Apply(change))
+    }
+}

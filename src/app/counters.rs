@@ -1,0 +1,30 @@
+//! The failure counters under the diagram: totals so far by reason, dead
+//! letters, retries, wasted work and commits.
+
+use super::palette;
+use crate::fmt::thousands;
+use crate::host::Snapshot;
+
+/// Draws the counters (nothing before the first totals).
+pub fn ui(ui: &mut egui::Ui, snap: &Snapshot) {
+    let Some(t) = &snap.totals else { return };
+    let dark = ui.visuals().dark_mode;
+    ui.horizontal_wrapped(|ui| {
+        for (k, r) in crate::sim::Reason::ALL.iter().enumerate() {
+            ui.colored_label(
+                palette::text_on(palette::REASONS[k], dark),
+                format!("{}: {}", crate::words::reason(*r), thousands(t.errors[*r])),
+            );
+        }
+        ui.label(format!("dead letters: {}", thousands(t.dead_letters)));
+        ui.label(format!(
+            "retries: {}",
+            thousands(t.user_retries + t.system_retries)
+        ));
+        ui.label(format!("wasted: {}", thousands(t.wasted)));
+        ui.label(format!(
+            "committed: {}",
+            thousands(snap.ledgers.work.committed)
+        ));
+    });
+}

@@ -1,0 +1,190 @@
+//! The stations: server, queue workers and database as boxes coloured by
+//! load, the queue filling up per client, the outage label and the failure
+//! labels rising from where requests fail.
+
+use super::{Canvas, FLASH_LIFE_S, Flash, Load, Spot};
+use crate::app::palette;
+use crate::fmt::thousands;
+use crate::sim::Gauges;
+use egui::{Align2, Color32, CornerRadius, Pos2, Rect, Stroke, StrokeKind, Vec2};
+
+/// The server, queue workers and database boxes: name, load, and what is
+/// busy and waiting now.
+pub(super) fn stations(c: &Canvas, g: &Gauges, load: &Load) {
+    let l = &c.at;
+    let server = format!(
+        "now {}/{} busy\nbacklog {}",
+        g.server_busy,
+        g.server_workers,
+        thousands(g.accept_backlog)
+    );
+    let workers = format!(
+        "now {}/{} busy\nbackoff {}",
+        g.workers_busy,
+        g.workers,
+        thousands(g.in_backoff)
+    );
+    let db = format!(
+        "now {}/{} conns\nwaiting {}",
+        g.db_busy,
+        g.db_connections,
+        thousands(g.db_waiting)
+    );
+    station(c, l.server, "server", load.server, &server);
+    station(c, l.workers, "queue workers", load.workers, &workers);
+    station(c, l.db, "database", load.db, &db);
+}
+
+/// One station: a box filled by its load (neutral, amber, red) with its
+/// name on top, how busy it is in the middle and `detail` at the bottom.
+fn station(c: &Canvas, r: Rect, name: &str, util: f64, detail: &str) {
+    let fill = palette::load(util, c.neutral);
+    c.painter.rect(
+        r,
+        CornerRadius::same(6),
+        fill,
+        Stroke::new(1.5, c.text.gamma_multiply(0.6)),
+        StrokeKind::Inside,
+    );
+    let on_fill = if fill == c.neutral {
+        c.text
+    } else {
+        Color32::BLACK
+    };
+    let (font, small) = (&c.at.font, &c.at.small);
+    c.painter.text(
+        r.center_top() + Vec2::new(0.0, 4.0),
+        Align2::CENTER_TOP,
+        name,
+        font.clone(),
+        on_fill,
+    );
+    c.painter.text(
+        r.center(),
+        Align2::CENTER_CENTER,
+        format!("{:.0}% busy", util.clamp(0.0, 9.99) * 100.0),
+        font.clone(),
+        on_fill,
+    );
+    c.painter.text(
+        r.center_bottom() - Vec2::new(0.0, 4.0),
+        Align2::CENTER_BOTTOM,
+        detail,
+        small.clone(),
+        on_fill,
+    );
+}
+
+/// "OUTAGE" over the database while it is down.
+pub(super) fn outage_label(c: &Canvas, g: &Gauges) {
+    if g.outage.is_some() {
+        c.painter.text(
+            c.at.db.center_top() - Vec2::new(0.0, 2.0),
+            Align2::CENTER_BOTTOM,
+            "OUTAGE",
+            c.at.font.clone(),
+            palette::RED,
+        );
+    }
+}
+
+/// The queue: fills visibly, per client, with its depth written on it and
+/// its capacity below.
+pub(super) fn queue(c: &Canvas, g: &Gauges) {
+    let (queue, font) = (c.at.queue, &c.at.font);
+    c.painter.rect_stroke(
+        queue,
+        CornerRadius::same(6),
+        Stroke::new(1.5, c.text.gamma_multiply(0.6)),
+        StrokeKind::Inside,
+    );
+    queue_fill(c, g);
+    c.painter.text(
+        queue.center_top() + Vec2::new(0.0, 4.0),
+        Align2::CENTER_TOP,
+        "queue",
+        font.clone(),
+        c.text,
+    );
+    // The depth is written on a plate so it reads over any fill colour.
+    let depth = format!("{} jobs", thousands(g.queue_len));
+    let depth = c.painter.layout_no_wrap(depth, font.clone(), c.text);
+    let plate = Rect::from_center_size(queue.center(), depth.size() + Vec2::new(8.0, 2.0));
+    c.painter.rect_filled(plate, CornerRadius::same(3), c.plate);
+    c.painter
+        .galley(plate.min + Vec2::new(4.0, 1.0), depth, c.text);
+    let cap = if g.queue_capacity > 0 {
+        format!("cap {}", thousands(g.queue_capacity))
+    } else {
+        "unbounded".to_string()
+    };
+    c.painter.text(
+        queue.center_bottom() - Vec2::new(0.0, 4.0),
+        Align2::CENTER_BOTTOM,
+        cap,
+        c.at.small.clone(),
+        c.text,
+    );
+}
+
+/// The queue's fill, one stretch per client in its colour. Bounded queues
+/// fill to capacity; unbounded ones on a log scale so a ten-million-job
+/// backlog still fits and small ones still show.
+fn queue_fill(c: &Canvas, g: &Gauges) {
+    let depth = g.queue_len;
+    if depth == 0 {
+        return;
+    }
+    let fill_frac = if g.queue_capacity > 0 {
+        (depth as f64 / g.queue_capacity as f64).clamp(0.0, 1.0)
+    } else {
+        ((depth as f64 + 1.0).log10() / 6.0).clamp(0.0, 1.0)
+    } as f32;
+    let inner = c.at.queue.shrink(3.0);
+    let fill_w = inner.width() * fill_frac;
+    let mut x = inner.left();
+    for (i, q) in g.queue_by_client.iter().enumerate() {
+        let w = fill_w * (*q as f64 / depth as f64) as f32;
+        if w > 0.0 {
+            let r = Rect::from_min_max(
+                Pos2::new(x, inner.top() + 18.0),
+                Pos2::new(x + w, inner.bottom() - 16.0),
+            );
+            c.painter
+                .rect_filled(r, CornerRadius::ZERO, palette::client(i));
+            x += w;
+        }
+    }
+}
+
+/// Failure labels rising from their spot and fading out over
+/// [`FLASH_LIFE_S`] of animation time (`anim_s` is now).
+pub(super) fn failure_labels(c: &Canvas, flashes: &[Flash], anim_s: f64) {
+    let l = &c.at;
+    for f in flashes {
+        let age = anim_s - f.born_s;
+        if !(0.0..FLASH_LIFE_S).contains(&age) {
+            continue;
+        }
+        let anchor = match f.spot {
+            // Timeouts rise from under the lanes (above them they would
+            // leave the diagram at once and never be seen).
+            Spot::Browsers => {
+                Pos2::new(l.browser_x, (l.lanes_bottom + 40.0).max(l.server.bottom()))
+            }
+            Spot::Server => l.server.center_top(),
+            Spot::Queue => l.queue.center_top(),
+            Spot::Workers => l.workers.center_top(),
+            Spot::Database => l.db.center_top(),
+        };
+        let alpha = (1.0 - age / FLASH_LIFE_S) as f32;
+        let pos = anchor - Vec2::new(0.0, 4.0 + 14.0 * age as f32);
+        c.painter.text(
+            pos,
+            Align2::CENTER_BOTTOM,
+            &f.text,
+            l.font.clone(),
+            palette::RED.gamma_multiply(alpha),
+        );
+    }
+}

@@ -1,0 +1,237 @@
+//! Scene files and preferences: the file the scene came from, recent files,
+//! native file dialogs, dropped files and the remembered [`Prefs`].
+
+use super::action::AppAction;
+use crate::scenario::Scenario;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Key of the remembered preferences in eframe storage.
+const PREFS_KEY: &str = "asynclab-prefs";
+/// Most entries in File ▸ Open recent.
+const MAX_RECENT: usize = 8;
+
+/// What the app remembers between sessions.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Prefs {
+    /// The scene file last opened or saved.
+    pub last_scene: Option<PathBuf>,
+    /// Recently used scene files, newest first.
+    pub recent: Vec<PathBuf>,
+    /// Dark theme (else light).
+    pub dark: bool,
+    /// UI scale, 1.0–2.5.
+    pub ui_scale: f32,
+    /// Presentation mode: larger text, controls collapsed.
+    pub presentation: bool,
+    /// Plot span, s.
+    pub span_s: f64,
+}
+
+impl Default for Prefs {
+    fn default() -> Self {
+        Prefs {
+            last_scene: None,
+            recent: Vec::new(),
+            dark: true,
+            ui_scale: 1.0,
+            presentation: false,
+            span_s: 300.0,
+        }
+    }
+}
+
+impl Prefs {
+    /// The preferences remembered in eframe storage, or the defaults.
+    pub fn load(storage: Option<&dyn eframe::Storage>) -> Prefs {
+        storage
+            .and_then(|s| eframe::get_value(s, PREFS_KEY))
+            .unwrap_or_default()
+    }
+
+    /// Remembers the preferences in eframe storage.
+    pub fn store(&self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, PREFS_KEY, self);
+    }
+}
+
+/// The built-in scene the app opens on.
+pub const DEFAULT_SCENE: &str = "02-slow-database.ron";
+
+/// The scene the app opens on: [`DEFAULT_SCENE`], whose sync wait starts
+/// climbing within the first minute, or a sensible stand-in if it is
+/// missing.
+pub fn default_scene() -> Scenario {
+    if let Some(Ok(s)) = crate::scenario::builtin(DEFAULT_SCENE) {
+        return s;
+    }
+    let mut s = Scenario {
+        title: "Sandbox".into(),
+        lesson: "A save goes browser -> server -> database. Switch between SYNC and \
+                 ASYNC and raise the traffic to see where users start to wait."
+            .into(),
+        watch: "Raise the client's rate past what the database can write (about \
+                connections ÷ write time) and watch the wait plot in sync mode; \
+                then press A."
+            .into(),
+        duration_s: 600.0,
+        ..Scenario::default()
+    };
+    s.settings.clients[0].name = "acme".into();
+    s
+}
+
+/// The scene file the app is on, the preferences, and the file dialogs.
+pub struct Files {
+    /// The file the scene came from (None: built in).
+    pub path: Option<PathBuf>,
+    /// What the app remembers between sessions.
+    pub prefs: Prefs,
+    /// Native file dialogs (off in tests, which have no desktop).
+    native_dialogs: bool,
+}
+
+impl Files {
+    /// Files on `path`, with native dialogs or without (tests).
+    pub fn new(prefs: Prefs, path: Option<PathBuf>, native_dialogs: bool) -> Self {
+        Files {
+            path,
+            prefs,
+            native_dialogs,
+        }
+    }
+
+    /// Puts `path` first in the recent files.
+    pub fn remember(&mut self, path: &Path) {
+        self.prefs.last_scene = Some(path.to_path_buf());
+        self.prefs.recent.retain(|p| p != path);
+        self.prefs.recent.insert(0, path.to_path_buf());
+        self.prefs.recent.truncate(MAX_RECENT);
+    }
+
+    /// Loads the scene in `path` and makes it the current file; on failure,
+    /// the text for the problem dialog.
+    pub fn open(&mut self, path: &Path) -> Result<Scenario, String> {
+        let scene = Scenario::load(path).map_err(|e| {
+            format!("Could not open the scene; the current one keeps running.\n\n{e}")
+        })?;
+        self.path = Some(path.to_path_buf());
+        self.remember(path);
+        Ok(scene)
+    }
+
+    /// Loads the built-in scene `file`; the scene then has no file.
+    pub fn open_builtin(&mut self, file: &str) -> Result<Scenario, String> {
+        let scene = match crate::scenario::builtin(file) {
+            Some(Ok(s)) => s,
+            Some(Err(e)) => return Err(format!("Built-in scene {file} is broken.\n\n{e}")),
+            None => return Err(format!("No built-in scene {file}")),
+        };
+        self.path = None;
+        Ok(scene)
+    }
+
+    /// Writes `scene` to `path` (atomically) and makes it the current file.
+    pub fn save(&mut self, scene: &Scenario, path: &Path) -> Result<(), String> {
+        scene
+            .save(path)
+            .map_err(|e| format!("Could not save.\n\n{e}"))?;
+        self.path = Some(path.to_path_buf());
+        self.remember(path);
+        Ok(())
+    }
+
+    /// Writes a run's recording to `path`; the current file stays.
+    pub fn save_recording(&mut self, recording: &Scenario, path: &Path) -> Result<(), String> {
+        recording
+            .save(path)
+            .map_err(|e| format!("Could not save the recording.\n\n{e}"))?;
+        self.remember(path);
+        Ok(())
+    }
+
+    /// Asks for a scene file to open, starting in the last one's folder;
+    /// None when there are no native dialogs.
+    pub fn pick_open(&self) -> Option<AppAction> {
+        if !self.native_dialogs {
+            return None;
+        }
+        let start = self
+            .prefs
+            .last_scene
+            .as_ref()
+            .and_then(|p| p.parent().map(Path::to_path_buf));
+        let picked = native_dialog(move || {
+            let mut d = rfd::FileDialog::new().add_filter("AsyncLab scene", &["ron"]);
+            if let Some(dir) = start {
+                d = d.set_directory(dir);
+            }
+            d.pick_file()
+        });
+        Some(then(picked, AppAction::Open))
+    }
+
+    /// Asks for a file to save the scene (or, with `recording`, this run's
+    /// recording) to; None when there are no native dialogs.
+    pub fn pick_save(&self, recording: bool) -> Option<AppAction> {
+        if !self.native_dialogs {
+            return None;
+        }
+        let name = if recording {
+            "recording.ron"
+        } else {
+            "scene.ron"
+        };
+        let picked = native_dialog(move || {
+            rfd::FileDialog::new()
+                .add_filter("AsyncLab scene", &["ron"])
+                .set_file_name(name)
+                .save_file()
+        });
+        Some(if recording {
+            then(picked, AppAction::SaveRecordingTo)
+        } else {
+            then(picked, AppAction::SaveTo)
+        })
+    }
+}
+
+/// Files dropped on the window this frame: scenes open, anything else is
+/// refused with a reason.
+pub fn dropped(ui: &egui::Ui, actions: &mut Vec<AppAction>) {
+    let dropped = ui.input(|i| i.raw.dropped_files.clone());
+    for f in dropped {
+        let p = f.path().to_path_buf();
+        if p.extension().is_some_and(|e| e == "ron") {
+            actions.push(AppAction::Open(p));
+        } else {
+            actions.push(AppAction::ShowError(format!(
+                "{} is not a .ron scene file.",
+                p.display()
+            )));
+        }
+    }
+}
+
+const NO_FILE: &str = "No file chosen. (If no dialog appeared, this desktop has no file-dialog portal: drag a .ron file onto the window instead.)";
+
+/// What to do after a dialog: `with` the chosen file, a status line when
+/// none was chosen, the problem dialog when the dialog failed.
+fn then(picked: Result<Option<PathBuf>, String>, with: fn(PathBuf) -> AppAction) -> AppAction {
+    match picked {
+        Ok(Some(p)) => with(p),
+        Ok(None) => AppAction::ShowStatus(NO_FILE.into()),
+        Err(e) => AppAction::ShowError(e),
+    }
+}
+
+/// Runs a native dialog; a panic inside it (no desktop portal, ...) becomes
+/// an error message instead of a crash.
+fn native_dialog<T>(
+    f: impl FnOnce() -> Option<T> + std::panic::UnwindSafe,
+) -> Result<Option<T>, String> {
+    std::panic::catch_unwind(f).map_err(|_| {
+        "The file dialog failed (no desktop file portal?). Drag a .ron file onto the window instead.".to_string()
+    })
+}

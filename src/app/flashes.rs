@@ -1,0 +1,75 @@
+//! Failure flashes: short-lived labels ("timeout ×12") that rise from the
+//! part of the diagram where requests fail, made from each new window's
+//! failure counts.
+
+use super::diagram::{FLASH_LIFE_S, Flash, Spot};
+use crate::sim::{Reason, Window};
+
+/// A label takes in new counts for this long before the next one starts,
+/// s of animation time.
+const FLASH_JOIN_S: f64 = 0.8;
+/// Most labels alive at once, so a storm stays readable.
+const MAX_FLASHES: usize = 20;
+
+/// The failure labels alive now.
+#[derive(Default)]
+pub struct Flashes {
+    list: Vec<Flash>,
+}
+
+impl Flashes {
+    /// The labels to draw.
+    pub fn all(&self) -> &[Flash] {
+        &self.list
+    }
+
+    /// Drops every label (the run started over).
+    pub fn clear(&mut self) {
+        self.list.clear();
+    }
+
+    /// Adds labels for the failures in `windows` and retires old ones;
+    /// `now_s` is the animation clock.
+    pub fn absorb(&mut self, windows: &[Window], now_s: f64) {
+        if !windows.is_empty() {
+            // Where each reason's failures show, in [`Reason::ALL`] order.
+            let spots = [Spot::Browsers, Spot::Server, Spot::Queue, Spot::Database];
+            for (k, reason) in Reason::ALL.iter().enumerate() {
+                let n: u64 = windows.iter().map(|w| w.errors[*reason]).sum();
+                self.flash(spots[k], crate::words::reason(*reason), n, now_s);
+            }
+            let dead: u64 = windows.iter().map(|w| w.dead_letters).sum();
+            self.flash(Spot::Workers, "dead letter", dead, now_s);
+        }
+        self.list.retain(|f| now_s - f.born_s < FLASH_LIFE_S);
+        if self.list.len() > MAX_FLASHES {
+            let cut = self.list.len() - MAX_FLASHES;
+            self.list.drain(..cut);
+        }
+    }
+
+    /// Shows `n` failures of `label` at `spot`. At high speed windows close
+    /// many times a second; counts then join the spot's newest label while
+    /// it is young, so labels rise one at a time instead of smearing.
+    fn flash(&mut self, spot: Spot, label: &str, n: u64, now_s: f64) {
+        if n == 0 {
+            return;
+        }
+        if let Some(f) = self
+            .list
+            .iter_mut()
+            .rev()
+            .find(|f| f.spot == spot && now_s - f.born_s < FLASH_JOIN_S)
+        {
+            f.count += n;
+            f.text = format!("{label} ×{}", f.count);
+            return;
+        }
+        self.list.push(Flash {
+            text: format!("{label} ×{n}"),
+            spot,
+            born_s: now_s,
+            count: n,
+        });
+    }
+}

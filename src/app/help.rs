@@ -1,0 +1,73 @@
+//! The help window: what the app shows, how to read the screen, the keys.
+
+use super::keys::KEYS;
+use egui::RichText;
+
+/// The help window.
+#[derive(Default)]
+pub struct Help {
+    /// Shown.
+    pub open: bool,
+}
+
+impl Help {
+    /// Draws the window while it is open.
+    pub fn ui(&mut self, ctx: &egui::Context) {
+        if !self.open {
+            return;
+        }
+        egui::Window::new("Help")
+            .open(&mut self.open)
+            .default_pos(ctx.content_rect().center())
+            .pivot(egui::Align2::CENTER_CENTER)
+            .default_width(560.0)
+            .show(ctx, |ui| {
+                ui.label(HELP);
+                ui.add_space(6.0);
+                ui.label(RichText::new("Reading the screen").strong());
+                table(ui, "reading", READING, |k| RichText::new(k).strong());
+                ui.add_space(6.0);
+                ui.label(RichText::new("Keys").strong());
+                table(ui, "keys", KEYS, |k| RichText::new(k).monospace().strong());
+            });
+    }
+}
+
+/// A two-column table of (name, meaning), names styled by `name`.
+fn table(ui: &mut egui::Ui, id: &str, rows: &[(&str, &str)], name: impl Fn(&str) -> RichText) {
+    egui::Grid::new(id).show(ui, |ui| {
+        for (what, how) in rows {
+            ui.label(name(what));
+            ui.label(*how);
+            ui.end_row();
+        }
+    });
+}
+
+const HELP: &str = "AsyncLab shows why going asynchronous rescues a system under load. \
+In sync mode a server worker holds each request while the database writes, so a slow \
+database makes every user wait and time out. In async mode the server enqueues a job and \
+answers at once; queue workers drain the backlog at the database's pace. Flip the mode, \
+move the knobs, and watch the wait, the backlog and the ledgers (nothing is ever lost).";
+
+const READING: &[(&str, &str)] = &[
+    (
+        "Boxes",
+        "how busy each part is: amber from 80%, red from 95%",
+    ),
+    ("Dots", "a sample of the traffic, in each client's colour"),
+    (
+        "User-perceived wait",
+        "how long a click takes to get an answer; the dashed line is the SLA target",
+    ),
+    (
+        "Time to processed",
+        "click to saved in the database: in async, the work still being done",
+    ),
+    ("Queue backlog", "jobs accepted but not yet saved"),
+    (
+        "Dashed vertical lines",
+        "a mode switch, a scripted event or a change you made; red bands: database outage",
+    ),
+    ("Time axis", "simulated time (m:ss), as in the top bar"),
+];

@@ -1,0 +1,75 @@
+//! The scene's words on screen: the lesson strip (what the scene teaches
+//! and what to watch) and the banner with the latest scripted caption.
+
+use super::{palette, plain};
+use crate::host::Snapshot;
+use crate::scenario::Scenario;
+use egui::RichText;
+
+/// A caption stays up at least this long after it fires, s of sim time...
+const CAPTION_SIM_S: f64 = 30.0;
+/// ...and at least this long after it first shows, s of wall time, so it
+/// can be read even at 1000×.
+const CAPTION_WALL_S: f64 = 8.0;
+
+/// The lesson strip: a strip, not a floating window, so it pushes the plots
+/// down instead of covering the ones the lesson talks about.
+pub struct LessonStrip {
+    /// Shown (a scene opening shows it again).
+    pub open: bool,
+}
+
+impl LessonStrip {
+    /// Whether to give the strip room this frame: open, and the scene has
+    /// something to say.
+    pub fn wanted(&self, scene: &Scenario) -> bool {
+        self.open && !(scene.lesson.is_empty() && scene.watch.is_empty())
+    }
+
+    /// The lesson and what to watch, side by side, and "Got it" to close.
+    pub fn ui(&mut self, ui: &mut egui::Ui, scene: &Scenario) {
+        ui.add_space(4.0);
+        ui.columns(2, |cols| {
+            cols[0].label(RichText::new("Lesson").strong());
+            cols[0].label(plain(&scene.lesson));
+            cols[1].label(RichText::new("Watch").strong());
+            cols[1].label(plain(&scene.watch));
+        });
+        if ui.button("Got it").clicked() {
+            self.open = false;
+        }
+        ui.add_space(2.0);
+    }
+}
+
+/// The banner with the latest scripted caption.
+#[derive(Default)]
+pub struct CaptionBanner {
+    /// The caption shown (its sim time's bits and text) and the wall time
+    /// it first showed, s.
+    seen: Option<((u64, String), f64)>,
+}
+
+impl CaptionBanner {
+    /// The caption to show now, if any: the latest one, for 30 s of sim
+    /// time and at least 8 s of wall time (`wall_s` is now).
+    pub fn current<'s>(&mut self, snap: &'s Snapshot, wall_s: f64) -> Option<&'s str> {
+        let (t_s, text) = snap.caption.as_ref()?;
+        let key = (t_s.to_bits(), text.clone());
+        if self.seen.as_ref().map(|(k, _)| k) != Some(&key) {
+            self.seen = Some((key, wall_s));
+        }
+        let shown_at = self.seen.as_ref().map_or(wall_s, |(_, w)| *w);
+        let visible = snap.now_s - t_s < CAPTION_SIM_S || wall_s - shown_at < CAPTION_WALL_S;
+        visible.then_some(text.as_str())
+    }
+
+    /// Draws `text` as the banner.
+    pub fn ui(&self, ui: &mut egui::Ui, text: &str) {
+        ui.label(
+            RichText::new(plain(text))
+                .size(20.0)
+                .color(palette::caption(ui.visuals().dark_mode)),
+        );
+    }
+}

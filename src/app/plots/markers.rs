@@ -1,0 +1,90 @@
+//! Markers on the plots: a dashed vertical line at each mode switch,
+//! scripted event or user change, red bands over database outages, and
+//! captions beside the lines on the first plot.
+
+use super::PlotContext;
+use crate::app::palette;
+use crate::sim::{Marker, MarkerKind};
+use egui::Color32;
+use egui_plot::{LineStyle, PlotPoint, PlotTransform, PlotUi, Span, VLine};
+
+/// Vertical lines where the mode switched or a scripted event fired.
+/// Unnamed, so they stay out of the legends.
+pub(super) fn markers(p: &mut PlotUi<'_>, pc: &PlotContext<'_>, dark: bool) {
+    let (x0, x1) = pc.x_range;
+    // Database outages as a red band from "DB outage" to "DB back".
+    let mut open: Option<f64> = None;
+    let mut bands = Vec::new();
+    for m in pc.markers.iter().filter(|m| m.kind() == MarkerKind::Outage) {
+        if m.change == crate::sim::Change::OutageEnd {
+            if let Some(t0) = open.take() {
+                bands.push((t0, m.t_s));
+            }
+        } else if open.is_none() {
+            open = Some(m.t_s);
+        }
+    }
+    if let Some(t0) = open {
+        bands.push((t0, x1.max(t0)));
+    }
+    for (a, b) in bands {
+        if b < x0 || a > x1 {
+            continue;
+        }
+        p.span(Span::new("", a.max(x0)..=b.min(x1)).fill(palette::RED.gamma_multiply(0.14)));
+    }
+    for (i, m) in pc.markers.iter().enumerate() {
+        if m.t_s < x0 || m.t_s > x1 {
+            continue;
+        }
+        p.vline(
+            VLine::new("", m.t_s)
+                .color(marker_color(m, dark))
+                .id(("marker", i))
+                .style(LineStyle::dashed_dense()),
+        );
+    }
+}
+
+fn marker_color(m: &Marker, dark: bool) -> Color32 {
+    match m.kind() {
+        MarkerKind::Mode => palette::MODE_MARK,
+        MarkerKind::Caption => palette::caption(dark),
+        MarkerKind::Outage => palette::RED,
+        MarkerKind::Change => Color32::GRAY,
+    }
+}
+
+/// Caption text beside each marker line of the first plot, painted over
+/// the plot so it never widens the plot's bounds.
+pub(super) fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContext<'_>) {
+    let (x0, x1) = pc.x_range;
+    let frame = *transform.frame();
+    let painter = ui.painter_at(frame);
+    let font = egui::FontId::proportional(11.0);
+    let shown = pc.markers.iter().filter(|m| m.t_s >= x0 && m.t_s <= x1);
+    for (row, m) in shown.enumerate() {
+        let x = transform.position_from_point(&PlotPoint::new(m.t_s, 0.0)).x;
+        // Stagger rows so neighbouring captions do not overlap.
+        let y = frame.top() + 2.0 + 13.0 * (row % 4) as f32;
+        painter.text(
+            egui::pos2(x + 3.0, y),
+            egui::Align2::LEFT_TOP,
+            short(&crate::words::change(&m.change, pc.settings)),
+            font.clone(),
+            marker_color(m, ui.visuals().dark_mode),
+        );
+    }
+}
+
+/// Marker captions are cut so they do not cover the plot.
+fn short(text: &str) -> String {
+    const MAX: usize = 32;
+    let text = &crate::app::plain(text);
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(MAX).collect();
+        format!("{cut}…")
+    }
+}

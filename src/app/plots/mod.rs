@@ -1,0 +1,262 @@
+//! The time-series plots: one shared, moving time axis (linked by id),
+//! NaN values drawn as gaps, markers as vertical lines with captions.
+//!
+//! Which plots there are and what each draws: [`PlotKind`] (`kind.rs`).
+//! Axes and the y range: `axes.rs`; decimated lines: `series.rs`; marker
+//! lines, outage bands and captions: `markers.rs`.
+
+mod axes;
+pub mod kind;
+mod markers;
+mod series;
+
+use super::history::{History, Row};
+pub use axes::y_top;
+use egui::{Color32, Id};
+use egui_plot::{HLine, Plot};
+pub use kind::PlotKind;
+use kind::{LineSpec, Reference};
+
+/// What every plot needs besides the history.
+pub struct PlotContext<'a> {
+    /// Markers of the run.
+    pub markers: &'a [crate::sim::Marker],
+    /// The live settings (names markers' changes).
+    pub settings: &'a crate::sim::Settings,
+    /// Client names (lane legends).
+    pub clients: Vec<String>,
+    /// Endpoint names (one wait line each when there are several).
+    pub endpoints: Vec<String>,
+    /// SLA wait target, s.
+    pub sla_wait_s: f64,
+    /// Shown time range, s of sim time.
+    pub x_range: (f64, f64),
+    /// Height of each plot, points.
+    pub height: f32,
+}
+
+/// The plots' titles in screen order, the names tests look plots up by.
+pub const PLOT_TITLES: [&str; 6] = [
+    PlotKind::Wait.title(),
+    PlotKind::Processed.title(),
+    PlotKind::Backlog.title(),
+    PlotKind::Failures.title(),
+    PlotKind::Throughput.title(),
+    PlotKind::Utilisation.title(),
+];
+
+/// The plots go in two columns when the space for them is wider than
+/// this, points; in one below it.
+pub const TWO_COLUMNS_MIN_W: f32 = 900.0;
+
+/// Height of a one-line plot title, points (the caller budgets for it).
+pub const TITLE_H: f32 = 28.0;
+
+/// Columns of plots in `width` points.
+pub fn columns(width: f32) -> usize {
+    if width > TWO_COLUMNS_MIN_W { 2 } else { 1 }
+}
+
+/// The height of each plot so that every plot fits in `height` points of a
+/// space `width` points wide.
+pub fn height_to_fit(height: f32, width: f32) -> f32 {
+    let rows = PlotKind::ALL.len().div_ceil(columns(width)) as f32;
+    // Less a little per row for the spacing between rows, so the last
+    // row's time axis is not cut off.
+    (height / rows - TITLE_H - 6.0).max(80.0)
+}
+
+/// Draws every plot, two columns when there is room.
+pub fn show(ui: &mut egui::Ui, history: &History, pc: &PlotContext<'_>) {
+    let visible = visible_rows(&history.rows, pc.x_range);
+    let columns = columns(ui.available_width());
+    let gap = 8.0;
+    let width = ((ui.available_width() - gap * (columns as f32 - 1.0)) / columns as f32).max(100.0);
+    // Polling lines only when the browsers poll.
+    let polling = history.rows.iter().any(|r| r.polls_per_s > 0.0);
+    for row in PlotKind::ALL.chunks(columns) {
+        ui.horizontal_top(|ui| {
+            ui.spacing_mut().item_spacing.x = gap;
+            for kind in row {
+                ui.vertical(|ui| {
+                    ui.set_width(width);
+                    let lines = kind.lines(pc, polling);
+                    let top = ui.cursor().top();
+                    legend_row(ui, kind.title(), &lines, kind.reference(pc).as_ref());
+                    // A legend that wraps takes its extra lines from the
+                    // plot, so the grid keeps its height.
+                    let used = ui.cursor().top() - top;
+                    let height = (pc.height + TITLE_H - used).max(40.0);
+                    plot(ui, *kind, visible, pc, &lines, egui::vec2(width, height));
+                });
+            }
+        });
+    }
+}
+
+/// The title and, beside it, the legend: outside the plot, so it never
+/// covers the live data.
+fn legend_row(
+    ui: &mut egui::Ui,
+    title: &str,
+    lines: &[LineSpec<'_>],
+    reference: Option<&Reference>,
+) {
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 6.0;
+        ui.label(egui::RichText::new(title).strong());
+        ui.add_space(6.0);
+        for s in lines {
+            legend_entry(ui, &s.name, s.color, false);
+        }
+        if let Some(r) = reference {
+            legend_entry(ui, &r.name, r.color, true);
+        }
+    });
+}
+
+/// A swatch (a dashed one for a reference line) and a name, as one widget
+/// so an entry wraps as a whole.
+fn legend_entry(ui: &mut egui::Ui, name: &str, color: Color32, dashed: bool) {
+    let text = ui.visuals().text_color();
+    let font = egui::FontId::proportional(12.5);
+    let galley = ui.painter().layout_no_wrap(name.to_string(), font, text);
+    let swatch = 16.0;
+    let gap = 4.0;
+    let size = egui::vec2(swatch + gap + galley.size().x, galley.size().y.max(14.0));
+    let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+    let y = rect.center().y;
+    let x0 = rect.left();
+    let stroke = egui::Stroke::new(3.0, color);
+    if dashed {
+        for k in 0..3 {
+            let x = x0 + k as f32 * 6.0;
+            ui.painter()
+                .line_segment([egui::pos2(x, y), egui::pos2(x + 3.5, y)], stroke);
+        }
+    } else {
+        ui.painter()
+            .line_segment([egui::pos2(x0, y), egui::pos2(x0 + swatch, y)], stroke);
+    }
+    let pos = egui::pos2(x0 + swatch + gap, y - galley.size().y / 2.0);
+    ui.painter().galley(pos, galley, text);
+}
+
+/// The rows within the shown range, plus one on each side so lines reach
+/// the edges.
+fn visible_rows(rows: &[Row], (x0, x1): (f64, f64)) -> &[Row] {
+    let start = rows.partition_point(|r| r.t_s < x0).saturating_sub(1);
+    let end = (rows.partition_point(|r| r.t_s <= x1) + 1).min(rows.len());
+    &rows[start.min(end)..end]
+}
+
+/// One plot of `size` points: its lines over `rows`, its reference line,
+/// the markers, a note when a spike is clipped, and captions on the first.
+fn plot(
+    ui: &mut egui::Ui,
+    kind: PlotKind,
+    rows: &[Row],
+    pc: &PlotContext<'_>,
+    lines: &[LineSpec<'_>],
+    size: egui::Vec2,
+) {
+    let group = Id::unique("asynclab-time-axis");
+    let (x0, x1) = pc.x_range;
+    let dark = ui.visuals().dark_mode;
+    let reference = kind.reference(pc);
+    let values: Vec<Vec<f64>> = lines
+        .iter()
+        .map(|s| rows.iter().map(|r| (s.y)(r)).collect())
+        .collect();
+    let (top, clipped) = y_range(kind, &values, reference.as_ref());
+    let response = Plot::new(("plot", kind))
+        .height(size.y)
+        .width(size.x)
+        .link_axis(group, [true, false])
+        .link_cursor(group, [true, false])
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .y_axis_min_width(40.0)
+        .x_grid_spacer(axes::time_grid)
+        .x_axis_formatter(|mark, _| axes::fmt_clock_short(mark.value))
+        .y_grid_spacer(axes::nice_grid)
+        .y_axis_formatter(|mark, _| axes::fmt_tick(mark.value))
+        .show(ui, |p| {
+            p.set_plot_bounds_x(x0..=x1);
+            p.set_plot_bounds_y(-top * 0.03..=top);
+            let keys = series::bucket_keys(rows, (size.x, x1 - x0));
+            let mut order: Vec<usize> = (0..lines.len()).collect();
+            order.sort_by(|a, b| lines[*b].width.total_cmp(&lines[*a].width));
+            for k in order {
+                let s = &lines[k];
+                series::series(p, (&s.name, s.color, s.width), rows, &values[k], &keys);
+            }
+            if let Some(r) = reference {
+                p.hline(HLine::new(r.name, r.y).color(r.color).style(r.style));
+            }
+            markers::markers(p, pc, dark);
+        });
+    if let Some(peak) = clipped {
+        spike_note(ui, *response.transform.frame(), peak);
+    }
+    if kind.shows_captions() {
+        markers::captions(ui, &response.transform, pc);
+    }
+}
+
+/// Our own y range, from zero: the top of the data (spikes clipped, see
+/// [`y_top`]) or the plot's fixed top, at least 1 and above the reference
+/// line. Returns the top and the clipped spike's height, if any.
+fn y_range(
+    kind: PlotKind,
+    values: &[Vec<f64>],
+    reference: Option<&Reference>,
+) -> (f64, Option<f64>) {
+    let (mut top, clipped) = match kind.fixed_top() {
+        Some(top) => (top, None),
+        None => y_top(values),
+    };
+    if let Some(r) = reference {
+        top = top.max(r.y * 1.1);
+    }
+    (top.max(1.0) * 1.08, clipped)
+}
+
+/// "spike to … off the top" in the plot's top right corner, on a plate.
+fn spike_note(ui: &egui::Ui, frame: egui::Rect, peak: f64) {
+    let painter = ui.painter_at(frame);
+    let text = format!("spike to {} off the top", axes::fmt_tick_full(peak));
+    let galley = painter.layout_no_wrap(
+        text,
+        egui::FontId::proportional(11.0),
+        ui.visuals().text_color(),
+    );
+    let pos = frame.right_top() + egui::vec2(-galley.size().x - 6.0, 3.0);
+    painter.rect_filled(
+        egui::Rect::from_min_size(pos, galley.size()).expand(2.0),
+        egui::CornerRadius::same(3),
+        ui.visuals().extreme_bg_color.gamma_multiply(0.85),
+    );
+    painter.galley(pos, galley, ui.visuals().text_color());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_columns_only_when_wider_than_the_threshold() {
+        assert_eq!(columns(TWO_COLUMNS_MIN_W), 1);
+        assert_eq!(columns(TWO_COLUMNS_MIN_W + 1.0), 2);
+        // Six plots: three rows in two columns, six in one; each row less
+        // its title and a gap; never below 80 points.
+        let (wide, narrow) = (TWO_COLUMNS_MIN_W + 1.0, TWO_COLUMNS_MIN_W);
+        let h = 3.0 * (200.0 + TITLE_H + 6.0);
+        assert_eq!(height_to_fit(h, wide), 200.0);
+        assert_eq!(height_to_fit(h, narrow), h / 6.0 - TITLE_H - 6.0);
+        assert_eq!(height_to_fit(100.0, wide), 80.0);
+    }
+}

@@ -47,6 +47,7 @@ pub fn reason(r: Reason) -> &'static str {
         Reason::ServerBusy => "server busy",
         Reason::QueueFull => "queue full",
         Reason::DbError => "DB error",
+        Reason::SimLimit => "simulation limit",
     }
 }
 

@@ -32,11 +32,9 @@ impl Flashes {
     /// `now_s` is the animation clock.
     pub fn absorb(&mut self, windows: &[Window], now_s: f64) {
         if !windows.is_empty() {
-            // Where each reason's failures show, in [`Reason::ALL`] order.
-            let spots = [Spot::Browsers, Spot::Server, Spot::Queue, Spot::Database];
-            for (k, reason) in Reason::ALL.iter().enumerate() {
-                let n: u64 = windows.iter().map(|w| w.errors[*reason]).sum();
-                self.flash(spots[k], crate::words::reason(*reason), n, now_s);
+            for reason in Reason::ALL {
+                let n: u64 = windows.iter().map(|w| w.errors[reason]).sum();
+                self.flash(spot_of(reason), crate::words::reason(reason), n, now_s);
             }
             let dead: u64 = windows.iter().map(|w| w.dead_letters).sum();
             self.flash(Spot::Workers, "dead letter", dead, now_s);
@@ -71,5 +69,17 @@ impl Flashes {
             born_s: now_s,
             count: n,
         });
+    }
+}
+
+/// Where a reason's failures show on the diagram: where the user or the
+/// request met them.
+fn spot_of(reason: Reason) -> Spot {
+    match reason {
+        // Timeouts and shed arrivals happen at the browser.
+        Reason::Timeout | Reason::SimLimit => Spot::Browsers,
+        Reason::ServerBusy => Spot::Server,
+        Reason::QueueFull => Spot::Queue,
+        Reason::DbError => Spot::Database,
     }
 }

@@ -33,7 +33,7 @@ pub struct Row {
     /// Per client: jobs in the broker.
     pub backlog_by_client: Vec<f64>,
     /// Errors per second by reason.
-    pub errors_per_s: [f64; 4],
+    pub errors_per_s: [f64; Reason::ALL.len()],
     /// User and system retries per second.
     pub retries_per_s: f64,
     /// Dead letters per second.

@@ -25,8 +25,15 @@ pub const QUANTILES: [Color32; 3] = [OKABE_ITO[2], OKABE_ITO[1], OKABE_ITO[5]];
 pub const SLA: Color32 = Color32::from_rgb(0x99, 0x99, 0x99);
 /// Total backlog.
 pub const TOTAL: Color32 = Color32::from_rgb(0x80, 0x80, 0x80);
-/// Errors by reason: timeout, server busy, queue full, DB error.
-pub const REASONS: [Color32; 4] = [OKABE_ITO[5], OKABE_ITO[1], OKABE_ITO[3], OKABE_ITO[0]];
+/// Errors by reason: timeout, server busy, queue full, DB error,
+/// simulation limit.
+pub const REASONS: [Color32; 5] = [
+    OKABE_ITO[5],
+    OKABE_ITO[1],
+    OKABE_ITO[3],
+    OKABE_ITO[0],
+    OKABE_ITO[6],
+];
 /// Retries.
 pub const RETRIES: Color32 = OKABE_ITO[4];
 /// Dead letters.

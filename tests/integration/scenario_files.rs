@@ -320,7 +320,11 @@ fn a_20_mb_file_is_refused_by_size_before_reading() {
     let e = Scenario::load(&p).expect_err("20 MB");
     let msg = e.to_string();
     assert!(matches!(e, ScenarioError::Io { .. }), "{msg}");
-    assert!(msg.contains("huge.ron") && msg.contains("bytes"), "{msg}");
+    // Sizes in MB, not bytes.
+    assert!(
+        msg.contains("huge.ron") && msg.contains("20.0 MB") && msg.contains("at most 16.0 MB"),
+        "{msg}"
+    );
 }
 
 #[test]

@@ -13,15 +13,20 @@ pub enum Reason {
     QueueFull,
     /// The database write failed (after any inline retries).
     DbError,
+    /// The simulation held as much work as its limit allows and shed the
+    /// arrival (`limits.max_in_flight`): not the modelled system's doing,
+    /// but the simulator's bound, counted so nothing goes missing.
+    SimLimit,
 }
 
 impl Reason {
     /// All reasons, in display order.
-    pub const ALL: [Reason; 4] = [
+    pub const ALL: [Reason; 5] = [
         Reason::Timeout,
         Reason::ServerBusy,
         Reason::QueueFull,
         Reason::DbError,
+        Reason::SimLimit,
     ];
     /// Identifier for files (CSV columns, JSON keys): `server_busy`.
     pub fn key(self) -> &'static str {
@@ -30,6 +35,7 @@ impl Reason {
             Reason::ServerBusy => "server_busy",
             Reason::QueueFull => "queue_full",
             Reason::DbError => "db_error",
+            Reason::SimLimit => "sim_limit",
         }
     }
 }
@@ -46,6 +52,8 @@ pub struct ByReason {
     pub queue_full: u64,
     /// The database write failed.
     pub db_error: u64,
+    /// Shed at the simulation's limit on work in flight.
+    pub sim_limit: u64,
 }
 
 impl ByReason {
@@ -69,6 +77,7 @@ impl std::ops::Index<Reason> for ByReason {
             Reason::ServerBusy => &self.server_busy,
             Reason::QueueFull => &self.queue_full,
             Reason::DbError => &self.db_error,
+            Reason::SimLimit => &self.sim_limit,
         }
     }
 }
@@ -80,6 +89,7 @@ impl std::ops::IndexMut<Reason> for ByReason {
             Reason::ServerBusy => &mut self.server_busy,
             Reason::QueueFull => &mut self.queue_full,
             Reason::DbError => &mut self.db_error,
+            Reason::SimLimit => &mut self.sim_limit,
         }
     }
 }
@@ -94,12 +104,14 @@ pub struct Rejected {
     pub queue_full: u64,
     /// The database write failed (sync, after any inline retries).
     pub db_error: u64,
+    /// Shed at the simulation's limit on work in flight.
+    pub sim_limit: u64,
 }
 
 impl Rejected {
     /// Sum over reasons.
     pub fn total(&self) -> u64 {
-        self.server_busy + self.queue_full + self.db_error
+        self.server_busy + self.queue_full + self.db_error + self.sim_limit
     }
 }
 

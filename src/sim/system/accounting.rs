@@ -43,6 +43,10 @@ pub struct Gauges {
     pub outage: Option<OutageKind>,
     /// Per endpoint: mode.
     pub modes: Vec<Mode>,
+    /// Work the simulation holds (actions awaiting + requests in flight).
+    pub held: u64,
+    /// The most it may hold; arrivals beyond are shed.
+    pub held_limit: u64,
 }
 
 /// Provisioned capacity over time (server workers, DB connections, queue
@@ -122,6 +126,8 @@ impl System {
             in_backoff: self.ledgers.work.in_flight.backoff,
             outage: self.outage,
             modes: self.cfg.endpoints.iter().map(|e| e.mode).collect(),
+            held: self.held(),
+            held_limit: self.cfg.limits.max_in_flight,
         }
     }
 

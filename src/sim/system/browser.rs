@@ -29,8 +29,13 @@ pub(super) struct Action {
 }
 
 impl System {
-    /// A new user action of client `c`: pick its endpoint, click.
+    /// A new user action of client `c`: pick its endpoint, click. At the
+    /// simulation's limit on work held, the action is shed instead.
     pub(super) fn new_action(&mut self, now: SimTime, c: usize) {
+        if self.held() >= self.cfg.limits.max_in_flight {
+            self.shed(c);
+            return;
+        }
         let u: f64 = self.rng.endpoint[c].random();
         // Rounding can leave the cumulative share a hair below 1: the last
         // endpoint takes that sliver.
@@ -50,6 +55,28 @@ impl System {
         self.ledgers.actions.awaiting += 1;
         self.rec.cur.actions += 1;
         self.click(now, key);
+    }
+
+    /// Work the simulation holds now: actions awaiting an outcome plus
+    /// requests and jobs in flight.
+    pub fn held(&self) -> u64 {
+        self.ledgers.actions.awaiting + self.ledgers.work.in_flight.total()
+    }
+
+    /// An arrival the simulation cannot hold: counted, in both ledgers, as
+    /// failed and rejected for "simulation limit", and otherwise dropped.
+    fn shed(&mut self, c: usize) {
+        self.ledgers.actions.issued += 1;
+        self.ledgers.actions.failed[Reason::SimLimit] += 1;
+        self.ledgers.work.requests += 1;
+        self.ledgers.work.rejected.sim_limit += 1;
+        let w = &mut self.rec.cur;
+        w.actions += 1;
+        w.clicks += 1;
+        if let Some(n) = w.clicks_by_client.get_mut(c) {
+            *n += 1;
+        }
+        w.errors[Reason::SimLimit] += 1;
     }
 
     /// A user clicks again after an error and a think time.

@@ -3,6 +3,7 @@
 mod app;
 mod cli;
 mod engine;
+mod host;
 mod model;
 mod scenario_files;
 mod scenes;

@@ -4,12 +4,14 @@
 //!   1,000 user actions per second; reports the sim speed achieved and
 //!   whether the host ever reported it could not keep up;
 //! - memory: the app's host and plot history fed 8 simulated hours of the
-//!   default scene; reports resident memory.
+//!   default scene; reports resident memory;
+//! - publish: CPU time of one snapshot for the UI (what the host thread
+//!   does after every 16 ms tick), on the default scene at 1×.
 //!
 //! `cargo run --release --example bench_host -- --wall-s 20`
 
 use asynclab::app::AsyncLabApp;
-use asynclab::host::{Command, FakeClock, Host, Speed, WallClock};
+use asynclab::host::{Command, FakeClock, Host, HostCore, Speed, WallClock};
 use asynclab::scenario::Mode;
 use clap::Parser;
 use std::time::{Duration, Instant};
@@ -29,6 +31,9 @@ struct Args {
     /// Simulated hours for the memory test.
     #[arg(long, default_value_t = 8.0)]
     hours: f64,
+    /// Snapshots to time in the publish test.
+    #[arg(long, default_value_t = 20_000)]
+    publishes: u32,
 }
 
 /// Resident set size of this process, MB (Linux).
@@ -110,6 +115,30 @@ fn memory(args: &Args) {
     );
 }
 
+fn publish(args: &Args) {
+    let mut core = HostCore::new(asynclab::app::default_scene(), None);
+    let frame = Duration::from_millis(16);
+    let (mut wall, mut spent) = (Duration::ZERO, Duration::ZERO);
+    let mut windows = 0usize;
+    for _ in 0..args.publishes {
+        wall += frame;
+        core.tick(wall);
+        let started = Instant::now();
+        // Dropping the snapshot is part of a publish (it replaces the
+        // previous one).
+        let snap = core.snapshot(Vec::new());
+        windows += snap.new_windows.len();
+        drop(snap);
+        spent += started.elapsed();
+    }
+    println!(
+        "bench=publish publishes={} sim_s={:.1} windows={windows} us_per_publish={:.2}",
+        args.publishes,
+        core.system().now().as_secs_f64(),
+        spent.as_secs_f64() * 1e6 / f64::from(args.publishes.max(1))
+    );
+}
+
 /// Pumps the app's manual host and takes its snapshot's new windows.
 fn pump(app: &mut AsyncLabApp) -> (f64, Vec<asynclab::sim::Window>) {
     app.host_mut().pump();
@@ -121,5 +150,6 @@ fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     pace(&args)?;
     memory(&args);
+    publish(&args);
     Ok(())
 }

@@ -4,6 +4,7 @@ mod app;
 mod cli;
 mod engine;
 mod hardening;
+mod host;
 mod layout;
 mod model;
 mod scenario_files;

@@ -1,0 +1,89 @@
+//! What the UI asks of the host: the commands it sends and the speeds it
+//! can choose.
+
+use crate::scenario::{Change, Scenario};
+
+/// Slowest and fastest fixed speeds the UI offers, in sim seconds per wall
+/// second.
+pub const SPEEDS: [f64; 12] = [
+    0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0,
+];
+
+/// How fast sim time runs relative to wall time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Speed {
+    /// Sim seconds per wall second.
+    Times(f64),
+    /// As fast as the CPU allows.
+    Max,
+}
+
+impl Speed {
+    /// Label such as `10×` or `max`.
+    pub fn label(self) -> String {
+        match self {
+            Speed::Times(x) => format!("{x}×"),
+            Speed::Max => "max".to_string(),
+        }
+    }
+    /// The next faster speed (`+` key).
+    pub fn faster(self) -> Speed {
+        match self {
+            Speed::Times(x) => SPEEDS
+                .iter()
+                .find(|s| **s > x)
+                .map_or(Speed::Max, |s| Speed::Times(*s)),
+            Speed::Max => Speed::Max,
+        }
+    }
+    /// The next slower speed (`−` key).
+    pub fn slower(self) -> Speed {
+        match self {
+            Speed::Times(x) => Speed::Times(
+                SPEEDS
+                    .iter()
+                    .rev()
+                    .find(|s| **s < x)
+                    .copied()
+                    .unwrap_or(SPEEDS[0]),
+            ),
+            Speed::Max => Speed::Times(SPEEDS[SPEEDS.len() - 1]),
+        }
+    }
+}
+
+/// What a single step advances.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepKind {
+    /// One simulation event.
+    Event,
+    /// One metrics window.
+    Window,
+}
+
+/// Commands from the UI.
+#[derive(Clone, Debug)]
+pub enum Command {
+    /// Run.
+    Play,
+    /// Stop the clock.
+    Pause,
+    /// Play if paused, pause if playing.
+    TogglePlay,
+    /// Change the speed.
+    SetSpeed(Speed),
+    /// Advance a little while paused (pauses).
+    Step(StepKind),
+    /// Run as fast as possible to the next scripted event, then pause.
+    JumpToNextScripted,
+    /// Same scene and seed from time zero, keeping live tweaks.
+    Restart,
+    /// Back to the scene as loaded, discarding tweaks.
+    ResetToFile,
+    /// A live change (recorded for "Save Recording").
+    Apply(Change),
+    /// Replace the scene (from a file or the Scenes menu).
+    LoadScenario(Box<Scenario>),
+    /// The scene was saved: its edited settings are now the file's.
+    MarkSaved,
+}

@@ -1,0 +1,211 @@
+//! The live host: owns the running [`System`](crate::sim::System) on a
+//! background thread and paces it against the wall clock, so the UI thread
+//! only draws and sends commands.
+//!
+//! ```text
+//!  UI ──Command──▶ mpsc ──▶ HostCore::handle ──▶ Document: file, edited, run
+//!                                │                base, recording of live changes
+//!                                ▼                (revision += 1 on every edit)
+//!  Clock ──wall elapsed──▶ HostCore::tick ──▶ Pace: wall × speed, CPU budget,
+//!                                │             lag ──▶ System::run_until
+//!                                ▼
+//!  UI ◀── Arc<Mutex<Snapshot>> ◀── publish ◀── HostCore::snapshot
+//!         then request_repaint()        live settings, edited scene, recording:
+//!                                       shared Arcs, rebuilt only when their
+//!                                       revision moved
+//! ```
+//!
+//! - `clock`: where wall time comes from ([`WallClock`], or a [`FakeClock`]
+//!   moved by hand in tests);
+//! - `command`: what the UI asks ([`Command`], [`Speed`]);
+//! - `pacing`: wall time × speed → how far the sim may run, within a CPU
+//!   budget, measuring lag;
+//! - `document`: the scene as loaded, as edited, and this run's recording,
+//!   with a revision counter;
+//! - `core`: [`HostCore`], commands in, ticks, snapshots out, no thread;
+//! - `snapshot`: [`Snapshot`], what the UI reads;
+//! - here: the [`Host`] handle, driven by its own thread or by hand.
+//!
+//! The sim clock is always the System's virtual time; wall time only decides
+//! how far to advance it. Splitting `run_until` into ticks of any size gives
+//! the same windows as one headless run (tested in `tests/integration/host.rs`).
+
+mod clock;
+mod command;
+mod core;
+mod document;
+mod pacing;
+mod snapshot;
+
+pub use self::core::HostCore;
+pub use clock::{Clock, FakeClock, WallClock};
+pub use command::{Command, SPEEDS, Speed, StepKind};
+pub use pacing::TICK_BUDGET;
+pub use snapshot::Snapshot;
+
+use crate::scenario::Scenario;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+/// Time between host ticks (about one display frame).
+pub const TICK: Duration = Duration::from_millis(16);
+
+/// Something to call after each publish (the UI's `request_repaint`).
+pub type Notify = Box<dyn Fn() + Send + 'static>;
+
+enum Driver {
+    /// A tokio runtime on its own thread ticks the core.
+    Thread {
+        stop: Arc<AtomicBool>,
+        join: Option<std::thread::JoinHandle<()>>,
+    },
+    /// Tests: `pump` ticks the core on the caller's thread.
+    Manual {
+        core: Box<HostCore>,
+        rx: Receiver<Command>,
+        clock: Box<dyn Clock>,
+    },
+}
+
+/// The UI's handle on the host.
+pub struct Host {
+    tx: Sender<Command>,
+    shared: Arc<Mutex<Snapshot>>,
+    driver: Driver,
+}
+
+fn lock(m: &Mutex<Snapshot>) -> MutexGuard<'_, Snapshot> {
+    // A panic while holding the lock leaves a usable snapshot (plain data).
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Host {
+    /// Starts the host thread on `scenario`, playing at 1×.
+    pub fn spawn(
+        scenario: Scenario,
+        clock: Box<dyn Clock>,
+        notify: Notify,
+    ) -> anyhow::Result<Host> {
+        let mut core = HostCore::new(scenario, Some(TICK_BUDGET));
+        let shared = Arc::new(Mutex::new(core.snapshot(Vec::new())));
+        let (tx, rx) = channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()?;
+        let thread_shared = shared.clone();
+        let thread_stop = stop.clone();
+        let join = std::thread::Builder::new()
+            .name("asynclab-host".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let mut interval = tokio::time::interval(TICK);
+                    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                    loop {
+                        interval.tick().await;
+                        if thread_stop.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        if !drain_commands(&mut core, &rx, clock.as_ref()) {
+                            break;
+                        }
+                        core.tick(clock.elapsed());
+                        publish(&mut core, &thread_shared);
+                        notify();
+                    }
+                });
+            })?;
+        Ok(Host {
+            tx,
+            shared,
+            driver: Driver::Thread {
+                stop,
+                join: Some(join),
+            },
+        })
+    }
+
+    /// A host without a thread: [`Host::pump`] ticks it with `clock`.
+    pub fn manual(scenario: Scenario, clock: Box<dyn Clock>) -> Host {
+        let mut core = HostCore::new(scenario, None);
+        let shared = Arc::new(Mutex::new(core.snapshot(Vec::new())));
+        let (tx, rx) = channel();
+        Host {
+            tx,
+            shared,
+            driver: Driver::Manual {
+                core: Box::new(core),
+                rx,
+                clock,
+            },
+        }
+    }
+
+    /// Sends a command (ignored if the host thread has ended).
+    pub fn send(&self, cmd: Command) {
+        let _ = self.tx.send(cmd);
+    }
+
+    /// Manual hosts: handle commands, tick, publish. Threaded: nothing.
+    pub fn pump(&mut self) {
+        if let Driver::Manual { core, rx, clock } = &mut self.driver {
+            drain_commands(core, rx, clock.as_ref());
+            core.tick(clock.elapsed());
+            publish(core, &self.shared);
+        }
+    }
+
+    /// Locks the latest snapshot.
+    pub fn snapshot(&self) -> MutexGuard<'_, Snapshot> {
+        lock(&self.shared)
+    }
+
+    /// A copy of the latest snapshot that takes its new windows, under one
+    /// lock so no window is lost between copying and clearing. The copy
+    /// shares the snapshot's scene-sized parts (cheap `Arc` clones).
+    pub fn take_snapshot(&self) -> Snapshot {
+        let mut guard = lock(&self.shared);
+        let windows = std::mem::take(&mut guard.new_windows);
+        let mut snap = guard.clone();
+        snap.new_windows = windows;
+        snap
+    }
+}
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        if let Driver::Thread { stop, join } = &mut self.driver {
+            stop.store(true, Ordering::Relaxed);
+            if let Some(j) = join.take() {
+                let _ = j.join();
+            }
+        }
+    }
+}
+
+/// Handles every queued command; false when the UI side has gone.
+fn drain_commands(core: &mut HostCore, rx: &Receiver<Command>, clock: &dyn Clock) -> bool {
+    loop {
+        match rx.try_recv() {
+            Ok(cmd) => core.handle(cmd, clock.elapsed()),
+            Err(TryRecvError::Empty) => return true,
+            Err(TryRecvError::Disconnected) => return false,
+        }
+    }
+}
+
+/// Replaces the shared snapshot with a fresh one, keeping windows the UI has
+/// not drained yet (if they belong to the current run).
+fn publish(core: &mut HostCore, shared: &Mutex<Snapshot>) {
+    let mut guard = lock(shared);
+    let pending = std::mem::take(&mut guard.new_windows);
+    // Windows of an older run are meaningless to the UI.
+    let pending = if guard.run_id == core.run_id() {
+        pending
+    } else {
+        Vec::new()
+    };
+    *guard = core.snapshot(pending);
+}

@@ -90,6 +90,32 @@ pub struct Files {
     pub prefs: Prefs,
     /// Native file dialogs (off in tests, which have no desktop).
     native_dialogs: bool,
+    /// A scene being read on a background thread (the UI thread never
+    /// waits on a file: a slow disk or a FIFO must not freeze the window).
+    loading: Option<Loading>,
+}
+
+/// A scene file being read in the background.
+struct Loading {
+    path: PathBuf,
+    rx: std::sync::mpsc::Receiver<Result<Scenario, String>>,
+}
+
+/// The scene the app starts on: `file` (a path, or a built-in scene's
+/// file name, as `asynclab run` accepts) or the default scene. Returns the
+/// scene, its file (None when built in) and the problem to show when
+/// `file` did not open.
+pub fn startup_scene(file: Option<&Path>) -> (Scenario, Option<PathBuf>, Option<String>) {
+    match file.map(crate::scenario::open) {
+        None => (default_scene(), None, None),
+        Some(Ok((s, crate::scenario::Source::File(p)))) => (s, Some(p), None),
+        Some(Ok((s, crate::scenario::Source::Builtin(_)))) => (s, None, None),
+        Some(Err(e)) => (
+            default_scene(),
+            None,
+            Some(format!("Could not open the scene.\n\n{e}")),
+        ),
+    }
 }
 
 impl Files {
@@ -99,6 +125,7 @@ impl Files {
             path,
             prefs,
             native_dialogs,
+            loading: None,
         }
     }
 
@@ -110,15 +137,62 @@ impl Files {
         self.prefs.recent.truncate(MAX_RECENT);
     }
 
-    /// Loads the scene in `path` and makes it the current file; on failure,
-    /// the text for the problem dialog.
-    pub fn open(&mut self, path: &Path) -> Result<Scenario, String> {
-        let scene = Scenario::load(path).map_err(|e| {
-            format!("Could not open the scene; the current one keeps running.\n\n{e}")
-        })?;
-        self.path = Some(path.to_path_buf());
-        self.remember(path);
-        Ok(scene)
+    /// Starts reading the scene in `path` on a background thread (a newer
+    /// request replaces an older one still loading).
+    pub fn start_open(&mut self, path: &Path) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let file = path.to_path_buf();
+        let spawned = std::thread::Builder::new()
+            .name("asynclab-open".into())
+            .spawn(move || {
+                let loaded = Scenario::load(&file).map_err(|e| {
+                    format!("Could not open the scene; the current one keeps running.\n\n{e}")
+                });
+                // The app may have gone or asked for another file: fine.
+                let _ = tx.send(loaded);
+            });
+        if let Err(e) = spawned {
+            let (tx, rx2) = std::sync::mpsc::channel();
+            let _ = tx.send(Err(format!("Could not open the scene: {e}")));
+            self.loading = Some(Loading {
+                path: path.to_path_buf(),
+                rx: rx2,
+            });
+            return;
+        }
+        self.loading = Some(Loading {
+            path: path.to_path_buf(),
+            rx,
+        });
+    }
+
+    /// True while a scene file is being read.
+    pub fn is_loading(&self) -> bool {
+        self.loading.is_some()
+    }
+
+    /// The file whose read finished since the last call, with the scene (it
+    /// becomes the current file) or the text for the problem dialog. Waits
+    /// at most `wait` for it (zero in the app's frames).
+    pub fn finished_open(
+        &mut self,
+        wait: std::time::Duration,
+    ) -> Option<(PathBuf, Result<Scenario, String>)> {
+        use std::sync::mpsc::RecvTimeoutError;
+        let l = self.loading.as_ref()?;
+        let result = match l.rx.recv_timeout(wait) {
+            Ok(r) => r,
+            Err(RecvTimeoutError::Timeout) => return None,
+            Err(RecvTimeoutError::Disconnected) => {
+                Err("Could not open the scene: the reader stopped.".to_string())
+            }
+        };
+        let path = self.loading.take()?.path;
+        if result.is_ok() {
+            self.path = Some(path.clone());
+            self.remember(&path);
+        }
+        Some((path, result))
     }
 
     /// Loads the built-in scene `file`; the scene then has no file.

@@ -41,7 +41,7 @@ pub mod plots;
 mod top_bar;
 
 pub use action::AppAction;
-pub use files::{DEFAULT_SCENE, Prefs, default_scene};
+pub use files::{DEFAULT_SCENE, Prefs, default_scene, startup_scene};
 pub use keys::toggle_all;
 
 use crate::host::{Clock, Command, Host, Snapshot, WallClock};
@@ -106,17 +106,7 @@ impl AsyncLabApp {
     /// The app for eframe: a host thread on `file` (or the default scene).
     pub fn new(cc: &eframe::CreationContext<'_>, file: Option<PathBuf>) -> anyhow::Result<Self> {
         let prefs = Prefs::load(cc.storage);
-        let (scenario, path, error) = match file {
-            Some(p) => match Scenario::load(&p) {
-                Ok(s) => (s, Some(p), None),
-                Err(e) => (
-                    default_scene(),
-                    None,
-                    Some(format!("Could not open the scene.\n\n{e}")),
-                ),
-            },
-            None => (default_scene(), None, None),
-        };
+        let (scenario, path, error) = files::startup_scene(file.as_deref());
         let ctx = cc.egui_ctx.clone();
         let host = Host::spawn(
             scenario,
@@ -177,6 +167,11 @@ impl AsyncLabApp {
         self.apply(AppAction::SetSpan(span_s));
     }
 
+    /// True while a scene file is being read in the background.
+    pub fn loading(&self) -> bool {
+        self.files.is_loading()
+    }
+
     /// Frames drawn so far.
     pub fn frames(&self) -> u64 {
         self.frames
@@ -189,10 +184,20 @@ impl AsyncLabApp {
         }
     }
 
-    /// Opens a scene file. A file that does not load leaves the running
-    /// scene running and opens an error dialog with the reason.
+    /// Opens a scene file and waits (at most 10 s) for it to be read, for
+    /// tests and scripts; the app itself reads files in the background. A
+    /// file that does not load leaves the running scene running and opens an
+    /// error dialog with the reason.
     pub fn open_path(&mut self, path: &Path) {
         self.apply(AppAction::Open(path.to_path_buf()));
+        self.take_opened(std::time::Duration::from_secs(10));
+    }
+
+    /// Applies a scene file whose background read has finished.
+    fn take_opened(&mut self, wait: std::time::Duration) {
+        if let Some((path, loaded)) = self.files.finished_open(wait) {
+            self.load(loaded, Some(format!("opened {}", path.display())));
+        }
     }
 
     /// Saves the scene as the user edited it (live tweaks included, file
@@ -212,6 +217,12 @@ impl AsyncLabApp {
     /// Draws one frame (eframe, tests and benchmarks all call this).
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         self.frames += 1;
+        self.take_opened(std::time::Duration::ZERO);
+        if self.files.is_loading() {
+            // Look again soon: the read's end is not an input event.
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(30));
+        }
         self.host.pump();
         let snap = self.host.take_snapshot();
         self.absorb(&snap, ui.input(|i| i.time));
@@ -320,8 +331,8 @@ impl AsyncLabApp {
         match action {
             AppAction::Host(command) => self.host.send(command),
             AppAction::Open(path) => {
-                let loaded = self.files.open(&path);
-                self.load(loaded, Some(format!("opened {}", path.display())));
+                self.files.start_open(&path);
+                self.messages.status = Some(format!("opening {}…", path.display()));
             }
             AppAction::OpenBuiltin(file) => {
                 let loaded = self.files.open_builtin(file);
@@ -497,7 +508,7 @@ mod tests {
                     // Tests below `#[cfg(test)]` may drive a host themselves.
                     let code = text.split("#[cfg(test)]").next().unwrap_or_default();
                     for (n, line) in code.lines().enumerate() {
-                        if line.contains(".send(") && !line.trim_start().starts_with("//") {
+                        if line.contains("host.send(") && !line.trim_start().starts_with("//") {
                             found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
                         }
                     }

@@ -7,27 +7,20 @@ use anyhow::{Context, bail};
 use std::path::Path;
 
 /// Loads a scene from disk or, when no such file exists, the built-in scene
-/// with that file name (so `asynclab run 01-hello-sync.ron` works anywhere).
+/// with that file name (so `asynclab run 01-hello-sync.ron` works anywhere,
+/// as `asynclab 01-hello-sync.ron` does in the app).
 pub fn load_scene(arg: &Path) -> anyhow::Result<Scenario> {
-    if !arg.exists()
-        && let Some(name) = arg.file_name().and_then(|n| n.to_str())
-        && let Some(result) = builtin_by_name(name)
-    {
-        return result.with_context(|| format!("built-in scene {name}"));
+    match scenario::open(arg) {
+        Ok((s, _)) => Ok(s),
+        Err(e) => {
+            let hint = if arg.exists() {
+                ""
+            } else {
+                "\n(not a built-in scene either: `asynclab scenes` lists them)"
+            };
+            Err(anyhow::anyhow!("{e}{hint}"))
+        }
     }
-    Scenario::load(arg).map_err(|e| {
-        let hint = if arg.exists() {
-            ""
-        } else {
-            "\n(not a built-in scene either: `asynclab scenes` lists them)"
-        };
-        anyhow::anyhow!("{e}{hint}")
-    })
-}
-
-/// A built-in scene by file name, with or without `.ron`.
-fn builtin_by_name(name: &str) -> Option<Result<Scenario, scenario::ScenarioError>> {
-    scenario::builtin(name).or_else(|| scenario::builtin(&format!("{name}.ron")))
 }
 
 /// Applies `--duration`, `--seed` and every `--set`, then re-validates the

@@ -17,13 +17,15 @@ mod lists;
 mod load;
 mod progress;
 pub mod report;
-mod simulate;
+pub mod simulate;
 
 pub use args::{Cli, Command, RunArgs};
 pub use load::load_scene;
+pub use progress::Progress;
 
-use crate::scenario::{self, Scenario};
+use crate::scenario::{Output, Scenario};
 use anyhow::{Context, bail};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 
 /// Runs a headless subcommand. On failure it prints the error chain on one
@@ -53,18 +55,40 @@ fn run_command(cmd: Command) -> anyhow::Result<()> {
     }
 }
 
-/// `asynclab run`: load, override, simulate, then write the CSV (if asked)
-/// and print the summary or the JSON. Unbalanced ledgers fail the command
-/// after the report is out, so the numbers behind the failure are visible.
+/// `asynclab run`: load, override, simulate (streaming the CSV, if asked,
+/// as windows close), then print the summary or the JSON. Unbalanced
+/// ledgers fail the command after the report is out, so the numbers behind
+/// the failure are visible.
 fn run_scene(args: &RunArgs) -> anyhow::Result<()> {
     let mut s = load_scene(&args.scene)?;
     load::apply_overrides(&mut s, args)?;
     let scene_name = args.scene.display().to_string();
-    let (run, sys) = simulate::simulate(s);
-    if let Some(path) = &args.csv {
-        let text = report::csv_text(sys.settings(), sys.windows());
-        scenario::write_atomic(path, text.as_bytes())
-            .with_context(|| format!("writing CSV {}", path.display()))?;
+    let mut csv = match &args.csv {
+        Some(path) => {
+            let out =
+                Output::create(path).with_context(|| format!("writing CSV {}", path.display()))?;
+            Some(report::CsvWriter::new(&s.settings, BufWriter::new(out))?)
+        }
+        None => None,
+    };
+    let mut bar = Progress::new(std::io::stderr().is_terminal());
+    let (run, sys) = simulate::simulate(
+        s,
+        |ws| match &mut csv {
+            Some(w) => w.rows(ws),
+            None => Ok(()),
+        },
+        |u| bar.show(u),
+    )
+    .context("writing the CSV")?;
+    bar.finish();
+    if let (Some(w), Some(path)) = (csv, &args.csv) {
+        let commit = || -> std::io::Result<()> {
+            let mut buffered = w.into_inner();
+            buffered.flush()?;
+            buffered.into_inner().map_err(|e| e.into_error())?.commit()
+        };
+        commit().with_context(|| format!("writing CSV {}", path.display()))?;
     }
     if args.json {
         let v = report::json_value(&run, sys.settings(), &scene_name);

@@ -1,36 +1,62 @@
 //! The headless run itself: a scene's `duration_s` of sim time, as fast as
-//! the machine goes.
+//! the machine goes, streaming its windows out as they close.
 
-use super::progress::Progress;
 use super::report::RunReport;
 use crate::scenario::Scenario;
-use crate::sim::{SimTime, System};
-use std::io::IsTerminal;
+use crate::sim::{SimTime, System, Window};
 use std::time::Instant;
 
-/// Runs the scene for its `duration_s` in chunks of sim time, so a progress
-/// bar can follow a long run (on a terminal only: pipes and files stay clean).
-/// Returns the report and the system, whose windows make the CSV.
-pub(super) fn simulate(s: Scenario) -> (RunReport, System) {
-    const CHUNKS: u32 = 200;
+/// Events simulated between two progress updates (and window drains):
+/// whatever the load, the bar moves several times a second.
+pub const EVENTS_PER_UPDATE: u64 = 250_000;
+
+/// How far a run has got.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Update {
+    /// Share of the sim span done, 0–1.
+    pub fraction: f64,
+    /// Sim time, s.
+    pub t_s: f64,
+    /// Events processed so far.
+    pub events: u64,
+}
+
+/// Runs the scene for its `duration_s` in steps of at most
+/// [`EVENTS_PER_UPDATE`] events. After each step the closed windows go to
+/// `on_windows` (so none are kept for the whole run) and `on_update` hears
+/// how far it got. The run ends with the partial last window, so the
+/// windows add up to the ledgers. Stops at the first error `on_windows`
+/// returns.
+pub fn simulate<E>(
+    s: Scenario,
+    mut on_windows: impl FnMut(&[Window]) -> Result<(), E>,
+    mut on_update: impl FnMut(Update),
+) -> Result<(RunReport, System), E> {
     let title = s.title.clone();
     let seed = s.settings.seed;
     let duration_s = s.duration_s;
     let end = SimTime::from_secs_f64(duration_s);
-    let mut bar = Progress::new(std::io::stderr().is_terminal());
     let started = Instant::now();
     let mut sys = System::new(s);
-    for k in 1..=CHUNKS {
-        let t = SimTime::from_secs_f64(duration_s * f64::from(k) / f64::from(CHUNKS)).min(end);
-        sys.run_until(t);
-        bar.show(
-            f64::from(k) / f64::from(CHUNKS),
-            t.as_secs_f64(),
-            sys.events(),
-        );
+    loop {
+        let done = sys.run_for(end, EVENTS_PER_UPDATE);
+        on_windows(&sys.drain_windows())?;
+        let t_s = sys.now().as_secs_f64();
+        on_update(Update {
+            fraction: if duration_s > 0.0 {
+                t_s / duration_s
+            } else {
+                1.0
+            },
+            t_s,
+            events: sys.events(),
+        });
+        if done {
+            break;
+        }
     }
-    sys.run_until(end);
-    bar.finish();
+    sys.finish();
+    on_windows(&sys.drain_windows())?;
     let wall = started.elapsed();
     let report = RunReport {
         title,
@@ -42,5 +68,64 @@ pub(super) fn simulate(s: Scenario) -> (RunReport, System) {
         events: sys.events(),
         wall,
     };
-    (report, sys)
+    Ok((report, sys))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn updates_come_every_few_hundred_thousand_events_whatever_the_load() {
+        // A load far beyond what runs in real time: a million actions/s.
+        let mut s = Scenario {
+            duration_s: 1.0,
+            ..Scenario::default()
+        };
+        s.settings.clients[0].rate_per_s = 1e6;
+        s.settings.server.workers_per_instance = 100_000;
+        let mut last = 0;
+        let mut updates = 0;
+        let (report, _) = simulate(
+            s,
+            |_| Ok::<(), ()>(()),
+            |u| {
+                assert!(
+                    u.events - last <= EVENTS_PER_UPDATE + 1_000,
+                    "{} events between updates",
+                    u.events - last
+                );
+                last = u.events;
+                updates += 1;
+            },
+        )
+        .expect("no sink errors");
+        assert!(report.events > 5 * EVENTS_PER_UPDATE);
+        assert!(updates as u64 >= report.events / EVENTS_PER_UPDATE);
+    }
+
+    #[test]
+    fn windows_stream_out_and_end_with_the_partial_one() {
+        let s = Scenario {
+            duration_s: 61.7,
+            ..Scenario::default()
+        };
+        let mut windows = Vec::new();
+        let (report, sys) = simulate(
+            s,
+            |ws| {
+                windows.extend_from_slice(ws);
+                Ok::<(), ()>(())
+            },
+            |_| {},
+        )
+        .expect("no sink errors");
+        assert_eq!(windows.len(), 62);
+        assert!(windows[..61].iter().all(|w| !w.partial));
+        let last = windows.last().expect("windows");
+        assert!(last.partial && (last.t_s - 61.7).abs() < 1e-9);
+        let actions: u64 = windows.iter().map(|w| w.actions).sum();
+        assert_eq!(actions, report.ledgers.actions.issued);
+        assert!(sys.windows().is_empty(), "nothing kept once streamed");
+    }
 }

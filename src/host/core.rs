@@ -2,12 +2,15 @@
 
 use super::command::{Command, StepKind};
 use super::document::Document;
-use super::pacing::Pace;
+use super::pacing::{Budget, Pace};
 use super::snapshot::Snapshot;
 use crate::scenario::{Change, Scenario, Settings};
 use crate::sim::{SimTime, System, Window};
 use std::sync::Arc;
 use std::time::Duration;
+
+/// Most closed windows a snapshot holds for the UI to take.
+pub const MAX_PENDING_WINDOWS: usize = 8_192;
 
 /// The host's logic without any thread: commands in, ticks, snapshots out.
 pub struct HostCore {
@@ -22,8 +25,6 @@ pub struct HostCore {
     /// brought up to date. Every change the System applies leaves a marker,
     /// so its marker count counts them, scripted ones included.
     changes_seen: usize,
-    /// Closed windows already handed to a snapshot.
-    published_windows: usize,
     last_error: Option<String>,
     /// The scene-sized parts of the last snapshot, reused until their
     /// revision moves.
@@ -41,9 +42,9 @@ struct Shared {
 }
 
 impl HostCore {
-    /// A host on `scenario`, playing at 1×. `budget` caps the CPU time per
-    /// tick (`None`: unbounded, used by deterministic tests).
-    pub fn new(scenario: Scenario, budget: Option<Duration>) -> HostCore {
+    /// A host on `scenario`, playing at 1×. `budget` caps the time each
+    /// tick simulates (`None`: unbounded, used by deterministic tests).
+    pub fn new(scenario: Scenario, budget: Option<Budget>) -> HostCore {
         let system = System::new(&scenario);
         let doc = Document::new(scenario);
         let shared = Shared {
@@ -61,7 +62,6 @@ impl HostCore {
             run_id: 0,
             live_revision: 0,
             changes_seen: 0,
-            published_windows: 0,
             last_error: None,
             shared,
         }
@@ -82,7 +82,6 @@ impl HostCore {
         self.run_id += 1;
         self.live_revision += 1;
         self.changes_seen = 0;
-        self.published_windows = 0;
         self.pace.restart(self.system.now());
     }
 
@@ -102,8 +101,10 @@ impl HostCore {
                         self.system.step();
                     }
                     StepKind::Window => {
+                        // Run over the next ticks within their budget, so a
+                        // heavy window never blocks commands.
                         let w = SimTime::from_secs_f64(self.system.settings().window_s);
-                        self.system.run_until(SimTime(now.0.saturating_add(w.0)));
+                        self.pace.jump(Some(SimTime(now.0.saturating_add(w.0))));
                     }
                 }
             }
@@ -142,10 +143,12 @@ impl HostCore {
     /// are copied only if they changed since the last snapshot.
     pub fn snapshot(&mut self, keep_windows: Vec<Window>) -> Snapshot {
         let mut new_windows = keep_windows;
-        let all = self.system.windows();
-        if self.published_windows < all.len() {
-            new_windows.extend_from_slice(&all[self.published_windows..]);
-            self.published_windows = all.len();
+        new_windows.extend(self.system.drain_windows());
+        if new_windows.len() > MAX_PENDING_WINDOWS {
+            // The UI has not taken windows for a long while (a hidden
+            // window at Max speed): keep the newest, so memory stays flat.
+            let cut = new_windows.len() - MAX_PENDING_WINDOWS;
+            new_windows.drain(..cut);
         }
         let markers = self.system.markers().to_vec();
         let caption = markers.iter().rev().find_map(|m| match &m.change {

@@ -37,10 +37,10 @@ mod document;
 mod pacing;
 mod snapshot;
 
-pub use self::core::HostCore;
+pub use self::core::{HostCore, MAX_PENDING_WINDOWS};
 pub use clock::{Clock, FakeClock, WallClock};
 pub use command::{Command, SPEEDS, Speed, StepKind};
-pub use pacing::TICK_BUDGET;
+pub use pacing::{Budget, EVENTS_PER_CHECK, TICK_BUDGET};
 pub use snapshot::Snapshot;
 
 use crate::scenario::Scenario;
@@ -88,7 +88,7 @@ impl Host {
         clock: Box<dyn Clock>,
         notify: Notify,
     ) -> anyhow::Result<Host> {
-        let mut core = HostCore::new(scenario, Some(TICK_BUDGET));
+        let mut core = HostCore::new(scenario, Some(Budget::wall()));
         let shared = Arc::new(Mutex::new(core.snapshot(Vec::new())));
         let (tx, rx) = channel();
         let stop = Arc::new(AtomicBool::new(false));

@@ -7,13 +7,42 @@
 //! within a CPU budget; when the sim cannot keep up, the speed it actually
 //! achieves is measured and the debt dropped.
 
+use super::clock::Clock;
 use super::command::Speed;
 use crate::sim::{SimTime, System};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// CPU time the host may spend simulating per tick before it stops to handle
+/// Time the host may spend simulating per tick before it stops to handle
 /// commands and publish; a slow sim never blocks the UI's commands.
 pub const TICK_BUDGET: Duration = Duration::from_millis(12);
+
+/// Events simulated between two looks at the budget's clock: small enough
+/// that even 10 million actions/s overrun the budget by well under a
+/// millisecond, large enough that reading the clock costs nothing.
+pub const EVENTS_PER_CHECK: u64 = 20_000;
+
+/// Most windows of sim time one tick may cross when nothing happens in
+/// them (Max speed on an idle system must not leap centuries ahead).
+const IDLE_WINDOWS_PER_TICK: u64 = 10_000;
+
+/// How long a tick may simulate, measured on its own clock (the wall clock
+/// in the app, a fake one in tests).
+pub struct Budget {
+    /// Time per tick.
+    pub limit: Duration,
+    /// The clock the limit is measured on.
+    pub clock: Box<dyn Clock>,
+}
+
+impl Budget {
+    /// [`TICK_BUDGET`] on the wall clock.
+    pub fn wall() -> Budget {
+        Budget {
+            limit: TICK_BUDGET,
+            clock: Box::new(super::clock::WallClock::new()),
+        }
+    }
+}
 
 /// The transport (playing, speed, pending jump) and the pace anchored to
 /// the wall clock.
@@ -30,13 +59,13 @@ pub(super) struct Pace {
     lagging_at: Option<f64>,
     /// Latest wall time seen (commands and ticks); never goes back.
     last_wall: Duration,
-    /// CPU time per tick (`None`: unbounded, for deterministic tests).
-    budget: Option<Duration>,
+    /// Time per tick (`None`: unbounded, for deterministic tests).
+    budget: Option<Budget>,
 }
 
 impl Pace {
     /// Playing at 1×, anchored at zero.
-    pub fn new(budget: Option<Duration>) -> Pace {
+    pub fn new(budget: Option<Budget>) -> Pace {
         Pace {
             playing: true,
             speed: Speed::Times(1.0),
@@ -127,10 +156,9 @@ impl Pace {
         let wall = wall.max(self.last_wall);
         let wall_dt = wall.saturating_sub(self.last_wall).as_secs_f64();
         self.last_wall = wall;
-        let started = Instant::now();
         let before = system.now();
         if let Some(goal) = self.jump_to {
-            self.run_budgeted(system, goal, started);
+            self.run_budgeted(system, goal);
             if system.now() >= goal {
                 self.jump_to = None;
                 self.playing = false;
@@ -152,7 +180,7 @@ impl Pace {
             }
             Speed::Max => SimTime::MAX,
         };
-        self.run_budgeted(system, target, started);
+        self.run_budgeted(system, target);
         let now = system.now();
         if now < target {
             // Could not keep up: measure the speed actually achieved and
@@ -173,28 +201,27 @@ impl Pace {
         }
     }
 
-    /// Runs towards `goal` in slices, stopping when the budget is spent.
-    fn run_budgeted(&self, system: &mut System, goal: SimTime, started: Instant) {
-        let Some(budget) = self.budget else {
+    /// Runs towards `goal`, looking at the budget's clock every
+    /// [`EVENTS_PER_CHECK`] events and stopping when the budget is spent.
+    fn run_budgeted(&self, system: &mut System, goal: SimTime) {
+        let window = SimTime::from_secs_f64(system.settings().window_s);
+        let Some(budget) = &self.budget else {
             if goal == SimTime::MAX {
                 // Unbounded budget at max speed: one window per tick keeps
                 // tests finite.
-                let w = SimTime::from_secs_f64(system.settings().window_s);
-                let t = SimTime(system.now().0.saturating_add(w.0));
-                system.run_until(t);
+                system.run_until(SimTime(system.now().0.saturating_add(window.0)));
             } else {
                 system.run_until(goal);
             }
             return;
         };
-        // Slices of a tenth of a window keep each check of the budget cheap
-        // while bounding how far past the budget one slice can run.
-        let slice = SimTime::from_secs_f64(system.settings().window_s / 10.0)
-            .0
-            .max(1_000_000);
-        while system.now() < goal && started.elapsed() < budget {
-            let next = SimTime(system.now().0.saturating_add(slice)).min(goal);
-            system.run_until(next);
+        let idle_cap = window.0.saturating_mul(IDLE_WINDOWS_PER_TICK);
+        let goal = goal.min(SimTime(system.now().0.saturating_add(idle_cap)));
+        let start = budget.clock.elapsed();
+        while !system.run_for(goal, EVENTS_PER_CHECK) {
+            if budget.clock.elapsed().saturating_sub(start) >= budget.limit {
+                break;
+            }
         }
     }
 }

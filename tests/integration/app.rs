@@ -116,7 +116,14 @@ fn a_broken_file_shows_the_error_and_the_scene_keeps_running() {
     h.input_mut()
         .dropped_files
         .push(std::sync::Arc::new(Dropped(bad.clone())));
+    // Files are read in the background: frames go on until it is done.
+    let started = std::time::Instant::now();
     h.run_steps(2);
+    while h.state().app.loading() && started.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(5));
+        h.run_steps(1);
+    }
+    h.run_steps(1);
     let err = h.state().app.error().expect("an error dialog").to_string();
     assert!(
         err.contains("broken.ron:4:"),
@@ -491,4 +498,28 @@ fn marker_texts_use_the_panel_words() {
         ]
     );
     assert_eq!(asynclab::app::plain("save → ASYNC"), "save -> ASYNC");
+}
+
+#[test]
+fn the_app_opens_a_fifo_in_the_background_and_keeps_drawing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("blocked.ron");
+    super::files::mkfifo(&fifo);
+    let mut h = harness(scene());
+    h.state_mut().app.apply(AppAction::Open(fifo));
+    let before = h.state().app.frames();
+    let started = std::time::Instant::now();
+    while h.state().app.error().is_none() && started.elapsed() < Duration::from_secs(10) {
+        h.run_steps(1);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let error = h
+        .state()
+        .app
+        .error()
+        .expect("the FIFO is refused")
+        .to_string();
+    assert!(error.contains("not a regular file"), "{error}");
+    assert!(h.state().app.frames() > before, "frames kept running");
+    assert!(!h.state().app.loading());
 }

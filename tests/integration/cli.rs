@@ -216,6 +216,7 @@ fn csv_has_a_header_and_one_row_per_window() {
             "errors_server_busy",
             "errors_queue_full",
             "errors_db_error",
+            "errors_sim_limit",
             "user_retries",
             "system_retries",
             "dead_letters",
@@ -241,6 +242,10 @@ fn csv_has_a_header_and_one_row_per_window() {
             "util_workers",
             "util_server_polls",
             "cost_per_hour",
+            "draining_server",
+            "draining_db",
+            "draining_workers",
+            "partial",
         ]
     );
     // 12 s of 1 s windows.

@@ -212,3 +212,62 @@ fn scripted_changes_reach_the_published_live_settings() {
     assert_eq!(last.edited.settings.database.connections, before);
     assert!(!last.dirty);
 }
+
+/// A clock that moves 1 ms each time it is read: a tick's budget is spent
+/// after a fixed number of looks at it, whatever the machine.
+struct TickingClock(std::sync::atomic::AtomicU64);
+
+impl asynclab::host::Clock for TickingClock {
+    fn elapsed(&self) -> Duration {
+        let ms = self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Duration::from_millis(ms)
+    }
+}
+
+/// At 10 million actions/s a tick stops when its budget is spent (here
+/// measured on a clock that ticks per look, so no wall-clock assert), says
+/// it cannot keep up at once, and a Pause sent meanwhile applies next tick.
+#[test]
+fn a_tick_stops_at_its_budget_whatever_the_load() {
+    use asynclab::host::{Budget, EVENTS_PER_CHECK, HostCore};
+    let mut s = scene();
+    s.settings.clients[0].rate_per_s = 1e7;
+    let budget = Budget {
+        limit: Duration::from_millis(12),
+        clock: Box::new(TickingClock(Default::default())),
+    };
+    let mut core = HostCore::new(s, Some(budget));
+    core.handle(Command::Play, Duration::ZERO);
+    core.tick(Duration::from_secs(1));
+    let events = core.system().events();
+    // 12 looks at the budget's clock, one per EVENTS_PER_CHECK events.
+    assert!(
+        events > 0 && events <= 13 * EVENTS_PER_CHECK,
+        "{events} events"
+    );
+    assert!(core.system().now() < SimTime::from_secs(1), "fell behind");
+    let snap = core.snapshot(Vec::new());
+    assert!(snap.lagging_at.is_some(), "says it cannot keep up at once");
+    core.handle(Command::Pause, Duration::from_millis(1016));
+    let paused_at = core.system().now();
+    core.tick(Duration::from_millis(1032));
+    assert_eq!(core.system().now(), paused_at, "the pause held");
+    assert!(!core.snapshot(Vec::new()).playing);
+}
+
+/// Nobody drained windows for a long while (a hidden window at Max speed):
+/// the snapshot keeps only the newest, so memory stays flat.
+#[test]
+fn undrained_windows_are_bounded() {
+    use asynclab::host::{HostCore, MAX_PENDING_WINDOWS};
+    let mut s = scene();
+    s.settings.clients[0].rate_per_s = 1.0;
+    s.settings.window_s = 0.01;
+    s.settings.percentile_window_s = 0.01;
+    let mut core = HostCore::new(s, None);
+    core.handle(Command::SetSpeed(Speed::Times(1.0)), Duration::ZERO);
+    core.tick(Duration::from_secs(200));
+    let snap = core.snapshot(Vec::new());
+    assert_eq!(snap.new_windows.len(), MAX_PENDING_WINDOWS);
+    assert!(core.system().windows().is_empty(), "drained from the run");
+}

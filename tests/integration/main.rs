@@ -3,6 +3,7 @@
 mod app;
 mod cli;
 mod engine;
+mod files;
 mod hardening;
 mod host;
 mod layout;

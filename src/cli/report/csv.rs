@@ -113,8 +113,46 @@ pub fn columns(s: &Settings) -> Vec<Column> {
         number("util_workers", |w| w.util_workers),
         number("util_server_polls", |w| w.util_server_polls),
         number("cost_per_hour", |w| w.cost_per_hour),
+        number("draining_server", |w| w.draining_server),
+        number("draining_db", |w| w.draining_db),
+        number("draining_workers", |w| w.draining_workers),
+        count("partial", |w| u64::from(w.partial)),
     ]);
     cols
+}
+
+/// Writes the time series as windows arrive, so a long run never holds
+/// all of them: the header first, then rows batch by batch.
+pub struct CsvWriter<W: std::io::Write> {
+    out: W,
+    cols: Vec<Column>,
+    line: String,
+}
+
+impl<W: std::io::Write> CsvWriter<W> {
+    /// Writes the header for `s`'s columns to `out`.
+    pub fn new(s: &Settings, mut out: W) -> std::io::Result<Self> {
+        let cols = columns(s);
+        let mut line = String::new();
+        push_line(&mut line, cols.iter().map(|c| c.name.clone()));
+        out.write_all(line.as_bytes())?;
+        Ok(CsvWriter { out, cols, line })
+    }
+
+    /// Writes one row per window.
+    pub fn rows(&mut self, windows: &[Window]) -> std::io::Result<()> {
+        for w in windows {
+            self.line.clear();
+            push_line(&mut self.line, self.cols.iter().map(|c| c.cell(w)));
+            self.out.write_all(self.line.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// The writer, for committing.
+    pub fn into_inner(self) -> W {
+        self.out
+    }
 }
 
 /// The per-window time series: a header line, then one row per window.
@@ -166,13 +204,14 @@ mod tests {
         assert_eq!(
             text,
             "t_s,actions,clicks,responses,acks,commits,\
-             errors_timeout,errors_server_busy,errors_queue_full,errors_db_error,\
+             errors_timeout,errors_server_busy,errors_queue_full,errors_db_error,errors_sim_limit,\
              user_retries,system_retries,dead_letters,wasted,polls,\
              wait_p50,wait_p95,wait_p99,wait_max,\
              processed_p50,processed_p95,processed_p99,learn_p95,sla_share,\
              backlog,backlog_acme,backlog_tiny_co,\
              oldest_job_age_s,in_backoff,pending_polled,\
-             util_server,util_db,util_workers,util_server_polls,cost_per_hour\n"
+             util_server,util_db,util_workers,util_server_polls,cost_per_hour,\
+             draining_server,draining_db,draining_workers,partial\n"
         );
     }
 

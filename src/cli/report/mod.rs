@@ -10,7 +10,7 @@ mod csv;
 mod json;
 mod summary;
 
-pub use csv::{Column, columns, csv_text};
+pub use csv::{Column, CsvWriter, columns, csv_text};
 pub use json::json_value;
 pub use summary::summary_text;
 

@@ -15,7 +15,7 @@ pub fn summary_text(r: &RunReport, s: &Settings) -> String {
         header(r),
         user_wait(r, s),
         time_to_processed(r, s),
-        failures_and_retries(r),
+        failures_and_retries(r, s),
         capacity(r, s),
         ledgers(r),
         run(r),
@@ -101,7 +101,7 @@ fn time_to_processed(r: &RunReport, s: &Settings) -> String {
 
 /// Errors by reason, retries of both kinds, dead letters, wasted work and
 /// what the retries cost.
-fn failures_and_retries(r: &RunReport) -> String {
+fn failures_and_retries(r: &RunReport, s: &Settings) -> String {
     let sm = &r.summary;
     let work = &r.ledgers.work;
     let mut o = String::new();
@@ -124,6 +124,17 @@ fn failures_and_retries(r: &RunReport) -> String {
     row(&mut o, "database writes", writes);
     row(&mut o, "wasted commits", thousands(work.committed_wasted));
     row(&mut o, "polls", thousands(sm.polls));
+    let shed = sm.errors[Reason::SimLimit];
+    if shed > 0 {
+        // Not the modelled system's doing: say so, and how to avoid it.
+        let _ = writeln!(
+            o,
+            "  {} user actions were shed at the simulation limit: the run already held \
+             {} actions and requests (limits.max_in_flight); raise it to hold more",
+            thousands(shed),
+            thousands(s.limits.max_in_flight)
+        );
+    }
     o
 }
 
@@ -137,6 +148,21 @@ fn capacity(r: &RunReport, s: &Settings) -> String {
     row(&mut o, "utilisation: server workers", share(u.server));
     row(&mut o, "utilisation: DB connections", share(u.database));
     row(&mut o, "utilisation: queue workers", share(u.queue_workers));
+    let d = &sm.draining_unit_s;
+    for (label, unit_s) in [
+        ("draining: server workers", d.server),
+        ("draining: DB connections", d.database),
+        ("draining: queue workers", d.queue_workers),
+    ] {
+        // Work that went on beyond a capacity cut, apart from utilisation.
+        if unit_s > 0.0 {
+            row(
+                &mut o,
+                label,
+                format!("{unit_s:.1} unit·s beyond a capacity cut"),
+            );
+        }
+    }
     row(
         &mut o,
         "peak backlog",
@@ -180,7 +206,7 @@ fn ledgers(r: &RunReport) -> String {
     let _ = writeln!(o, "Ledger: requests and jobs (as the system handled them)");
     let _ = writeln!(
         o,
-        "  requests {} = committed {} (of which wasted {}) + rejected {} (server busy {}, queue full {}, DB error {}) + dead-lettered {} + in flight {}",
+        "  requests {} = committed {} (of which wasted {}) + rejected {} (server busy {}, queue full {}, DB error {}, simulation limit {}) + dead-lettered {} + in flight {}",
         thousands(w.requests),
         thousands(w.committed),
         thousands(w.committed_wasted),
@@ -188,6 +214,7 @@ fn ledgers(r: &RunReport) -> String {
         thousands(w.rejected.server_busy),
         thousands(w.rejected.queue_full),
         thousands(w.rejected.db_error),
+        thousands(w.rejected.sim_limit),
         thousands(w.dead_lettered),
         thousands(st.total()),
     );
@@ -247,12 +274,13 @@ mod tests {
     #[test]
     fn failures_and_retries_section() {
         assert_eq!(
-            failures_and_retries(&report()),
+            failures_and_retries(&report(), &Settings::default()),
             "\nFailures and retries
   errors: timeout                1,234
   errors: server busy            0
   errors: queue full             0
   errors: DB error               5
+  errors: simulation limit       0
   user retries (click again)     17
   system retries                 2
   dead letters                   4
@@ -262,6 +290,22 @@ mod tests {
   wasted commits                 1
   polls                          1,000,000
 "
+        );
+    }
+
+    #[test]
+    fn shed_work_is_counted_and_explained() {
+        let mut r = report();
+        r.summary.errors.sim_limit = 4_321;
+        let text = failures_and_retries(&r, &Settings::default());
+        assert!(
+            text.contains("errors: simulation limit       4,321"),
+            "{text}"
+        );
+        assert!(
+            text.contains("4,321 user actions were shed at the simulation limit")
+                && text.contains("5,000,000 actions and requests (limits.max_in_flight)"),
+            "{text}"
         );
     }
 

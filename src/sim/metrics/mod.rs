@@ -15,6 +15,7 @@ mod stat;
 
 pub use ledgers::{ActionLedger, Ledgers, Stages, WorkLedger};
 pub use reasons::{ByReason, Draining, Reason, Rejected, Utilisation};
+pub use recorder::MAX_RETAINED_WINDOWS;
 pub(crate) use recorder::{Recorder, add_counts};
 pub use stat::Quantiles;
 
@@ -96,6 +97,9 @@ pub struct Window {
     pub draining_workers: f64,
     /// Provisioned capacity cost rate at the window's end, $/h.
     pub cost_per_hour: f64,
+    /// The run ended inside this window: it is shorter than `window_s` (its
+    /// counts cover from the previous window's end to `t_s`).
+    pub partial: bool,
 }
 
 /// Whole-run results.

@@ -6,9 +6,17 @@ use super::stat::{Quantiles, RunStat, Trailing};
 use super::{MIN_SAMPLES, Window};
 use crate::sim::time::SimTime;
 
+/// Most closed windows a run keeps for a reader that has not drained them:
+/// memory must not grow with duration × clients. Readers that want every
+/// window (the CLI's CSV, the live host, tests) drain as the run goes.
+pub const MAX_RETAINED_WINDOWS: usize = 10_000;
+
 /// Collects everything while a run goes on.
 pub(crate) struct Recorder {
+    /// Closed windows not yet drained (at most [`MAX_RETAINED_WINDOWS`]).
     pub windows: Vec<Window>,
+    /// Closed windows dropped because nobody drained them.
+    pub windows_dropped: u64,
     pub cur: Window,
     wait: Trailing,
     wait_ep: Vec<Trailing>,
@@ -36,6 +44,7 @@ impl Recorder {
         let w = empty_window(clients, endpoints);
         Recorder {
             windows: Vec::new(),
+            windows_dropped: 0,
             cur: w.clone(),
             wait: Trailing::new(span, MIN_SAMPLES),
             wait_ep: (0..endpoints)
@@ -137,6 +146,12 @@ impl Recorder {
         self.peak_backlog = self.peak_backlog.max(w.backlog);
         add_counts(&mut self.totals, &w);
         self.windows.push(w);
+        if self.windows.len() > MAX_RETAINED_WINDOWS {
+            // Nobody drained them: keep the newest half, count the rest.
+            let cut = self.windows.len() - MAX_RETAINED_WINDOWS / 2;
+            self.windows.drain(..cut);
+            self.windows_dropped += cut as u64;
+        }
     }
 
     pub fn summary_quantiles(&self) -> SummaryQuantiles {
@@ -215,5 +230,6 @@ pub(crate) fn empty_window(clients: usize, endpoints: usize) -> Window {
         draining_db: 0.0,
         draining_workers: 0.0,
         cost_per_hour: 0.0,
+        partial: false,
     }
 }

@@ -196,6 +196,19 @@ impl System {
         m.cost_t = m.cost_t.max(now);
     }
 
+    /// Ends the run here: the open window, if any time has passed in it,
+    /// closes now as a partial window, so the windows' counts add up to
+    /// the ledgers. Run no further after this.
+    pub fn finish(&mut self) {
+        let now = self.now();
+        if now > self.meter.last_window {
+            self.close_window(now);
+            if let Some(w) = self.rec.windows.last_mut() {
+                w.partial = true;
+            }
+        }
+    }
+
     /// A window closes; the next one is scheduled.
     pub(super) fn on_window_end(&mut self, now: SimTime) {
         self.close_window(now);

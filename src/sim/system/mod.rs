@@ -279,9 +279,31 @@ impl System {
     pub fn events(&self) -> u64 {
         self.events
     }
-    /// Closed windows of the time series.
+    /// Closed windows not yet drained: every window of a run of up to
+    /// [`MAX_RETAINED_WINDOWS`](super::metrics::MAX_RETAINED_WINDOWS)
+    /// windows; beyond that the oldest are dropped unless drained.
     pub fn windows(&self) -> &[Window] {
         &self.rec.windows
+    }
+    /// Takes the closed windows not yet drained, oldest first.
+    pub fn drain_windows(&mut self) -> Vec<Window> {
+        std::mem::take(&mut self.rec.windows)
+    }
+    /// Closed windows dropped because nobody drained them.
+    pub fn windows_dropped(&self) -> u64 {
+        self.rec.windows_dropped
+    }
+    /// Runs to `t`, draining every window as it closes: all windows of the
+    /// span, however long (for readers that want every one).
+    pub fn run_collecting(&mut self, t: SimTime) -> Vec<Window> {
+        let mut out = self.drain_windows();
+        let step = SimTime(self.window.0.saturating_mul(1_000));
+        while self.now() < t {
+            let next = SimTime(self.now().0.saturating_add(step.0)).min(t);
+            self.run_until(next);
+            out.extend(self.drain_windows());
+        }
+        out
     }
     /// Mode switches, captions, outages and other changes so far.
     pub fn markers(&self) -> &[Marker] {
@@ -330,6 +352,20 @@ impl System {
     pub fn run_until(&mut self, t: SimTime) {
         while self.advance_one(t) {}
         self.sched.advance_to(t);
+    }
+
+    /// Like [`System::run_until`], but stops after `max_events` events
+    /// (the host and the CLI check their clocks between calls, whatever the
+    /// load). True when the clock reached `t`.
+    pub fn run_for(&mut self, t: SimTime, max_events: u64) -> bool {
+        let start = self.events;
+        while self.events - start < max_events {
+            if !self.advance_one(t) {
+                self.sched.advance_to(t);
+                return true;
+            }
+        }
+        false
     }
 
     /// Processes exactly one event or scripted change; false when nothing is

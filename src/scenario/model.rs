@@ -2,7 +2,7 @@
 //! watch) and how long it runs. It is written flat in the file; see
 //! [`super::version`] for the format's versions.
 
-use crate::sim::config::Settings;
+use crate::sim::config::{Change, Settings};
 use serde::{Deserialize, Serialize};
 
 /// A complete scene.
@@ -22,6 +22,105 @@ pub struct Scenario {
     pub duration_s: f64,
     /// Everything the simulation is built from.
     pub settings: Settings,
+    /// Twins to compare side by side (empty: "all sync" against "all
+    /// async", everything else as written).
+    pub variants: Vec<Variant>,
+    /// How the app shows the scene when it opens.
+    pub view: View,
+    /// An exercise's goal, checked when the run ends.
+    pub goal: Option<Goal>,
+}
+
+/// One twin of a scene: a name and changes applied at t = 0 on top of the
+/// scene. Traffic (rates, shares) is common to all twins: a variant may
+/// not change it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    /// Shown above the twin, e.g. "sync".
+    pub name: String,
+    /// Applied at t = 0, in order.
+    pub changes: Vec<Change>,
+}
+
+/// How fast a scene starts playing.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum StartSpeed {
+    /// Sim seconds per wall second.
+    Times(f64),
+    /// As fast as the machine goes.
+    Max,
+}
+
+/// The plots a scene may name as its key ones (presentation mode shows
+/// these first and larger).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PlotName {
+    /// User-perceived wait.
+    Wait,
+    /// Time to processed.
+    Processed,
+    /// Queue backlog (queued and in backoff).
+    Backlog,
+    /// Failures and retries.
+    Failures,
+    /// Throughput.
+    Throughput,
+    /// Utilisation (and where workers' time goes).
+    Utilisation,
+    /// Cost and revenue per hour.
+    Cost,
+}
+
+/// How the app shows a scene when it opens: its speed, plot span and key
+/// plots (a scene's own, never the previous scene's).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct View {
+    /// Starting speed.
+    pub speed: StartSpeed,
+    /// Plot time span, s of sim time.
+    pub span_s: f64,
+    /// The two to four plots that carry the lesson (empty: all plots).
+    pub key_plots: Vec<PlotName>,
+}
+
+impl Default for View {
+    fn default() -> Self {
+        View {
+            speed: StartSpeed::Times(1.0),
+            span_s: 300.0,
+            key_plots: Vec::new(),
+        }
+    }
+}
+
+/// An exercise's goal: thresholds checked when the run ends, each scored
+/// by how far inside or outside it the run landed. Unset thresholds are
+/// not checked.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Goal {
+    /// Whole-run p95 user-perceived wait at most this, s.
+    pub wait_p95_max_s: Option<f64>,
+    /// Whole-run p95 time to processed at most this, s.
+    pub processed_p95_max_s: Option<f64>,
+    /// Share of outcomes within the wait target at least this (0–1).
+    pub wait_sla_min: Option<f64>,
+    /// Share of work processed within its target at least this (0–1).
+    pub processed_sla_min: Option<f64>,
+    /// Dead-lettered jobs at most this.
+    pub dead_letters_max: Option<u64>,
+    /// Share of actions that failed (as users saw it) at most this (0–1).
+    pub error_share_max: Option<f64>,
+    /// Capacity cost at most this, $ per hour (averaged over the run).
+    pub cost_per_hour_max: Option<f64>,
+    /// Server utilisation at most this (0–1).
+    pub server_utilisation_max: Option<f64>,
+    /// Per client (by name): p95 time to processed at most this, s.
+    pub client_processed_p95_max_s: Vec<(String, f64)>,
+    /// Revealed on request when the goal is missed.
+    pub hint: String,
 }
 
 impl Default for Scenario {
@@ -32,6 +131,9 @@ impl Default for Scenario {
             watch: String::new(),
             duration_s: 300.0,
             settings: Settings::default(),
+            variants: Vec::new(),
+            view: View::default(),
+            goal: None,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Checks a parsed scenario and reports every problem at once.
 
 use super::knobs;
-use super::model::Scenario;
+use super::model::{Goal, Scenario, StartSpeed, View};
 use crate::sim::Dist;
 use crate::sim::config::{Change, ChangeError, RetryPolicy, Settings, Shape};
 use crate::sim::traffic::{MIN_PERIOD_S, mean_multiplier};
@@ -81,6 +81,11 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     let mut r = Report(Vec::new());
     let duration_s = s.duration_s;
     let (title, lesson, watch) = (&s.title, &s.lesson, &s.watch);
+    variants(&mut r, s);
+    view(&mut r, &s.view);
+    if let Some(g) = &s.goal {
+        goal(&mut r, g, &s.settings);
+    }
     let s = &s.settings;
     r.positive("duration_s", duration_s, MAX_DURATION_S);
     r.range("window_s", s.window_s, 0.01, 3600.0);
@@ -350,6 +355,123 @@ fn offered_load(r: &mut Report, s: &Settings, duration_s: f64) {
             format!(
                 "must offer at most {MAX_OFFERED_ACTIONS:.0e} actions per run (each is simulated event by event, about a million a second): lower the rates, the shape peaks or duration_s"
             ),
+        );
+    }
+}
+
+/// Most twins a scene may declare.
+pub const MAX_VARIANTS: usize = 8;
+
+/// Each variant: a unique name, valid changes, and none to the traffic
+/// (twins share their users).
+fn variants(r: &mut Report, s: &Scenario) {
+    if s.variants.len() > MAX_VARIANTS {
+        r.push(
+            "variants",
+            format!("{} variants", s.variants.len()),
+            format!("must have at most {MAX_VARIANTS} variants"),
+        );
+        return;
+    }
+    for (i, v) in s.variants.iter().enumerate() {
+        let p = format!("variants[{i}]");
+        if v.name.trim().is_empty() || v.name.len() > 40 {
+            r.push(
+                format!("{p}.name"),
+                format!("{:?}", v.name),
+                "must be 1 to 40 characters",
+            );
+        }
+        if s.variants[..i].iter().any(|o| o.name == v.name) {
+            r.push(
+                format!("{p}.name"),
+                format!("{:?}", v.name),
+                "must be unique",
+            );
+        }
+        if v.changes.len() > 100 {
+            r.push(
+                format!("{p}.changes"),
+                format!("{} changes", v.changes.len()),
+                "must have at most 100 changes",
+            );
+            continue;
+        }
+        let mut trial = s.settings.clone();
+        for (k, c) in v.changes.iter().enumerate() {
+            let cp = format!("{p}.changes[{k}]");
+            if c.touches_traffic() {
+                r.push(
+                    cp,
+                    format!("{c:?}"),
+                    "must not change traffic (rates, shares): twins share their users; change it in the scene for all twins",
+                );
+            } else if let Err(e) = c.apply_to(&mut trial) {
+                r.push(cp, format!("{c:?}"), e.to_string());
+            }
+        }
+    }
+}
+
+/// The starting speed and plot span the app offers; at most four key plots.
+fn view(r: &mut Report, v: &View) {
+    if let StartSpeed::Times(x) = v.speed {
+        r.range("view.speed", x, 0.25, 1000.0);
+    }
+    r.range("view.span_s", v.span_s, 10.0, MAX_DURATION_S);
+    if v.key_plots.len() > 4 {
+        r.push(
+            "view.key_plots",
+            format!("{} plots", v.key_plots.len()),
+            "must name at most 4 plots",
+        );
+    }
+    for (i, k) in v.key_plots.iter().enumerate() {
+        if v.key_plots[..i].contains(k) {
+            r.push(
+                format!("view.key_plots[{i}]"),
+                format!("{k:?}"),
+                "must not repeat a plot",
+            );
+        }
+    }
+}
+
+/// Thresholds within their meaning; clients named must exist.
+fn goal(r: &mut Report, g: &Goal, s: &Settings) {
+    let opt = |r: &mut Report, name: &str, v: Option<f64>, max: f64| {
+        if let Some(v) = v {
+            r.range(format!("goal.{name}"), v, 0.0, max);
+        }
+    };
+    opt(r, "wait_p95_max_s", g.wait_p95_max_s, MAX_DURATION_S);
+    opt(
+        r,
+        "processed_p95_max_s",
+        g.processed_p95_max_s,
+        MAX_DURATION_S,
+    );
+    opt(r, "wait_sla_min", g.wait_sla_min, 1.0);
+    opt(r, "processed_sla_min", g.processed_sla_min, 1.0);
+    opt(r, "error_share_max", g.error_share_max, 1.0);
+    opt(r, "cost_per_hour_max", g.cost_per_hour_max, 1e12);
+    opt(r, "server_utilisation_max", g.server_utilisation_max, 1.0);
+    for (i, (name, v)) in g.client_processed_p95_max_s.iter().enumerate() {
+        let p = format!("goal.client_processed_p95_max_s[{i}]");
+        if !s.clients.iter().any(|c| c.name == *name) {
+            r.push(
+                format!("{p}.0"),
+                format!("{name:?}"),
+                "must name a client of this scene",
+            );
+        }
+        r.range(format!("{p}.1"), *v, 0.0, MAX_DURATION_S);
+    }
+    if g.hint.len() > 2_000 {
+        r.push(
+            "goal.hint",
+            format!("{} characters", g.hint.len()),
+            "must be at most 2000 characters",
         );
     }
 }

@@ -11,7 +11,7 @@
 //!
 //! A test loads a version-1 copy of every shipped scene and round-trips it.
 
-use super::model::Scenario;
+use super::model::{Goal, Scenario, Variant, View};
 use crate::sim::config::{
     Browser, Client, Cost, Database, Endpoint, Limits, Network, Queue, Server, Settings, Sla,
     TimelineEvent,
@@ -22,7 +22,9 @@ use serde::{Deserialize, Serialize};
 ///
 /// - 1: the first format.
 /// - 2: adds `limits` (the simulation's bound on work in flight).
-pub const FORMAT_VERSION: u32 = 2;
+/// - 3: adds `variants` (twins), `view` (starting speed, plot span, key
+///   plots) and `goal` (exercises).
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Oldest version this build reads.
 pub const OLDEST_VERSION: u32 = 1;
@@ -70,6 +72,12 @@ pub struct SceneFile {
     pub timeline: Vec<TimelineEvent>,
     /// Simulation bounds (version 2).
     pub limits: Limits,
+    /// Twins (version 3).
+    pub variants: Vec<Variant>,
+    /// How the app shows the scene (version 3).
+    pub view: View,
+    /// An exercise's goal (version 3).
+    pub goal: Option<Goal>,
 }
 
 impl Default for SceneFile {
@@ -98,6 +106,9 @@ impl From<Scenario> for SceneFile {
         } = s.settings;
         SceneFile {
             version: FORMAT_VERSION,
+            variants: s.variants,
+            view: s.view,
+            goal: s.goal,
             title: s.title,
             lesson: s.lesson,
             watch: s.watch,
@@ -131,6 +142,9 @@ impl TryFrom<SceneFile> for Scenario {
 fn into_scenario(f: SceneFile) -> Scenario {
     {
         Scenario {
+            variants: f.variants,
+            view: f.view,
+            goal: f.goal,
             title: f.title,
             lesson: f.lesson,
             watch: f.watch,

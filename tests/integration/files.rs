@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-const SCENE: &str = "(version: 2, title: \"Files\", duration_s: 3)";
+const SCENE: &str = "(version: 3, title: \"Files\", duration_s: 3)";
 
 pub(crate) fn mkfifo(path: &Path) {
     let ok = Command::new("mkfifo")
@@ -146,7 +146,7 @@ fn a_killed_csv_write_leaves_no_temporary_file() {
     // About a minute of work: killed long before it ends.
     std::fs::write(
         &scene,
-        "(version: 2, title: \"Long\", duration_s: 2000000, window_s: 0.01, percentile_window_s: 0.01, clients: [(rate_per_s: 2000)])",
+        "(version: 3, title: \"Long\", duration_s: 2000000, window_s: 0.01, percentile_window_s: 0.01, clients: [(rate_per_s: 2000)])",
     )
     .expect("write");
     let csv = dir.path().join("big.csv");
@@ -169,7 +169,7 @@ fn a_killed_csv_write_leaves_no_temporary_file() {
 
 #[test]
 fn byte_order_marks_and_cr_line_endings_are_accepted() {
-    let text = "// a comment\n(version: 2, title: \"BOM\", duration_s: 3)\n";
+    let text = "// a comment\n(version: 3, title: \"BOM\", duration_s: 3)\n";
     let bom = format!("\u{feff}{text}");
     assert_eq!(Scenario::from_ron(&bom, "bom").expect("BOM").title, "BOM");
     let cr = text.replace('\n', "\r");

@@ -244,7 +244,7 @@ fn bad_numbers_are_reported_with_their_field() {
             "Some(\"write\")",
             "timeline[3].change.endpoint",
         ),
-        ("version: 1", "version: 3", "version"),
+        ("version: 1", "version: 4", "version"),
         ("version: 1", "version: 0", "version"),
     ];
     for (from, to, expect) in cases {
@@ -679,4 +679,46 @@ fn a_version_this_build_does_not_know_is_refused_by_name() {
             "{msg}"
         );
     }
+}
+
+#[test]
+fn twins_view_and_goal_are_checked_by_field() {
+    let text = r#"(
+        version: 3,
+        title: "v3",
+        clients: [(name: "acme")],
+        variants: [
+            (name: "sync", changes: [SetMode(endpoint: None, mode: Sync)]),
+            (name: "sync", changes: [Set(path: "clients[0].rate_per_s", value: 5)]),
+            (name: "big", changes: [Set(path: "database.connections", value: -1)]),
+        ],
+        view: (speed: Times(5000), span_s: 1, key_plots: [Wait, Wait]),
+        goal: Some((wait_p95_max_s: Some(-1), client_processed_p95_max_s: [("nobody", 5)])),
+    )"#;
+    let e = Scenario::from_ron(text, "v3.ron").expect_err("invalid");
+    let msg = e.to_string();
+    for field in [
+        "variants[1].name",
+        "variants[1].changes[0]",
+        "must not change traffic",
+        "variants[2].changes[0]",
+        "view.speed",
+        "view.span_s",
+        "view.key_plots[1]",
+        "goal.wait_p95_max_s",
+        "goal.client_processed_p95_max_s[0].0",
+    ] {
+        assert!(msg.contains(field), "no {field} in {msg}");
+    }
+    let ok = r#"(
+        version: 3,
+        title: "v3",
+        variants: [(name: "sync", changes: []), (name: "async", changes: [SetMode(endpoint: None, mode: Async)])],
+        view: (speed: Max, span_s: 86400, key_plots: [Wait, Backlog, Cost]),
+        goal: Some((wait_p95_max_s: Some(1.0), dead_letters_max: Some(0), hint: "Add workers")),
+    )"#;
+    let s = Scenario::from_ron(ok, "ok.ron").expect("valid");
+    assert_eq!(s.variants.len(), 2);
+    let again = Scenario::from_ron(&s.to_ron().expect("ron"), "again").expect("round trip");
+    assert_eq!(again, s);
 }

@@ -102,6 +102,15 @@ impl Change {
         }
     }
 
+    /// True for a change to the users' traffic (a client's base rate, an
+    /// endpoint's share): twins share their users, so these apply to all
+    /// twins or none.
+    pub fn touches_traffic(&self) -> bool {
+        matches!(self, Change::Set { path, .. }
+            if path.starts_with("clients[") && path.ends_with("].rate_per_s")
+                || path.starts_with("endpoints[") && path.ends_with("].share"))
+    }
+
     /// True for a knob of a client's traffic (its arrivals restart).
     pub fn touches_clients(&self) -> bool {
         matches!(self, Change::Set { path, .. } if path.starts_with("clients["))

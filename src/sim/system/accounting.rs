@@ -49,6 +49,26 @@ pub struct Gauges {
     pub held_limit: u64,
 }
 
+/// What a run holds in memory now, for checking that it stays bounded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Holdings {
+    /// User actions awaiting an outcome.
+    pub actions: u64,
+    /// Requests and jobs in flight (the work ledger's in-flight total).
+    pub in_flight: u64,
+    /// Action records allocated (live and free slots).
+    pub action_slots: u64,
+    /// Patience deadlines queued (answered ones linger until swept).
+    pub deadlines: u64,
+    /// Events scheduled.
+    pub scheduled: u64,
+    /// Closed windows retained for a reader.
+    pub retained_windows: u64,
+    /// Polling records (jobs whose browser polls, or browsers still
+    /// polling after their job ended).
+    pub polling: u64,
+}
+
 /// Provisioned capacity over time (server workers, DB connections, queue
 /// workers), cost and revenue: utilisation divides busy time by the
 /// capacity's area, so a capacity change mid-window or mid-run is weighted
@@ -102,6 +122,35 @@ impl System {
         let mut t = self.rec.totals.clone();
         add_counts(&mut t, &self.rec.cur);
         t
+    }
+
+    /// What the run holds in memory now.
+    pub fn holdings(&self) -> Holdings {
+        Holdings {
+            actions: self.ledgers.actions.awaiting,
+            in_flight: self.ledgers.work.in_flight.total(),
+            action_slots: self.actions.capacity() as u64,
+            deadlines: self.patience.len() as u64,
+            scheduled: self.sched.len() as u64,
+            retained_windows: self.rec.windows.len() as u64,
+            polling: self.polling_records() as u64,
+        }
+    }
+
+    /// Scheduled events by kind, most first (for finding what a run holds).
+    pub fn scheduled_by_kind(&self) -> Vec<(String, usize)> {
+        let mut counts = std::collections::BTreeMap::new();
+        for e in self.sched.pending_unsorted() {
+            let name = format!("{e:?}");
+            let mut kind = name.split([' ', '(', '{']).next().unwrap_or("").to_string();
+            if name.contains("kind: Poll") {
+                kind.push_str(" (poll)");
+            }
+            *counts.entry(kind).or_insert(0) += 1;
+        }
+        let mut v: Vec<(String, usize)> = counts.into_iter().collect();
+        v.sort_by_key(|e| std::cmp::Reverse(e.1));
+        v
     }
 
     /// Live levels for the diagram.

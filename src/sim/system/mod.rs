@@ -31,7 +31,7 @@ mod polling;
 mod server;
 mod workers;
 
-pub use accounting::Gauges;
+pub use accounting::{Gauges, Holdings};
 
 use super::config::{Change, OutageKind, Settings};
 use super::dist::Sampler;
@@ -97,6 +97,8 @@ struct Rngs {
     think: SimRng,
     enqueue: SimRng,
     backoff: SimRng,
+    /// Per client: how many arrivals a shed tick counts.
+    shed: Vec<SimRng>,
 }
 
 impl Rngs {
@@ -116,6 +118,9 @@ impl Rngs {
             think: stream(seed, "think", 0),
             enqueue: stream(seed, "enqueue", 0),
             backoff: stream(seed, "backoff", 0),
+            shed: (0..clients as u64)
+                .map(|i| stream(seed, "shed", i))
+                .collect(),
         }
     }
 }
@@ -407,6 +412,9 @@ impl System {
                 generation,
                 boundary,
             } => self.on_arrival(now, client as usize, generation, boundary),
+            Ev::ShedTick { client, generation } => {
+                self.on_shed_tick(now, client as usize, generation)
+            }
             Ev::Click { action } => self.on_click_again(now, action),
             Ev::AtServer(req) => self.at_server(now, req),
             Ev::CpuDone(req) => self.cpu_done(now, req),

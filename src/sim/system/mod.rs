@@ -162,6 +162,15 @@ struct ArrivalState {
     endpoint_cum: Vec<f64>,
 }
 
+/// Sync requests at the database, each holding its server worker.
+#[derive(Default)]
+struct SyncDb {
+    waiting: u64,
+    writing: u64,
+    waiting_tw: TimeWeighted,
+    writing_tw: TimeWeighted,
+}
+
 /// Queue workers and the broker's lanes.
 struct QueueWorkers {
     lanes: Lanes,
@@ -188,6 +197,9 @@ pub struct System {
     poll_busy: u32,
     poll_tw: TimeWeighted,
     db: Station<DbOp>,
+    /// Sync requests (each holding a server worker) waiting for a DB
+    /// connection, and writing, over time.
+    sync_db: SyncDb,
     outage: Option<OutageKind>,
     queue: QueueWorkers,
     actions: Slab<Action>,
@@ -247,6 +259,7 @@ impl System {
             poll_busy: 0,
             poll_tw: TimeWeighted::default(),
             outage: None,
+            sync_db: SyncDb::default(),
             actions: Slab::default(),
             patience: Patience::default(),
             polling: Polling::default(),

@@ -35,12 +35,19 @@ pub enum AppAction {
     SetDark(bool),
     /// UI scale, 1.0–2.5.
     SetUiScale(f32),
+    /// Full screen on or off.
+    ToggleFullscreen,
     /// Plot span, s of sim time.
     SetSpan(f64),
     /// Open the help window.
     ShowHelp,
     /// Show the scene's lesson strip again.
     ShowLesson,
+    /// Carry out a scene switch the user confirmed (after saving or
+    /// choosing to discard unsaved changes).
+    Confirmed(Box<AppAction>),
+    /// Close the "unsaved changes" question without switching.
+    CancelSwitch,
     /// Write this line in the status bar.
     ShowStatus(String),
     /// Open the problem dialog with this text.
@@ -48,6 +55,15 @@ pub enum AppAction {
 }
 
 impl AppAction {
+    /// True for an action that replaces the running scene: it asks first
+    /// when the scene has unsaved changes.
+    pub fn switches_scene(&self) -> bool {
+        matches!(
+            self,
+            AppAction::Open(_) | AppAction::OpenBuiltin(_) | AppAction::PickOpen
+        )
+    }
+
     /// A live change to the running scene.
     pub fn change(change: Change) -> AppAction {
         AppAction::Host(Command::Apply(change))

@@ -17,6 +17,8 @@ const MAX_RECENT: usize = 8;
 pub struct Prefs {
     /// The scene file last opened or saved.
     pub last_scene: Option<PathBuf>,
+    /// The built-in scene last opened (when the last scene was built in).
+    pub last_builtin: Option<String>,
     /// Recently used scene files, newest first.
     pub recent: Vec<PathBuf>,
     /// Dark theme (else light).
@@ -33,6 +35,7 @@ impl Default for Prefs {
     fn default() -> Self {
         Prefs {
             last_scene: None,
+            last_builtin: None,
             recent: Vec::new(),
             dark: true,
             ui_scale: 1.0,
@@ -72,7 +75,7 @@ pub fn default_scene() -> Scenario {
                  ASYNC and raise the traffic to see where users start to wait."
             .into(),
         watch: "Raise the client's rate past what the database can write (about \
-                connections ÷ write time) and watch the wait plot in sync mode; \
+                connections / write time) and watch the wait plot in sync mode; \
                 then press A."
             .into(),
         duration_s: 600.0,
@@ -99,6 +102,15 @@ pub struct Files {
 struct Loading {
     path: PathBuf,
     rx: std::sync::mpsc::Receiver<Result<Scenario, String>>,
+}
+
+/// What the app opens when started without a file: the scene last opened
+/// (a file, or a built-in scene), else the default scene.
+pub fn reopen(prefs: &Prefs) -> Option<PathBuf> {
+    prefs
+        .last_scene
+        .clone()
+        .or_else(|| prefs.last_builtin.as_ref().map(PathBuf::from))
 }
 
 /// The scene the app starts on: `file` (a path, or a built-in scene's
@@ -132,6 +144,7 @@ impl Files {
     /// Puts `path` first in the recent files.
     pub fn remember(&mut self, path: &Path) {
         self.prefs.last_scene = Some(path.to_path_buf());
+        self.prefs.last_builtin = None;
         self.prefs.recent.retain(|p| p != path);
         self.prefs.recent.insert(0, path.to_path_buf());
         self.prefs.recent.truncate(MAX_RECENT);

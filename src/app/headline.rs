@@ -1,65 +1,196 @@
-//! The headline strip under the top bar: p95 wait now, backlog, errors per
-//! minute, SLA share and the action ledger, in large type.
+//! The headline: the figures the room reads, over one trailing span and
+//! labelled with it (p95 wait, the SLA share, the error share), the queue
+//! with its backoff, cost and revenue per hour with their totals, an
+//! overload badge, and both ledgers with what lies between them.
 
 use super::history::History;
 use super::palette;
+use crate::fmt::{dollars, secs, share, thousands};
 use crate::host::Snapshot;
+use crate::sim::Window;
 use egui::{Color32, RichText};
 
-/// Draws the strip.
+/// Above this error share the errors, not the percentile, are the news:
+/// a fast error must never look like a good answer.
+const ERRORS_DOMINATE: f64 = 0.5;
+
+/// Draws the figures, then both ledgers.
 pub fn ui(ui: &mut egui::Ui, snap: &Snapshot, history: &History) {
-    let last = history.last.as_ref();
-    let p95 = last.map_or(f64::NAN, |w| w.wait.p95);
-    let sla = last.map_or(f64::NAN, |w| w.sla_share);
-    let l = &snap.ledgers.actions;
-    let failed: u64 = l.failed.total();
-    let thousands = crate::fmt::thousands;
+    figures(ui, snap, history.last.as_ref(), history.errors_per_min());
+    ledgers(ui, snap);
+}
+
+/// The headline figures, in large type.
+fn figures(ui: &mut egui::Ui, snap: &Snapshot, last: Option<&Window>, errors_per_min: f64) {
+    let span = format!("last {}", crate::fmt::span(snap.live.percentile_window_s));
+    let nan = |f: fn(&Window) -> f64| last.map_or(f64::NAN, f);
+    let (p95, sla, errors) = (
+        nan(|w| w.wait.p95),
+        nan(|w| w.sla_share),
+        nan(|w| w.error_share),
+    );
+    let target = snap.live.sla.wait_target_s;
+    let failing = errors >= ERRORS_DOMINATE;
     ui.horizontal_wrapped(|ui| {
-        let p95_color = (p95 > snap.live.sla.wait_target_s).then_some(palette::RED);
-        big(ui, "p95 wait now", crate::fmt::secs(p95), p95_color);
-        big(ui, "queue backlog", thousands(snap.gauges.queue_len), None);
-        let epm = history.errors_per_min();
+        let p95_text = if p95.is_nan() { "—".to_string() } else { secs(p95) };
+        let p95_bad = p95 > target || failing;
+        big(ui, &format!("p95 wait · {span}"), p95_text, p95_bad.then_some(palette::RED))
+            .on_hover_text("95% of the users who saw an outcome in this span waited at most this long (errors and timeouts included). '—': fewer than 100 outcomes.");
         big(
             ui,
-            "errors / min",
-            thousands(epm.round() as u64),
-            (epm > 0.0).then_some(palette::RED),
-        );
-        let sla_text = if sla.is_nan() {
-            "–".to_string()
-        } else {
-            format!("{:.1} %", sla * 100.0)
-        };
-        let target = crate::fmt::target(snap.live.sla.wait_target_s);
-        big(ui, &format!("answered within {target}"), sla_text, None);
-        big(ui, "issued", thousands(l.issued), None);
-        big(ui, "succeeded", thousands(l.succeeded), Some(palette::OK));
-        big(
-            ui,
-            "failed",
-            thousands(failed),
-            (failed > 0).then_some(palette::RED),
-        );
-        big(ui, "in flight", thousands(l.awaiting), None);
-        ui.label(if l.balances() {
-            "ledger balances"
-        } else {
-            "LEDGER DOES NOT BALANCE"
-        })
-        .on_hover_text("issued = succeeded + failed + in flight: nothing is lost");
+            &format!("answered within {} · {span}", crate::fmt::target(target)),
+            share(sla),
+            (sla < 0.95).then_some(palette::AMBER),
+        )
+        .on_hover_text("Successes within the wait target / all outcomes in the same span: a fast error is a miss.");
+        let err_text = format!("{} ({}/min)", share(errors), thousands(errors_per_min.round() as u64));
+        big(ui, &format!("errors · {span}"), err_text, (errors > 0.0).then_some(palette::RED))
+            .on_hover_text("Errors (timeouts, refusals, failed writes, shed arrivals) / all outcomes in the span.");
+        let g = &snap.gauges;
+        let oldest = last.map_or(0.0, |w| w.oldest_job_age_s);
+        let queue = format!("{} + {} in backoff", thousands(g.queue_len), thousands(g.in_backoff));
+        big(ui, "jobs waiting", queue, None).on_hover_text(format!(
+            "Queued in the broker, plus jobs waiting out a retry backoff (not lost). Oldest queued job: {} since it was queued.",
+            secs(oldest)
+        ));
+        money(ui, snap, last);
+        if g.held >= g.held_limit {
+            big(ui, "simulation", "LIMIT: shedding".to_string(), Some(palette::RED)).on_hover_text(format!(
+                "The simulation holds {} actions and requests, its limit (limits.max_in_flight): new arrivals are shed and counted as 'simulation limit'. This is the simulator's bound, not the modelled system's behaviour.",
+                thousands(g.held)
+            ));
+        }
     });
 }
 
-/// One figure: its name small, its value large (in `color` if given), and
-/// a separator after it.
-fn big(ui: &mut egui::Ui, name: &str, value: String, color: Option<Color32>) {
-    ui.vertical(|ui| {
-        ui.label(RichText::new(name).small());
-        let t = RichText::new(value).size(22.0).strong();
-        ui.label(match color {
-            Some(c) => t.color(c),
-            None => t,
-        });
+/// Cost per hour with its running total; revenue likewise when the scene
+/// charges for processing.
+fn money(ui: &mut egui::Ui, snap: &Snapshot, last: Option<&Window>) {
+    let g = &snap.gauges;
+    let cost = format!(
+        "{}/h · {} so far",
+        dollars(g.cost_per_hour),
+        dollars(g.cost_so_far)
+    );
+    big(ui, "capacity cost", cost, None).on_hover_text(
+        "Provisioned server workers, DB connections and queue workers × their prices.",
+    );
+    if snap.live.cost.revenue_per_action.iter().any(|r| *r > 0.0) {
+        let per_hour: f64 = last.map_or(0.0, |w| w.revenue_per_hour.iter().sum());
+        let total: f64 = g.revenue_so_far.iter().sum();
+        let by_tier: Vec<String> = ["free", "standard", "premium"]
+            .iter()
+            .zip(g.revenue_so_far)
+            .zip(last.map_or([0.0; 3], |w| w.revenue_per_hour))
+            .map(|((t, so_far), rate)| {
+                format!("{t}: {}/h, {} so far", dollars(rate), dollars(so_far))
+            })
+            .collect();
+        let text = format!("{}/h · {} so far", dollars(per_hour), dollars(total));
+        big(ui, "revenue", text, Some(palette::OK)).on_hover_text(by_tier.join("\n"));
+    }
+}
+
+/// Both ledgers, and the gap between them in words.
+fn ledgers(ui: &mut egui::Ui, snap: &Snapshot) {
+    let a = &snap.ledgers.actions;
+    let w = &snap.ledgers.work;
+    let f = &w.in_flight;
+    let other = f.total() - f.queued - f.backoff;
+    let t = thousands;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("Users saw").strong());
+        nowrap(ui, format!(
+            "{} actions = {} succeeded + {} failed + {} waiting",
+            t(a.issued), t(a.succeeded), t(a.failed.total()), t(a.awaiting)
+        ))
+        .on_hover_text(failed_by_reason(a));
+        ui.separator();
+        ui.label(RichText::new("System did").strong());
+        nowrap(ui, format!(
+            "{} requests = {} committed + {} queued + {} in backoff + {} dead-lettered + {} rejected + {} in progress",
+            t(w.requests), t(w.committed), t(f.queued), t(f.backoff), t(w.dead_lettered), t(w.rejected.total()), t(other)
+        ))
+        .on_hover_text("Each click is a request; in async its job is queued, written, retried after a backoff, or dead-lettered after its last attempt.");
+        let balanced = a.balances() && w.balances();
+        let (text, color) = if balanced {
+            ("both ledgers balance", palette::OK)
+        } else {
+            ("LEDGERS DO NOT BALANCE", palette::RED)
+        };
+        ui.colored_label(color, text);
     });
+    let gaps = gap_sentences(snap);
+    if !gaps.is_empty() {
+        ui.colored_label(
+            palette::text_on(palette::RED, ui.visuals().dark_mode),
+            gaps.join(" · "),
+        );
+    }
+}
+
+/// What lies between the two ledgers, said in words.
+pub fn gap_sentences(snap: &Snapshot) -> Vec<String> {
+    let w = &snap.ledgers.work;
+    let t = thousands;
+    let mut out = Vec::new();
+    if w.dead_lettered_after_ack > 0 {
+        out.push(format!(
+            "{} acknowledged, then dead-lettered: the users were told it worked",
+            t(w.dead_lettered_after_ack)
+        ));
+    }
+    let silent = w.dead_lettered - w.dead_lettered_after_ack;
+    if silent > 0 {
+        out.push(format!(
+            "{} dead-lettered after their users gave up",
+            t(silent)
+        ));
+    }
+    if w.committed_wasted > 0 {
+        out.push(format!(
+            "{} committed after their users gave up (wasted work)",
+            t(w.committed_wasted)
+        ));
+    }
+    if w.rejected.sim_limit > 0 {
+        out.push(format!(
+            "{} shed at the simulation limit",
+            t(w.rejected.sim_limit)
+        ));
+    }
+    out
+}
+
+fn failed_by_reason(a: &crate::sim::metrics::ActionLedger) -> String {
+    crate::sim::Reason::ALL
+        .iter()
+        .map(|r| format!("{}: {}", crate::words::reason(*r), thousands(a.failed[*r])))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A label that never wraps inside itself (a number must never break).
+fn nowrap(ui: &mut egui::Ui, text: String) -> egui::Response {
+    ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend))
+}
+
+/// One figure: its name small, its value large (in `color` if given), and
+/// a separator after it. The response covers both, for hover texts.
+fn big(ui: &mut egui::Ui, name: &str, value: String, color: Option<Color32>) -> egui::Response {
+    let r = ui
+        .vertical(|ui| {
+            ui.add(
+                egui::Label::new(RichText::new(name).small()).wrap_mode(egui::TextWrapMode::Extend),
+            );
+            let t = RichText::new(value).size(22.0).strong();
+            let t = match color {
+                Some(c) => t.color(c),
+                None => t,
+            };
+            ui.add(egui::Label::new(t).wrap_mode(egui::TextWrapMode::Extend));
+        })
+        .response;
     ui.separator();
+    r
 }

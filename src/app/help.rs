@@ -48,7 +48,10 @@ const HELP: &str = "AsyncLab shows why going asynchronous rescues a system under
 In sync mode a server worker holds each request while the database writes, so a slow \
 database makes every user wait and time out. In async mode the server enqueues a job and \
 answers at once; queue workers drain the backlog at the database's pace. Flip the mode, \
-move the knobs, and watch the wait, the backlog and the ledgers (nothing is ever lost).";
+move the knobs, and watch the wait, the backlog and the two ledgers: what users saw of \
+every action, and what became of every request and job (committed, queued, in backoff, \
+dead-lettered or rejected). In async a job can be acknowledged to the user and still be \
+dead-lettered later: the client may assume success, the system may not.";
 
 const READING: &[(&str, &str)] = &[
     (
@@ -64,7 +67,26 @@ const READING: &[(&str, &str)] = &[
         "Time to processed",
         "click to saved in the database: in async, the work still being done",
     ),
-    ("Queue backlog", "jobs accepted but not yet saved"),
+    (
+        "Queue backlog",
+        "jobs accepted but not yet saved: queued, and on top those waiting out a retry backoff",
+    ),
+    (
+        "Headline",
+        "p95 wait, the SLA share and the error share cover the same trailing span (\"last 10 s\")",
+    ),
+    (
+        "Ledgers",
+        "users: what they saw of each action; system: what became of each request and job",
+    ),
+    (
+        "Utilisation",
+        "server own work vs holding a request while it waits for a DB connection (the database's symptom)",
+    ),
+    (
+        "Dotted line stretches",
+        "a percentile from fewer than 100 answers in its span: read it as a rough guide",
+    ),
     (
         "Dashed vertical lines",
         "a mode switch, a scripted event or a change you made; red bands: database outage",

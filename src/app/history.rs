@@ -30,6 +30,10 @@ pub struct Row {
     pub sla_share: f64,
     /// Jobs in the broker.
     pub backlog: f64,
+    /// Jobs waiting out a retry backoff (not in the broker, not lost).
+    pub in_backoff: f64,
+    /// Age of the oldest job in the broker (since its last enqueue), s.
+    pub oldest_job_age_s: f64,
     /// Per client: jobs in the broker.
     pub backlog_by_client: Vec<f64>,
     /// Errors per second by reason.
@@ -46,6 +50,15 @@ pub struct Row {
     pub answers_per_s: f64,
     /// Busy fraction: server, DB, queue workers.
     pub util: [f64; 3],
+    /// Server busy fraction holding sync requests that wait for a DB
+    /// connection.
+    pub util_server_db_wait: f64,
+    /// Server busy fraction serving status polls.
+    pub util_server_polls: f64,
+    /// Provisioned capacity cost, $/h.
+    pub cost_per_hour: f64,
+    /// Revenue by tier (free, standard, premium), $/h.
+    pub revenue_per_hour: [f64; 3],
 }
 
 impl Row {
@@ -71,6 +84,12 @@ impl Row {
             commits_per_s: per_s(w.commits),
             answers_per_s: per_s(w.responses + w.acks),
             util: [w.util_server, w.util_db, w.util_workers],
+            in_backoff: w.in_backoff as f64,
+            oldest_job_age_s: w.oldest_job_age_s,
+            util_server_db_wait: w.util_server_db_wait,
+            util_server_polls: w.util_server_polls,
+            cost_per_hour: w.cost_per_hour,
+            revenue_per_hour: w.revenue_per_hour,
         }
     }
 
@@ -111,6 +130,14 @@ impl Row {
             commits_per_s: avg(a.commits_per_s, b.commits_per_s),
             answers_per_s: avg(a.answers_per_s, b.answers_per_s),
             util: std::array::from_fn(|i| avg(a.util[i], b.util[i])),
+            in_backoff: a.in_backoff.max(b.in_backoff),
+            oldest_job_age_s: a.oldest_job_age_s.max(b.oldest_job_age_s),
+            util_server_db_wait: avg(a.util_server_db_wait, b.util_server_db_wait),
+            util_server_polls: avg(a.util_server_polls, b.util_server_polls),
+            cost_per_hour: avg(a.cost_per_hour, b.cost_per_hour),
+            revenue_per_hour: std::array::from_fn(|i| {
+                avg(a.revenue_per_hour[i], b.revenue_per_hour[i])
+            }),
         }
     }
 }

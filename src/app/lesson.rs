@@ -64,12 +64,26 @@ impl CaptionBanner {
         visible.then_some(text.as_str())
     }
 
-    /// Draws `text` as the banner.
-    pub fn ui(&self, ui: &mut egui::Ui, text: &str) {
-        ui.label(
-            RichText::new(plain(text))
-                .size(20.0)
-                .color(palette::caption(ui.visuals().dark_mode)),
-        );
+    /// Draws the banner's fixed line: `text`, on one line cut with "…" if
+    /// it is too long (the whole on hover), or nothing. The line is there
+    /// with or without a caption, so a caption coming or going never moves
+    /// what is below it (a click aimed at a knob lands on that knob).
+    pub fn ui(&self, ui: &mut egui::Ui, text: Option<&str>) {
+        let color = palette::caption(ui.visuals().dark_mode);
+        let font = egui::FontId::proportional(20.0);
+        let height = ui.fonts_mut(|f| f.row_height(&font)) + 2.0;
+        let width = ui.available_width();
+        let (rect, response) =
+            ui.allocate_exact_size(egui::vec2(width, height), egui::Sense::hover());
+        if let Some(text) = text {
+            let text = plain(text);
+            let job = egui::text::LayoutJob {
+                wrap: egui::text::TextWrapping::truncate_at_width(width),
+                ..egui::text::LayoutJob::simple_singleline(text.clone(), font, color)
+            };
+            let galley = ui.fonts_mut(|f| f.layout_job(job));
+            ui.painter().galley(rect.min, galley, color);
+            response.on_hover_text(text);
+        }
     }
 }

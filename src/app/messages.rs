@@ -1,6 +1,7 @@
 //! Messages to the user: the status line at the bottom (file saved, no file
 //! chosen, a rejected change) and the "Problem" dialog.
 
+use super::action::AppAction;
 use super::palette;
 
 /// The status line and the problem dialog's text.
@@ -10,6 +11,9 @@ pub struct Messages {
     pub status: Option<String>,
     /// Problem dialog text; the dialog is open while this is set.
     pub error: Option<String>,
+    /// A scene switch waiting for the user to save or discard unsaved
+    /// changes first; the question is open while this is set.
+    pub confirm: Option<AppAction>,
 }
 
 impl Messages {
@@ -42,5 +46,36 @@ impl Messages {
         if !open {
             self.error = None;
         }
+    }
+}
+
+impl Messages {
+    /// "Unsaved changes to TITLE": Save first, Discard, or Cancel, while a
+    /// switch waits for the answer.
+    pub fn confirm_ui(&mut self, ctx: &egui::Context, title: &str, actions: &mut Vec<AppAction>) {
+        let Some(pending) = self.confirm.clone() else {
+            return;
+        };
+        egui::Window::new("Unsaved changes")
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
+            .show(ctx, |ui| {
+                ui.label(format!(
+                    "\"{title}\" has live changes that are not saved. Opening another scene drops them."
+                ));
+                ui.horizontal(|ui| {
+                    if ui.button("Save, then open").clicked() {
+                        actions.push(AppAction::Save);
+                        actions.push(AppAction::Confirmed(Box::new(pending.clone())));
+                    }
+                    if ui.button("Discard changes").clicked() {
+                        actions.push(AppAction::Confirmed(Box::new(pending.clone())));
+                    }
+                    if ui.button("Cancel").clicked() {
+                        actions.push(AppAction::CancelSwitch);
+                    }
+                });
+            });
     }
 }

@@ -76,6 +76,10 @@ pub struct AsyncLabApp {
     anim_s: f64,
     /// Wall time of the previous frame, s.
     last_time: Option<f64>,
+    /// Full screen wanted (F11, View menu).
+    fullscreen: bool,
+    /// Full screen last sent to the window.
+    applied_fullscreen: bool,
     /// Settings last pushed to the context (scale, presentation, dark).
     applied_view: Option<(f32, bool, bool)>,
     /// Frames drawn (tests and benchmarks).
@@ -99,6 +103,8 @@ impl AsyncLabApp {
             anim_s: 0.0,
             last_time: None,
             applied_view: None,
+            fullscreen: false,
+            applied_fullscreen: false,
             frames: 0,
         }
     }
@@ -106,7 +112,11 @@ impl AsyncLabApp {
     /// The app for eframe: a host thread on `file` (or the default scene).
     pub fn new(cc: &eframe::CreationContext<'_>, file: Option<PathBuf>) -> anyhow::Result<Self> {
         let prefs = Prefs::load(cc.storage);
+        // Without a file, the last scene opened reopens; if it is gone, the
+        // default scene opens and says so.
+        let file = file.or_else(|| files::reopen(&prefs));
         let (scenario, path, error) = files::startup_scene(file.as_deref());
+        let span_s = scenario.view.span_s;
         let ctx = cc.egui_ctx.clone();
         let host = Host::spawn(
             scenario,
@@ -114,6 +124,7 @@ impl AsyncLabApp {
             Box::new(move || ctx.request_repaint()),
         )?;
         let mut app = AsyncLabApp::with_host(host, prefs, path.clone(), true);
+        app.files.prefs.span_s = span_s;
         app.messages.error = error;
         if let Some(p) = path {
             app.files.remember(&p);
@@ -124,7 +135,11 @@ impl AsyncLabApp {
     /// An app without a window or thread: the host is pumped once per frame
     /// with `clock`, so tests are deterministic.
     pub fn new_for_test(scenario: Scenario, clock: Box<dyn Clock>) -> Self {
-        AsyncLabApp::with_host(Host::manual(scenario, clock), Prefs::default(), None, false)
+        let prefs = Prefs {
+            span_s: scenario.view.span_s,
+            ..Prefs::default()
+        };
+        AsyncLabApp::with_host(Host::manual(scenario, clock), prefs, None, false)
     }
 
     /// The host (tests send commands and read the live scenario).
@@ -230,7 +245,8 @@ impl AsyncLabApp {
         // Keys and dropped files act before anything is drawn, as if they
         // came between frames; what panels ask for acts after them.
         let mut actions = Vec::new();
-        keys::shortcuts(ui.ctx(), &snap, &mut actions);
+        let view = (self.files.prefs.ui_scale, self.files.prefs.presentation);
+        keys::shortcuts(ui.ctx(), &snap, view, &mut actions);
         files::dropped(ui, &mut actions);
         self.apply_all(ui.ctx(), &mut actions);
         self.panels(ui, &snap, &mut actions);
@@ -240,15 +256,16 @@ impl AsyncLabApp {
     /// The frame's layout: which panel goes where. Panels push what the
     /// user asks for into `actions`.
     fn panels(&mut self, ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
+        let caption = self.caption.current(snap, ui.input(|i| i.time));
         egui::Panel::top("top").show(ui, |ui| {
             let shown = self.controls.shown;
             top_bar::ui(ui, snap, &self.files.prefs, shown, actions);
-            headline::ui(ui, snap, &self.history);
+            self.caption.ui(ui, caption);
+            if snap.ended {
+                ended_banner(ui, snap, actions);
+            }
         });
-        if let Some(text) = self.caption.current(snap, ui.input(|i| i.time)) {
-            egui::Panel::top("caption").show(ui, |ui| self.caption.ui(ui, text));
-        }
-        if self.lesson.wanted(&snap.edited) {
+        if self.lesson.wanted(&snap.edited) && !self.files.prefs.presentation {
             egui::Panel::top("intro").show(ui, |ui| self.lesson.ui(ui, &snap.edited));
         }
         if self.messages.status.is_some() {
@@ -260,7 +277,9 @@ impl AsyncLabApp {
             egui::Panel::left("controls")
                 .resizable(true)
                 .default_size(300.0)
-                .show(ui, |ui| self.controls.ui(ui, &snap.live, actions));
+                .show(ui, |ui| {
+                    self.controls.ui(ui, &snap.live, &snap.gauges, actions)
+                });
         }
         egui::CentralPanel::default().show(ui, |ui| {
             // Scrolls only when the window is too small (large UI scale)
@@ -270,15 +289,22 @@ impl AsyncLabApp {
                 .show(ui, |ui| self.central(ui, snap));
         });
         self.messages.error_ui(ui.ctx());
+        self.messages
+            .confirm_ui(ui.ctx(), &snap.edited.title, actions);
         self.help.ui(ui.ctx());
     }
 
-    /// Diagram, failure counters and plots.
+    /// Headline and ledgers, diagram, failure counters and plots; in
+    /// presentation mode the diagram and the scene's key plots only. Every
+    /// part keeps a readable minimum height: at a large UI scale the area
+    /// scrolls instead of squeezing a plot away.
     fn central(&self, ui: &mut egui::Ui, snap: &Snapshot) {
+        let presentation = self.files.prefs.presentation;
+        headline::ui(ui, snap, &self.history);
+        ui.separator();
         let avail = ui.available_height();
-        // The plots carry the story; the diagram needs less height than it
-        // had (its boxes left a band of empty space).
-        let diagram_h = (avail * 0.26).max(150.0);
+        let share = if presentation { 0.30 } else { 0.24 };
+        let diagram_h = (avail * share).max(MIN_DIAGRAM_H);
         let clients: Vec<String> = snap.live.clients.iter().map(|c| c.name.clone()).collect();
         diagram::show(
             ui,
@@ -292,10 +318,15 @@ impl AsyncLabApp {
                 height: diagram_h,
             },
         );
-        counters::ui(ui, snap);
+        if !presentation {
+            counters::ui(ui, snap);
+        }
+        let kinds = self.plot_kinds(snap);
         let span = self.files.prefs.span_s;
         let x1 = snap.now_s.max(span);
-        let per_plot = plots::height_to_fit(ui.available_height(), ui.available_width());
+        let per_plot =
+            plots::height_to_fit(ui.available_height(), ui.available_width(), kinds.len())
+                .max(MIN_PLOT_H);
         plots::show(
             ui,
             &self.history,
@@ -308,7 +339,34 @@ impl AsyncLabApp {
                 x_range: (x1 - span, x1),
                 height: per_plot,
             },
+            &kinds,
         );
+    }
+
+    /// Every plot; in presentation mode the scene's key plots (or four that
+    /// carry most lessons, for a scene that names none).
+    fn plot_kinds(&self, snap: &Snapshot) -> Vec<plots::PlotKind> {
+        use plots::PlotKind;
+        if !self.files.prefs.presentation {
+            return PlotKind::ALL.to_vec();
+        }
+        let named: Vec<PlotKind> = snap
+            .edited
+            .view
+            .key_plots
+            .iter()
+            .map(|k| PlotKind::of(*k))
+            .collect();
+        if named.is_empty() {
+            vec![
+                PlotKind::Wait,
+                PlotKind::Backlog,
+                PlotKind::Throughput,
+                PlotKind::Utilisation,
+            ]
+        } else {
+            named
+        }
     }
 
     // ----- actions --------------------------------------------------------
@@ -328,16 +386,29 @@ impl AsyncLabApp {
     /// Carries out one action. Every change the user asks for comes through
     /// here, and this is the only place that sends commands to the host.
     pub fn apply(&mut self, action: AppAction) {
+        if action.switches_scene() && self.host.snapshot().dirty {
+            // Switching away would drop the presenter's changes: ask.
+            self.messages.confirm = Some(action);
+            return;
+        }
         match action {
             AppAction::Host(command) => self.host.send(command),
-            AppAction::Open(path) => {
-                self.files.start_open(&path);
-                self.messages.status = Some(format!("opening {}…", path.display()));
+            AppAction::Confirmed(action) => {
+                self.messages.confirm = None;
+                match *action {
+                    AppAction::Open(path) => self.open_now(&path),
+                    AppAction::OpenBuiltin(file) => self.open_builtin_now(file),
+                    AppAction::PickOpen => self.apply_some(
+                        self.files
+                            .pick_open()
+                            .map(|a| AppAction::Confirmed(Box::new(a))),
+                    ),
+                    other => self.apply(other),
+                }
             }
-            AppAction::OpenBuiltin(file) => {
-                let loaded = self.files.open_builtin(file);
-                self.load(loaded, None);
-            }
+            AppAction::CancelSwitch => self.messages.confirm = None,
+            AppAction::Open(path) => self.open_now(&path),
+            AppAction::OpenBuiltin(file) => self.open_builtin_now(file),
             AppAction::PickOpen => self.apply_some(self.files.pick_open()),
             AppAction::Save => match self.files.path.clone() {
                 Some(path) => self.apply(AppAction::SaveTo(path)),
@@ -371,13 +442,30 @@ impl AsyncLabApp {
                 self.controls.shown = !on;
             }
             AppAction::SetDark(dark) => self.files.prefs.dark = dark,
-            AppAction::SetUiScale(scale) => self.files.prefs.ui_scale = scale,
+            AppAction::SetUiScale(scale) => self.files.prefs.ui_scale = scale.clamp(1.0, 2.5),
+            AppAction::ToggleFullscreen => self.fullscreen = !self.fullscreen,
             AppAction::SetSpan(span_s) => self.files.prefs.span_s = span_s.max(1.0),
             AppAction::ShowHelp => self.help.open = true,
             AppAction::ShowLesson => self.lesson.open = true,
             AppAction::ShowStatus(text) => self.messages.status = Some(text),
             AppAction::ShowError(text) => self.messages.error = Some(text),
         }
+    }
+
+    /// Starts reading a scene file (no questions asked).
+    fn open_now(&mut self, path: &Path) {
+        self.files.start_open(path);
+        self.messages.status = Some(format!("opening {}…", path.display()));
+    }
+
+    /// Opens a built-in scene (no questions asked).
+    fn open_builtin_now(&mut self, file: &'static str) {
+        let loaded = self.files.open_builtin(file);
+        if loaded.is_ok() {
+            self.files.prefs.last_builtin = Some(file.to_string());
+            self.files.prefs.last_scene = None;
+        }
+        self.load(loaded, None);
     }
 
     /// Applies what a file dialog came to, if it ran.
@@ -392,6 +480,9 @@ impl AsyncLabApp {
     fn load(&mut self, loaded: Result<Scenario, String>, status: Option<String>) {
         match loaded {
             Ok(scene) => {
+                // A scene opens with its own plot span (and, in the host,
+                // its own speed), never the last scene's.
+                self.files.prefs.span_s = scene.view.span_s;
                 self.apply(AppAction::Host(Command::LoadScenario(Box::new(scene))));
                 self.lesson.open = true;
                 if status.is_some() {
@@ -426,11 +517,17 @@ impl AsyncLabApp {
     /// Pushes the UI scale, presentation mode and theme to egui when they
     /// changed.
     fn apply_view(&mut self, ctx: &egui::Context) {
+        if self.fullscreen != self.applied_fullscreen {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.fullscreen));
+            self.applied_fullscreen = self.fullscreen;
+        }
         let prefs = &self.files.prefs;
         let want = (prefs.ui_scale, prefs.presentation, prefs.dark);
         if self.applied_view != Some(want) {
-            let boost = if prefs.presentation { 1.3 } else { 1.0 };
-            ctx.set_zoom_factor((prefs.ui_scale * boost).clamp(0.5, 4.0));
+            // One zoom: the View menu's scale and Ctrl+ / Ctrl− are the
+            // same setting, so egui's own keyboard zoom is off.
+            ctx.options_mut(|o| o.zoom_with_keyboard = false);
+            ctx.set_zoom_factor(prefs.ui_scale.clamp(1.0, 2.5));
             ctx.set_theme(if prefs.dark {
                 egui::Theme::Dark
             } else {
@@ -440,6 +537,39 @@ impl AsyncLabApp {
         }
     }
 }
+
+/// "The scene ended at m:ss" with Continue and Restart, while the run is
+/// paused at the scene's end.
+fn ended_banner(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
+    ui.horizontal(|ui| {
+        let text = format!(
+            "The scene ended at {} (its duration). The run is paused.",
+            crate::fmt::clock(snap.duration_s)
+        );
+        ui.label(egui::RichText::new(text).strong());
+        if ui
+            .button("Continue")
+            .on_hover_text("Play on past the scene's end")
+            .clicked()
+        {
+            actions.push(AppAction::Host(Command::Play));
+        }
+        if ui
+            .button("Restart")
+            .on_hover_text("The scene again from zero")
+            .clicked()
+        {
+            actions.push(AppAction::Host(Command::Restart));
+        }
+    });
+}
+
+/// Smallest height of the diagram, points.
+const MIN_DIAGRAM_H: f32 = 150.0;
+
+/// Smallest height of a plot, points: below this a plot is not readable,
+/// so the central area scrolls instead.
+const MIN_PLOT_H: f32 = 120.0;
 
 /// Text with the arrows the sim writes replaced by ones the bundled font
 /// can draw.

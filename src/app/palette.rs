@@ -46,6 +46,12 @@ pub const ANSWERS: Color32 = OKABE_ITO[1];
 pub const COMMITS: Color32 = OKABE_ITO[2];
 /// Server, DB, queue workers.
 pub const UTIL: [Color32; 3] = [OKABE_ITO[0], OKABE_ITO[5], OKABE_ITO[2]];
+/// Server time held waiting for a DB connection (the database's symptom).
+pub const SERVER_WAIT: Color32 = Color32::from_rgb(0x99, 0x99, 0xCC);
+/// Capacity cost.
+pub const COST: Color32 = Color32::from_rgb(0xCC, 0x44, 0x44);
+/// Revenue by tier: free, standard, premium.
+pub const TIERS: [Color32; 3] = [OKABE_ITO[4], OKABE_ITO[2], OKABE_ITO[1]];
 /// Mode-switch markers.
 pub const MODE_MARK: Color32 = OKABE_ITO[3];
 /// Caption markers and the caption banner: sky blue reads well on the dark

@@ -101,7 +101,7 @@ fn view_menu(ui: &mut egui::Ui, prefs: &Prefs, controls_shown: bool, actions: &m
     }
     let mut presentation = prefs.presentation;
     if ui
-        .checkbox(&mut presentation, "Presentation mode")
+        .checkbox(&mut presentation, "Presentation mode (P)")
         .changed()
     {
         actions.push(AppAction::SetPresentation(presentation));
@@ -115,12 +115,29 @@ fn view_menu(ui: &mut egui::Ui, prefs: &Prefs, controls_shown: bool, actions: &m
             actions.push(AppAction::SetDark(dark));
         }
     });
-    let mut pct = prefs.ui_scale * 100.0;
-    let scale = egui::Slider::new(&mut pct, 100.0..=250.0)
-        .suffix(" %")
-        .text("UI scale");
-    if ui.add(scale).changed() {
-        actions.push(AppAction::SetUiScale(pct / 100.0));
+    // Steps, not a slider: a slider rescales the menu under the pointer
+    // while it is dragged. The same steps as Ctrl+ / Ctrl− / Ctrl+0.
+    ui.horizontal(|ui| {
+        ui.label("UI scale");
+        if ui.button("−").on_hover_text("Ctrl+−").clicked() {
+            actions.push(AppAction::SetUiScale(super::keys::scale_step(
+                prefs.ui_scale,
+                -1,
+            )));
+        }
+        ui.label(format!("{:.0} %", prefs.ui_scale * 100.0));
+        if ui.button("+").on_hover_text("Ctrl++").clicked() {
+            actions.push(AppAction::SetUiScale(super::keys::scale_step(
+                prefs.ui_scale,
+                1,
+            )));
+        }
+        if ui.button("100 %").on_hover_text("Ctrl+0").clicked() {
+            actions.push(AppAction::SetUiScale(1.0));
+        }
+    });
+    if ui.button("Full screen (F11)").clicked() {
+        actions.push(AppAction::ToggleFullscreen);
     }
     ui.horizontal(|ui| {
         ui.label("Plot span");

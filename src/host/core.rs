@@ -55,10 +55,13 @@ impl HostCore {
             recording: Arc::new(doc.recording()),
             dirty: doc.dirty(),
         };
+        let mut pace = Pace::new(budget);
+        pace.set_speed(start_speed(doc.edited()), Duration::ZERO, SimTime::ZERO);
+        pace.end_at(Some(end_of(doc.edited())));
         HostCore {
             system,
             doc,
-            pace: Pace::new(budget),
+            pace,
             run_id: 0,
             live_revision: 0,
             changes_seen: 0,
@@ -83,6 +86,7 @@ impl HostCore {
         self.live_revision += 1;
         self.changes_seen = 0;
         self.pace.restart(self.system.now());
+        self.pace.end_at(Some(end_of(self.doc.edited())));
     }
 
     /// Handles one command at wall time `wall`.
@@ -125,8 +129,11 @@ impl HostCore {
                 Err(e) => self.last_error = Some(e.to_string()),
             },
             Command::LoadScenario(s) => {
+                // A scene starts at its own speed, never the last one's.
+                let speed = start_speed(&s);
                 self.system = System::new(self.doc.load(*s));
                 self.restarted();
+                self.pace.set_speed(speed, wall, self.system.now());
                 self.pace.resume();
             }
             Command::MarkSaved => self.doc.mark_saved(),
@@ -167,6 +174,8 @@ impl HostCore {
             now_s: self.system.now().as_secs_f64(),
             events: self.system.events(),
             playing: self.pace.playing(),
+            ended: self.pace.ended(),
+            duration_s: self.doc.edited().duration_s,
             speed: self.pace.speed(),
             lagging_at: self.pace.lagging_at(),
             live: self.shared.live.clone(),
@@ -202,4 +211,17 @@ impl HostCore {
             shared.dirty = self.doc.dirty();
         }
     }
+}
+
+/// The speed a scene asks to start at.
+fn start_speed(s: &Scenario) -> super::command::Speed {
+    match s.view.speed {
+        crate::scenario::StartSpeed::Times(x) => super::command::Speed::Times(x),
+        crate::scenario::StartSpeed::Max => super::command::Speed::Max,
+    }
+}
+
+/// Where a scene ends, as sim time.
+fn end_of(s: &Scenario) -> SimTime {
+    SimTime::from_secs_f64(s.duration_s)
 }

@@ -61,6 +61,10 @@ pub(super) struct Pace {
     last_wall: Duration,
     /// Time per tick (`None`: unbounded, for deterministic tests).
     budget: Option<Budget>,
+    /// Where the scene ends: the run pauses there once (Continue plays on).
+    end_at: Option<SimTime>,
+    /// The run paused at the scene's end and has not been played on since.
+    ended: bool,
 }
 
 impl Pace {
@@ -75,7 +79,20 @@ impl Pace {
             lagging_at: None,
             last_wall: Duration::ZERO,
             budget,
+            end_at: None,
+            ended: false,
         }
+    }
+
+    /// The run pauses when it reaches `end` (the scene's duration).
+    pub fn end_at(&mut self, end: Option<SimTime>) {
+        self.end_at = end;
+        self.ended = false;
+    }
+
+    /// True while paused at the scene's end.
+    pub fn ended(&self) -> bool {
+        self.ended
     }
 
     /// Running: playing, or jumping to a scripted event.
@@ -104,9 +121,11 @@ impl Pace {
         self.anchor_sim = now;
     }
 
-    /// Runs from sim time `now` on, from wall time `wall`.
+    /// Runs from sim time `now` on, from wall time `wall` (past the
+    /// scene's end, once there: Continue).
     pub fn play(&mut self, wall: Duration, now: SimTime) {
         self.playing = true;
+        self.ended = false;
         self.reanchor(wall, now);
     }
 
@@ -169,7 +188,7 @@ impl Pace {
         if !self.playing {
             return;
         }
-        let target = match self.speed {
+        let paced = match self.speed {
             Speed::Times(x) => {
                 let ahead = wall.saturating_sub(self.anchor_wall).as_secs_f64() * x;
                 SimTime(
@@ -180,8 +199,21 @@ impl Pace {
             }
             Speed::Max => SimTime::MAX,
         };
+        let end = self.end_at.filter(|e| *e > before);
+        let target = end.map_or(paced, |e| paced.min(e));
         self.run_budgeted(system, target);
         let now = system.now();
+        if let Some(e) = end
+            && now >= e
+        {
+            // The scene's end: pause there, once, and say so.
+            self.end_at = None;
+            self.ended = true;
+            self.playing = false;
+            self.lagging_at = None;
+            self.reanchor(wall, now);
+            return;
+        }
         if now < target {
             // Could not keep up: measure the speed actually achieved and
             // drop the debt, so the run never tries to "catch up" later.

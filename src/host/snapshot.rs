@@ -35,6 +35,10 @@ pub struct Snapshot {
     pub events: u64,
     /// Running (not paused).
     pub playing: bool,
+    /// Paused at the scene's end (`duration_s`); Play continues past it.
+    pub ended: bool,
+    /// The scene's length, s of sim time.
+    pub duration_s: f64,
     /// Chosen speed.
     pub speed: Speed,
     /// When the sim cannot keep up: the speed it actually achieves, sim

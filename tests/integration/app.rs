@@ -40,6 +40,18 @@ fn harness(s: Scenario) -> Harness<'static, TestApp> {
         )
 }
 
+/// Runs frames until a scene file being read in the background has loaded
+/// (at most 10 s), then a few more so the new run shows.
+fn settle(h: &mut Harness<'_, TestApp>) {
+    let started = std::time::Instant::now();
+    h.run_steps(1);
+    while h.state().app.loading() && started.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(5));
+        h.run_steps(1);
+    }
+    h.run_steps(3);
+}
+
 fn live(h: &Harness<'_, TestApp>) -> Settings {
     (*h.state().app.host().snapshot().live).clone()
 }
@@ -265,7 +277,7 @@ fn buttons_menus_and_keys_all_act() {
     h.get_by_label("Open recent").hover();
     h.run_steps(2);
     h.get_by_label(&path.display().to_string()).click();
-    h.run_steps(3);
+    settle(&mut h);
     assert!(now_s(&h) < 0.5, "the recent file opened");
     assert_eq!(h.state().app.path(), Some(path.as_path()));
 
@@ -273,7 +285,7 @@ fn buttons_menus_and_keys_all_act() {
     assert!(h.query_by_label("Controls").is_some());
     h.get_by_label("View").click();
     h.run_steps(2);
-    h.get_by_label("Presentation mode").click();
+    h.get_by_label("Presentation mode (P)").click();
     h.run_steps(3);
     assert!(h.state().app.prefs().presentation);
     assert!(h.query_by_label("Controls").is_none(), "controls hidden");
@@ -404,6 +416,7 @@ fn diagram_and_plots_survive_extreme_values() {
                             x_range: (-10.0, 60.0),
                             height: 60.0,
                         },
+                        &plots::PlotKind::ALL,
                     );
                 });
             }
@@ -414,8 +427,10 @@ fn diagram_and_plots_survive_extreme_values() {
 #[test]
 fn history_memory_is_bounded() {
     let mut history = History::default();
+    let mut w = extreme_window(0.0);
     for i in 0..100_000 {
-        history.push(&extreme_window(i as f64), 1.0);
+        w.t_s = i as f64;
+        history.push(&w, 1.0);
     }
     assert!(history.rows.len() <= asynclab::app::history::MAX_ROWS);
     assert!(history.rows.windows(2).all(|w| w[0].t_s < w[1].t_s));

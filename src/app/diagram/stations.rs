@@ -113,6 +113,7 @@ pub(super) fn queue(c: &Canvas, g: &Gauges) {
     c.painter.rect_filled(plate, CornerRadius::same(3), c.plate);
     c.painter
         .galley(plate.min + Vec2::new(4.0, 1.0), depth, c.text);
+    backoff(c, g, plate);
     let cap = if g.queue_capacity > 0 {
         format!("cap {}", thousands(g.queue_capacity))
     } else {
@@ -125,6 +126,36 @@ pub(super) fn queue(c: &Canvas, g: &Gauges) {
         c.at.small.clone(),
         c.text,
     );
+}
+
+/// Jobs waiting out a retry backoff, as plainly as the queue: a bar along
+/// the queue's bottom (log scale) and their count on a plate under the
+/// depth. They are not in the broker and hold no worker, but they are not
+/// lost either.
+fn backoff(c: &Canvas, g: &Gauges, depth_plate: Rect) {
+    if g.in_backoff == 0 {
+        return;
+    }
+    let inner = c.at.queue.shrink(3.0);
+    let frac = ((g.in_backoff as f64 + 1.0).log10() / 6.0).clamp(0.05, 1.0) as f32;
+    let bar = Rect::from_min_max(
+        Pos2::new(inner.left(), inner.bottom() - 16.0 - 7.0),
+        Pos2::new(inner.left() + inner.width() * frac, inner.bottom() - 16.0),
+    );
+    c.painter
+        .rect_filled(bar, CornerRadius::ZERO, palette::RETRIES);
+    let text = format!("+ {} in backoff", thousands(g.in_backoff));
+    let galley = c.painter.layout_no_wrap(text, c.at.small.clone(), c.text);
+    let plate = Rect::from_center_size(
+        Pos2::new(
+            depth_plate.center().x,
+            depth_plate.bottom() + 2.0 + galley.size().y / 2.0,
+        ),
+        galley.size() + Vec2::new(8.0, 2.0),
+    );
+    c.painter.rect_filled(plate, CornerRadius::same(3), c.plate);
+    c.painter
+        .galley(plate.min + Vec2::new(4.0, 1.0), galley, c.text);
 }
 
 /// The queue's fill, one stretch per client in its colour. Bounded queues

@@ -1,5 +1,5 @@
-//! The six plots by name: each [`PlotKind`] knows its title, its lines,
-//! its reference line and whether its y range is fixed.
+//! The plots by name: each [`PlotKind`] knows its title, its lines, its
+//! reference line and whether its y range is fixed.
 
 use super::PlotContext;
 use crate::app::history::Row;
@@ -21,20 +21,38 @@ pub enum PlotKind {
     Failures,
     /// Arrivals, answers and commits.
     Throughput,
-    /// Busy fractions of server, database and queue workers.
+    /// Busy fractions of server, database and queue workers, and where the
+    /// servers' time goes.
     Utilisation,
+    /// Capacity cost and revenue per hour.
+    Cost,
 }
 
 impl PlotKind {
     /// Every plot, in screen order (left to right, top to bottom).
-    pub const ALL: [PlotKind; 6] = [
+    pub const ALL: [PlotKind; 7] = [
         PlotKind::Wait,
         PlotKind::Processed,
         PlotKind::Backlog,
         PlotKind::Failures,
         PlotKind::Throughput,
         PlotKind::Utilisation,
+        PlotKind::Cost,
     ];
+
+    /// The plot a scene file names.
+    pub fn of(name: crate::scenario::PlotName) -> PlotKind {
+        use crate::scenario::PlotName;
+        match name {
+            PlotName::Wait => PlotKind::Wait,
+            PlotName::Processed => PlotKind::Processed,
+            PlotName::Backlog => PlotKind::Backlog,
+            PlotName::Failures => PlotKind::Failures,
+            PlotName::Throughput => PlotKind::Throughput,
+            PlotName::Utilisation => PlotKind::Utilisation,
+            PlotName::Cost => PlotKind::Cost,
+        }
+    }
 
     /// The title above the plot (tests find plots by it).
     pub const fn title(self) -> &'static str {
@@ -45,6 +63,7 @@ impl PlotKind {
             PlotKind::Failures => "Failures & retries (/s)",
             PlotKind::Throughput => "Throughput (/s)",
             PlotKind::Utilisation => "Utilisation",
+            PlotKind::Cost => "Cost & revenue ($/h)",
         }
     }
 
@@ -84,7 +103,7 @@ impl PlotKind {
     }
 
     /// The plot's lines. `polling`: the browsers poll for results, which
-    /// adds a line to the processed and throughput plots.
+    /// adds a line to the processed, throughput and utilisation plots.
     pub fn lines<'a>(self, pc: &'a PlotContext<'_>, polling: bool) -> Vec<LineSpec<'a>> {
         match self {
             PlotKind::Wait => wait_lines(pc),
@@ -92,7 +111,8 @@ impl PlotKind {
             PlotKind::Backlog => backlog_lines(pc),
             PlotKind::Failures => failure_lines(),
             PlotKind::Throughput => throughput_lines(polling),
-            PlotKind::Utilisation => utilisation_lines(),
+            PlotKind::Utilisation => utilisation_lines(polling),
+            PlotKind::Cost => cost_lines(pc),
         }
     }
 }
@@ -120,6 +140,9 @@ pub struct LineSpec<'a> {
     pub width: f32,
     /// The value of a history row, in the plot's unit (NaN: a gap).
     pub y: Box<dyn Fn(&Row) -> f64 + 'a>,
+    /// A percentile: gaps (too few samples in the trailing span) are
+    /// bridged with a faint dotted line instead of breaking it into dots.
+    pub bridge: bool,
 }
 
 impl<'a> LineSpec<'a> {
@@ -129,7 +152,14 @@ impl<'a> LineSpec<'a> {
             color,
             width: LINE_W,
             y: Box::new(y),
+            bridge: false,
         }
+    }
+
+    /// A percentile line (see `bridge`).
+    fn percentile(mut self) -> Self {
+        self.bridge = true;
+        self
     }
 
     /// Line `k` of a comparison (per client, per endpoint): the first
@@ -172,12 +202,15 @@ fn wait_lines<'a>(pc: &'a PlotContext<'_>) -> Vec<LineSpec<'a>> {
                     at(&r.wait_p95_by_endpoint, k)
                 })
                 .stacked(k)
+                .percentile()
             })
             .collect();
     }
     let names = ["wait p50", "wait p95", "wait p99"];
     (0..3)
-        .map(|k| LineSpec::new(names[k], palette::QUANTILES[k], move |r: &Row| r.wait_s[k]))
+        .map(|k| {
+            LineSpec::new(names[k], palette::QUANTILES[k], move |r: &Row| r.wait_s[k]).percentile()
+        })
         .collect()
 }
 
@@ -194,6 +227,7 @@ fn processed_lines<'a>(pc: &'a PlotContext<'_>, polling: bool) -> Vec<LineSpec<'
                     at(&r.processed_p95_by_client, c)
                 })
                 .stacked(c)
+                .percentile()
             })
             .collect();
     }
@@ -203,21 +237,30 @@ fn processed_lines<'a>(pc: &'a PlotContext<'_>, polling: bool) -> Vec<LineSpec<'
             LineSpec::new(names[k], palette::QUANTILES[k], move |r: &Row| {
                 r.processed_s[k]
             })
+            .percentile()
         })
         .collect();
     if polling {
-        out.push(LineSpec::new(
-            "user learns p95",
-            palette::OKABE_ITO[0],
-            |r: &Row| r.learn_p95_s,
-        ));
+        out.push(
+            LineSpec::new("user learns p95", palette::OKABE_ITO[0], |r: &Row| {
+                r.learn_p95_s
+            })
+            .percentile(),
+        );
     }
     out
 }
 
-/// Total backlog, and each client's share when there are several.
+/// Jobs waiting, stacked: queued in the broker, and on top of them those
+/// waiting out a retry backoff (not queued, not lost); each client's queue
+/// when there are several.
 fn backlog_lines<'a>(pc: &'a PlotContext<'_>) -> Vec<LineSpec<'a>> {
-    let mut out = vec![LineSpec::new("total", palette::TOTAL, |r: &Row| r.backlog)];
+    let mut out = vec![
+        LineSpec::new("queued + in backoff", palette::RETRIES, |r: &Row| {
+            r.backlog + r.in_backoff
+        }),
+        LineSpec::new("queued", palette::TOTAL, |r: &Row| r.backlog),
+    ];
     if pc.clients.len() > 1 {
         for (c, name) in pc.clients.iter().enumerate() {
             out.push(LineSpec::new(
@@ -269,12 +312,48 @@ fn throughput_lines<'a>(polling: bool) -> Vec<LineSpec<'a>> {
     out
 }
 
-/// Busy fractions of the server, the database and the queue workers.
-fn utilisation_lines<'a>() -> Vec<LineSpec<'a>> {
-    let names = ["server", "database", "queue workers"];
-    (0..3)
-        .map(|k| LineSpec::new(names[k], palette::UTIL[k], move |r: &Row| r.util[k]))
-        .collect()
+/// Busy fractions of the database and the queue workers, and the
+/// servers' split: their own work (CPU, the write they hold the worker
+/// through) apart from holding a sync request while it waits for a database
+/// connection, which is the database's symptom, not the servers' load.
+fn utilisation_lines<'a>(polling: bool) -> Vec<LineSpec<'a>> {
+    let mut out = vec![
+        LineSpec::new("server: own work", palette::UTIL[0], |r: &Row| {
+            (r.util[0] - r.util_server_db_wait).max(0.0)
+        }),
+        LineSpec::new("server: waiting for DB", palette::SERVER_WAIT, |r: &Row| {
+            r.util_server_db_wait
+        }),
+        LineSpec::new("database", palette::UTIL[1], |r: &Row| r.util[1]),
+        LineSpec::new("queue workers", palette::UTIL[2], |r: &Row| r.util[2]),
+    ];
+    if polling {
+        out.push(LineSpec::new(
+            "server: polls",
+            palette::OKABE_ITO[3],
+            |r: &Row| r.util_server_polls,
+        ));
+    }
+    out
+}
+
+/// Capacity cost per hour, and revenue per hour by tier when the scene
+/// charges for processing.
+fn cost_lines<'a>(pc: &'a PlotContext<'_>) -> Vec<LineSpec<'a>> {
+    let mut out = vec![LineSpec::new("capacity cost", palette::COST, |r: &Row| {
+        r.cost_per_hour
+    })];
+    let tiers = ["free", "standard", "premium"];
+    for (k, name) in tiers.iter().enumerate() {
+        if pc.settings.cost.revenue_per_action[k] > 0.0 {
+            out.push(LineSpec::new(
+                format!("revenue: {name}"),
+                palette::TIERS[k],
+                move |r: &Row| r.revenue_per_hour[k],
+            ));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -301,8 +380,13 @@ mod tests {
         let sla = PlotKind::Wait.reference(&pc).map(|r| r.name);
         assert_eq!(sla.as_deref(), Some("SLA 500 ms"));
         assert!(PlotKind::Backlog.reference(&pc).is_none());
-        // Polling adds a line to the processed and throughput plots.
-        for kind in [PlotKind::Processed, PlotKind::Throughput] {
+        // Polling adds a line to the processed, throughput and utilisation
+        // plots.
+        for kind in [
+            PlotKind::Processed,
+            PlotKind::Throughput,
+            PlotKind::Utilisation,
+        ] {
             assert_eq!(
                 kind.lines(&pc, true).len(),
                 kind.lines(&pc, false).len() + 1

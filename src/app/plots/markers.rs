@@ -56,24 +56,48 @@ fn marker_color(m: &Marker, dark: bool) -> Color32 {
 }
 
 /// Caption text beside each marker line of the first plot, painted over
-/// the plot so it never widens the plot's bounds.
+/// the plot so it never widens the plot's bounds. Captions never overlap:
+/// each takes the first of four rows where it fits; one that fits nowhere
+/// is cut to its first word (or to a dot), and every caption shows its full
+/// text on hover.
 pub(super) fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContext<'_>) {
+    const ROWS: usize = 4;
     let (x0, x1) = pc.x_range;
     let frame = *transform.frame();
     let painter = ui.painter_at(frame);
     let font = egui::FontId::proportional(11.0);
-    let shown = pc.markers.iter().filter(|m| m.t_s >= x0 && m.t_s <= x1);
-    for (row, m) in shown.enumerate() {
-        let x = transform.position_from_point(&PlotPoint::new(m.t_s, 0.0)).x;
-        // Stagger rows so neighbouring captions do not overlap.
-        let y = frame.top() + 2.0 + 13.0 * (row % 4) as f32;
-        painter.text(
-            egui::pos2(x + 3.0, y),
-            egui::Align2::LEFT_TOP,
-            short(&crate::words::change(&m.change, pc.settings)),
-            font.clone(),
-            marker_color(m, ui.visuals().dark_mode),
-        );
+    let mut taken: Vec<Vec<(f32, f32)>> = vec![Vec::new(); ROWS];
+    let shown = pc
+        .markers
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.t_s >= x0 && m.t_s <= x1);
+    for (i, m) in shown {
+        let full = crate::app::plain(&crate::words::change(&m.change, pc.settings));
+        let x = transform.position_from_point(&PlotPoint::new(m.t_s, 0.0)).x + 3.0;
+        let color = marker_color(m, ui.visuals().dark_mode);
+        let first_word = full.split_whitespace().next().unwrap_or("•").to_string();
+        let candidates = [short(&full), format!("{first_word}…"), "•".to_string()];
+        let placed = candidates.iter().find_map(|text| {
+            let galley = painter.layout_no_wrap(text.clone(), font.clone(), color);
+            let (left, right) = (x, x + galley.size().x + 4.0);
+            let row =
+                (0..ROWS).find(|r| taken[*r].iter().all(|(a, b)| right <= *a || left >= *b))?;
+            taken[row].push((left, right));
+            Some((galley, row))
+        });
+        let Some((galley, row)) = placed else {
+            continue;
+        };
+        let pos = egui::pos2(x, frame.top() + 2.0 + 13.0 * row as f32);
+        let rect = egui::Rect::from_min_size(pos, galley.size());
+        painter.galley(pos, galley, color);
+        ui.interact(
+            rect,
+            ui.scope_id().with(("caption", i)),
+            egui::Sense::hover(),
+        )
+        .on_hover_text(full);
     }
 }
 

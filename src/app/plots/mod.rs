@@ -36,13 +36,14 @@ pub struct PlotContext<'a> {
 }
 
 /// The plots' titles in screen order, the names tests look plots up by.
-pub const PLOT_TITLES: [&str; 6] = [
+pub const PLOT_TITLES: [&str; 7] = [
     PlotKind::Wait.title(),
     PlotKind::Processed.title(),
     PlotKind::Backlog.title(),
     PlotKind::Failures.title(),
     PlotKind::Throughput.title(),
     PlotKind::Utilisation.title(),
+    PlotKind::Cost.title(),
 ];
 
 /// The plots go in two columns when the space for them is wider than
@@ -57,24 +58,24 @@ pub fn columns(width: f32) -> usize {
     if width > TWO_COLUMNS_MIN_W { 2 } else { 1 }
 }
 
-/// The height of each plot so that every plot fits in `height` points of a
-/// space `width` points wide.
-pub fn height_to_fit(height: f32, width: f32) -> f32 {
-    let rows = PlotKind::ALL.len().div_ceil(columns(width)) as f32;
+/// The height of each of `count` plots so that they all fit in `height`
+/// points of a space `width` points wide.
+pub fn height_to_fit(height: f32, width: f32, count: usize) -> f32 {
+    let rows = count.max(1).div_ceil(columns(width)) as f32;
     // Less a little per row for the spacing between rows, so the last
     // row's time axis is not cut off.
     (height / rows - TITLE_H - 6.0).max(80.0)
 }
 
-/// Draws every plot, two columns when there is room.
-pub fn show(ui: &mut egui::Ui, history: &History, pc: &PlotContext<'_>) {
+/// Draws the plots `kinds`, two columns when there is room.
+pub fn show(ui: &mut egui::Ui, history: &History, pc: &PlotContext<'_>, kinds: &[PlotKind]) {
     let visible = visible_rows(&history.rows, pc.x_range);
     let columns = columns(ui.available_width());
     let gap = 8.0;
     let width = ((ui.available_width() - gap * (columns as f32 - 1.0)) / columns as f32).max(100.0);
     // Polling lines only when the browsers poll.
     let polling = history.rows.iter().any(|r| r.polls_per_s > 0.0);
-    for row in PlotKind::ALL.chunks(columns) {
+    for row in kinds.chunks(columns) {
         ui.horizontal_top(|ui| {
             ui.spacing_mut().item_spacing.x = gap;
             for kind in row {
@@ -192,7 +193,7 @@ fn plot(
             order.sort_by(|a, b| lines[*b].width.total_cmp(&lines[*a].width));
             for k in order {
                 let s = &lines[k];
-                series::series(p, (&s.name, s.color, s.width), rows, &values[k], &keys);
+                series::series(p, s, rows, &values[k], &keys);
             }
             if let Some(r) = reference {
                 p.hline(HLine::new(r.name, r.y).color(r.color).style(r.style));
@@ -255,8 +256,8 @@ mod tests {
         // its title and a gap; never below 80 points.
         let (wide, narrow) = (TWO_COLUMNS_MIN_W + 1.0, TWO_COLUMNS_MIN_W);
         let h = 3.0 * (200.0 + TITLE_H + 6.0);
-        assert_eq!(height_to_fit(h, wide), 200.0);
-        assert_eq!(height_to_fit(h, narrow), h / 6.0 - TITLE_H - 6.0);
-        assert_eq!(height_to_fit(100.0, wide), 80.0);
+        assert_eq!(height_to_fit(h, wide, 6), 200.0);
+        assert_eq!(height_to_fit(h, narrow, 6), h / 6.0 - TITLE_H - 6.0);
+        assert_eq!(height_to_fit(100.0, wide, 6), 80.0);
     }
 }

@@ -1,9 +1,9 @@
 //! The plotted lines: rows decimated to the plot's width (keeping every
 //! peak and dip), split at gaps.
 
+use super::kind::LineSpec;
 use crate::app::history::Row;
-use egui::Color32;
-use egui_plot::{Line, PlotUi, Points};
+use egui_plot::{Line, LineStyle, PlotUi, Points};
 
 /// Most points a series draws per point of plot width: beyond this, lines
 /// are decimated (min and max of each bucket, in time order), which keeps
@@ -25,17 +25,36 @@ pub(super) fn bucket_keys(rows: &[Row], (width_px, x_span_s): (f32, f64)) -> Vec
     }
 }
 
-/// One named series, split at NaN values so gaps stay gaps.
+/// One named series, split at NaN values so gaps stay gaps; a percentile's
+/// gaps (too few samples) are bridged by a faint dotted line, so a line at
+/// low traffic reads as a line, with its thin stretches marked.
 pub(super) fn series(
     p: &mut PlotUi<'_>,
-    (name, color, line_w): (&str, Color32, f32),
+    spec: &LineSpec<'_>,
     rows: &[Row],
     values: &[f64],
     keys: &[f64],
 ) {
+    let (name, color, line_w) = (spec.name.as_str(), spec.color, spec.width);
     let mut segment: Vec<[f64; 2]> = Vec::new();
     let mut part = 0usize;
+    let mut last_end: Option<[f64; 2]> = None;
     let mut flush = |seg: &mut Vec<[f64; 2]>, p: &mut PlotUi<'_>| {
+        if spec.bridge
+            && let (Some(end), Some(start)) = (last_end, seg.first().copied())
+        {
+            p.line(
+                Line::new(name, vec![end, start])
+                    .color(color.gamma_multiply(0.5))
+                    .width(1.0)
+                    .style(LineStyle::dotted_dense())
+                    .allow_hover(false)
+                    .id((name, "bridge", part)),
+            );
+        }
+        if let Some(end) = seg.last() {
+            last_end = Some(*end);
+        }
         if seg.len() == 1 {
             // A lone value between gaps: a line of one point draws
             // nothing, so it is a dot.

@@ -69,6 +69,9 @@ pub struct WorkLedger {
     pub rejected: Rejected,
     /// Acknowledged jobs that were never written.
     pub dead_lettered: u64,
+    /// Of those, jobs whose acknowledgement went to a user still waiting:
+    /// the user was told it worked (also in `dead_lettered`).
+    pub dead_lettered_after_ack: u64,
     /// Not finished yet, by stage.
     pub in_flight: Stages,
 }

@@ -151,12 +151,12 @@ impl Recorder {
         if self.trailing_counts.len() >= self.span
             && let Some(old) = self.trailing_counts.pop_front()
         {
-            for k in 0..3 {
-                self.trailing_sum[k] -= old[k];
+            for (sum, o) in self.trailing_sum.iter_mut().zip(old) {
+                *sum -= o;
             }
         }
-        for k in 0..3 {
-            self.trailing_sum[k] += counts[k];
+        for (sum, c) in self.trailing_sum.iter_mut().zip(counts) {
+            *sum += c;
         }
         self.trailing_counts.push_back(counts);
         let [outcomes, within, errors] = self.trailing_sum;

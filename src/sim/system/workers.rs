@@ -75,6 +75,9 @@ impl System {
                 None => {
                     self.rec.cur.dead_letters += 1;
                     self.ledgers.work.dead_lettered += 1;
+                    if !job.wasted() {
+                        self.ledgers.work.dead_lettered_after_ack += 1;
+                    }
                     self.finish_job(job.poll, false);
                 }
             }

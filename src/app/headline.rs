@@ -15,9 +15,15 @@ use egui::{Color32, RichText};
 const ERRORS_DOMINATE: f64 = 0.5;
 
 /// Draws the figures, then both ledgers.
-pub fn ui(ui: &mut egui::Ui, snap: &Snapshot, history: &History) {
+pub fn ui(ui: &mut egui::Ui, snap: &Snapshot, history: &History, presentation: bool) {
     figures(ui, snap, history.last.as_ref(), history.errors_per_min());
-    ledgers(ui, snap);
+    if presentation {
+        // The room reads the figures; the gap between the ledgers still
+        // shows when there is one.
+        gaps(ui, snap);
+    } else {
+        ledgers(ui, snap);
+    }
 }
 
 /// The headline figures, in large type.
@@ -48,7 +54,7 @@ fn figures(ui: &mut egui::Ui, snap: &Snapshot, last: Option<&Window>, errors_per
             .on_hover_text("Errors (timeouts, refusals, failed writes, shed arrivals) / all outcomes in the span.");
         let g = &snap.gauges;
         let oldest = last.map_or(0.0, |w| w.oldest_job_age_s);
-        let queue = format!("{} + {} in backoff", thousands(g.queue_len), thousands(g.in_backoff));
+        let queue = format!("{} queued · {} in backoff", thousands(g.queue_len), thousands(g.in_backoff));
         big(ui, "jobs waiting", queue, None).on_hover_text(format!(
             "Queued in the broker, plus jobs waiting out a retry backoff (not lost). Oldest queued job: {} since it was queued.",
             secs(oldest)
@@ -120,6 +126,11 @@ fn ledgers(ui: &mut egui::Ui, snap: &Snapshot) {
         };
         ui.colored_label(color, text);
     });
+    gaps(ui, snap);
+}
+
+/// What lies between the two ledgers, in red, when anything does.
+fn gaps(ui: &mut egui::Ui, snap: &Snapshot) {
     let gaps = gap_sentences(snap);
     if !gaps.is_empty() {
         ui.colored_label(
@@ -170,27 +181,45 @@ fn failed_by_reason(a: &crate::sim::metrics::ActionLedger) -> String {
         .join("\n")
 }
 
-/// A label that never wraps inside itself (a number must never break).
+/// A sentence that wraps between words (a number has no spaces, so it
+/// never breaks).
 fn nowrap(ui: &mut egui::Ui, text: String) -> egui::Response {
-    ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend))
+    ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Wrap))
 }
 
-/// One figure: its name small, its value large (in `color` if given), and
-/// a separator after it. The response covers both, for hover texts.
+/// One figure: its name small above its value large (in `color` if
+/// given), then a gap. Measured before it is placed, so the row wraps
+/// whole figures and never cuts one off or breaks a number.
 fn big(ui: &mut egui::Ui, name: &str, value: String, color: Option<Color32>) -> egui::Response {
-    let r = ui
-        .vertical(|ui| {
-            ui.add(
-                egui::Label::new(RichText::new(name).small()).wrap_mode(egui::TextWrapMode::Extend),
-            );
-            let t = RichText::new(value).size(22.0).strong();
-            let t = match color {
-                Some(c) => t.color(c),
-                None => t,
-            };
-            ui.add(egui::Label::new(t).wrap_mode(egui::TextWrapMode::Extend));
-        })
-        .response;
-    ui.separator();
-    r
+    let text_color = ui.visuals().text_color();
+    let small = egui::TextStyle::Small.resolve(ui.style());
+    let large = egui::FontId::proportional(22.0);
+    let name_g = ui
+        .painter()
+        .layout_no_wrap(name.to_string(), small, text_color);
+    let strong = ui.visuals().strong_text_color();
+    let value_g = ui
+        .painter()
+        .layout_no_wrap(value.clone(), large, color.unwrap_or(strong));
+    let size = egui::vec2(
+        name_g.size().x.max(value_g.size().x) + 14.0,
+        name_g.size().y + value_g.size().y + 2.0,
+    );
+    let (rect, response) = ui.allocate_exact_size(size, egui::Sense::hover());
+    // Screen readers and tests read the figure as "name: value".
+    let label = format!("{name}: {value}");
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &label));
+    let painter = ui.painter();
+    painter.galley(rect.min, name_g.clone(), text_color);
+    painter.galley(
+        rect.min + egui::vec2(0.0, name_g.size().y + 2.0),
+        value_g,
+        text_color,
+    );
+    let x = rect.right() - 6.0;
+    painter.line_segment(
+        [egui::pos2(x, rect.top()), egui::pos2(x, rect.bottom())],
+        ui.visuals().widgets.noninteractive.bg_stroke,
+    );
+    response
 }

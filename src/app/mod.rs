@@ -274,9 +274,13 @@ impl AsyncLabApp {
             });
         }
         if self.controls.shown {
+            // At a large scale in a small window the panel must leave the
+            // plots most of the width.
+            let width = ui.ctx().content_rect().width();
             egui::Panel::left("controls")
                 .resizable(true)
-                .default_size(300.0)
+                .default_size(300.0_f32.min(width * 0.3))
+                .max_size(width * 0.4)
                 .show(ui, |ui| {
                     self.controls.ui(ui, &snap.live, &snap.gauges, actions)
                 });
@@ -300,10 +304,10 @@ impl AsyncLabApp {
     /// scrolls instead of squeezing a plot away.
     fn central(&self, ui: &mut egui::Ui, snap: &Snapshot) {
         let presentation = self.files.prefs.presentation;
-        headline::ui(ui, snap, &self.history);
+        headline::ui(ui, snap, &self.history, presentation);
         ui.separator();
         let avail = ui.available_height();
-        let share = if presentation { 0.30 } else { 0.24 };
+        let share = if presentation { 0.22 } else { 0.24 };
         let diagram_h = (avail * share).max(MIN_DIAGRAM_H);
         let clients: Vec<String> = snap.live.clients.iter().map(|c| c.name.clone()).collect();
         diagram::show(
@@ -348,7 +352,15 @@ impl AsyncLabApp {
     fn plot_kinds(&self, snap: &Snapshot) -> Vec<plots::PlotKind> {
         use plots::PlotKind;
         if !self.files.prefs.presentation {
-            return PlotKind::ALL.to_vec();
+            // The cost plot joins the others when the scene is about money:
+            // it names it as a key plot, or charges for processing.
+            let view = &snap.edited.view;
+            let money = view.key_plots.contains(&crate::scenario::PlotName::Cost)
+                || snap.live.cost.revenue_per_action.iter().any(|r| *r > 0.0);
+            return PlotKind::ALL
+                .into_iter()
+                .filter(|k| *k != PlotKind::Cost || money)
+                .collect();
         }
         let named: Vec<PlotKind> = snap
             .edited
@@ -569,7 +581,7 @@ const MIN_DIAGRAM_H: f32 = 150.0;
 
 /// Smallest height of a plot, points: below this a plot is not readable,
 /// so the central area scrolls instead.
-const MIN_PLOT_H: f32 = 120.0;
+const MIN_PLOT_H: f32 = 150.0;
 
 /// Text with the arrows the sim writes replaced by ones the bundled font
 /// can draw.

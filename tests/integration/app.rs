@@ -538,3 +538,89 @@ fn the_app_opens_a_fifo_in_the_background_and_keeps_drawing() {
     assert!(h.state().app.frames() > before, "frames kept running");
     assert!(!h.state().app.loading());
 }
+
+/// Every plot and headline figure at `scale` in a `w`×`h` window: their
+/// rectangles (in points).
+fn layout_at(
+    scale: f32,
+    size: [f32; 2],
+    presentation: bool,
+) -> (Vec<(String, egui::Rect)>, egui::Rect) {
+    let clock = FakeClock::new();
+    let app = AsyncLabApp::new_for_test(scene(), Box::new(clock.clone()));
+    let mut h = Harness::builder().with_size(size).build_ui_state(
+        |ui, t: &mut TestApp| {
+            t.clock.advance(Duration::from_millis(50));
+            t.app.frame(ui);
+        },
+        TestApp { app, clock },
+    );
+    h.state_mut().app.apply(AppAction::SetUiScale(scale));
+    if presentation {
+        h.state_mut().app.apply(AppAction::SetPresentation(true));
+    }
+    h.run_steps(30);
+    let screen = h.ctx.content_rect();
+    let mut found = Vec::new();
+    for node in h
+        .root()
+        .query_all(egui_kittest::kittest::by().label_contains(": "))
+    {
+        use egui_kittest::kittest::NodeT;
+        let label = node.accesskit_node().label().unwrap_or_default();
+        if label.starts_with("plot: ") || HEADLINE_NAMES.iter().any(|n| label.starts_with(n)) {
+            found.push((label, node.rect()));
+        }
+    }
+    (found, screen)
+}
+
+const HEADLINE_NAMES: [&str; 5] = [
+    "p95 wait",
+    "answered within",
+    "errors ·",
+    "jobs waiting",
+    "capacity cost",
+];
+
+#[test]
+fn every_plot_and_figure_is_reachable_at_any_scale_and_window() {
+    for presentation in [false, true] {
+        for size in [[1280.0, 720.0], [1600.0, 1000.0], [3840.0, 2160.0]] {
+            for scale in [1.0, 1.5, 2.0, 2.5] {
+                let (found, screen) = layout_at(scale, size, presentation);
+                let at = format!("{scale}× in {size:?}, presentation {presentation}");
+                let plots: Vec<_> = found
+                    .iter()
+                    .filter(|(l, _)| l.starts_with("plot: "))
+                    .collect();
+                let want = if presentation { 4 } else { 6 };
+                assert_eq!(plots.len(), want, "{at}: {found:#?}");
+                let figures: Vec<_> = found
+                    .iter()
+                    .filter(|(l, _)| !l.starts_with("plot: "))
+                    .collect();
+                assert_eq!(figures.len(), HEADLINE_NAMES.len(), "{at}: {found:#?}");
+                for (label, r) in &found {
+                    // Never cut off sideways (the area scrolls down only).
+                    assert!(
+                        r.left() >= screen.left() - 0.5 && r.right() <= screen.right() + 0.5,
+                        "{at}: {label} at {r:?} outside {screen:?}"
+                    );
+                }
+                for (label, r) in &plots {
+                    assert!(r.height() >= 90.0, "{at}: {label} only {} high", r.height());
+                }
+                for (i, (a, ra)) in found.iter().enumerate() {
+                    for (b, rb) in &found[i + 1..] {
+                        let overlap = ra.intersect(*rb);
+                        assert!(
+                            overlap.width() <= 0.5 || overlap.height() <= 0.5,
+                            "{at}: {a} {ra:?} overlaps {b} {rb:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

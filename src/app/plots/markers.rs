@@ -80,16 +80,23 @@ pub(super) fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContex
         let candidates = [short(&full), format!("{first_word}…"), "•".to_string()];
         let placed = candidates.iter().find_map(|text| {
             let galley = painter.layout_no_wrap(text.clone(), font.clone(), color);
-            let (left, right) = (x, x + galley.size().x + 4.0);
+            let w = galley.size().x + 4.0;
+            // Right of its line, or left of it near the plot's right edge.
+            let left = if x + w > frame.right() {
+                x - w - 3.0
+            } else {
+                x
+            };
+            let right = left + w;
             let row =
                 (0..ROWS).find(|r| taken[*r].iter().all(|(a, b)| right <= *a || left >= *b))?;
             taken[row].push((left, right));
-            Some((galley, row))
+            Some((galley, row, left))
         });
-        let Some((galley, row)) = placed else {
+        let Some((galley, row, left)) = placed else {
             continue;
         };
-        let pos = egui::pos2(x, frame.top() + 2.0 + 13.0 * row as f32);
+        let pos = egui::pos2(left, frame.top() + 2.0 + 13.0 * row as f32);
         let rect = egui::Rect::from_min_size(pos, galley.size());
         painter.galley(pos, galley, color);
         ui.interact(

@@ -48,7 +48,11 @@ pub const PLOT_TITLES: [&str; 7] = [
 
 /// The plots go in two columns when the space for them is wider than
 /// this, points; in one below it.
-pub const TWO_COLUMNS_MIN_W: f32 = 900.0;
+pub const TWO_COLUMNS_MIN_W: f32 = 700.0;
+
+/// Smallest height of a plot (axes included), points, however much its
+/// legend wraps: a narrow window at a large scale must not squash a plot.
+pub const MIN_FRAME_H: f32 = 120.0;
 
 /// Height of a one-line plot title, points (the caller budgets for it).
 pub const TITLE_H: f32 = 28.0;
@@ -87,7 +91,7 @@ pub fn show(ui: &mut egui::Ui, history: &History, pc: &PlotContext<'_>, kinds: &
                     // A legend that wraps takes its extra lines from the
                     // plot, so the grid keeps its height.
                     let used = ui.cursor().top() - top;
-                    let height = (pc.height + TITLE_H - used).max(40.0);
+                    let height = (pc.height + TITLE_H - used).max(MIN_FRAME_H);
                     plot(ui, *kind, visible, pc, &lines, egui::vec2(width, height));
                 });
             }
@@ -200,8 +204,17 @@ fn plot(
             }
             markers::markers(p, pc, dark);
         });
+    // Screen readers and tests find the plot by its title.
+    let frame = *response.transform.frame();
+    let label = format!("plot: {}", kind.title());
+    ui.interact(
+        frame,
+        ui.scope_id().with(("plot-frame", kind)),
+        egui::Sense::hover(),
+    )
+    .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &label));
     if let Some(peak) = clipped {
-        spike_note(ui, *response.transform.frame(), peak);
+        spike_note(ui, frame, peak);
     }
     if kind.shows_captions() {
         markers::captions(ui, &response.transform, pc);

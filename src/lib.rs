@@ -18,6 +18,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod export;
 pub mod fmt;
 pub mod host;
 pub mod scenario;

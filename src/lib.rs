@@ -20,6 +20,8 @@ pub mod app;
 pub mod cli;
 pub mod export;
 pub mod fmt;
+pub mod goal;
+pub mod handout;
 pub mod host;
 pub mod scenario;
 pub mod sim;

@@ -661,11 +661,12 @@ fn version_1_copies_of_every_shipped_scene_load_and_round_trip() {
         assert_eq!(again, s, "{}", path.display());
         n += 1;
     }
-    assert_eq!(
-        n,
-        scenario::BUILTIN_SCENES.len(),
-        "one v1 copy per shipped scene"
-    );
+    // Exercises came with version 3 (their goals), so they have no v1 copy.
+    let before_v3 = scenario::BUILTIN_SCENES
+        .iter()
+        .filter(|b| !b.file.starts_with("exercises/"))
+        .count();
+    assert_eq!(n, before_v3, "one v1 copy per shipped scene");
 }
 
 #[test]

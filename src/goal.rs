@@ -75,7 +75,14 @@ pub struct Check {
 }
 
 impl Check {
-    fn new(key: impl Into<String>, label: impl Into<String>, unit: Unit, bound: Bound, threshold: f64, measured: Option<f64>) -> Check {
+    fn new(
+        key: impl Into<String>,
+        label: impl Into<String>,
+        unit: Unit,
+        bound: Bound,
+        threshold: f64,
+        measured: Option<f64>,
+    ) -> Check {
         let measured = measured.filter(|m| m.is_finite());
         let margin = measured.map(|m| match bound {
             Bound::AtMost => threshold - m,
@@ -92,7 +99,9 @@ impl Check {
             // keeps float noise from failing an exact answer.
             passed: margin.is_some_and(|d| d >= -1e-9 * threshold.abs().max(1.0)),
             margin,
-            score: margin.filter(|_| threshold != 0.0).map(|d| d / threshold.abs()),
+            score: margin
+                .filter(|_| threshold != 0.0)
+                .map(|d| d / threshold.abs()),
         }
     }
 }
@@ -144,14 +153,21 @@ impl GoalReport {
         } else {
             let _ = writeln!(o, "Goal: NOT MET, {} of {n} thresholds met.", self.met());
         }
-        let width = self.checks.iter().map(|c| c.label.chars().count()).max().unwrap_or(0);
+        let width = self
+            .checks
+            .iter()
+            .map(|c| c.label.chars().count())
+            .max()
+            .unwrap_or(0);
         for c in &self.checks {
             let mark = if c.passed { "✓" } else { "✗" };
             let sign = match c.bound {
                 Bound::AtMost => "≤",
                 Bound::AtLeast => "≥",
             };
-            let measured = c.measured.map_or("— (nothing measured)".to_string(), |m| value(c.unit, m));
+            let measured = c
+                .measured
+                .map_or("— (nothing measured)".to_string(), |m| value(c.unit, m));
             let _ = writeln!(
                 o,
                 "  {mark} {:<width$}  {measured}  (goal {sign} {}){}",
@@ -187,6 +203,9 @@ fn distance(c: &Check) -> String {
         Unit::Share => format!("{:.1} points", d.abs() * 100.0),
         unit => value(unit, d.abs()),
     };
+    if d == 0.0 {
+        return ": exactly at the limit".to_string();
+    }
     let side = match (d >= 0.0, c.bound) {
         (true, _) => "inside",
         (false, Bound::AtMost) => "over",
@@ -198,18 +217,28 @@ fn distance(c: &Check) -> String {
     }
 }
 
-/// Checks every threshold `goal` sets on the finished run.
+/// Checks every threshold `goal` sets on the finished run. (Long by
+/// design: one entry per threshold, each with its key, words, unit, side
+/// and measure side by side.)
 pub fn check(goal: &Goal, run: &FinishedRun<'_>) -> GoalReport {
     use Bound::{AtLeast, AtMost};
     let sm = run.summary;
     let actions = &run.ledgers.actions;
     let mut checks = Vec::new();
-    let mut add = |key: &str, label: &str, unit, bound, threshold: Option<f64>, measured: Option<f64>| {
-        if let Some(t) = threshold {
-            checks.push(Check::new(key, label, unit, bound, t, measured));
-        }
-    };
-    add("wait_p95_max_s", "p95 user wait", Unit::Seconds, AtMost, goal.wait_p95_max_s, sm.wait.map(|q| q.p95));
+    let mut add =
+        |key: &str, label: &str, unit, bound, threshold: Option<f64>, measured: Option<f64>| {
+            if let Some(t) = threshold {
+                checks.push(Check::new(key, label, unit, bound, t, measured));
+            }
+        };
+    add(
+        "wait_p95_max_s",
+        "p95 user wait",
+        Unit::Seconds,
+        AtMost,
+        goal.wait_p95_max_s,
+        sm.wait.map(|q| q.p95),
+    );
     add(
         "processed_p95_max_s",
         "p95 time to processed",
@@ -218,7 +247,14 @@ pub fn check(goal: &Goal, run: &FinishedRun<'_>) -> GoalReport {
         goal.processed_p95_max_s,
         sm.processed.map(|q| q.p95),
     );
-    add("wait_sla_min", "answered within the wait target", Unit::Share, AtLeast, goal.wait_sla_min, Some(sm.sla_wait_share));
+    add(
+        "wait_sla_min",
+        "answered within the wait target",
+        Unit::Share,
+        AtLeast,
+        goal.wait_sla_min,
+        Some(sm.sla_wait_share),
+    );
     add(
         "processed_sla_min",
         "processed within the target",
@@ -235,11 +271,26 @@ pub fn check(goal: &Goal, run: &FinishedRun<'_>) -> GoalReport {
         goal.dead_letters_max.map(|d| d as f64),
         Some(run.ledgers.work.dead_lettered as f64),
     );
-    let failed = (actions.issued > 0).then(|| actions.failed.total() as f64 / actions.issued as f64);
-    add("error_share_max", "actions that failed", Unit::Share, AtMost, goal.error_share_max, failed);
+    let failed =
+        (actions.issued > 0).then(|| actions.failed.total() as f64 / actions.issued as f64);
+    add(
+        "error_share_max",
+        "actions that failed",
+        Unit::Share,
+        AtMost,
+        goal.error_share_max,
+        failed,
+    );
     let hours = sm.duration_s / 3600.0;
     let cost = (hours > 0.0).then(|| sm.capacity_cost / hours);
-    add("cost_per_hour_max", "capacity cost", Unit::DollarsPerHour, AtMost, goal.cost_per_hour_max, cost);
+    add(
+        "cost_per_hour_max",
+        "capacity cost",
+        Unit::DollarsPerHour,
+        AtMost,
+        goal.cost_per_hour_max,
+        cost,
+    );
     add(
         "server_utilisation_max",
         "server utilisation",
@@ -248,7 +299,14 @@ pub fn check(goal: &Goal, run: &FinishedRun<'_>) -> GoalReport {
         goal.server_utilisation_max,
         Some(sm.utilisation.server),
     );
-    add("learn_p95_max_s", "p95 until the user learns", Unit::Seconds, AtMost, goal.learn_p95_max_s, sm.learn.map(|q| q.p95));
+    add(
+        "learn_p95_max_s",
+        "p95 until the user learns",
+        Unit::Seconds,
+        AtMost,
+        goal.learn_p95_max_s,
+        sm.learn.map(|q| q.p95),
+    );
     add(
         "writes_per_action_max",
         "database writes per action",
@@ -259,7 +317,9 @@ pub fn check(goal: &Goal, run: &FinishedRun<'_>) -> GoalReport {
     );
     for (name, max_s) in &goal.client_processed_p95_max_s {
         let i = run.settings.clients.iter().position(|c| c.name == *name);
-        let measured = i.and_then(|i| sm.processed_by_client.get(i).copied().flatten()).map(|q| q.p95);
+        let measured = i
+            .and_then(|i| sm.processed_by_client.get(i).copied().flatten())
+            .map(|q| q.p95);
         add(
             &format!("client_processed_p95_max_s[{name}]"),
             &format!("{name}: p95 time to processed"),
@@ -283,7 +343,14 @@ mod tests {
     use crate::sim::Quantiles;
 
     fn quantiles(p95: f64) -> Quantiles {
-        Quantiles { p50: p95 / 2.0, p95, p99: p95, mean: p95 / 2.0, max: p95, n: 1000 }
+        Quantiles {
+            p50: p95 / 2.0,
+            p95,
+            p99: p95,
+            mean: p95 / 2.0,
+            max: p95,
+            n: 1000,
+        }
     }
 
     fn run_with(summary: &Summary, ledgers: &Ledgers, settings: &Settings) -> GoalReport {
@@ -295,13 +362,24 @@ mod tests {
             hint: "Try async.".into(),
             ..Goal::default()
         };
-        check(&goal, &FinishedRun { required_s: 3600.0, settings, summary, ledgers })
+        check(
+            &goal,
+            &FinishedRun {
+                required_s: 3600.0,
+                settings,
+                summary,
+                ledgers,
+            },
+        )
     }
 
     #[test]
     fn each_threshold_is_scored_by_how_far_inside_or_outside() {
         let settings = Settings::default();
-        let mut summary = Summary { duration_s: 3600.0, ..Summary::default() };
+        let mut summary = Summary {
+            duration_s: 3600.0,
+            ..Summary::default()
+        };
         summary.wait = Some(quantiles(0.25));
         summary.sla_wait_share = 0.90;
         summary.capacity_cost = 12.5;
@@ -323,11 +401,23 @@ mod tests {
         assert!(!r.passed());
         assert_eq!(r.met(), 1);
         let text = r.text(false);
-        assert!(text.starts_with("Goal: NOT MET, 1 of 4 thresholds met."), "{text}");
-        assert!(text.contains("✓ p95 user wait") && text.contains("750 ms inside (75%)"), "{text}");
-        assert!(text.contains("✗ dead letters") && text.contains("3 over"), "{text}");
+        assert!(
+            text.starts_with("Goal: NOT MET, 1 of 4 thresholds met."),
+            "{text}"
+        );
+        assert!(
+            text.contains("✓ p95 user wait") && text.contains("750 ms inside (75%)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("✗ dead letters") && text.contains("3 over"),
+            "{text}"
+        );
         assert!(text.contains("5.0 points short"), "{text}");
-        assert!(text.contains("$12.50/h") && text.contains("$2.50/h over (25%)"), "{text}");
+        assert!(
+            text.contains("$12.50/h") && text.contains("$2.50/h over (25%)"),
+            "{text}"
+        );
         assert!(!text.contains("Try async"), "hint only on request");
         assert!(r.text(true).contains("Hint: Try async."));
     }
@@ -335,7 +425,10 @@ mod tests {
     #[test]
     fn a_run_stopped_early_is_not_checked() {
         let settings = Settings::default();
-        let mut summary = Summary { duration_s: 600.0, ..Summary::default() };
+        let mut summary = Summary {
+            duration_s: 600.0,
+            ..Summary::default()
+        };
         summary.wait = Some(quantiles(0.1));
         summary.sla_wait_share = 1.0;
         let r = run_with(&summary, &Ledgers::default(), &settings);
@@ -347,7 +440,10 @@ mod tests {
     #[test]
     fn nothing_measured_fails_rather_than_passes() {
         let settings = Settings::default();
-        let summary = Summary { duration_s: 3600.0, ..Summary::default() };
+        let summary = Summary {
+            duration_s: 3600.0,
+            ..Summary::default()
+        };
         let r = run_with(&summary, &Ledgers::default(), &settings);
         let wait = &r.checks[0];
         assert_eq!(wait.measured, None);

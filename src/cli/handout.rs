@@ -13,7 +13,9 @@ pub(super) fn write(args: &ReportArgs) -> anyhow::Result<()> {
     if args.compare {
         // Twins (a scene's variants run side by side) are not in this
         // build yet; the page already lays out several runs.
-        bail!("--compare needs twins, which this build does not have yet; leave it out for a hand-out of the scene as written");
+        bail!(
+            "--compare needs twins, which this build does not have yet; leave it out for a hand-out of the scene as written"
+        );
     }
     let scene = load_scene(&args.scene)?;
     let mut plots = Plots::new(&scene.settings, scene.duration_s, &scene.view.key_plots);
@@ -45,7 +47,11 @@ pub(super) fn write(args: &ReportArgs) -> anyhow::Result<()> {
     };
     commit().with_context(|| format!("writing the hand-out {}", path.display()))?;
     if path.as_os_str() != "-" {
-        eprintln!("wrote {} ({})", path.display(), crate::scenario::megabytes(html.len() as u64));
+        eprintln!(
+            "wrote {} ({})",
+            path.display(),
+            crate::scenario::megabytes(html.len() as u64)
+        );
     }
     Ok(())
 }

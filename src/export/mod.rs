@@ -27,7 +27,9 @@ mod png;
 mod scene_text;
 mod series_csv;
 
-pub use self::gif::{GifClip, GifRecorder, GifSettings, GifWritten, MAX_GIF_SECONDS, MAX_RECORDING_BYTES, save_gif};
+pub use self::gif::{
+    GifClip, GifRecorder, GifSettings, GifWritten, MAX_GIF_SECONDS, MAX_RECORDING_BYTES, save_gif,
+};
 pub use self::png::{png_bytes, save_png};
 pub use scene_text::{CLIPBOARD_ORIGIN, scene_from_text, scene_to_text};
 pub use series_csv::{Series, save_series_csv, series_csv};

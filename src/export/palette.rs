@@ -43,7 +43,10 @@ impl Palette {
             let mut exact: Vec<([u8; 3], u32)> = counts.into_iter().collect();
             // Most frequent first: a deterministic order for a given clip.
             exact.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            (exact.iter().flat_map(|(c, _)| *c).collect::<Vec<u8>>(), None)
+            (
+                exact.iter().flat_map(|(c, _)| *c).collect::<Vec<u8>>(),
+                None,
+            )
         } else {
             let rgba: Vec<u8> = samples
                 .chunks_exact(3)
@@ -121,7 +124,13 @@ mod tests {
     #[test]
     fn many_colours_are_reduced_to_255_and_none_is_transparent() {
         let samples: Vec<u8> = (0..4096u32)
-            .flat_map(|i| [(i % 16 * 16) as u8, (i / 16 % 16 * 16) as u8, (i / 256 * 16) as u8])
+            .flat_map(|i| {
+                [
+                    (i % 16 * 16) as u8,
+                    (i / 16 % 16 * 16) as u8,
+                    (i / 256 * 16) as u8,
+                ]
+            })
             .collect();
         let mut p = Palette::from_samples(&samples);
         let idx = p.map(&samples);

@@ -36,7 +36,13 @@ pub fn scene_from_text(text: &str) -> Result<Scenario, ScenarioError> {
     }
     let unfenced: Vec<&str> = text
         .lines()
-        .map(|l| if l.trim_start().starts_with("```") { "" } else { l })
+        .map(|l| {
+            if l.trim_start().starts_with("```") {
+                ""
+            } else {
+                l
+            }
+        })
         .collect();
     Scenario::from_ron(&unfenced.join("\n"), CLIPBOARD_ORIGIN)
 }

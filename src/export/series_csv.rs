@@ -105,8 +105,18 @@ mod tests {
 
     #[test]
     fn a_short_series_is_refused_by_name() {
-        let e = series_csv("t_s", &[1.0, 2.0], &[Series { name: "x", values: &[1.0] }])
-            .expect_err("mismatch");
-        assert!(e.to_string().contains("\"x\" has 1 values for 2 times"), "{e}");
+        let e = series_csv(
+            "t_s",
+            &[1.0, 2.0],
+            &[Series {
+                name: "x",
+                values: &[1.0],
+            }],
+        )
+        .expect_err("mismatch");
+        assert!(
+            e.to_string().contains("\"x\" has 1 values for 2 times"),
+            "{e}"
+        );
     }
 }

@@ -102,7 +102,9 @@ fn plots(o: &mut String, scene: &Scenario, runs: &[HandoutRun]) -> Result<(), St
         .map(|e| Marker { t_s: e.at_s })
         .collect();
     if !markers.is_empty() {
-        o.push_str("<p class=\"meta\">Thin purple lines mark the scripted changes listed above.</p>\n");
+        o.push_str(
+            "<p class=\"meta\">Thin purple lines mark the scripted changes listed above.</p>\n",
+        );
     }
     let Some(first) = runs.first() else {
         return Err("no run to show".into());
@@ -114,9 +116,15 @@ fn plots(o: &mut String, scene: &Scenario, runs: &[HandoutRun]) -> Result<(), St
             .map(y_top)
             .fold(0.0, f64::max);
         let _ = writeln!(o, "<h3>{}</h3>", esc(plot.title));
-        o.push_str(if runs.len() > 1 { "<div class=\"twins\">\n" } else { "<div>\n" });
+        o.push_str(if runs.len() > 1 {
+            "<div class=\"twins\">\n"
+        } else {
+            "<div>\n"
+        });
         for r in runs {
-            let Some(p) = r.plots.plots.get(k) else { continue };
+            let Some(p) = r.plots.plots.get(k) else {
+                continue;
+            };
             let svg = plot_svg(&r.plots, p, top, &markers)?;
             o.push_str("<figure>\n");
             if runs.len() > 1 {

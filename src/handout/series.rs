@@ -38,7 +38,12 @@ pub struct Line {
 }
 
 impl Line {
-    fn new(name: impl Into<String>, colour: &'static str, fold: Fold, get: impl Fn(&Window) -> f64 + 'static) -> Line {
+    fn new(
+        name: impl Into<String>,
+        colour: &'static str,
+        fold: Fold,
+        get: impl Fn(&Window) -> f64 + 'static,
+    ) -> Line {
         Line {
             name: name.into(),
             colour,
@@ -189,88 +194,12 @@ fn at(v: &[f64], i: usize) -> f64 {
 
 /// One plot's title and lines for settings `s`.
 fn plot(name: PlotName, s: &Settings) -> Plot {
-    let clients: Vec<String> = s.clients.iter().map(|c| c.name.clone()).collect();
-    let endpoints: Vec<String> = s.endpoints.iter().map(|e| e.name.clone()).collect();
     let (title, share, lines, reference) = match name {
-        PlotName::Wait => {
-            let lines = if endpoints.len() > 1 {
-                endpoints
-                    .iter()
-                    .enumerate()
-                    .map(|(k, e)| {
-                        Line::new(format!("{e} p95"), [GREEN, RED, BLUE, PURPLE][k % 4], Fold::Peak, move |w| {
-                            at(&w.wait_p95_by_endpoint, k)
-                        })
-                    })
-                    .collect()
-            } else {
-                vec![
-                    Line::new("wait p50", GREEN, Fold::Peak, |w| w.wait.p50),
-                    Line::new("wait p95", ORANGE, Fold::Peak, |w| w.wait.p95),
-                    Line::new("wait p99", RED, Fold::Peak, |w| w.wait.p99),
-                ]
-            };
-            let sla = Reference {
-                name: format!("SLA {}", crate::fmt::target(s.sla.wait_target_s)),
-                y: s.sla.wait_target_s,
-            };
-            ("User-perceived wait (s)", false, lines, Some(sla))
-        }
-        PlotName::Processed => {
-            let mut lines: Vec<Line> = if clients.len() > 1 {
-                clients
-                    .iter()
-                    .enumerate()
-                    .map(|(c, n)| {
-                        Line::new(format!("{n} p95"), OKABE_ITO[c % 7], Fold::Peak, move |w| at(&w.processed_p95_by_client, c))
-                    })
-                    .collect()
-            } else {
-                vec![
-                    Line::new("processed p50", GREEN, Fold::Peak, |w| w.processed.p50),
-                    Line::new("processed p95", ORANGE, Fold::Peak, |w| w.processed.p95),
-                    Line::new("processed p99", RED, Fold::Peak, |w| w.processed.p99),
-                ]
-            };
-            lines.push(Line::new("user learns p95", BLUE, Fold::Peak, |w| w.learn_p95).optional());
-            ("Time to processed (s)", false, lines, None)
-        }
-        PlotName::Backlog => {
-            let mut lines = vec![Line::new("total", GREY, Fold::Peak, |w| w.backlog as f64)];
-            if clients.len() > 1 {
-                for (c, n) in clients.iter().enumerate() {
-                    lines.push(Line::new(n.clone(), OKABE_ITO[c % 7], Fold::Peak, move |w| {
-                        w.backlog_by_client.get(c).map_or(f64::NAN, |b| *b as f64)
-                    }));
-                }
-            }
-            ("Queue backlog (jobs)", false, lines, None)
-        }
-        PlotName::Failures => {
-            let colours = [RED, ORANGE, PURPLE, BLUE, YELLOW];
-            let mut lines: Vec<Line> = Reason::ALL
-                .iter()
-                .enumerate()
-                .map(|(k, r)| {
-                    let r = *r;
-                    Line::new(crate::words::reason(r), colours[k], Fold::Rate, move |w| w.errors[r] as f64).optional()
-                })
-                .collect();
-            lines.push(Line::new("retries", SKY, Fold::Rate, |w| (w.user_retries + w.system_retries) as f64));
-            lines.push(Line::new("dead letters", "#707070", Fold::Rate, |w| w.dead_letters as f64).optional());
-            ("Failures & retries (/s)", false, lines, None)
-        }
-        PlotName::Throughput => (
-            "Throughput (/s)",
-            false,
-            vec![
-                Line::new("arrivals", BLUE, Fold::Rate, |w| w.clicks as f64),
-                Line::new("answers", ORANGE, Fold::Rate, |w| (w.responses + w.acks) as f64),
-                Line::new("commits", GREEN, Fold::Rate, |w| w.commits as f64),
-                Line::new("status polls", PURPLE, Fold::Rate, |w| w.polls as f64).optional(),
-            ],
-            None,
-        ),
+        PlotName::Wait => wait(s),
+        PlotName::Processed => ("Time to processed (s)", false, processed(s), None),
+        PlotName::Backlog => ("Queue backlog (jobs)", false, backlog(s), None),
+        PlotName::Failures => ("Failures & retries (/s)", false, failures(), None),
+        PlotName::Throughput => ("Throughput (/s)", false, throughput(), None),
         PlotName::Utilisation => (
             "Utilisation",
             true,
@@ -300,6 +229,113 @@ fn plot(name: PlotName, s: &Settings) -> Plot {
     }
 }
 
+/// Title, share axis, lines and reference line of a plot.
+type PlotParts = (&'static str, bool, Vec<Line>, Option<Reference>);
+
+/// Wait p50/p95/p99 (one p95 per endpoint when there are several) and
+/// the SLA target.
+fn wait(s: &Settings) -> PlotParts {
+    let lines = if s.endpoints.len() > 1 {
+        (0..s.endpoints.len())
+            .map(|k| {
+                let name = format!("{} p95", s.endpoints[k].name);
+                let colour = [GREEN, RED, BLUE, PURPLE][k % 4];
+                Line::new(name, colour, Fold::Peak, move |w| {
+                    at(&w.wait_p95_by_endpoint, k)
+                })
+            })
+            .collect()
+    } else {
+        vec![
+            Line::new("wait p50", GREEN, Fold::Peak, |w| w.wait.p50),
+            Line::new("wait p95", ORANGE, Fold::Peak, |w| w.wait.p95),
+            Line::new("wait p99", RED, Fold::Peak, |w| w.wait.p99),
+        ]
+    };
+    let sla = Reference {
+        name: format!("SLA {}", crate::fmt::target(s.sla.wait_target_s)),
+        y: s.sla.wait_target_s,
+    };
+    ("User-perceived wait (s)", false, lines, Some(sla))
+}
+
+/// Processed p50/p95/p99 (one p95 per client when there are several),
+/// and when polling users learn of it.
+fn processed(s: &Settings) -> Vec<Line> {
+    let mut lines: Vec<Line> = if s.clients.len() > 1 {
+        (0..s.clients.len())
+            .map(|c| {
+                let name = format!("{} p95", s.clients[c].name);
+                Line::new(name, OKABE_ITO[c % 7], Fold::Peak, move |w| {
+                    at(&w.processed_p95_by_client, c)
+                })
+            })
+            .collect()
+    } else {
+        vec![
+            Line::new("processed p50", GREEN, Fold::Peak, |w| w.processed.p50),
+            Line::new("processed p95", ORANGE, Fold::Peak, |w| w.processed.p95),
+            Line::new("processed p99", RED, Fold::Peak, |w| w.processed.p99),
+        ]
+    };
+    lines.push(Line::new("user learns p95", BLUE, Fold::Peak, |w| w.learn_p95).optional());
+    lines
+}
+
+/// Total backlog, and each client's when there are several.
+fn backlog(s: &Settings) -> Vec<Line> {
+    let mut lines = vec![Line::new("total", GREY, Fold::Peak, |w| w.backlog as f64)];
+    if s.clients.len() > 1 {
+        for (c, client) in s.clients.iter().enumerate() {
+            lines.push(Line::new(
+                client.name.clone(),
+                OKABE_ITO[c % 7],
+                Fold::Peak,
+                move |w| w.backlog_by_client.get(c).map_or(f64::NAN, |b| *b as f64),
+            ));
+        }
+    }
+    lines
+}
+
+/// Errors per reason (those that happen), retries and dead letters, /s.
+fn failures() -> Vec<Line> {
+    let colours = [RED, ORANGE, PURPLE, BLUE, YELLOW];
+    let mut lines: Vec<Line> = Reason::ALL
+        .iter()
+        .zip(colours)
+        .map(|(r, colour)| {
+            let r = *r;
+            Line::new(crate::words::reason(r), colour, Fold::Rate, move |w| {
+                w.errors[r] as f64
+            })
+            .optional()
+        })
+        .collect();
+    lines.push(Line::new("retries", SKY, Fold::Rate, |w| {
+        (w.user_retries + w.system_retries) as f64
+    }));
+    lines.push(
+        Line::new("dead letters", "#707070", Fold::Rate, |w| {
+            w.dead_letters as f64
+        })
+        .optional(),
+    );
+    lines
+}
+
+/// Arrivals, answers, commits and (when polling) status polls, /s.
+fn throughput() -> Vec<Line> {
+    vec![
+        Line::new("arrivals", BLUE, Fold::Rate, |w| w.clicks as f64),
+        Line::new("answers", ORANGE, Fold::Rate, |w| {
+            (w.responses + w.acks) as f64
+        }),
+        Line::new("commits", GREEN, Fold::Rate, |w| w.commits as f64),
+        Line::new("status polls", PURPLE, Fold::Rate, |w| w.polls as f64).optional(),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,7 +351,11 @@ mod tests {
         let windows = sys.drain_windows();
         plots.add(&windows);
         assert_eq!(plots.bucket_s, 2.0);
-        let tp = plots.plots.iter().find(|p| p.name == PlotName::Throughput).expect("plot");
+        let tp = plots
+            .plots
+            .iter()
+            .find(|p| p.name == PlotName::Throughput)
+            .expect("plot");
         let arrivals = &tp.lines[0];
         assert_eq!(arrivals.values.len(), 600);
         let mean = arrivals.values.iter().sum::<f64>() / 600.0;
@@ -330,7 +370,10 @@ mod tests {
         let s = Settings::default();
         let plots = Plots::new(&s, 60.0, &[PlotName::Backlog, PlotName::Cost]);
         let names: Vec<PlotName> = plots.plots.iter().map(|p| p.name).collect();
-        assert_eq!(names[..3], [PlotName::Backlog, PlotName::Cost, PlotName::Wait]);
+        assert_eq!(
+            names[..3],
+            [PlotName::Backlog, PlotName::Cost, PlotName::Wait]
+        );
         assert_eq!(names.len(), 7);
     }
 }

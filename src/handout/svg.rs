@@ -16,9 +16,15 @@ pub struct Marker {
 
 /// Draws `plot` of `plots` with its y axis up to `y_top`, markers as
 /// thin vertical lines. Returns the `<svg>` element.
-pub fn plot_svg(plots: &Plots, plot: &Plot, y_top: f64, markers: &[Marker]) -> Result<String, String> {
+pub fn plot_svg(
+    plots: &Plots,
+    plot: &Plot,
+    y_top: f64,
+    markers: &[Marker],
+) -> Result<String, String> {
     let mut svg = String::new();
-    draw(&mut svg, plots, plot, y_top, markers).map_err(|e| format!("drawing {}: {e}", plot.title))?;
+    draw(&mut svg, plots, plot, y_top, markers)
+        .map_err(|e| format!("drawing {}: {e}", plot.title))?;
     // Inline SVG in HTML needs no namespace; without it the page names no
     // address at all.
     Ok(svg.replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1))
@@ -31,7 +37,13 @@ fn colour(hex: &str) -> RGBColor {
 
 type DrawResult = Result<(), Box<dyn std::error::Error>>;
 
-fn draw(svg: &mut String, plots: &Plots, plot: &Plot, y_top: f64, markers: &[Marker]) -> DrawResult {
+fn draw(
+    svg: &mut String,
+    plots: &Plots,
+    plot: &Plot,
+    y_top: f64,
+    markers: &[Marker],
+) -> DrawResult {
     let root = SVGBackend::with_string(svg, (WIDTH, HEIGHT)).into_drawing_area();
     root.fill(&WHITE)?;
     let x_end = plots.span_s().max(plots.bucket_s);
@@ -62,12 +74,20 @@ fn draw(svg: &mut String, plots: &Plots, plot: &Plot, y_top: f64, markers: &[Mar
         .draw()?;
     for m in markers {
         let t = m.t_s.clamp(0.0, x_end);
-        chart.draw_series(LineSeries::new([(t, 0.0), (t, y_top)], RGBColor(0xCC, 0x79, 0xA7).mix(0.7).stroke_width(1)))?;
+        chart.draw_series(LineSeries::new(
+            [(t, 0.0), (t, y_top)],
+            RGBColor(0xCC, 0x79, 0xA7).mix(0.7).stroke_width(1),
+        ))?;
     }
     if let Some(r) = &plot.reference {
         let style = BLACK.mix(0.45).stroke_width(1);
         chart
-            .draw_series(DashedLineSeries::new([(0.0, r.y), (x_end, r.y)], 6, 4, style))?
+            .draw_series(DashedLineSeries::new(
+                [(0.0, r.y), (x_end, r.y)],
+                6,
+                4,
+                style,
+            ))?
             .label(r.name.clone())
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], style));
     }
@@ -87,7 +107,11 @@ fn draw(svg: &mut String, plots: &Plots, plot: &Plot, y_top: f64, markers: &[Mar
 
 /// A line in pieces between gaps (a lone point between gaps is a dot).
 fn draw_line<DB: DrawingBackend>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
+    chart: &mut ChartContext<
+        '_,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
     plots: &Plots,
     line: &Line,
 ) -> DrawResult

@@ -25,8 +25,12 @@ fn pairs(rows: &[(String, String)]) -> String {
 fn shape(s: &Shape) -> String {
     match s {
         Shape::Constant => "steady".into(),
-        Shape::EmailBlast { at_s, peak, .. } => format!("an e-mail blast of ×{peak} at {}", clock(*at_s)),
-        Shape::Hourly { period_s, peak, .. } => format!("spikes of ×{peak} every {}", crate::fmt::span(*period_s)),
+        Shape::EmailBlast { at_s, peak, .. } => {
+            format!("an e-mail blast of ×{peak} at {}", clock(*at_s))
+        }
+        Shape::Hourly { period_s, peak, .. } => {
+            format!("spikes of ×{peak} every {}", crate::fmt::span(*period_s))
+        }
         Shape::BlackFriday { peak, .. } => format!("a ramp up to ×{peak} and down"),
         Shape::Points(points) => {
             let top = points.iter().map(|p| p.1).fold(0.0, f64::max);
@@ -41,7 +45,12 @@ pub(super) fn system(s: &Settings) -> String {
     for c in &s.clients {
         rows.push((
             format!("Client {}", esc(&c.name)),
-            format!("{:?} tier, {} actions/s, {}", c.tier, c.rate_per_s, esc(&shape(&c.shape))),
+            format!(
+                "{:?} tier, {} actions/s, {}",
+                c.tier,
+                c.rate_per_s,
+                esc(&shape(&c.shape))
+            ),
         ));
     }
     for e in &s.endpoints {
@@ -62,7 +71,10 @@ pub(super) fn system(s: &Settings) -> String {
             s.server.instances, s.server.workers_per_instance, s.server.backlog_per_instance
         ),
     ));
-    let write_ms = s.endpoints.first().map_or(f64::NAN, |e| e.db_write.mean_ms());
+    let write_ms = s
+        .endpoints
+        .first()
+        .map_or(f64::NAN, |e| e.db_write.mean_ms());
     rows.push((
         "Database".into(),
         format!(
@@ -87,7 +99,10 @@ pub(super) fn system(s: &Settings) -> String {
     } else {
         String::new()
     };
-    rows.push(("Users".into(), format!("wait up to {}{polling}", target(s.browser.patience_s))));
+    rows.push((
+        "Users".into(),
+        format!("wait up to {}{polling}", target(s.browser.patience_s)),
+    ));
     rows.push((
         "Targets".into(),
         format!(
@@ -96,7 +111,10 @@ pub(super) fn system(s: &Settings) -> String {
             target(s.sla.processed_target_s)
         ),
     ));
-    rows.push(("Capacity cost".into(), format!("${:.2} per hour as set up", s.cost_per_hour())));
+    rows.push((
+        "Capacity cost".into(),
+        format!("${:.2} per hour as set up", s.cost_per_hour()),
+    ));
     pairs(&rows)
 }
 
@@ -106,7 +124,12 @@ pub(super) fn timeline(s: &Settings) -> String {
     let mut events: Vec<_> = s.timeline.iter().collect();
     events.sort_by(|a, b| a.at_s.total_cmp(&b.at_s));
     for e in events {
-        let _ = writeln!(o, "<tr><td class=\"n\">{}</td><td>{}</td></tr>", clock(e.at_s), esc(&words::change(&e.change, s)));
+        let _ = writeln!(
+            o,
+            "<tr><td class=\"n\">{}</td><td>{}</td></tr>",
+            clock(e.at_s),
+            esc(&words::change(&e.change, s))
+        );
     }
     o.push_str("</table>\n");
     o
@@ -126,7 +149,9 @@ fn p95(q: Option<Quantiles>) -> String {
 }
 
 fn quantiles(q: Option<Quantiles>) -> String {
-    q.map_or("— (none)".into(), |q| format!("{} / {} / {}", secs(q.p50), secs(q.p95), secs(q.p99)))
+    q.map_or("— (none)".into(), |q| {
+        format!("{} / {} / {}", secs(q.p50), secs(q.p95), secs(q.p99))
+    })
 }
 
 /// Head row: nothing over the labels, then each run's name.
@@ -141,52 +166,112 @@ fn head(o: &mut String, runs: &[HandoutRun]) {
     }
 }
 
-/// Whole-run results, a column per run.
+/// Whole-run results, a column per run: waits, failures, capacity.
 pub(super) fn summary(runs: &[HandoutRun]) -> String {
     let mut o = String::new();
     head(&mut o, runs);
-    row(&mut o, "User actions", runs, |r| thousands(r.ledgers.actions.issued));
-    row(&mut o, "User wait p50 / p95 / p99", runs, |r| quantiles(r.summary.wait));
-    row(&mut o, "Longest user wait", runs, |r| r.summary.wait.map_or("—".into(), |q| secs(q.max)));
-    row(&mut o, "Time to processed p50 / p95 / p99", runs, |r| quantiles(r.summary.processed));
+    waits(&mut o, runs);
+    failures(&mut o, runs);
+    capacity(&mut o, runs);
+    o.push_str("</table>\n");
+    o
+}
+
+/// Rows of user wait, time to processed and the SLA shares.
+fn waits(o: &mut String, runs: &[HandoutRun]) {
+    row(o, "User actions", runs, |r| {
+        thousands(r.ledgers.actions.issued)
+    });
+    row(o, "User wait p50 / p95 / p99", runs, |r| {
+        quantiles(r.summary.wait)
+    });
+    row(o, "Longest user wait", runs, |r| {
+        r.summary.wait.map_or("—".into(), |q| secs(q.max))
+    });
+    row(o, "Time to processed p50 / p95 / p99", runs, |r| {
+        quantiles(r.summary.processed)
+    });
     if runs.iter().any(|r| r.summary.learn.is_some()) {
-        row(&mut o, "User learns it is done, p95", runs, |r| p95(r.summary.learn));
+        row(o, "User learns it is done, p95", runs, |r| {
+            p95(r.summary.learn)
+        });
     }
     let clients = runs.first().map_or(0, |r| r.settings.clients.len());
     if clients > 1 {
         for c in 0..clients {
-            let name = runs.first().map_or(String::new(), |r| r.settings.clients[c].name.clone());
-            row(&mut o, &format!("{name}: time to processed p95"), runs, |r| {
+            let name = runs
+                .first()
+                .map_or(String::new(), |r| r.settings.clients[c].name.clone());
+            row(o, &format!("{name}: time to processed p95"), runs, |r| {
                 p95(r.summary.processed_by_client.get(c).copied().flatten())
             });
         }
     }
-    row(&mut o, "Answered within the wait target", runs, |r| share(r.summary.sla_wait_share));
-    row(&mut o, "Processed within the target", runs, |r| share(r.summary.sla_processed_share));
+    row(o, "Answered within the wait target", runs, |r| {
+        share(r.summary.sla_wait_share)
+    });
+    row(o, "Processed within the target", runs, |r| {
+        share(r.summary.sla_processed_share)
+    });
+}
+
+/// Rows of errors, retries, dead letters and wasted work.
+fn failures(o: &mut String, runs: &[HandoutRun]) {
     for reason in Reason::ALL {
         if runs.iter().any(|r| r.summary.errors[reason] > 0) {
-            row(&mut o, &format!("Errors users saw: {}", words::reason(reason)), runs, |r| {
-                thousands(r.summary.errors[reason])
-            });
+            row(
+                o,
+                &format!("Errors users saw: {}", words::reason(reason)),
+                runs,
+                |r| thousands(r.summary.errors[reason]),
+            );
         }
     }
-    row(&mut o, "Clicks again after an error", runs, |r| thousands(r.summary.user_retries));
-    row(&mut o, "System retries", runs, |r| thousands(r.summary.system_retries));
-    row(&mut o, "Dead letters", runs, |r| thousands(r.ledgers.work.dead_lettered));
-    row(&mut o, "Wasted work (answers nobody waited for)", runs, |r| thousands(r.summary.wasted));
-    row(&mut o, "Save attempts per action", runs, |r| format!("{:.2}", r.summary.retry_amplification));
-    row(&mut o, "Peak queue backlog", runs, |r| thousands(r.summary.peak_backlog));
-    row(&mut o, "Busy: server / database / queue workers", runs, |r| {
-        let u = r.summary.utilisation;
-        format!("{} / {} / {}", share(u.server), share(u.database), share(u.queue_workers))
+    row(o, "Clicks again after an error", runs, |r| {
+        thousands(r.summary.user_retries)
     });
-    row(&mut o, "Capacity cost", runs, |r| {
+    row(o, "System retries", runs, |r| {
+        thousands(r.summary.system_retries)
+    });
+    row(o, "Dead letters", runs, |r| {
+        thousands(r.ledgers.work.dead_lettered)
+    });
+    row(o, "Wasted work (answers nobody waited for)", runs, |r| {
+        thousands(r.summary.wasted)
+    });
+    row(o, "Save attempts per action", runs, |r| {
+        format!("{:.2}", r.summary.retry_amplification)
+    });
+}
+
+/// Rows of backlog, utilisation, cost and revenue.
+fn capacity(o: &mut String, runs: &[HandoutRun]) {
+    row(o, "Peak queue backlog", runs, |r| {
+        thousands(r.summary.peak_backlog)
+    });
+    row(o, "Busy: server / database / queue workers", runs, |r| {
+        let u = r.summary.utilisation;
+        format!(
+            "{} / {} / {}",
+            share(u.server),
+            share(u.database),
+            share(u.queue_workers)
+        )
+    });
+    row(o, "Capacity cost", runs, |r| {
         let hours = r.summary.duration_s / 3600.0;
-        let per_hour = if hours > 0.0 { r.summary.capacity_cost / hours } else { f64::NAN };
+        let per_hour = if hours > 0.0 {
+            r.summary.capacity_cost / hours
+        } else {
+            f64::NAN
+        };
         format!("${:.2} (${per_hour:.2}/h)", r.summary.capacity_cost)
     });
-    if runs.iter().any(|r| r.summary.revenue_by_tier.iter().any(|v| *v > 0.0)) {
-        row(&mut o, "Revenue by tier", runs, |r| {
+    if runs
+        .iter()
+        .any(|r| r.summary.revenue_by_tier.iter().any(|v| *v > 0.0))
+    {
+        row(o, "Revenue by tier", runs, |r| {
             Tier::ALL
                 .iter()
                 .map(|t| format!("{t:?} ${:.2}", r.summary.revenue_by_tier[t.index()]))
@@ -194,44 +279,75 @@ pub(super) fn summary(runs: &[HandoutRun]) -> String {
                 .join(", ")
         });
     }
-    o.push_str("</table>\n");
-    o
 }
 
 /// Both ledgers as sums, a column per run.
 pub(super) fn ledgers(runs: &[HandoutRun]) -> String {
     let mut o = String::from("<h3>Users' ledger: what users saw of each action</h3>\n");
     head(&mut o, runs);
-    row(&mut o, "Actions issued", runs, |r| thousands(r.ledgers.actions.issued));
-    row(&mut o, "= succeeded", runs, |r| thousands(r.ledgers.actions.succeeded));
+    row(&mut o, "Actions issued", runs, |r| {
+        thousands(r.ledgers.actions.issued)
+    });
+    row(&mut o, "= succeeded", runs, |r| {
+        thousands(r.ledgers.actions.succeeded)
+    });
     for reason in Reason::ALL {
-        row(&mut o, &format!("+ failed: {}", words::reason(reason)), runs, |r| {
-            thousands(r.ledgers.actions.failed[reason])
-        });
+        row(
+            &mut o,
+            &format!("+ failed: {}", words::reason(reason)),
+            runs,
+            |r| thousands(r.ledgers.actions.failed[reason]),
+        );
     }
-    row(&mut o, "+ still waiting at the end", runs, |r| thousands(r.ledgers.actions.awaiting));
+    row(&mut o, "+ still waiting at the end", runs, |r| {
+        thousands(r.ledgers.actions.awaiting)
+    });
     o.push_str("</table>\n<h3>System's ledger: what became of each request and job</h3>\n");
     head(&mut o, runs);
     let w = |r: &HandoutRun| r.ledgers.work;
-    row(&mut o, "Requests (every click)", runs, |r| thousands(w(r).requests));
+    row(&mut o, "Requests (every click)", runs, |r| {
+        thousands(w(r).requests)
+    });
     row(&mut o, "= committed", runs, |r| thousands(w(r).committed));
-    row(&mut o, "  of which nobody waited for", runs, |r| thousands(w(r).committed_wasted));
-    row(&mut o, "+ rejected: server busy", runs, |r| thousands(w(r).rejected.server_busy));
-    row(&mut o, "+ rejected: queue full", runs, |r| thousands(w(r).rejected.queue_full));
-    row(&mut o, "+ rejected: DB error", runs, |r| thousands(w(r).rejected.db_error));
-    row(&mut o, "+ rejected: simulation limit", runs, |r| thousands(w(r).rejected.sim_limit));
-    row(&mut o, "+ dead-lettered", runs, |r| thousands(w(r).dead_lettered));
-    row(&mut o, "+ in flight at the end", runs, |r| thousands(w(r).in_flight.total()));
+    row(&mut o, "  of which nobody waited for", runs, |r| {
+        thousands(w(r).committed_wasted)
+    });
+    row(&mut o, "+ rejected: server busy", runs, |r| {
+        thousands(w(r).rejected.server_busy)
+    });
+    row(&mut o, "+ rejected: queue full", runs, |r| {
+        thousands(w(r).rejected.queue_full)
+    });
+    row(&mut o, "+ rejected: DB error", runs, |r| {
+        thousands(w(r).rejected.db_error)
+    });
+    row(&mut o, "+ rejected: simulation limit", runs, |r| {
+        thousands(w(r).rejected.sim_limit)
+    });
+    row(&mut o, "+ dead-lettered", runs, |r| {
+        thousands(w(r).dead_lettered)
+    });
+    row(&mut o, "+ in flight at the end", runs, |r| {
+        thousands(w(r).in_flight.total())
+    });
     o.push_str("</table>\n");
     let _ = write!(o, "<p>");
     for r in runs {
-        let name = if runs.len() > 1 { format!("{}: ", esc(&r.name)) } else { String::new() };
+        let name = if runs.len() > 1 {
+            format!("{}: ", esc(&r.name))
+        } else {
+            String::new()
+        };
         match &r.balance {
             Ok(()) => {
                 let _ = write!(o, "{name}<span class=\"ok\">both ledgers balance ✓</span> ");
             }
             Err(e) => {
-                let _ = write!(o, "{name}<span class=\"bad\">the ledgers do not balance ✗ ({})</span> ", esc(e));
+                let _ = write!(
+                    o,
+                    "{name}<span class=\"bad\">the ledgers do not balance ✗ ({})</span> ",
+                    esc(e)
+                );
             }
         }
     }
@@ -242,7 +358,9 @@ pub(super) fn ledgers(runs: &[HandoutRun]) -> String {
 /// An exercise's thresholds and how each run did against them (the hint
 /// is left for the room).
 pub(super) fn goal(goal: &Goal, scene: &Scenario, runs: &[HandoutRun]) -> String {
-    let mut o = String::from("<p>This scene is an exercise: change it until a run to its end meets every threshold.</p>\n");
+    let mut o = String::from(
+        "<p>This scene is an exercise: change it until a run to its end meets every threshold.</p>\n",
+    );
     for r in runs {
         let report = check(
             goal,

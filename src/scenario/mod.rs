@@ -241,11 +241,13 @@ fn builtin_named(arg: &Path) -> Option<&'static BuiltinScene> {
     let given = given.strip_prefix("./").unwrap_or(&given);
     let with_ext = format!("{given}.ron");
     let bare = |f: &str| f.rsplit('/').next().unwrap_or(f).to_string();
-    [given, with_ext.as_str()].into_iter().find_map(|candidate| {
-        BUILTIN_SCENES
-            .iter()
-            .find(|b| b.file == candidate || bare(b.file) == candidate)
-    })
+    [given, with_ext.as_str()]
+        .into_iter()
+        .find_map(|candidate| {
+            BUILTIN_SCENES
+                .iter()
+                .find(|b| b.file == candidate || bare(b.file) == candidate)
+        })
 }
 
 /// Parses a built-in scene.

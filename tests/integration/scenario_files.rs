@@ -522,7 +522,8 @@ fn save_then_load_gives_back_the_same_scene() {
     round_trip(&base(), dir.path(), "base.ron");
     for b in scenario::BUILTIN_SCENES {
         let s = Scenario::from_ron(b.text, b.file).unwrap_or_else(|e| panic!("{e}"));
-        round_trip(&s, dir.path(), b.file);
+        // Exercises sit in a subfolder: saved flat here.
+        round_trip(&s, dir.path(), &b.file.replace('/', "_"));
     }
     // After live tweaks, including values without a short decimal form.
     let mut s = base();

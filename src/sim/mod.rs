@@ -29,5 +29,5 @@ pub use config::{Change, Settings};
 pub use dist::{Dist, Sampler};
 pub use metrics::{Ledgers, Quantiles, Reason, Summary, Window};
 pub use scheduler::Scheduler;
-pub use system::{Gauges, Marker, MarkerKind, System};
+pub use system::{Gauges, Holdings, Marker, MarkerKind, System};
 pub use time::SimTime;

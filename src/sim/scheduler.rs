@@ -56,6 +56,11 @@ impl<E> Scheduler<E> {
         }
     }
 
+    /// The pending events, in no particular order.
+    pub fn pending_unsorted(&self) -> impl Iterator<Item = &E> {
+        self.heap.iter().map(|e| &e.event)
+    }
+
     /// The current simulated time: the time of the last event popped.
     pub fn now(&self) -> SimTime {
         self.now

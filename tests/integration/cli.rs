@@ -245,6 +245,12 @@ fn csv_has_a_header_and_one_row_per_window() {
             "draining_server",
             "draining_db",
             "draining_workers",
+            "error_share",
+            "util_server_db_wait",
+            "util_server_db_write",
+            "revenue_per_hour_free",
+            "revenue_per_hour_standard",
+            "revenue_per_hour_premium",
             "partial",
         ]
     );

@@ -240,3 +240,25 @@ fn an_offered_load_no_machine_could_simulate_is_refused_with_its_estimate() {
         .expect("valid");
     assert!(problems(&bf).is_empty());
 }
+
+#[test]
+fn a_load_beyond_the_limit_is_shed_and_counted_in_both_ledgers() {
+    // A million actions/s against a 100 writes/s database, sync: without a
+    // limit the requests waiting for the database grow without end.
+    let mut s = scene(1e6, Mode::Sync, 50.0);
+    s.settings.server.workers_per_instance = 10_000;
+    s.settings.server.backlog_per_instance = 10_000_000;
+    s.settings.limits.max_in_flight = 20_000;
+    let mut sys = System::new(s);
+    run_bounded(&mut sys, 5.0, 200_000);
+    let l = sys.ledgers();
+    let shed = l.actions.failed.sim_limit;
+    assert!(shed > 4_000_000, "most arrivals are shed: {l:?}");
+    assert_eq!(l.work.rejected.sim_limit, shed, "both ledgers count them");
+    assert_eq!(sys.totals().errors.sim_limit, shed, "and the windows");
+    let h = sys.holdings();
+    assert!(h.actions <= 20_000 && h.in_flight <= 40_000, "{h:?}");
+    assert!(sys.events() < 1_000_000, "{} events", sys.events());
+    let g = sys.gauges();
+    assert!(g.held >= g.held_limit, "the gauges show the overload");
+}

@@ -4,6 +4,7 @@ mod app;
 mod cli;
 mod engine;
 mod files;
+mod fuzz;
 mod hardening;
 mod host;
 mod layout;

@@ -116,6 +116,12 @@ pub fn columns(s: &Settings) -> Vec<Column> {
         number("draining_server", |w| w.draining_server),
         number("draining_db", |w| w.draining_db),
         number("draining_workers", |w| w.draining_workers),
+        number("error_share", |w| w.error_share),
+        number("util_server_db_wait", |w| w.util_server_db_wait),
+        number("util_server_db_write", |w| w.util_server_db_write),
+        number("revenue_per_hour_free", |w| w.revenue_per_hour[0]),
+        number("revenue_per_hour_standard", |w| w.revenue_per_hour[1]),
+        number("revenue_per_hour_premium", |w| w.revenue_per_hour[2]),
         count("partial", |w| u64::from(w.partial)),
     ]);
     cols
@@ -211,7 +217,9 @@ mod tests {
              backlog,backlog_acme,backlog_tiny_co,\
              oldest_job_age_s,in_backoff,pending_polled,\
              util_server,util_db,util_workers,util_server_polls,cost_per_hour,\
-             draining_server,draining_db,draining_workers,partial\n"
+             draining_server,draining_db,draining_workers,error_share,\
+             util_server_db_wait,util_server_db_write,\
+             revenue_per_hour_free,revenue_per_hour_standard,revenue_per_hour_premium,partial\n"
         );
     }
 

@@ -67,9 +67,16 @@ pub struct Window {
     pub processed_p95_by_client: Vec<f64>,
     /// Click → the user learns the job is done (polling), p95, trailing, s.
     pub learn_p95: f64,
-    /// Share of outcomes in this window that were successes within the wait
-    /// target; errors and timeouts count as misses (`NaN` if no outcome).
+    /// Share of outcomes over the trailing span (the percentiles' span)
+    /// that were successes within the wait target; errors, timeouts and
+    /// shed arrivals count as misses (`NaN` if no outcome).
     pub sla_share: f64,
+    /// Share of outcomes over the trailing span that were errors (any
+    /// reason, shed arrivals included) (`NaN` if no outcome).
+    pub error_share: f64,
+    /// Outcomes users saw over the trailing span (shed arrivals included):
+    /// what `sla_share` and `error_share` divide by.
+    pub outcomes: u64,
     /// Jobs in the broker.
     pub backlog: u64,
     /// Per client: jobs in the broker.
@@ -97,6 +104,16 @@ pub struct Window {
     pub draining_workers: f64,
     /// Provisioned capacity cost rate at the window's end, $/h.
     pub cost_per_hour: f64,
+    /// Revenue earned in the window by tier (free, standard, premium), as a
+    /// rate, $/h.
+    pub revenue_per_hour: [f64; 3],
+    /// Server-worker busy fraction spent holding a sync request while it
+    /// waits for a database connection (the database's symptom, not the
+    /// servers' own work).
+    pub util_server_db_wait: f64,
+    /// Server-worker busy fraction spent holding a sync request while the
+    /// database writes it (part of the servers' own hold time).
+    pub util_server_db_write: f64,
     /// The run ended inside this window: it is shorter than `window_s` (its
     /// counts cover from the previous window's end to `t_s`).
     pub partial: bool,

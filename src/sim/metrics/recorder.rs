@@ -32,6 +32,11 @@ pub(crate) struct Recorder {
     pub processed_target: SimTime,
     win_outcomes: u64,
     win_within: u64,
+    /// Outcomes, those within the wait target, and errors (shed arrivals
+    /// included) of each window in the trailing span.
+    trailing_counts: std::collections::VecDeque<[u64; 3]>,
+    trailing_sum: [u64; 3],
+    span: usize,
     pub run_outcomes: u64,
     pub run_within: u64,
     pub run_commits_within: u64,
@@ -64,6 +69,9 @@ impl Recorder {
             processed_target: SimTime::ZERO,
             win_outcomes: 0,
             win_within: 0,
+            trailing_counts: std::collections::VecDeque::new(),
+            trailing_sum: [0; 3],
+            span: span.max(1),
             run_outcomes: 0,
             run_within: 0,
             run_commits_within: 0,
@@ -135,11 +143,32 @@ impl Recorder {
             .map(|t| t.roll().p95)
             .collect();
         w.learn_p95 = self.learn.roll().p95;
-        w.sla_share = if self.win_outcomes > 0 {
-            self.win_within as f64 / self.win_outcomes as f64
+        // The SLA and error shares cover the same trailing span as the
+        // percentiles, so a headline never sets "p95 15 s" beside "100%
+        // within 1 s" from a calmer last second.
+        let shed = w.errors[super::Reason::SimLimit];
+        let counts = [self.win_outcomes + shed, self.win_within, w.errors.total()];
+        if self.trailing_counts.len() >= self.span
+            && let Some(old) = self.trailing_counts.pop_front()
+        {
+            for k in 0..3 {
+                self.trailing_sum[k] -= old[k];
+            }
+        }
+        for k in 0..3 {
+            self.trailing_sum[k] += counts[k];
+        }
+        self.trailing_counts.push_back(counts);
+        let [outcomes, within, errors] = self.trailing_sum;
+        (w.sla_share, w.error_share) = if outcomes > 0 {
+            (
+                within as f64 / outcomes as f64,
+                (errors as f64 / outcomes as f64).min(1.0),
+            )
         } else {
-            f64::NAN
+            (f64::NAN, f64::NAN)
         };
+        w.outcomes = outcomes;
         self.win_outcomes = 0;
         self.win_within = 0;
         gauges(&mut w);
@@ -231,5 +260,43 @@ pub(crate) fn empty_window(clients: usize, endpoints: usize) -> Window {
         draining_workers: 0.0,
         cost_per_hour: 0.0,
         partial: false,
+        error_share: f64::NAN,
+        outcomes: 0,
+        revenue_per_hour: [0.0; 3],
+        util_server_db_wait: 0.0,
+        util_server_db_write: 0.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sla_and_error_shares_cover_the_percentiles_span() {
+        let mut r = Recorder::new(1, 1, 10);
+        r.wait_target = SimTime::from_secs(1);
+        // A bad second: 100 users wait 15 s and time out …
+        for _ in 0..100 {
+            r.wait(0, SimTime::from_secs(15), false);
+            r.cur.errors[super::super::Reason::Timeout] += 1;
+        }
+        r.close(SimTime::from_secs(1), |_| {});
+        // … then a calm one: 10 answered in 10 ms.
+        for _ in 0..10 {
+            r.wait(0, SimTime::from_millis_f64(10.0), true);
+        }
+        r.close(SimTime::from_secs(2), |_| {});
+        let w = r.windows.last().expect("window");
+        // p95 and the shares describe the same 110 outcomes.
+        assert_eq!(w.wait.n, 110);
+        assert!(w.wait.p95 > 14.0);
+        assert!(
+            (w.sla_share - 10.0 / 110.0).abs() < 1e-12,
+            "{}",
+            w.sla_share
+        );
+        assert!((w.error_share - 100.0 / 110.0).abs() < 1e-12);
+        assert_eq!(w.outcomes, 110);
     }
 }

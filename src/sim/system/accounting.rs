@@ -47,6 +47,34 @@ pub struct Gauges {
     pub held: u64,
     /// The most it may hold; arrivals beyond are shed.
     pub held_limit: u64,
+    /// Capacity cost so far, $.
+    pub cost_so_far: f64,
+    /// Capacity cost rate now, $/h.
+    pub cost_per_hour: f64,
+    /// Revenue so far by tier (free, standard, premium), $.
+    pub revenue_so_far: [f64; 3],
+    /// Per client: the traffic shape's multiplier now.
+    pub shape_now: Vec<f64>,
+}
+
+/// What a run holds in memory now, for checking that it stays bounded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Holdings {
+    /// User actions awaiting an outcome.
+    pub actions: u64,
+    /// Requests and jobs in flight (the work ledger's in-flight total).
+    pub in_flight: u64,
+    /// Action records allocated (live and free slots).
+    pub action_slots: u64,
+    /// Patience deadlines queued (answered ones linger until swept).
+    pub deadlines: u64,
+    /// Events scheduled.
+    pub scheduled: u64,
+    /// Closed windows retained for a reader.
+    pub retained_windows: u64,
+    /// Polling records (jobs whose browser polls, or browsers still
+    /// polling after their job ended).
+    pub polling: u64,
 }
 
 /// Provisioned capacity over time (server workers, DB connections, queue
@@ -62,6 +90,11 @@ pub(super) struct Meter {
     last_busy: [u128; 4],
     /// Busy areas beyond capacity at the last window's end.
     last_beyond: [u128; 3],
+    /// Sync requests' areas waiting for and holding a DB connection at the
+    /// last window's end.
+    last_sync_db: [u128; 2],
+    /// Revenue by tier at the last window's end, $.
+    last_revenue: [f64; 3],
     last_window: SimTime,
     /// Capacity cost so far, $.
     cost: f64,
@@ -71,6 +104,12 @@ pub(super) struct Meter {
 }
 
 impl Meter {
+    /// Capacity cost up to `now` (accrued plus the open stretch), $.
+    pub fn cost_until(&self, now: SimTime, s: &Settings) -> f64 {
+        let dt = now.saturating_sub(self.cost_t).as_secs_f64();
+        self.cost + s.cost_per_hour() * dt / 3600.0
+    }
+
     /// Records the capacity the settings provision from `now` on.
     pub fn set_capacity(&mut self, now: SimTime, s: &Settings) {
         let capacity = [s.server_workers(), s.database.connections, s.queue.workers];
@@ -104,6 +143,35 @@ impl System {
         t
     }
 
+    /// What the run holds in memory now.
+    pub fn holdings(&self) -> Holdings {
+        Holdings {
+            actions: self.ledgers.actions.awaiting,
+            in_flight: self.ledgers.work.in_flight.total(),
+            action_slots: self.actions.capacity() as u64,
+            deadlines: self.patience.len() as u64,
+            scheduled: self.sched.len() as u64,
+            retained_windows: self.rec.windows.len() as u64,
+            polling: self.polling_records() as u64,
+        }
+    }
+
+    /// Scheduled events by kind, most first (for finding what a run holds).
+    pub fn scheduled_by_kind(&self) -> Vec<(String, usize)> {
+        let mut counts = std::collections::BTreeMap::new();
+        for e in self.sched.pending_unsorted() {
+            let name = format!("{e:?}");
+            let mut kind = name.split([' ', '(', '{']).next().unwrap_or("").to_string();
+            if name.contains("kind: Poll") {
+                kind.push_str(" (poll)");
+            }
+            *counts.entry(kind).or_insert(0) += 1;
+        }
+        let mut v: Vec<(String, usize)> = counts.into_iter().collect();
+        v.sort_by_key(|e| std::cmp::Reverse(e.1));
+        v
+    }
+
     /// Live levels for the diagram.
     pub fn gauges(&self) -> Gauges {
         let lanes = &self.queue.lanes;
@@ -128,6 +196,15 @@ impl System {
             modes: self.cfg.endpoints.iter().map(|e| e.mode).collect(),
             held: self.held(),
             held_limit: self.cfg.limits.max_in_flight,
+            cost_so_far: self.meter.cost_until(self.now(), &self.cfg),
+            cost_per_hour: self.cfg.cost_per_hour(),
+            revenue_so_far: self.meter.revenue,
+            shape_now: self
+                .cfg
+                .clients
+                .iter()
+                .map(|c| super::super::traffic::multiplier(&c.shape, self.now().as_secs_f64()))
+                .collect(),
         }
     }
 
@@ -262,6 +339,31 @@ impl System {
         } else {
             0.0
         };
+        // Where held server time goes in sync: waiting for a connection
+        // (the database's symptom) and the write itself.
+        let sync_db = [
+            self.sync_db.waiting_tw.area_ns(now),
+            self.sync_db.writing_tw.area_ns(now),
+        ];
+        let server_share = |k: usize| {
+            let held = delta(sync_db[k], m.last_sync_db[k]);
+            if server_cap > 0.0 {
+                (held / server_cap).min(util[0])
+            } else {
+                0.0
+            }
+        };
+        let (db_wait_share, db_write_share) = (server_share(0), server_share(1));
+        let hours = dt / 1e9 / 3600.0;
+        let revenue_per_hour: [f64; 3] = std::array::from_fn(|k| {
+            if hours > 0.0 {
+                (m.revenue[k] - m.last_revenue[k]) / hours
+            } else {
+                0.0
+            }
+        });
+        m.last_revenue = m.revenue;
+        m.last_sync_db = sync_db;
         m.last_capacity = capacity;
         m.last_busy = busy;
         m.last_beyond = beyond;
@@ -294,6 +396,9 @@ impl System {
             w.draining_server = draining[0];
             w.draining_db = draining[1];
             w.draining_workers = draining[2];
+            w.util_server_db_wait = db_wait_share;
+            w.util_server_db_write = db_write_share;
+            w.revenue_per_hour = revenue_per_hour;
             w.cost_per_hour = cost;
         });
     }

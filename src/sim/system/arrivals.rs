@@ -5,7 +5,13 @@ use super::super::time::SimTime;
 use super::super::traffic;
 use super::{Ev, System};
 use rand::RngExt;
-use rand_distr::{Distribution, Exp};
+use rand_distr::{Distribution, Exp, Poisson};
+
+/// While the simulation sheds at its limit, a client's arrivals are counted
+/// once per this long instead of one event each, so an absurd rate costs
+/// a hundred events a second, not millions. Arrivals within a tick are all
+/// shed, even if room frees up during it.
+const SHED_TICK: SimTime = SimTime(10_000_000);
 
 impl System {
     /// Starts client `c`'s arrivals over when its base rate changed (a
@@ -73,9 +79,51 @@ impl System {
             let rate = cl.rate_per_s.max(0.0) * traffic::multiplier(&cl.shape, now.as_secs_f64());
             let u: f64 = self.rng.arrivals[c].random();
             if u * self.arrivals.bound[c] < rate {
+                if self.at_limit() {
+                    // The arrival process pauses: shed ticks count for it
+                    // until there is room again.
+                    self.shed(c, 1);
+                    self.schedule_shed_tick(c);
+                    return;
+                }
                 self.new_action(now, c);
             }
         }
         self.schedule_arrival(c);
+    }
+
+    /// True when the simulation holds as much work as its limit allows.
+    pub(super) fn at_limit(&self) -> bool {
+        self.held() >= self.cfg.limits.max_in_flight
+    }
+
+    fn schedule_shed_tick(&mut self, c: usize) {
+        let ev = Ev::ShedTick {
+            client: c as u16,
+            generation: self.arrivals.generation[c],
+        };
+        self.sched.schedule_in(SHED_TICK, ev);
+    }
+
+    /// A shed tick of client `c`: the tick's arrivals came while the
+    /// simulation was shedding, so they are counted as shed; then the next
+    /// tick, or arrivals one by one again when there is room.
+    pub(super) fn on_shed_tick(&mut self, now: SimTime, c: usize, generation: u32) {
+        if generation != self.arrivals.generation[c] {
+            return;
+        }
+        let cl = &self.cfg.clients[c];
+        let rate = cl.rate_per_s.max(0.0) * traffic::multiplier(&cl.shape, now.as_secs_f64());
+        let mean = rate * SHED_TICK.as_secs_f64();
+        let n = match Poisson::new(mean) {
+            Ok(p) if mean.is_finite() && mean > 0.0 => p.sample(&mut self.rng.shed[c]) as u64,
+            _ => 0,
+        };
+        self.shed(c, n);
+        if self.at_limit() {
+            self.schedule_shed_tick(c);
+        } else {
+            self.schedule_arrival(c);
+        }
     }
 }

@@ -29,13 +29,8 @@ pub(super) struct Action {
 }
 
 impl System {
-    /// A new user action of client `c`: pick its endpoint, click. At the
-    /// simulation's limit on work held, the action is shed instead.
+    /// A new user action of client `c`: pick its endpoint, click.
     pub(super) fn new_action(&mut self, now: SimTime, c: usize) {
-        if self.held() >= self.cfg.limits.max_in_flight {
-            self.shed(c);
-            return;
-        }
         let u: f64 = self.rng.endpoint[c].random();
         // Rounding can leave the cumulative share a hair below 1: the last
         // endpoint takes that sliver.
@@ -57,26 +52,30 @@ impl System {
         self.click(now, key);
     }
 
-    /// Work the simulation holds now: actions awaiting an outcome plus
-    /// requests and jobs in flight.
+    /// Work the simulation holds now: actions awaiting an outcome,
+    /// requests and jobs in flight, and browsers polling for a job (each
+    /// has a record and a pending poll, after its action ended).
     pub fn held(&self) -> u64 {
-        self.ledgers.actions.awaiting + self.ledgers.work.in_flight.total()
+        self.ledgers.actions.awaiting
+            + self.ledgers.work.in_flight.total()
+            + self.polling_records() as u64
     }
 
-    /// An arrival the simulation cannot hold: counted, in both ledgers, as
-    /// failed and rejected for "simulation limit", and otherwise dropped.
-    fn shed(&mut self, c: usize) {
-        self.ledgers.actions.issued += 1;
-        self.ledgers.actions.failed[Reason::SimLimit] += 1;
-        self.ledgers.work.requests += 1;
-        self.ledgers.work.rejected.sim_limit += 1;
+    /// `n` arrivals of client `c` the simulation cannot hold: counted, in
+    /// both ledgers, as failed and rejected for "simulation limit", and
+    /// otherwise dropped.
+    pub(super) fn shed(&mut self, c: usize, n: u64) {
+        self.ledgers.actions.issued += n;
+        self.ledgers.actions.failed[Reason::SimLimit] += n;
+        self.ledgers.work.requests += n;
+        self.ledgers.work.rejected.sim_limit += n;
         let w = &mut self.rec.cur;
-        w.actions += 1;
-        w.clicks += 1;
-        if let Some(n) = w.clicks_by_client.get_mut(c) {
-            *n += 1;
+        w.actions += n;
+        w.clicks += n;
+        if let Some(k) = w.clicks_by_client.get_mut(c) {
+            *k += n;
         }
-        w.errors[Reason::SimLimit] += 1;
+        w.errors[Reason::SimLimit] += n;
     }
 
     /// A user clicks again after an error and a think time.

@@ -11,12 +11,21 @@ use rand::RngExt;
 impl System {
     /// `op` asks for a connection: it writes now or waits for one.
     pub(super) fn db_request(&mut self, now: SimTime, op: DbOp) {
+        let sync = matches!(op, DbOp::Sync(_));
         match self.db.arrive(now, op) {
             Some(op) => {
                 self.ledgers.work.in_flight.db_write += 1;
+                if sync {
+                    self.sync_at_db(now, 0, 1);
+                }
                 self.start_write(now, op);
             }
-            None => self.ledgers.work.in_flight.db_wait += 1,
+            None => {
+                self.ledgers.work.in_flight.db_wait += 1;
+                if sync {
+                    self.sync_at_db(now, 1, 0);
+                }
+            }
         }
     }
 
@@ -25,7 +34,21 @@ impl System {
         let f = &mut self.ledgers.work.in_flight;
         f.db_wait -= 1;
         f.db_write += 1;
+        if matches!(op, DbOp::Sync(_)) {
+            self.sync_at_db(now, -1, 1);
+        }
         self.start_write(now, op);
+    }
+
+    /// Moves the count of sync requests waiting for a connection and
+    /// writing by `wait` and `write`: where the server workers' held time
+    /// goes.
+    fn sync_at_db(&mut self, now: SimTime, wait: i64, write: i64) {
+        let s = &mut self.sync_db;
+        s.waiting = s.waiting.saturating_add_signed(wait);
+        s.writing = s.writing.saturating_add_signed(write);
+        s.waiting_tw.set(now, s.waiting);
+        s.writing_tw.set(now, s.writing);
     }
 
     fn start_write(&mut self, now: SimTime, op: DbOp) {
@@ -49,6 +72,9 @@ impl System {
     /// next waiting operation.
     pub(super) fn db_done(&mut self, now: SimTime, op: DbOp, ok: bool) {
         self.ledgers.work.in_flight.db_write -= 1;
+        if matches!(op, DbOp::Sync(_)) {
+            self.sync_at_db(now, 0, -1);
+        }
         if let Some(next) = self.db.depart(now) {
             self.db_started_from_wait(now, next);
         }

@@ -76,6 +76,12 @@ pub(super) enum Ev {
         generation: u32,
         boundary: bool,
     },
+    /// While the simulation sheds at its limit: count `client`'s arrivals
+    /// of the last tick in one go, or resume them one by one.
+    ShedTick {
+        client: u16,
+        generation: u32,
+    },
     /// A user clicks again after an error.
     Click {
         action: Key,

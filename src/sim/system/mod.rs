@@ -31,7 +31,7 @@ mod polling;
 mod server;
 mod workers;
 
-pub use accounting::Gauges;
+pub use accounting::{Gauges, Holdings};
 
 use super::config::{Change, OutageKind, Settings};
 use super::dist::Sampler;
@@ -97,6 +97,8 @@ struct Rngs {
     think: SimRng,
     enqueue: SimRng,
     backoff: SimRng,
+    /// Per client: how many arrivals a shed tick counts.
+    shed: Vec<SimRng>,
 }
 
 impl Rngs {
@@ -116,6 +118,9 @@ impl Rngs {
             think: stream(seed, "think", 0),
             enqueue: stream(seed, "enqueue", 0),
             backoff: stream(seed, "backoff", 0),
+            shed: (0..clients as u64)
+                .map(|i| stream(seed, "shed", i))
+                .collect(),
         }
     }
 }
@@ -157,6 +162,15 @@ struct ArrivalState {
     endpoint_cum: Vec<f64>,
 }
 
+/// Sync requests at the database, each holding its server worker.
+#[derive(Default)]
+struct SyncDb {
+    waiting: u64,
+    writing: u64,
+    waiting_tw: TimeWeighted,
+    writing_tw: TimeWeighted,
+}
+
 /// Queue workers and the broker's lanes.
 struct QueueWorkers {
     lanes: Lanes,
@@ -183,6 +197,9 @@ pub struct System {
     poll_busy: u32,
     poll_tw: TimeWeighted,
     db: Station<DbOp>,
+    /// Sync requests (each holding a server worker) waiting for a DB
+    /// connection, and writing, over time.
+    sync_db: SyncDb,
     outage: Option<OutageKind>,
     queue: QueueWorkers,
     actions: Slab<Action>,
@@ -242,6 +259,7 @@ impl System {
             poll_busy: 0,
             poll_tw: TimeWeighted::default(),
             outage: None,
+            sync_db: SyncDb::default(),
             actions: Slab::default(),
             patience: Patience::default(),
             polling: Polling::default(),
@@ -407,6 +425,9 @@ impl System {
                 generation,
                 boundary,
             } => self.on_arrival(now, client as usize, generation, boundary),
+            Ev::ShedTick { client, generation } => {
+                self.on_shed_tick(now, client as usize, generation)
+            }
             Ev::Click { action } => self.on_click_again(now, action),
             Ev::AtServer(req) => self.at_server(now, req),
             Ev::CpuDone(req) => self.cpu_done(now, req),

@@ -24,6 +24,10 @@ pub(super) struct PollRecord {
     job_finished: bool,
     /// The browser stopped polling (learned, or never started).
     browser_finished: bool,
+    /// A poll is out and not answered yet: the browser sends no other
+    /// until it is (a poll loop waits for each answer, so a slow server
+    /// slows the polls down instead of drowning in them).
+    outstanding: bool,
 }
 
 /// The polling records and how many browsers poll, over time.
@@ -39,6 +43,12 @@ pub(super) struct Polling {
 }
 
 impl System {
+    /// Polling records held (a job still running, or its browser still
+    /// polling).
+    pub(super) fn polling_records(&self) -> usize {
+        self.polling.records.len()
+    }
+
     /// A record for a job about to be enqueued, when browsers poll.
     pub(super) fn new_poll_record(&mut self, req: &Req) -> Option<(PollId, Key)> {
         self.cfg.poll_interval()?;
@@ -76,13 +86,20 @@ impl System {
         if ps.browser_finished {
             return;
         }
-        // Polls go out on a fixed cadence, so polls/s = pending ÷ P.
-        // Polling switched off live: the browser stops.
+        // Polls go out on a fixed cadence, so polls/s = pending ÷ P while
+        // each answer comes back within P. Polling switched off live: the
+        // browser stops.
         let Some(interval) = self.cfg.poll_interval() else {
             self.stop_polling(p);
             return;
         };
         self.sched.schedule_in(interval, Ev::PollTick(p));
+        if ps.outstanding {
+            return;
+        }
+        if let Some(r) = self.polling.records.get_mut(p) {
+            r.outstanding = true;
+        }
         let req = Req {
             clicked: ps.clicked,
             key: p,
@@ -117,9 +134,11 @@ impl System {
     /// outlasts the interval: a late answer for a record since freed (or
     /// reused) finds nothing and changes nothing.
     pub(super) fn on_poll_answer(&mut self, now: SimTime, poll: Key, done: bool) {
-        let Some(r) = self.polling.records.get(poll).copied() else {
+        let Some(r) = self.polling.records.get_mut(poll) else {
             return;
         };
+        r.outstanding = false;
+        let r = *r;
         if done && !r.browser_finished {
             if r.committed {
                 self.rec.learn(now - r.clicked);

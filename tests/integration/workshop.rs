@@ -755,3 +755,43 @@ fn the_example_hand_out_in_assets_is_self_contained() {
     assert_self_contained(&html);
     assert_sections(&html, 6);
 }
+
+// ----------------------------------------------------------------- layout
+
+/// The workshop modules stay egui-free and below the app, host and CLI,
+/// so the app and the command line share them.
+#[test]
+fn export_goal_and_handout_know_nothing_of_the_app_host_or_cli() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = vec![src.join("goal.rs")];
+    for dir in ["export", "handout"] {
+        for entry in std::fs::read_dir(src.join(dir))
+            .expect("module dir")
+            .flatten()
+        {
+            files.push(entry.path());
+        }
+    }
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("source");
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            for word in [
+                "egui",
+                "eframe",
+                "crate::app",
+                "crate::host",
+                "crate::cli",
+                "clap",
+            ] {
+                assert!(
+                    !code.contains(word),
+                    "{}:{}: {}",
+                    f.display(),
+                    n + 1,
+                    line.trim()
+                );
+            }
+        }
+    }
+}

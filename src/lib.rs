@@ -10,15 +10,23 @@
 //!  sim/       pure discrete-event core: clock, event heap, RNG streams,
 //!     │       distributions, stations, the system model, metrics
 //!     ▼  System (run_until / apply / windows / ledgers)
-//!  cli        headless runs: summary, JSON, CSV
+//!  cli        headless runs: summary, JSON, CSV, --check, hand-outs
 //!  host       live host: paces a System on a background thread
 //!  app/       the eframe/egui UI (draws and sends commands only)
 //! ```
+//!
+//! Beside them, shared by app and CLI and free of egui: `goal` (an
+//! exercise's goal checked on a finished run), `export` (PNG, GIF, CSV of
+//! plotted series, a scene as clipboard text) and `handout` (the
+//! self-contained HTML page of a run).
 #![warn(missing_docs)]
 
 pub mod app;
 pub mod cli;
+pub mod export;
 pub mod fmt;
+pub mod goal;
+pub mod handout;
 pub mod host;
 pub mod scenario;
 pub mod sim;

@@ -37,6 +37,22 @@ pub enum Command {
         /// A scene file or a built-in scene's file name.
         file: PathBuf,
     },
+    /// Run a scene headless and write a self-contained HTML hand-out: the
+    /// lesson, the plots, the summary table and both ledgers.
+    Report(ReportArgs),
+}
+
+/// Arguments of `asynclab report`.
+#[derive(clap::Args, Debug)]
+pub struct ReportArgs {
+    /// A scene file, or a built-in scene's file name (see `asynclab scenes`).
+    pub scene: PathBuf,
+    /// The HTML file to write (replaced atomically; `-` for standard output).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Show the scene's twins side by side (not available yet: needs twins).
+    #[arg(long)]
+    pub compare: bool,
 }
 
 /// Arguments of `asynclab run`.
@@ -60,4 +76,11 @@ pub struct RunArgs {
     /// Print one JSON object instead of the summary table.
     #[arg(long)]
     pub json: bool,
+    /// Check the scene's goal (exercises have one) when the run ends: print
+    /// what passed and failed, by how much; exit status 2 when not met.
+    #[arg(long)]
+    pub check: bool,
+    /// With --check: print the goal's hint too.
+    #[arg(long, requires = "check")]
+    pub hint: bool,
 }

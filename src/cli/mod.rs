@@ -1,4 +1,5 @@
-//! The headless command line: `asynclab run`, `validate`, `scenes`, `knobs`.
+//! The headless command line: `asynclab run`, `validate`, `scenes`, `knobs`,
+//! `report`.
 //!
 //! This is the edge where user input meets the simulator, so every error is
 //! an `anyhow` error that names the file or argument it came from, and
@@ -10,16 +11,20 @@
 //!  simulate  the headless run (with a progress bar on a terminal)
 //!  report    what a run printed and wrote: summary text, JSON, CSV (no clap)
 //!  lists     the text of `scenes` and `knobs`
+//!  check     `run --check`: an exercise's goal, checked at the end
+//!  handout   `asynclab report`: the HTML hand-out
 //! ```
 
 mod args;
+mod check;
+mod handout;
 mod lists;
 mod load;
 mod progress;
 pub mod report;
 pub mod simulate;
 
-pub use args::{Cli, Command, RunArgs};
+pub use args::{Cli, Command, ReportArgs, RunArgs};
 pub use load::load_scene;
 pub use progress::Progress;
 
@@ -28,29 +33,47 @@ use anyhow::{Context, bail};
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 
-/// Runs a headless subcommand. On failure it prints the error chain on one
-/// readable line block (no backtrace, whatever `RUST_BACKTRACE` says: this is
-/// for users, not a crash) and exits with status 1.
-pub fn run(cmd: Command) -> anyhow::Result<()> {
-    if let Err(e) = run_command(cmd) {
-        eprintln!("error: {e:#}");
-        std::process::exit(1);
-    }
-    Ok(())
+/// Exit status of `run --check` when the goal is not met (1 is an error).
+pub const EXIT_GOAL_NOT_MET: i32 = 2;
+
+/// How a command that did not fail ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ended {
+    /// Exit status 0.
+    Fine,
+    /// `run --check` ran, and the goal was not met.
+    GoalNotMet,
 }
 
-fn run_command(cmd: Command) -> anyhow::Result<()> {
+/// Runs a headless subcommand. On failure it prints the error chain on one
+/// readable line block (no backtrace, whatever `RUST_BACKTRACE` says: this is
+/// for users, not a crash) and exits with status 1; a goal checked and not
+/// met exits with [`EXIT_GOAL_NOT_MET`].
+pub fn run(cmd: Command) -> anyhow::Result<()> {
+    match run_command(cmd) {
+        Ok(Ended::Fine) => Ok(()),
+        Ok(Ended::GoalNotMet) => std::process::exit(EXIT_GOAL_NOT_MET),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::exit(1);
+        }
+    }
+}
+
+fn run_command(cmd: Command) -> anyhow::Result<Ended> {
+    let fine = |r: anyhow::Result<()>| r.map(|()| Ended::Fine);
     match cmd {
         Command::Run(args) => run_scene(&args),
-        Command::Validate { files } => validate_files(&files),
+        Command::Report(args) => fine(handout::write(&args)),
+        Command::Validate { files } => fine(validate_files(&files)),
         Command::Scenes => {
             print!("{}", lists::scenes_text());
-            Ok(())
+            Ok(Ended::Fine)
         }
         Command::Knobs { file } => {
             let s = load_scene(&file)?;
             print!("{}", lists::knobs_text(&s));
-            Ok(())
+            Ok(Ended::Fine)
         }
     }
 }
@@ -58,9 +81,12 @@ fn run_command(cmd: Command) -> anyhow::Result<()> {
 /// `asynclab run`: load, override, simulate (streaming the CSV, if asked,
 /// as windows close), then print the summary or the JSON. Unbalanced
 /// ledgers fail the command after the report is out, so the numbers behind
-/// the failure are visible.
-fn run_scene(args: &RunArgs) -> anyhow::Result<()> {
+/// the failure are visible. With `--check`, the goal's report follows.
+fn run_scene(args: &RunArgs) -> anyhow::Result<Ended> {
     let mut s = load_scene(&args.scene)?;
+    // The goal is judged against the scene as written: a shorter
+    // `--duration` is an incomplete run, not an easier exercise.
+    let goal = check::goal_of(&s, args)?;
     load::apply_overrides(&mut s, args)?;
     let scene_name = args.scene.display().to_string();
     let mut csv = match &args.csv {
@@ -90,17 +116,27 @@ fn run_scene(args: &RunArgs) -> anyhow::Result<()> {
         };
         commit().with_context(|| format!("writing CSV {}", path.display()))?;
     }
+    let checked = goal.map(|(goal, required_s)| check::report(&goal, required_s, &run, &sys));
     if args.json {
-        let v = report::json_value(&run, sys.settings(), &scene_name);
+        let mut v = report::json_value(&run, sys.settings(), &scene_name);
+        if let Some(c) = &checked {
+            check::add_to_json(&mut v, c)?;
+        }
         let text = serde_json::to_string_pretty(&v).context("encoding JSON")?;
         println!("{text}");
     } else {
         print!("{}", report::summary_text(&run, sys.settings()));
+        if let Some(c) = &checked {
+            print!("\n{}", check::text(c, args.hint));
+        }
     }
     if let Err(e) = &run.balance {
         bail!("ledgers do not balance (a simulator bug, please report it): {e}");
     }
-    Ok(())
+    Ok(match checked {
+        Some(c) if !c.passed() => Ended::GoalNotMet,
+        _ => Ended::Fine,
+    })
 }
 
 /// `asynclab validate`: every file is checked and every problem printed

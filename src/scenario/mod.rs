@@ -146,19 +146,16 @@ pub enum Source {
 
 /// Opens a scene named on a command line or in the app: a file when one
 /// exists at `arg`, otherwise the built-in scene with that file name (with
-/// or without `.ron`), so `asynclab 04-black-friday.ron` and `asynclab run
-/// 04-black-friday.ron` open the same scene anywhere.
+/// or without `.ron`, with or without its folder under `scenes/`), so
+/// `asynclab 04-black-friday.ron` and `asynclab run 04-black-friday.ron`
+/// open the same scene anywhere, as do `exercises/ex1-slow-database` and
+/// `ex1-slow-database`.
 pub fn open(arg: &Path) -> Result<(Scenario, Source), ScenarioError> {
     if !arg.exists()
-        && let Some(name) = arg.file_name().and_then(|n| n.to_str())
+        && let Some(b) = builtin_named(arg)
     {
-        let with_ext = format!("{name}.ron");
-        for candidate in [name, with_ext.as_str()] {
-            if let Some(b) = BUILTIN_SCENES.iter().find(|b| b.file == candidate) {
-                let s = Scenario::from_ron(b.text, b.file)?;
-                return Ok((s, Source::Builtin(b.file)));
-            }
-        }
+        let s = Scenario::from_ron(b.text, b.file)?;
+        return Ok((s, Source::Builtin(b.file)));
     }
     let s = Scenario::load(arg)?;
     Ok((s, Source::File(arg.to_path_buf())))
@@ -214,7 +211,44 @@ pub const BUILTIN_SCENES: &[BuiltinScene] = &[
         file: "10-one-spot-async.ron",
         text: include_str!("../../scenes/10-one-spot-async.ron"),
     },
+    // Exercises: each carries a goal checked when its run ends.
+    BuiltinScene {
+        file: "exercises/ex1-slow-database.ron",
+        text: include_str!("../../scenes/exercises/ex1-slow-database.ron"),
+    },
+    BuiltinScene {
+        file: "exercises/ex2-black-friday.ron",
+        text: include_str!("../../scenes/exercises/ex2-black-friday.ron"),
+    },
+    BuiltinScene {
+        file: "exercises/ex3-noisy-neighbour.ron",
+        text: include_str!("../../scenes/exercises/ex3-noisy-neighbour.ron"),
+    },
+    BuiltinScene {
+        file: "exercises/ex4-retries-outage.ron",
+        text: include_str!("../../scenes/exercises/ex4-retries-outage.ron"),
+    },
+    BuiltinScene {
+        file: "exercises/ex5-poll-interval.ron",
+        text: include_str!("../../scenes/exercises/ex5-poll-interval.ron"),
+    },
 ];
+
+/// The built-in scene `arg` names: its path under `scenes/` or its bare
+/// file name, each with or without `.ron` (bare names are unique).
+fn builtin_named(arg: &Path) -> Option<&'static BuiltinScene> {
+    let given = arg.to_str()?.replace('\\', "/");
+    let given = given.strip_prefix("./").unwrap_or(&given);
+    let with_ext = format!("{given}.ron");
+    let bare = |f: &str| f.rsplit('/').next().unwrap_or(f).to_string();
+    [given, with_ext.as_str()]
+        .into_iter()
+        .find_map(|candidate| {
+            BUILTIN_SCENES
+                .iter()
+                .find(|b| b.file == candidate || bare(b.file) == candidate)
+        })
+}
 
 /// Parses a built-in scene.
 pub fn builtin(file: &str) -> Option<Result<Scenario, ScenarioError>> {

@@ -119,6 +119,12 @@ pub struct Goal {
     pub server_utilisation_max: Option<f64>,
     /// Per client (by name): p95 time to processed at most this, s.
     pub client_processed_p95_max_s: Vec<(String, f64)>,
+    /// Whole-run p95 time until a polling user learns the job is done at
+    /// most this, s.
+    pub learn_p95_max_s: Option<f64>,
+    /// Database write attempts (failed ones too) per user action at most
+    /// this: a retry storm shows here.
+    pub writes_per_action_max: Option<f64>,
     /// Revealed on request when the goal is missed.
     pub hint: String,
 }

@@ -456,6 +456,10 @@ fn goal(r: &mut Report, g: &Goal, s: &Settings) {
     opt(r, "error_share_max", g.error_share_max, 1.0);
     opt(r, "cost_per_hour_max", g.cost_per_hour_max, 1e12);
     opt(r, "server_utilisation_max", g.server_utilisation_max, 1.0);
+    opt(r, "learn_p95_max_s", g.learn_p95_max_s, MAX_DURATION_S);
+    if let Some(v) = g.writes_per_action_max {
+        r.range("goal.writes_per_action_max", v, 1.0, 1e6);
+    }
     for (i, (name, v)) in g.client_processed_p95_max_s.iter().enumerate() {
         let p = format!("goal.client_processed_p95_max_s[{i}]");
         if !s.clients.iter().any(|c| c.name == *name) {
@@ -466,6 +470,27 @@ fn goal(r: &mut Report, g: &Goal, s: &Settings) {
             );
         }
         r.range(format!("{p}.1"), *v, 0.0, MAX_DURATION_S);
+    }
+    let thresholds = [
+        g.wait_p95_max_s,
+        g.processed_p95_max_s,
+        g.wait_sla_min,
+        g.processed_sla_min,
+        g.error_share_max,
+        g.cost_per_hour_max,
+        g.server_utilisation_max,
+        g.learn_p95_max_s,
+        g.writes_per_action_max,
+    ];
+    if thresholds.iter().all(Option::is_none)
+        && g.dead_letters_max.is_none()
+        && g.client_processed_p95_max_s.is_empty()
+    {
+        r.push(
+            "goal",
+            "no thresholds",
+            "must set at least one threshold (e.g. wait_p95_max_s: Some(1.0))",
+        );
     }
     if g.hint.len() > 2_000 {
         r.push(

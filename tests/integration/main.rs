@@ -11,3 +11,4 @@ mod layout;
 mod model;
 mod scenario_files;
 mod scenes;
+mod workshop;

@@ -522,7 +522,8 @@ fn save_then_load_gives_back_the_same_scene() {
     round_trip(&base(), dir.path(), "base.ron");
     for b in scenario::BUILTIN_SCENES {
         let s = Scenario::from_ron(b.text, b.file).unwrap_or_else(|e| panic!("{e}"));
-        round_trip(&s, dir.path(), b.file);
+        // Exercises sit in a subfolder: saved flat here.
+        round_trip(&s, dir.path(), &b.file.replace('/', "_"));
     }
     // After live tweaks, including values without a short decimal form.
     let mut s = base();
@@ -661,11 +662,12 @@ fn version_1_copies_of_every_shipped_scene_load_and_round_trip() {
         assert_eq!(again, s, "{}", path.display());
         n += 1;
     }
-    assert_eq!(
-        n,
-        scenario::BUILTIN_SCENES.len(),
-        "one v1 copy per shipped scene"
-    );
+    // Exercises came with version 3 (their goals), so they have no v1 copy.
+    let before_v3 = scenario::BUILTIN_SCENES
+        .iter()
+        .filter(|b| !b.file.starts_with("exercises/"))
+        .count();
+    assert_eq!(n, before_v3, "one v1 copy per shipped scene");
 }
 
 #[test]

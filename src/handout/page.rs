@@ -1,0 +1,139 @@
+//! The page: its sections in reading order, one inline style sheet, and
+//! every text from the scene escaped.
+
+use super::svg::{Marker, plot_svg, y_top};
+use super::{HandoutRun, tables};
+use crate::scenario::{Change, Scenario};
+use std::fmt::Write as _;
+
+/// Text made safe for HTML (element content and quoted attributes).
+pub(super) fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Screen and print: readable widths, tables that fit, plots that scale.
+const STYLE: &str = "
+body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; color: #1b1b1b; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; }
+h1 { margin-bottom: 0.2rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid #ddd; }
+h3 { margin: 1.4rem 0 0.3rem; font-size: 1.05rem; }
+.meta, footer, figcaption { color: #666; font-size: 0.9rem; }
+.lesson { font-size: 1.1rem; }
+figure { margin: 0; } .twins { display: flex; gap: 1rem; } .twins figure { flex: 1; min-width: 0; }
+svg { max-width: 100%; height: auto; display: block; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.95rem; }
+th, td { border-bottom: 1px solid #e4e4e4; padding: 0.25rem 0.8rem 0.25rem 0; text-align: left; vertical-align: top; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+.ok { color: #00704f; } .bad { color: #b03000; }
+@media print { h2 { break-after: avoid; } figure, table { break-inside: avoid; } }
+";
+
+/// The whole page for `scene` and its runs (one, or several twins).
+pub fn page(scene: &Scenario, runs: &[HandoutRun]) -> Result<String, String> {
+    let mut o = String::new();
+    let title = esc(&scene.title);
+    let _ = write!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{title}: AsyncLab hand-out</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+    );
+    let _ = writeln!(o, "<header>\n<h1>{title}</h1>");
+    let _ = writeln!(
+        o,
+        "<p class=\"meta\">An AsyncLab hand-out: {} of simulated time, seed {}. Every number below comes from that run, and the same scene and seed give the same numbers on any machine.</p>\n</header>",
+        crate::fmt::span(scene.duration_s),
+        scene.settings.seed
+    );
+    section(&mut o, "lesson", "The lesson");
+    let _ = writeln!(o, "<p class=\"lesson\">{}</p>", esc(&scene.lesson));
+    if !scene.watch.trim().is_empty() {
+        let _ = writeln!(o, "<h3>What to watch</h3>\n<p>{}</p>", esc(&scene.watch));
+    }
+    section(&mut o, "system", "The system");
+    o.push_str(&tables::system(&scene.settings));
+    if !scene.settings.timeline.is_empty() {
+        section(&mut o, "timeline", "What happens when");
+        o.push_str(&tables::timeline(&scene.settings));
+    }
+    section(&mut o, "plots", "Plots");
+    plots(&mut o, scene, runs)?;
+    section(&mut o, "summary", "Summary");
+    o.push_str(&tables::summary(runs));
+    section(&mut o, "ledgers", "Both ledgers");
+    o.push_str(
+        "<p>Every user action ends one way as its user saw it, and every request or job ends one way as the system handled it. In async an acknowledged job may still fail later: the users' ledger counts a success, the system's a dead letter.</p>\n",
+    );
+    o.push_str(&tables::ledgers(runs));
+    if let Some(goal) = &scene.goal {
+        section(&mut o, "goal", "Exercise goal");
+        o.push_str(&tables::goal(goal, scene, runs));
+    }
+    let _ = writeln!(
+        o,
+        "<footer><p>Made with AsyncLab {} (a discrete-event simulation of a web system going asynchronous).</p></footer>\n</body>\n</html>",
+        env!("CARGO_PKG_VERSION")
+    );
+    Ok(o)
+}
+
+/// A section heading with an anchor.
+fn section(o: &mut String, id: &str, title: &str) {
+    let _ = writeln!(o, "<h2 id=\"{id}\">{title}</h2>");
+}
+
+/// Every plot, one figure per run (twins side by side, on one y scale).
+fn plots(o: &mut String, scene: &Scenario, runs: &[HandoutRun]) -> Result<(), String> {
+    let markers: Vec<Marker> = scene
+        .settings
+        .timeline
+        .iter()
+        .filter(|e| !matches!(e.change, Change::Caption(_)))
+        .map(|e| Marker { t_s: e.at_s })
+        .collect();
+    if !markers.is_empty() {
+        o.push_str(
+            "<p class=\"meta\">Thin purple lines mark the scripted changes listed above.</p>\n",
+        );
+    }
+    let Some(first) = runs.first() else {
+        return Err("no run to show".into());
+    };
+    for (k, plot) in first.plots.plots.iter().enumerate() {
+        let top = runs
+            .iter()
+            .filter_map(|r| r.plots.plots.get(k))
+            .map(y_top)
+            .fold(0.0, f64::max);
+        let _ = writeln!(o, "<h3>{}</h3>", esc(plot.title));
+        o.push_str(if runs.len() > 1 {
+            "<div class=\"twins\">\n"
+        } else {
+            "<div>\n"
+        });
+        for r in runs {
+            let Some(p) = r.plots.plots.get(k) else {
+                continue;
+            };
+            let svg = plot_svg(&r.plots, p, top, &markers)?;
+            o.push_str("<figure>\n");
+            if runs.len() > 1 {
+                let _ = writeln!(o, "<figcaption>{}</figcaption>", esc(&r.name));
+            }
+            o.push_str(&svg);
+            o.push_str("\n</figure>\n");
+        }
+        o.push_str("</div>\n");
+    }
+    Ok(())
+}

@@ -114,7 +114,7 @@ fn knob(
         .speed(if k.integer { speed.max(0.05) } else { speed })
         .custom_parser(|text| {
             let parsed = parse_number(text, k.unit);
-            *typed.borrow_mut() = Some(parsed.clone().ok_or_else(|| text.trim().to_string()));
+            *typed.borrow_mut() = Some(parsed.ok_or_else(|| text.trim().to_string()));
             parsed
         });
     if k.integer {

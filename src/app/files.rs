@@ -93,6 +93,8 @@ pub struct Files {
     pub prefs: Prefs,
     /// Native file dialogs (off in tests, which have no desktop).
     native_dialogs: bool,
+    /// The desktop's dialog failed once this session.
+    native_failed: std::cell::Cell<bool>,
     /// A scene being read on a background thread (the UI thread never
     /// waits on a file: a slow disk or a FIFO must not freeze the window).
     loading: Option<Loading>,
@@ -137,6 +139,7 @@ impl Files {
             path,
             prefs,
             native_dialogs,
+            native_failed: std::cell::Cell::new(false),
             loading: None,
         }
     }
@@ -238,18 +241,30 @@ impl Files {
         Ok(())
     }
 
-    /// Asks for a scene file to open, starting in the last one's folder;
-    /// None when there are no native dialogs.
-    pub fn pick_open(&self) -> Option<AppAction> {
-        if !self.native_dialogs {
-            return None;
-        }
-        let start = self
-            .prefs
+    /// The folder file dialogs start in: the last scene's.
+    pub fn start_dir(&self) -> Option<PathBuf> {
+        self.prefs
             .last_scene
             .as_ref()
-            .and_then(|p| p.parent().map(Path::to_path_buf));
-        let picked = native_dialog(move || {
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .filter(|p| p.is_dir())
+    }
+
+    /// True when the desktop's own file dialog can be used (not after it
+    /// failed once: the built-in browser takes over).
+    pub fn native(&self) -> bool {
+        self.native_dialogs && !self.native_failed.get() && super::file_dialog::native_available()
+    }
+
+    /// Asks for a scene file to open in the desktop's dialog, starting in
+    /// the last one's folder; None when there is none (the in-app browser
+    /// is used instead).
+    pub fn pick_open(&self) -> Option<AppAction> {
+        if !self.native() {
+            return None;
+        }
+        let start = self.start_dir();
+        let picked = self.native_dialog(move || {
             let mut d = rfd::FileDialog::new().add_filter("AsyncLab scene", &["ron"]);
             if let Some(dir) = start {
                 d = d.set_directory(dir);
@@ -260,9 +275,9 @@ impl Files {
     }
 
     /// Asks for a file to save the scene (or, with `recording`, this run's
-    /// recording) to; None when there are no native dialogs.
+    /// recording) to in the desktop's dialog; None when there is none.
     pub fn pick_save(&self, recording: bool) -> Option<AppAction> {
-        if !self.native_dialogs {
+        if !self.native() {
             return None;
         }
         let name = if recording {
@@ -270,7 +285,7 @@ impl Files {
         } else {
             "scene.ron"
         };
-        let picked = native_dialog(move || {
+        let picked = self.native_dialog(move || {
             rfd::FileDialog::new()
                 .add_filter("AsyncLab scene", &["ron"])
                 .set_file_name(name)
@@ -301,7 +316,7 @@ pub fn dropped(ui: &egui::Ui, actions: &mut Vec<AppAction>) {
     }
 }
 
-const NO_FILE: &str = "No file chosen. (If no dialog appeared, this desktop has no file-dialog portal: drag a .ron file onto the window instead.)";
+const NO_FILE: &str = "No file chosen.";
 
 /// What to do after a dialog: `with` the chosen file, a status line when
 /// none was chosen, the problem dialog when the dialog failed.
@@ -313,12 +328,28 @@ fn then(picked: Result<Option<PathBuf>, String>, with: fn(PathBuf) -> AppAction)
     }
 }
 
+impl Files {
+    /// Runs a native dialog; a panic inside it (no desktop portal, ...)
+    /// becomes an error message instead of a crash, and the built-in
+    /// browser is used from then on.
+    fn native_dialog<T>(
+        &self,
+        f: impl FnOnce() -> Option<T> + std::panic::UnwindSafe,
+    ) -> Result<Option<T>, String> {
+        let result = native_dialog(f);
+        if result.is_err() {
+            self.native_failed.set(true);
+        }
+        result
+    }
+}
+
 /// Runs a native dialog; a panic inside it (no desktop portal, ...) becomes
 /// an error message instead of a crash.
 fn native_dialog<T>(
     f: impl FnOnce() -> Option<T> + std::panic::UnwindSafe,
 ) -> Result<Option<T>, String> {
     std::panic::catch_unwind(f).map_err(|_| {
-        "The file dialog failed (no desktop file portal?). Drag a .ron file onto the window instead.".to_string()
+        "The desktop's file dialog failed (no file portal?). Try again: the built-in file browser opens instead (or drag a .ron file onto the window).".to_string()
     })
 }

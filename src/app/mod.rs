@@ -28,6 +28,7 @@ mod action;
 pub mod controls;
 mod counters;
 pub mod diagram;
+mod file_dialog;
 mod files;
 mod flashes;
 mod headline;
@@ -76,6 +77,8 @@ pub struct AsyncLabApp {
     anim_s: f64,
     /// Wall time of the previous frame, s.
     last_time: Option<f64>,
+    /// The in-app file browser (no desktop dialog here).
+    browser: file_dialog::InAppDialog,
     /// Full screen wanted (F11, View menu).
     fullscreen: bool,
     /// Full screen last sent to the window.
@@ -103,6 +106,7 @@ impl AsyncLabApp {
             anim_s: 0.0,
             last_time: None,
             applied_view: None,
+            browser: file_dialog::InAppDialog::default(),
             fullscreen: false,
             applied_fullscreen: false,
             frames: 0,
@@ -292,6 +296,9 @@ impl AsyncLabApp {
                 .auto_shrink([false, false])
                 .show(ui, |ui| self.central(ui, snap));
         });
+        if let Some((purpose, path)) = self.browser.ui(ui.ctx()) {
+            actions.push(self.chosen(purpose, path));
+        }
         self.messages.error_ui(ui.ctx());
         self.messages
             .confirm_ui(ui.ctx(), &snap.edited.title, actions);
@@ -421,13 +428,13 @@ impl AsyncLabApp {
             AppAction::CancelSwitch => self.messages.confirm = None,
             AppAction::Open(path) => self.open_now(&path),
             AppAction::OpenBuiltin(file) => self.open_builtin_now(file),
-            AppAction::PickOpen => self.apply_some(self.files.pick_open()),
+            AppAction::PickOpen => self.choose(file_dialog::Purpose::Open),
             AppAction::Save => match self.files.path.clone() {
                 Some(path) => self.apply(AppAction::SaveTo(path)),
                 None => self.apply(AppAction::SaveAs),
             },
-            AppAction::SaveAs => self.apply_some(self.files.pick_save(false)),
-            AppAction::SaveRecording => self.apply_some(self.files.pick_save(true)),
+            AppAction::SaveAs => self.choose(file_dialog::Purpose::SaveAs),
+            AppAction::SaveRecording => self.choose(file_dialog::Purpose::SaveRecording),
             AppAction::SaveTo(path) => {
                 let edited = self.host.snapshot().edited.clone();
                 match self.files.save(&edited, &path) {
@@ -478,6 +485,43 @@ impl AsyncLabApp {
             self.files.prefs.last_scene = None;
         }
         self.load(loaded, None);
+    }
+
+    /// Asks for a file for `purpose`: in the desktop's dialog where there
+    /// is one, else in the built-in browser (its choice arrives in a later
+    /// frame, see [`AsyncLabApp::chosen`]).
+    fn choose(&mut self, purpose: file_dialog::Purpose) {
+        use file_dialog::Purpose;
+        let native = match purpose {
+            Purpose::Open => self.files.pick_open(),
+            Purpose::SaveAs => self.files.pick_save(false),
+            Purpose::SaveRecording => self.files.pick_save(true),
+            _ => None,
+        };
+        match native {
+            // A scene switch asked already, before the dialog.
+            Some(AppAction::Open(p)) => {
+                self.apply(AppAction::Confirmed(Box::new(AppAction::Open(p))))
+            }
+            Some(action) => self.apply(action),
+            None => {
+                let start = self.files.start_dir();
+                self.browser.open(purpose, start.as_deref());
+            }
+        }
+    }
+
+    /// What to do with a file the built-in browser came to.
+    fn chosen(&mut self, purpose: file_dialog::Purpose, path: PathBuf) -> AppAction {
+        use file_dialog::Purpose;
+        match purpose {
+            Purpose::Open => AppAction::Confirmed(Box::new(AppAction::Open(path))),
+            Purpose::SaveAs => AppAction::SaveTo(path),
+            Purpose::SaveRecording => AppAction::SaveRecordingTo(path),
+            Purpose::ExportPng | Purpose::ExportCsv | Purpose::ExportGif => {
+                AppAction::ShowStatus(format!("{} is not wired yet", path.display()))
+            }
+        }
     }
 
     /// Applies what a file dialog came to, if it ran.

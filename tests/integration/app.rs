@@ -624,3 +624,69 @@ fn every_plot_and_figure_is_reachable_at_any_scale_and_window() {
         }
     }
 }
+
+/// With no desktop file dialog (tests have none, nor has a bare Xvfb), Open,
+/// Save As and Save Recording use the built-in browser.
+#[test]
+fn file_actions_work_without_a_desktop_dialog() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let first = dir.path().join("first.ron");
+    scene().save(&first).expect("save");
+    let mut h = harness(scene());
+    // The browser's own icons (a floppy, a folder) are not in the app's
+    // font: they draw as boxes, which is fine here, not a test failure.
+    h.ctx
+        .set_missing_glyph_policy(egui::epaint::text::MissingGlyphPolicy::Tofu);
+    h.run_steps(3);
+    // Opening a file makes its folder where the browser starts.
+    h.state_mut().app.open_path(&first);
+    settle(&mut h);
+    h.state_mut().app.apply(AppAction::SaveAs);
+    h.run_steps(3);
+    assert!(
+        h.query_by_label_contains("Save the scene as").is_some(),
+        "the browser opened"
+    );
+    let name = h
+        .get_all_by_role(Role::TextInput)
+        .last()
+        .expect("file name field")
+        .clone();
+    name.focus();
+    h.run_steps(1);
+    // Replace the offered name.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run_steps(1);
+    let name = h
+        .get_all_by_role(Role::TextInput)
+        .last()
+        .expect("file name field")
+        .clone();
+    name.type_text("talk");
+    h.run_steps(2);
+    h.get_by_label("Save here").click();
+    h.run_steps(3);
+    let saved = dir.path().join("talk.ron");
+    let listing: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert!(
+        Scenario::load(&saved).is_ok(),
+        "saved through the browser: {:?} in {listing:?}; error {:?}",
+        saved,
+        h.state().app.error()
+    );
+    assert_eq!(h.state().app.path(), Some(saved.as_path()));
+    // Open: the browser lists scene files; Escape closes it.
+    h.state_mut().app.apply(AppAction::PickOpen);
+    h.run_steps(3);
+    assert!(h.query_by_label_contains("Open a scene").is_some());
+    h.key_press(egui::Key::Escape);
+    h.run_steps(3);
+    assert!(
+        h.query_by_label_contains("Open a scene").is_none(),
+        "closed"
+    );
+}

@@ -7,6 +7,7 @@
 //!  station ─ lanes ─ traffic          building blocks
 //!  system                             the whole simulated system
 //!  metrics                            windows, summary, ledgers
+//!  trace ─ capacity                   one request's journey; the bottleneck
 //!  mmc ─ theory                       the reference model and its theory
 //! ```
 
@@ -23,6 +24,7 @@ pub mod stats;
 pub mod system;
 pub mod theory;
 pub mod time;
+pub mod trace;
 pub mod traffic;
 
 pub use config::{Change, Settings};

@@ -11,6 +11,7 @@
 //!  mmc ─ theory                       the reference model and its theory
 //! ```
 
+pub mod capacity;
 pub mod config;
 pub mod dist;
 pub mod lanes;

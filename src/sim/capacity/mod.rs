@@ -25,8 +25,12 @@
 //! (`crate::explain`).
 
 mod measured;
+mod mmc;
+mod queue;
 
 pub use measured::Measured;
+pub use mmc::{MmcStation, mmc_station};
+pub use queue::QueueOutlook;
 
 use super::config::{Mode, OutageKind, RetryPolicy, Settings};
 
@@ -145,67 +149,6 @@ pub struct NextOne {
     pub then_load: f64,
 }
 
-/// How the async queue grows or drains.
-#[derive(Clone, Debug, PartialEq)]
-pub struct QueueOutlook {
-    /// Share of actions handled async.
-    pub async_share: f64,
-    /// Jobs entering the broker now, per second (what the servers let
-    /// through of the async traffic).
-    pub in_per_s: f64,
-    /// Jobs the workers and the database can finish per second.
-    pub out_per_s: f64,
-    /// Jobs in the broker now.
-    pub backlog: u64,
-    /// Growth measured over the span, jobs/s.
-    pub measured_growth_per_s: f64,
-    /// Servers' capacity, actions/s (caps what enters at a higher rate).
-    server_capacity_per_s: f64,
-}
-
-impl QueueOutlook {
-    /// Predicted growth, jobs/s (negative: draining).
-    pub fn growth_per_s(&self) -> f64 {
-        self.in_per_s - self.out_per_s
-    }
-
-    /// Seconds until the backlog is empty if traffic is `rate_per_s`
-    /// actions/s from now; `None` when it would not drain at that rate.
-    pub fn drain_s_at(&self, rate_per_s: f64) -> Option<f64> {
-        let arriving = self.async_share * rate_per_s.min(self.server_capacity_per_s);
-        let net = self.out_per_s - arriving;
-        if self.backlog == 0 {
-            Some(0.0)
-        } else if net > 0.0 {
-            Some(self.backlog as f64 / net)
-        } else {
-            None
-        }
-    }
-
-    /// Seconds until the backlog is empty at the traffic now; `None`
-    /// while it grows.
-    pub fn drain_s(&self) -> Option<f64> {
-        let net = self.out_per_s - self.in_per_s;
-        if self.backlog == 0 {
-            Some(0.0)
-        } else if net > 0.0 {
-            Some(self.backlog as f64 / net)
-        } else {
-            None
-        }
-    }
-
-    /// The traffic below which the backlog drains, actions/s.
-    pub fn drains_below_per_s(&self) -> f64 {
-        if self.async_share > 0.0 {
-            self.out_per_s / self.async_share
-        } else {
-            f64::INFINITY
-        }
-    }
-}
-
 /// The whole arithmetic at one moment.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Analysis {
@@ -247,7 +190,7 @@ pub fn analyse(s: &Settings, m: &Measured, outage: Option<OutageKind>) -> Analys
     let stages = stages(s, m, outage, poll_workers);
     let bottleneck = pick(&stages);
     let next = next_one(s, m, outage, poll_workers, &stages[bottleneck]);
-    let queue = queue_outlook(s, m, &stages);
+    let queue = queue::queue_outlook(s, m, &stages);
     Analysis {
         offered_per_s: m.clicks_per_s,
         stages,
@@ -491,174 +434,5 @@ fn next_one(
     })
 }
 
-fn queue_outlook(s: &Settings, m: &Measured, stages: &[Stage]) -> Option<QueueOutlook> {
-    let eps = endpoints(s);
-    let async_share: f64 = eps
-        .iter()
-        .filter(|e| e.mode == Mode::Async)
-        .map(|e| e.q)
-        .sum();
-    if async_share <= 0.0 && m.backlog == 0 {
-        return None;
-    }
-    let (a_sync, a_job) = attempts(s);
-    // One job's write time: over the async endpoints, or (all sync now,
-    // a backlog left over) over all of them.
-    let pool: Vec<&Ep> = if async_share > 0.0 {
-        eps.iter().filter(|e| e.mode == Mode::Async).collect()
-    } else {
-        eps.iter().collect()
-    };
-    let weight: f64 = pool.iter().map(|e| e.q).sum();
-    let job_s = if weight > 0.0 {
-        pool.iter().map(|e| e.q * e.write_s * a_job).sum::<f64>() / weight
-    } else {
-        0.0
-    };
-    let server = stages
-        .iter()
-        .find(|x| x.kind == StageKind::Server)
-        .map_or(f64::INFINITY, |x| x.capacity_per_s);
-    let db_down = stages
-        .iter()
-        .any(|x| x.kind == StageKind::Database && x.capacity_per_s <= 0.0);
-    // Connections the sync traffic keeps busy are not there for jobs.
-    let lambda = m.clicks_per_s.max(0.0).min(server);
-    let sync_busy: f64 = eps
-        .iter()
-        .filter(|e| e.mode == Mode::Sync)
-        .map(|e| lambda * e.q * e.write_s * a_sync)
-        .sum();
-    let conns = (f64::from(s.database.connections) - sync_busy).max(0.0);
-    let mut out = per_s(f64::from(s.queue.workers), job_s).min(per_s(conns, job_s));
-    if db_down {
-        out = 0.0;
-    }
-    // Token buckets cap their clients: when every client with traffic is
-    // limited, together they cap the rate out.
-    let limited = s.clients.iter().any(|c| c.rate_limit_per_s > 0.0)
-        && s.clients.iter().enumerate().all(|(i, c)| {
-            c.rate_limit_per_s > 0.0 || m.clicks_by_client_per_s.get(i).is_some_and(|r| *r <= 0.0)
-        });
-    if limited && async_share > 0.0 {
-        out = out.min(s.clients.iter().map(|c| c.rate_limit_per_s.max(0.0)).sum());
-    }
-    Some(QueueOutlook {
-        async_share,
-        in_per_s: async_share * lambda,
-        out_per_s: out,
-        backlog: m.backlog,
-        measured_growth_per_s: m.backlog_growth_per_s,
-        server_capacity_per_s: server,
-    })
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::sim::dist::Dist;
-
-    fn scene7() -> Settings {
-        let mut s = Settings::default();
-        s.server.instances = 1;
-        s.server.workers_per_instance = 9;
-        s.database.connections = 5;
-        s.endpoints[0].cpu = Dist::Exponential { mean_ms: 25.0 };
-        s.endpoints[0].db_write = Dist::Exponential { mean_ms: 50.0 };
-        s
-    }
-
-    fn offered(rate: f64) -> Measured {
-        Measured {
-            clicks_per_s: rate,
-            ..Measured::default()
-        }
-    }
-
-    #[test]
-    fn scene_7_database_limits_and_doubling_it_moves_the_bottleneck_to_the_servers() {
-        let a = analyse(&scene7(), &offered(180.0), None);
-        let b = a.bottleneck();
-        assert_eq!(b.kind, StageKind::Database);
-        assert!((b.capacity_per_s - 100.0).abs() < 1e-9);
-        let server = a.stage(StageKind::Server).expect("server");
-        assert!((server.capacity_per_s - 120.0).abs() < 1e-9);
-        assert!(b.estimates.is_empty() && server.estimates.is_empty());
-        let next = a.next.expect("next");
-        assert_eq!(next.then, StageKind::Server);
-        assert!((next.doubled_capacity_per_s - 200.0).abs() < 1e-9);
-        assert!((next.then_capacity_per_s - 120.0).abs() < 1e-9);
-        assert!(a.queue.is_none(), "sync with no backlog");
-    }
-
-    #[test]
-    fn failures_divide_by_expected_attempts_and_polls_take_their_share() {
-        assert!((expected_attempts(0.2, 3) - 1.24).abs() < 1e-12);
-        assert_eq!(expected_attempts(0.0, 8), 1.0);
-        assert_eq!(expected_attempts(1.0, 8), 8.0);
-        let mut s = scene7();
-        s.endpoints[0].mode = Mode::Async;
-        s.database.failure_probability = 0.5;
-        s.queue.max_attempts = 2;
-        s.queue.workers = 3;
-        let m = Measured {
-            clicks_per_s: 50.0,
-            util_server_polls: 1.0 / 9.0,
-            backlog: 300,
-            ..Measured::default()
-        };
-        let a = analyse(&s, &m, None);
-        // Each write takes 1.5 attempts: 5 ÷ 75 ms and 3 ÷ 75 ms.
-        let db = a.stage(StageKind::Database).expect("db");
-        assert!((db.capacity_per_s - 5.0 / 0.075).abs() < 1e-9);
-        assert_eq!(db.estimates, vec![Estimate::Attempts]);
-        assert_eq!(a.bottleneck().kind, StageKind::QueueWorkers);
-        assert!((a.bottleneck().capacity_per_s - 40.0).abs() < 1e-9);
-        // Async servers: 1 of 9 workers on polls, CPU + enqueue 27 ms.
-        let server = a.stage(StageKind::Server).expect("server");
-        assert!((server.capacity_per_s - 8.0 / 0.027).abs() < 1e-6);
-        assert_eq!(server.estimates, vec![Estimate::PollShare]);
-        // The queue grows 10 jobs/s; at 20/s it drains 300 jobs in 15 s.
-        let q = a.queue.expect("queue");
-        assert!((q.growth_per_s() - 10.0).abs() < 1e-9);
-        assert_eq!(q.drain_s(), None);
-        assert!((q.drain_s_at(20.0).expect("drains") - 15.0).abs() < 1e-9);
-        assert!((q.drains_below_per_s() - 40.0).abs() < 1e-9);
-        // Doubling the workers: the database (66.7/s) limits next.
-        let next = a.next.expect("next");
-        assert_eq!(next.then, StageKind::Database);
-    }
-
-    #[test]
-    fn an_outage_stops_the_database_and_no_traffic_names_the_smallest_stage() {
-        let a = analyse(&scene7(), &offered(10.0), Some(OutageKind::FailFast));
-        assert_eq!(a.bottleneck().kind, StageKind::Database);
-        assert_eq!(a.bottleneck().load(), f64::INFINITY);
-        let idle = analyse(&scene7(), &offered(0.0), None);
-        assert_eq!(idle.bottleneck().kind, StageKind::Database);
-        assert!(!idle.saturated());
-    }
-
-    #[test]
-    fn a_token_bucket_caps_its_client() {
-        let mut s = scene7();
-        s.endpoints[0].mode = Mode::Async;
-        s.queue.workers = 50;
-        s.database.connections = 50;
-        s.clients[0].rate_limit_per_s = 30.0;
-        let m = Measured {
-            clicks_per_s: 60.0,
-            clicks_by_client_per_s: vec![60.0],
-            commits_by_client_per_s: vec![30.0],
-            ..Measured::default()
-        };
-        let a = analyse(&s, &m, None);
-        let b = a.bottleneck();
-        assert_eq!(b.kind, StageKind::RateLimit { client: 0 });
-        assert_eq!(
-            (b.capacity_per_s, b.load(), b.utilisation),
-            (30.0, 2.0, 1.0)
-        );
-        assert_eq!(a.queue.expect("queue").out_per_s, 30.0);
-    }
-}
+mod tests;

@@ -1,4 +1,5 @@
-//! The headless command line: `asynclab run`, `validate`, `scenes`, `knobs`.
+//! The headless command line: `asynclab run`, `validate`, `scenes`,
+//! `knobs`, `sweep`.
 //!
 //! This is the edge where user input meets the simulator, so every error is
 //! an `anyhow` error that names the file or argument it came from, and
@@ -8,6 +9,7 @@
 //!  args      what clap parses (Cli, Command, RunArgs)
 //!  load      a scene from disk or the built-ins, then --duration/--seed/--set
 //!  simulate  the headless run (with a progress bar on a terminal)
+//!  sweep     `asynclab sweep`: the load curve, the cheapest capacity
 //!  report    what a run printed and wrote: summary text, JSON, CSV (no clap)
 //!  lists     the text of `scenes` and `knobs`
 //! ```
@@ -18,8 +20,9 @@ mod load;
 mod progress;
 pub mod report;
 pub mod simulate;
+mod sweep;
 
-pub use args::{Cli, Command, RunArgs};
+pub use args::{Cli, Command, RunArgs, SweepArgs};
 pub use load::load_scene;
 pub use progress::Progress;
 
@@ -52,6 +55,7 @@ fn run_command(cmd: Command) -> anyhow::Result<()> {
             print!("{}", lists::knobs_text(&s));
             Ok(())
         }
+        Command::Sweep(args) => sweep::sweep_command(&args),
     }
 }
 

@@ -259,8 +259,9 @@ pub struct Sweep {
 }
 
 /// `steps` values from `from` to `to`, evenly spaced (one step: `from`);
-/// whole numbers for an integer knob, without repeats.
+/// for an integer knob, whole numbers within the range, without repeats.
 pub fn grid(from: f64, to: f64, steps: usize, integer: bool) -> Vec<f64> {
+    let (lo, hi) = (from.min(to).ceil(), from.max(to).floor());
     let mut v: Vec<f64> = (0..steps)
         .map(|i| {
             let x = if steps > 1 {
@@ -268,7 +269,11 @@ pub fn grid(from: f64, to: f64, steps: usize, integer: bool) -> Vec<f64> {
             } else {
                 from
             };
-            if integer { x.round() } else { x }
+            if integer {
+                x.round().clamp(lo, hi.max(lo))
+            } else {
+                x
+            }
         })
         .collect();
     v.dedup();
@@ -407,6 +412,7 @@ mod tests {
         assert_eq!(grid(1.0, 2.0, 3, false), vec![1.0, 1.5, 2.0]);
         assert_eq!(grid(1.0, 3.0, 5, true), vec![1.0, 2.0, 3.0]);
         assert_eq!(grid(7.0, 9.0, 1, true), vec![7.0]);
+        assert_eq!(grid(1.0, 2.5, 3, true), vec![1.0, 2.0]);
         let s = Spread::of([1.0, 3.0, f64::NAN]);
         assert_eq!((s.n, s.mean, s.min, s.max), (2, 2.0, 1.0, 3.0));
         assert!((s.sd - 2f64.sqrt()).abs() < 1e-12 && (s.se - 1.0).abs() < 1e-12);

@@ -4,6 +4,7 @@
 //! needing more capacity than async on Black Friday.
 
 mod capacity;
+mod cli;
 mod sweep;
 mod traces;
 

@@ -7,8 +7,8 @@
 //!               (5 connections ÷ 50 ms).
 //!  consequence  In sync every server worker waits for it: 200 of 200 busy,
 //!               the accept backlog fills, users give up at 15 s.
-//!  queue        Queue grows 88 jobs/s; at this rate it drains 6 min after
-//!               traffic falls to 40/s.
+//!  queue        Queue grows 88 jobs/s (188/s in, 100/s out); at this
+//!               backlog it drains 6 min after traffic falls to 40/s.
 //!  next         Doubling connections lifts the database to 200/s, but the
 //!               servers top out at 120/s.
 //! ```
@@ -236,7 +236,7 @@ pub fn queue(q: &capacity::QueueOutlook, s: &Settings) -> Option<String> {
         let below = q.drains_below_per_s();
         let after = match q.drain_s_at(base) {
             Some(d) if base < below => format!(
-                "at this rate it drains {} after traffic falls to {}",
+                "at this backlog it drains {} after traffic falls to {}",
                 fmt::span(d),
                 fmt::rate(base)
             ),
@@ -400,7 +400,7 @@ mod tests {
         assert_eq!(
             e.queue.as_deref(),
             Some(
-                "Queue grows 88 jobs/s (188/s in, 100/s out); at this rate it drains 6 min after traffic falls to 40/s."
+                "Queue grows 88 jobs/s (188/s in, 100/s out); at this backlog it drains 6 min after traffic falls to 40/s."
             )
         );
         assert_eq!(

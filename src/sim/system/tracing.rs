@@ -16,7 +16,8 @@ impl System {
     }
 
     /// Changes what is traced from now on (actions already traced go on
-    /// being traced). [`TraceConfig::OFF`] traces nothing.
+    /// being traced). [`TraceConfig::OFF`] traces nothing and keeps
+    /// nothing.
     pub fn set_tracing(&mut self, cfg: TraceConfig) {
         self.tracer.set_config(cfg);
     }

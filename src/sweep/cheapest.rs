@@ -72,22 +72,24 @@ struct Search {
     hi: Option<f64>,
     /// The next value to test, `None` when done.
     next: Option<f64>,
+    /// The first value tried above the floor.
+    top: f64,
+    /// The largest value the bracket may grow to.
     max: f64,
-    /// Growing the bracket (no value meets yet).
-    expanding: bool,
     out: Cheapest,
 }
 
 impl Search {
-    /// Takes the result of testing `next`; decides what to test next.
-    fn learn(&mut self, t: Tried, fixed_top: bool, tolerance: f64) {
+    /// Takes the result of testing `next`; decides what to test next: the
+    /// top after a failing floor, then doubling until a value meets the
+    /// targets, then bisection between the last failing and meeting ones.
+    fn learn(&mut self, t: Tried, tolerance: f64) {
         self.out.tried.push(t);
         let v = t.value;
         if t.meets {
             self.hi = Some(v);
             self.out.value = Some(v);
             self.out.cost_per_hour = t.cost_per_hour;
-            self.expanding = false;
         } else {
             self.lo = v;
         }
@@ -103,9 +105,9 @@ impl Search {
                 let mid = 0.5 * (self.lo + h);
                 (!close).then(|| if self.integer { mid.floor() } else { mid })
             }
-            None if fixed_top || v >= self.max => None,
-            None if self.expanding && self.out.tried.len() > 1 => Some((2.0 * v).min(self.max)),
-            None => None,
+            None if self.out.tried.len() == 1 => Some(self.top),
+            None if v >= self.max => None,
+            None => Some((2.0 * v).min(self.max)),
         };
     }
 }
@@ -146,8 +148,8 @@ pub fn cheapest(
             lo: floor,
             hi: None,
             next: Some(floor),
+            top,
             max: if spec.to.is_some() { top } else { max },
-            expanding: true,
             out: Cheapest {
                 mode,
                 value: None,
@@ -156,66 +158,78 @@ pub fn cheapest(
             },
         })
         .collect();
-    let duration = spec.duration_s.unwrap_or(scene.duration_s);
-    let rounds = 2.0 + ((top - floor).max(1.0)).log2().ceil();
-    let per_round = spec.modes.len() * spec.seeds.len();
+    let rounds = 2.0 + (top - floor).max(1.0).log2().ceil();
     let mut base = Progress {
-        runs_total: per_round * rounds as usize,
+        runs_total: spec.modes.len() * spec.seeds.len() * rounds as usize,
         ..Progress::default()
     };
-    let mut first = true;
-    while searches.iter().any(|x| x.next.is_some()) {
+    loop {
         let asks: Vec<(usize, f64)> = searches
             .iter()
             .enumerate()
             .filter_map(|(i, x)| x.next.map(|v| (i, v)))
             .collect();
-        let mut jobs = Vec::new();
-        for (i, &(m, v)) in asks.iter().enumerate() {
-            for &seed in &spec.seeds {
-                let mode = searches[m].out.mode;
-                let scene = prepare(scene, &spec.knob, v, mode, seed, spec.duration_s)?;
-                // Same traffic in every run of a round: no order to prefer.
-                jobs.push(exec::Job {
-                    slot: i,
-                    scene,
-                    cost: 0.0,
-                });
-            }
+        if asks.is_empty() {
+            break;
         }
-        base.runs_total = base.runs_total.max(base.runs_done + jobs.len());
-        base.sim_s_total = base.runs_total as f64 * duration;
-        let n = jobs.len();
-        let done = exec::execute(jobs, spec.threads, &mut progress, cancel, base)?;
-        base.runs_done += n;
-        base.sim_s_done = base.runs_done as f64 * duration;
-        base.events += done.iter().map(|d| d.run.events).sum::<u64>();
-        for (i, &(m, value)) in asks.iter().enumerate() {
+        let modes: Vec<Mode> = asks.iter().map(|(m, _)| searches[*m].out.mode).collect();
+        let tried = round(scene, spec, &asks, &modes, &mut progress, cancel, &mut base)?;
+        for ((m, _), t) in asks.iter().zip(tried) {
+            searches[*m].learn(t, spec.tolerance.max(1e-6));
+        }
+    }
+    Ok(searches.into_iter().map(|x| x.out).collect())
+}
+
+/// Tests each asked value (in its search's mode) with every seed, all on
+/// the pool at once.
+fn round(
+    scene: &Scenario,
+    spec: &CheapestSpec,
+    asks: &[(usize, f64)],
+    modes: &[Mode],
+    progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+    base: &mut Progress,
+) -> Result<Vec<Tried>, SweepError> {
+    let duration = spec.duration_s.unwrap_or(scene.duration_s);
+    let mut jobs = Vec::new();
+    for (i, (&(_, v), &mode)) in asks.iter().zip(modes).enumerate() {
+        for &seed in &spec.seeds {
+            let scene = prepare(scene, &spec.knob, v, mode, seed, spec.duration_s)?;
+            // Same traffic in every run of a round: no order to prefer.
+            jobs.push(exec::Job {
+                slot: i,
+                scene,
+                cost: 0.0,
+            });
+        }
+    }
+    let n = jobs.len();
+    base.runs_total = base.runs_total.max(base.runs_done + n);
+    base.sim_s_total = base.runs_total as f64 * duration;
+    let done = exec::execute(jobs, spec.threads, progress, cancel, *base)?;
+    base.runs_done += n;
+    base.sim_s_done = base.runs_done as f64 * duration;
+    base.events += done.iter().map(|d| d.run.events).sum::<u64>();
+    Ok(asks
+        .iter()
+        .enumerate()
+        .map(|(i, &(_, value))| {
             let runs: Vec<&exec::SeedRun> = done
                 .iter()
                 .filter(|d| d.slot == i)
                 .map(|d| &d.run)
                 .collect();
-            let t = Tried {
+            Tried {
                 value,
                 meets: runs.iter().all(|r| r.sla.meets),
                 check: worst(runs.iter().map(|r| r.sla)),
                 cost_per_hour: runs.iter().map(|r| r.cost_per_hour).sum::<f64>()
                     / runs.len().max(1) as f64,
-            };
-            let x = &mut searches[m];
-            if first && !t.meets {
-                // The floor fails: try the top next (then double).
-                x.out.tried.push(t);
-                x.lo = value;
-                x.next = Some(top.max(value + if integer { 1.0 } else { 0.0 }));
-                continue;
             }
-            x.learn(t, spec.to.is_some(), spec.tolerance.max(1e-6));
-        }
-        first = false;
-    }
-    Ok(searches.into_iter().map(|x| x.out).collect())
+        })
+        .collect())
 }
 
 fn worst(checks: impl Iterator<Item = SlaCheck>) -> SlaCheck {

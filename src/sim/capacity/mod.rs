@@ -263,88 +263,117 @@ fn per_s(units: f64, hold_s: f64) -> f64 {
     }
 }
 
-fn stages(s: &Settings, m: &Measured, outage: Option<OutageKind>, poll_workers: f64) -> Vec<Stage> {
-    let eps = endpoints(s);
-    let (a_sync, a_job) = attempts(s);
-    let sum = |f: &dyn Fn(&Ep) -> f64| eps.iter().map(|e| e.q * f(e)).sum::<f64>();
-    let sync = |e: &Ep| if e.mode == Mode::Sync { 1.0 } else { 0.0 };
-    let async_share = sum(&|e| 1.0 - sync(e));
-    let pause_s = s.queue.sync_retry_delay_ms.max(0.0) / 1e3;
-    let mut common = Vec::new();
-    if eps.len() > 1 {
-        common.push(Estimate::Mix);
+/// The traffic mix and the settings' per-action figures every stage's
+/// formula draws on.
+struct Mix<'a> {
+    s: &'a Settings,
+    m: &'a Measured,
+    eps: Vec<Ep>,
+    /// Expected attempts of a sync write and of a job.
+    a_sync: f64,
+    a_job: f64,
+    async_share: f64,
+    /// Offered clicks per second.
+    lambda: f64,
+}
+
+impl Mix<'_> {
+    /// Σ over endpoints of share × `f`.
+    fn sum(&self, f: impl Fn(&Ep) -> f64) -> f64 {
+        self.eps.iter().map(|e| e.q * f(e)).sum()
     }
-    let fails = s.database.failure_probability > 0.0;
-    let with = |extra: &[(bool, Estimate)]| {
-        let mut v = common.clone();
+
+    /// The estimates every stage shares, plus those of `extra` that hold.
+    fn estimates(&self, extra: &[(bool, Estimate)]) -> Vec<Estimate> {
+        let mut v = Vec::new();
+        if self.eps.len() > 1 {
+            v.push(Estimate::Mix);
+        }
         v.extend(extra.iter().filter(|x| x.0).map(|x| x.1));
         v
-    };
-    let lambda = m.clicks_per_s.max(0.0);
+    }
 
-    let server_terms: Vec<Term> = [
-        (Part::Cpu, sum(&|e| e.cpu_s)),
-        (Part::Write, sum(&|e| sync(e) * e.write_s * a_sync)),
-        (
-            Part::RetryPause,
-            sum(&|e| sync(e) * (a_sync - 1.0) * pause_s),
-        ),
-        (Part::Enqueue, async_share * s.queue.enqueue.mean_ms() / 1e3),
-    ]
-    .into_iter()
-    .filter(|(_, x)| *x > 0.0)
-    .map(|(part, s)| Term { part, s })
-    .collect();
-    let units = f64::from(s.server_workers());
-    let hold: f64 = server_terms.iter().map(|t| t.s).sum();
-    let mut out = vec![Stage {
-        kind: StageKind::Server,
-        units,
-        reserved: poll_workers.min(units),
-        capacity_per_s: per_s(units - poll_workers, hold),
-        terms: server_terms,
-        attempts: a_sync,
-        offered_per_s: lambda,
-        utilisation: m.util_server,
-        estimates: with(&[
-            (poll_workers > 0.0, Estimate::PollShare),
-            (fails && async_share < 1.0, Estimate::Attempts),
-        ]),
-    }];
+    fn server(&self, poll_workers: f64) -> Stage {
+        let sync = |e: &Ep| f64::from(u8::from(e.mode == Mode::Sync));
+        let pause_s = self.s.queue.sync_retry_delay_ms.max(0.0) / 1e3;
+        let terms: Vec<Term> = [
+            (Part::Cpu, self.sum(|e| e.cpu_s)),
+            (Part::Write, self.sum(|e| sync(e) * e.write_s * self.a_sync)),
+            (
+                Part::RetryPause,
+                self.sum(|e| sync(e) * (self.a_sync - 1.0) * pause_s),
+            ),
+            (
+                Part::Enqueue,
+                self.async_share * self.s.queue.enqueue.mean_ms() / 1e3,
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, x)| *x > 0.0)
+        .map(|(part, s)| Term { part, s })
+        .collect();
+        let units = f64::from(self.s.server_workers());
+        let hold: f64 = terms.iter().map(|t| t.s).sum();
+        let fails = self.s.database.failure_probability > 0.0;
+        Stage {
+            kind: StageKind::Server,
+            units,
+            reserved: poll_workers.min(units),
+            capacity_per_s: per_s(units - poll_workers, hold),
+            terms,
+            attempts: self.a_sync,
+            offered_per_s: self.lambda,
+            utilisation: self.m.util_server,
+            estimates: self.estimates(&[
+                (poll_workers > 0.0, Estimate::PollShare),
+                (fails && self.async_share < 1.0, Estimate::Attempts),
+            ]),
+        }
+    }
 
-    let per_write = sum(&|e| e.write_s);
-    let occupancy = sum(&|e| e.write_s * if sync(e) > 0.0 { a_sync } else { a_job });
-    let conns = f64::from(s.database.connections);
-    out.push(Stage {
-        kind: StageKind::Database,
-        units: conns,
-        reserved: 0.0,
-        terms: vec![Term {
-            part: Part::Write,
-            s: occupancy,
-        }],
-        attempts: if per_write > 0.0 {
-            occupancy / per_write
-        } else {
-            1.0
-        },
-        capacity_per_s: if outage.is_some() {
-            0.0
-        } else {
-            per_s(conns, occupancy)
-        },
-        offered_per_s: lambda,
-        utilisation: m.util_db,
-        estimates: with(&[
-            (fails, Estimate::Attempts),
-            (outage.is_some(), Estimate::Outage),
-        ]),
-    });
+    fn database(&self, outage: Option<OutageKind>) -> Stage {
+        let per_write = self.sum(|e| e.write_s);
+        let occupancy = self.sum(|e| {
+            e.write_s
+                * match e.mode {
+                    Mode::Sync => self.a_sync,
+                    Mode::Async => self.a_job,
+                }
+        });
+        let conns = f64::from(self.s.database.connections);
+        let fails = self.s.database.failure_probability > 0.0;
+        Stage {
+            kind: StageKind::Database,
+            units: conns,
+            reserved: 0.0,
+            terms: vec![Term {
+                part: Part::Write,
+                s: occupancy,
+            }],
+            attempts: if per_write > 0.0 {
+                occupancy / per_write
+            } else {
+                1.0
+            },
+            capacity_per_s: if outage.is_some() {
+                0.0
+            } else {
+                per_s(conns, occupancy)
+            },
+            offered_per_s: self.lambda,
+            utilisation: self.m.util_db,
+            estimates: self.estimates(&[
+                (fails, Estimate::Attempts),
+                (outage.is_some(), Estimate::Outage),
+            ]),
+        }
+    }
 
-    if async_share > 0.0 {
-        let job = sum(&|e| (1.0 - sync(e)) * e.write_s * a_job);
-        let workers = f64::from(s.queue.workers);
-        out.push(Stage {
+    fn queue_workers(&self) -> Stage {
+        let job = self.sum(|e| f64::from(u8::from(e.mode == Mode::Async)) * e.write_s * self.a_job);
+        let workers = f64::from(self.s.queue.workers);
+        let fails = self.s.database.failure_probability > 0.0;
+        Stage {
             kind: StageKind::QueueWorkers,
             units: workers,
             reserved: 0.0,
@@ -352,30 +381,62 @@ fn stages(s: &Settings, m: &Measured, outage: Option<OutageKind>, poll_workers: 
                 part: Part::Write,
                 s: job,
             }],
-            attempts: a_job,
+            attempts: self.a_job,
             capacity_per_s: per_s(workers, job),
-            offered_per_s: lambda,
-            utilisation: m.util_workers,
-            estimates: with(&[(fails, Estimate::Attempts)]),
-        });
-        for (i, c) in s.clients.iter().enumerate() {
-            if c.rate_limit_per_s <= 0.0 {
-                continue;
-            }
-            let clicks = m.clicks_by_client_per_s.get(i).copied().unwrap_or(0.0);
-            let commits = m.commits_by_client_per_s.get(i).copied().unwrap_or(0.0);
-            out.push(Stage {
-                kind: StageKind::RateLimit { client: i },
-                units: c.rate_limit_per_s,
-                reserved: 0.0,
-                terms: Vec::new(),
-                attempts: 1.0,
-                capacity_per_s: c.rate_limit_per_s,
-                offered_per_s: clicks * async_share,
-                utilisation: commits / c.rate_limit_per_s,
-                estimates: Vec::new(),
-            });
+            offered_per_s: self.lambda,
+            utilisation: self.m.util_workers,
+            estimates: self.estimates(&[(fails, Estimate::Attempts)]),
         }
+    }
+
+    /// One stage per client with a token bucket: it caps that client's
+    /// jobs, whatever the rest of the system could do.
+    fn rate_limits(&self) -> impl Iterator<Item = Stage> + '_ {
+        let m = self.m;
+        self.s
+            .clients
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.rate_limit_per_s > 0.0)
+            .map(move |(i, c)| {
+                let clicks = m.clicks_by_client_per_s.get(i).copied().unwrap_or(0.0);
+                let commits = m.commits_by_client_per_s.get(i).copied().unwrap_or(0.0);
+                Stage {
+                    kind: StageKind::RateLimit { client: i },
+                    units: c.rate_limit_per_s,
+                    reserved: 0.0,
+                    terms: Vec::new(),
+                    attempts: 1.0,
+                    capacity_per_s: c.rate_limit_per_s,
+                    offered_per_s: clicks * self.async_share,
+                    utilisation: commits / c.rate_limit_per_s,
+                    estimates: Vec::new(),
+                }
+            })
+    }
+}
+
+fn stages(s: &Settings, m: &Measured, outage: Option<OutageKind>, poll_workers: f64) -> Vec<Stage> {
+    let eps = endpoints(s);
+    let (a_sync, a_job) = attempts(s);
+    let async_share = eps
+        .iter()
+        .filter(|e| e.mode == Mode::Async)
+        .map(|e| e.q)
+        .sum();
+    let mix = Mix {
+        s,
+        m,
+        eps,
+        a_sync,
+        a_job,
+        async_share,
+        lambda: m.clicks_per_s.max(0.0),
+    };
+    let mut out = vec![mix.server(poll_workers), mix.database(outage)];
+    if mix.async_share > 0.0 {
+        out.push(mix.queue_workers());
+        out.extend(mix.rate_limits());
     }
     out
 }

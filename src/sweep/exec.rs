@@ -3,7 +3,7 @@
 //! the calling thread reports progress and watches the cancel flag.
 
 use super::{Progress, SweepError};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, Settings};
 use crate::sim::capacity::{Analysis, Measured, StageKind, analyse};
 use crate::sim::metrics::RunStat;
 use crate::sim::trace::TraceConfig;
@@ -172,7 +172,7 @@ fn run_one(job: &Job, cancel: &AtomicBool, counters: &Counters) -> Option<Done> 
     sys.finish();
     acc.add(&sys.drain_windows());
     counters.runs_done.fetch_add(1, Ordering::Relaxed);
-    Some(measure(&mut sys, job.slot, &acc))
+    Some(measure(&mut sys, &s.settings, job.slot, &acc))
 }
 
 /// What the run's windows add up to while they stream past.
@@ -200,11 +200,12 @@ impl Acc {
     }
 }
 
-fn measure(sys: &mut System, slot: usize, acc: &Acc) -> Done {
+/// What the run measured; `s` are the settings it started with (the
+/// knob's value, held for the whole run), which the arithmetic uses.
+fn measure(sys: &mut System, s: &Settings, slot: usize, acc: &Acc) -> Done {
     let summary = sys.summary();
     let totals = sys.totals();
     let ledgers = sys.ledgers();
-    let s = sys.settings().clone();
     let d = summary.duration_s.max(1e-9);
     let rate = |n: u64| n as f64 / d;
     let u = summary.utilisation;
@@ -222,7 +223,7 @@ fn measure(sys: &mut System, slot: usize, acc: &Acc) -> Done {
         backlog: sys.gauges().queue_len,
         backlog_growth_per_s: 0.0,
     };
-    let analysis = analyse(&s, &m, None);
+    let analysis = analyse(s, &m, None);
     let b = analysis.bottleneck();
     let bottleneck_utilisation = match b.kind {
         StageKind::Server => u.server,

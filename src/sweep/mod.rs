@@ -66,6 +66,14 @@ impl Knob {
         }
     }
 
+    /// The knob paths it sets.
+    pub fn paths(&self) -> Vec<&str> {
+        match self {
+            Knob::Path(p) => vec![p.as_str()],
+            Knob::DbAndWorkers => vec!["database.connections", "queue.workers"],
+        }
+    }
+
     /// Whole numbers only.
     pub fn integer(&self, s: &Settings) -> bool {
         match self {
@@ -285,9 +293,10 @@ pub fn seeds(first: u64, k: usize) -> Vec<u64> {
     (0..k as u64).map(|i| first.wrapping_add(i)).collect()
 }
 
-/// The scene one run runs: `knob` at `value`, every endpoint in `mode`
-/// for the whole run (scripted mode switches dropped), `seed`, and
-/// `duration_s` (`None`: the scene's). Validated as a whole.
+/// The scene one run runs: `knob` at `value` and every endpoint in `mode`,
+/// both for the whole run (scripted mode switches and scripted changes of
+/// the knob are dropped), `seed`, and `duration_s` (`None`: the scene's).
+/// Validated as a whole.
 pub fn prepare(
     scene: &Scenario,
     knob: &Knob,
@@ -301,9 +310,12 @@ pub fn prepare(
     for e in &mut s.settings.endpoints {
         e.mode = mode;
     }
-    s.settings
-        .timeline
-        .retain(|e| !matches!(e.change, Change::SetMode { .. }));
+    let held = knob.paths();
+    s.settings.timeline.retain(|e| match &e.change {
+        Change::SetMode { .. } => false,
+        Change::Set { path, .. } => !held.contains(&path.as_str()),
+        _ => true,
+    });
     s.settings.seed = seed;
     if let Some(d) = duration_s {
         s.duration_s = d;
@@ -433,8 +445,21 @@ mod tests {
                 },
             });
         let knob = Knob::DbAndWorkers;
+        scene
+            .settings
+            .timeline
+            .push(crate::scenario::TimelineEvent {
+                at_s: 2.0,
+                change: Change::Set {
+                    path: "queue.workers".into(),
+                    value: 1.0,
+                },
+            });
         let s = prepare(&scene, &knob, 7.0, Mode::Async, 9, Some(5.0)).expect("valid");
-        assert!(s.settings.timeline.is_empty());
+        assert!(
+            s.settings.timeline.is_empty(),
+            "the knob and the mode are held"
+        );
         assert_eq!(s.settings.endpoints[0].mode, Mode::Async);
         assert_eq!(
             (s.settings.database.connections, s.settings.queue.workers),

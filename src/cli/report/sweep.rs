@@ -38,6 +38,15 @@ fn with_spread(x: f64, spread: crate::sweep::Spread) -> String {
     }
 }
 
+/// Erlang C's p95 time to processed at the point's offered load, where
+/// its processing path is an M/M/c station (NaN elsewhere, infinite when
+/// overloaded).
+fn erlang_p95(p: &Point) -> f64 {
+    p.mmc.map_or(f64::NAN, |m| {
+        m.processed_quantile_s(p.offered_per_s(), 0.95)
+    })
+}
+
 /// A knob value as typed: `20`, `2.5`.
 fn value(x: f64) -> String {
     format!("{}", (x * 1e6).round() / 1e6)
@@ -45,7 +54,7 @@ fn value(x: f64) -> String {
 
 /// The table: one row per point, sync and async beside each other.
 pub fn sweep_text(sw: &Sweep, s: &Settings) -> String {
-    let theory = sw.points.iter().any(|p| p.mmc.is_some());
+    let theory = sw.points.iter().any(|p| erlang_p95(p).is_finite());
     let mut head = vec![
         sw.knob.label(),
         "mode".into(),
@@ -80,10 +89,7 @@ pub fn sweep_text(sw: &Sweep, s: &Settings) -> String {
             fmt::dollars(p.cost_per_hour()),
         ];
         if theory {
-            let t = p.mmc.map_or(f64::NAN, |m| {
-                m.processed_quantile_s(p.offered_per_s(), 0.95)
-            });
-            row.push(fmt::secs(t));
+            row.push(fmt::secs(erlang_p95(p)));
         }
         rows.push(row);
     }
@@ -220,11 +226,7 @@ const COLS: &[Col] = &[
     },
     Col {
         name: "erlang_c_processed_p95_s",
-        cell: |p| {
-            p.mmc.map_or(f64::NAN, |m| {
-                m.processed_quantile_s(p.offered_per_s(), 0.95)
-            })
-        },
+        cell: erlang_p95,
     },
 ];
 
@@ -299,7 +301,11 @@ pub fn cheapest_text(title: &str, knob: &str, found: &[Cheapest], s: &Settings) 
         "{title}: cheapest {knob} that meets the SLA targets\n\
          (every window: p95 wait ≤ {}, p95 processed ≤ {}, no job older than that, no errors)\n\n",
         fmt::target(sla.wait_target_s),
-        fmt::target(sla.processed_target_s)
+        if sla.processed_target_s >= 60.0 {
+            fmt::span(sla.processed_target_s)
+        } else {
+            fmt::target(sla.processed_target_s)
+        }
     );
     let mut rows = vec![vec![
         "mode".to_string(),

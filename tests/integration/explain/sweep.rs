@@ -138,3 +138,30 @@ fn black_friday_sync_needs_more_capacity_than_async() {
         assert!(c.tried.iter().any(|t| t.value == v - 1.0 && !t.meets));
     }
 }
+
+#[test]
+fn a_sweep_stops_when_cancelled_and_reports_progress_on_the_way() {
+    let s = mmc_scene();
+    let spec = Spec {
+        knob: Knob::Path("clients[0].rate_per_s".into()),
+        values: grid(50.0, 90.0, 4, false),
+        modes: vec![Mode::Sync, Mode::Async],
+        seeds: seeds(1, 3),
+        duration_s: Some(3_600.0),
+        threads: 0,
+    };
+    let cancel = AtomicBool::new(false);
+    let mut reports = 0;
+    let r = run_sweep(
+        &s,
+        &spec,
+        |p| {
+            reports += 1;
+            assert!(p.runs_total == 24 && p.runs_done < 24 && p.fraction() < 1.0);
+            cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+        },
+        &cancel,
+    );
+    assert!(matches!(r, Err(asynclab::sweep::SweepError::Cancelled)));
+    assert!(reports >= 1);
+}

@@ -73,8 +73,11 @@ fn main() -> Result<(), String> {
         let sw = run_sweep(&scene, &spec(threads), |_| {}, &cancel).map_err(|e| e.to_string())?;
         Ok((t0.elapsed().as_secs_f64(), cpu_s() - c0, sw.events))
     };
-    let (par_wall, par_cpu, events) = time(a.threads)?;
+    // One untimed pass first, so neither timing pays for cold caches and
+    // the allocator's first growth.
+    time(a.threads)?;
     let (seq_wall, seq_cpu, _) = time(1)?;
+    let (par_wall, par_cpu, events) = time(a.threads)?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!(
         "bench=sweep scene=\"Slow database\" knob={} steps={} runs={} sim_s_per_run={} cores={cores} events={events} parallel_wall_s={par_wall:.3} parallel_cpu_s={par_cpu:.2} sequential_wall_s={seq_wall:.3} sequential_cpu_s={seq_cpu:.2} ratio={:.3} events_per_s={:.0}",

@@ -180,8 +180,12 @@ fn headline(a: &Analysis, s: &Settings) -> String {
     let name = stage_name(b.kind, s);
     let arithmetic = format!("{} ({})", fmt::rate(b.capacity_per_s), formula(b, s));
     if a.saturated() {
+        let (verb, pronoun) = match b.kind {
+            StageKind::Server | StageKind::QueueWorkers => ("are", "they"),
+            _ => ("is", "it"),
+        };
         format!(
-            "{name} is the bottleneck: {} arrive, it can do {arithmetic}.",
+            "{name} {verb} the bottleneck: {} arrive, {pronoun} can do {arithmetic}.",
             fmt::rate(b.offered_per_s)
         )
     } else {
@@ -440,6 +444,13 @@ mod tests {
             e.estimates
                 .iter()
                 .any(|x| x == "database: 1.24 expected attempts per write (20.0% of writes fail)")
+        );
+        let mut s = scene7();
+        s.database.connections = 10;
+        let e = explain(&analyse(&s, &m, None), &s, &Gauges::default());
+        assert_eq!(
+            e.headline,
+            "Servers are the bottleneck: 150/s arrive, they can do 120/s (9 workers ÷ (25 ms CPU + 50 ms write))."
         );
     }
 }

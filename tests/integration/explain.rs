@@ -32,14 +32,24 @@ fn hold_mode(s: &mut Scenario, mode: Mode) {
 fn sweep_and_explain_sit_below_app_and_cli() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = vec![root.join("explain.rs")];
-    for entry in std::fs::read_dir(root.join("sweep")).expect("src/sweep").flatten() {
+    for entry in std::fs::read_dir(root.join("sweep"))
+        .expect("src/sweep")
+        .flatten()
+    {
         files.push(entry.path());
     }
     for f in files {
         let text = std::fs::read_to_string(&f).expect("readable");
         for line in text.lines() {
             let code = line.split("//").next().unwrap_or("");
-            for word in ["crate::app", "crate::host", "crate::cli", "egui", "eframe", "tokio"] {
+            for word in [
+                "crate::app",
+                "crate::host",
+                "crate::cli",
+                "egui",
+                "eframe",
+                "tokio",
+            ] {
                 assert!(!code.contains(word), "{}: {line}", f.display());
             }
         }

@@ -1,13 +1,14 @@
 //! Speed benchmark: simulated user actions per wall-clock second on the
 //! Black Friday scene (24 h of sim time), in sync and in async mode.
 //!
-//! `cargo run --release --example bench_actions [-- --scene FILE] [--hours H]`
+//! `cargo run --release --example bench_actions [-- --scene FILE] [--hours H] [--trace-every N]`
 //!
 //! Prints one `key=value` line. The target (issue 3) is ≥ 1,000,000 actions
 //! per second in sync mode on one core: a day-long scene then replays in a
 //! few seconds.
 
 use asynclab::scenario::{self, Client, Mode, Scenario, Shape};
+use asynclab::sim::trace::TraceConfig;
 use asynclab::sim::{SimTime, System};
 use clap::Parser;
 use std::path::PathBuf;
@@ -23,6 +24,10 @@ struct Args {
     /// Hours of sim time to run (default: the scene's duration).
     #[arg(long)]
     hours: Option<f64>,
+    /// Trace one action in this many (0: none; default: the run's own
+    /// default sampling).
+    #[arg(long)]
+    trace_every: Option<u64>,
 }
 
 /// A stand-in for scene 4 while it is not built in: one client at 100
@@ -81,7 +86,7 @@ fn cpu_s() -> f64 {
         .map_or(f64::NAN, |ns| ns as f64 / 1e9)
 }
 
-fn time_run(mut s: Scenario, mode: Mode) -> Result<Timing, String> {
+fn time_run(mut s: Scenario, mode: Mode, trace_every: Option<u64>) -> Result<Timing, String> {
     for e in &mut s.settings.endpoints {
         e.mode = mode;
     }
@@ -93,6 +98,12 @@ fn time_run(mut s: Scenario, mode: Mode) -> Result<Timing, String> {
     let started = Instant::now();
     let cpu_started = cpu_s();
     let mut sys = System::new(s);
+    if let Some(every) = trace_every {
+        sys.set_tracing(TraceConfig {
+            every,
+            ..TraceConfig::default()
+        });
+    }
     sys.run_until(end);
     let wall_s = started.elapsed().as_secs_f64();
     let cpu_s = cpu_s() - cpu_started;
@@ -111,8 +122,8 @@ fn main() -> Result<(), String> {
     if let Some(h) = args.hours {
         s.duration_s = h * 3600.0;
     }
-    let sync = time_run(s.clone(), Mode::Sync)?;
-    let asyn = time_run(s.clone(), Mode::Async)?;
+    let sync = time_run(s.clone(), Mode::Sync, args.trace_every)?;
+    let asyn = time_run(s.clone(), Mode::Async, args.trace_every)?;
     let rate = |n: u64, s: f64| n as f64 / s.max(1e-9);
     println!(
         "bench=actions scene={:?} sim_s={} sync_actions={} sync_wall_s={:.3} sync_actions_per_s={:.0} sync_actions_per_cpu_s={:.0} sync_events_per_s={:.0} async_actions={} async_wall_s={:.3} async_actions_per_s={:.0} async_actions_per_cpu_s={:.0} async_events_per_s={:.0}",

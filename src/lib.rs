@@ -10,9 +10,12 @@
 //!  sim/       pure discrete-event core: clock, event heap, RNG streams,
 //!     │       distributions, stations, the system model, metrics
 //!     ▼  System (run_until / apply / windows / ledgers)
-//!  cli        headless runs: summary, JSON, CSV, --check, hand-outs
+//!  sweep      the load curve: a grid of headless runs on all cores
+//!  cli        headless runs: summary, JSON, CSV, --check, hand-outs, sweeps
 //!  host       live host: paces a System on a background thread
 //!  app/       the eframe/egui UI (draws and sends commands only)
+//!
+//!  words, fmt, explain   words and numbers shared by app and CLI
 //! ```
 //!
 //! Beside them, shared by app and CLI and free of egui: `goal` (an
@@ -23,6 +26,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod explain;
 pub mod export;
 pub mod fmt;
 pub mod goal;
@@ -30,4 +34,5 @@ pub mod handout;
 pub mod host;
 pub mod scenario;
 pub mod sim;
+pub mod sweep;
 pub mod words;

@@ -13,12 +13,6 @@ pub enum Purpose {
     SaveAs,
     /// Save this run's recording.
     SaveRecording,
-    /// Export the window as a PNG image.
-    ExportPng,
-    /// Export the plotted series as CSV.
-    ExportCsv,
-    /// Export the last seconds as an animated GIF.
-    ExportGif,
 }
 
 impl Purpose {
@@ -28,9 +22,6 @@ impl Purpose {
             Purpose::Open => "Open a scene",
             Purpose::SaveAs => "Save the scene as",
             Purpose::SaveRecording => "Save this run's recording",
-            Purpose::ExportPng => "Export the window as PNG",
-            Purpose::ExportCsv => "Export the plotted series as CSV",
-            Purpose::ExportGif => "Export an animated GIF",
         }
     }
 
@@ -39,9 +30,6 @@ impl Purpose {
         match self {
             Purpose::Open | Purpose::SaveAs => "scene.ron",
             Purpose::SaveRecording => "recording.ron",
-            Purpose::ExportPng => "asynclab.png",
-            Purpose::ExportCsv => "asynclab-series.csv",
-            Purpose::ExportGif => "asynclab.gif",
         }
     }
 
@@ -49,9 +37,6 @@ impl Purpose {
     pub fn extension(self) -> &'static str {
         match self {
             Purpose::Open | Purpose::SaveAs | Purpose::SaveRecording => "ron",
-            Purpose::ExportPng => "png",
-            Purpose::ExportCsv => "csv",
-            Purpose::ExportGif => "gif",
         }
     }
 }
@@ -84,11 +69,6 @@ impl InAppDialog {
         }
         d.open();
         self.open = Some((d, purpose));
-    }
-
-    /// True while the browser is open.
-    pub fn is_open(&self) -> bool {
-        self.open.is_some()
     }
 
     /// Draws the browser while it is open; the chosen file and what it is

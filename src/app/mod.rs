@@ -496,7 +496,6 @@ impl AsyncLabApp {
             Purpose::Open => self.files.pick_open(),
             Purpose::SaveAs => self.files.pick_save(false),
             Purpose::SaveRecording => self.files.pick_save(true),
-            _ => None,
         };
         match native {
             // A scene switch asked already, before the dialog.
@@ -518,9 +517,6 @@ impl AsyncLabApp {
             Purpose::Open => AppAction::Confirmed(Box::new(AppAction::Open(path))),
             Purpose::SaveAs => AppAction::SaveTo(path),
             Purpose::SaveRecording => AppAction::SaveRecordingTo(path),
-            Purpose::ExportPng | Purpose::ExportCsv | Purpose::ExportGif => {
-                AppAction::ShowStatus(format!("{} is not wired yet", path.display()))
-            }
         }
     }
 

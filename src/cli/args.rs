@@ -40,6 +40,10 @@ pub enum Command {
     /// Run a scene headless and write a self-contained HTML hand-out: the
     /// lesson, the plots, the summary table and both ledgers.
     Report(ReportArgs),
+    /// The load curve: run a knob over a grid in sync and in async (on all
+    /// cores) and print a table; or, with --cheapest, find the cheapest
+    /// capacity that meets the scene's SLA targets.
+    Sweep(SweepArgs),
 }
 
 /// Arguments of `asynclab report`.
@@ -53,6 +57,52 @@ pub struct ReportArgs {
     /// Show the scene's twins side by side (not available yet: needs twins).
     #[arg(long)]
     pub compare: bool,
+}
+
+/// Arguments of `asynclab sweep`.
+#[derive(clap::Args, Debug)]
+pub struct SweepArgs {
+    /// A scene file, or a built-in scene's file name.
+    pub scene: PathBuf,
+    /// The knob to move, e.g. `clients[0].rate_per_s` (see `asynclab knobs`).
+    #[arg(long, value_name = "PATH")]
+    pub knob: Option<String>,
+    /// Move database connections and queue workers together (with
+    /// --cheapest, as the Black Friday claim does).
+    #[arg(long, conflicts_with = "knob")]
+    pub db_and_workers: bool,
+    /// First value of the grid (with --cheapest: the smallest value tried).
+    #[arg(long, value_name = "A", allow_negative_numbers = true)]
+    pub from: Option<f64>,
+    /// Last value of the grid (with --cheapest: the largest value tried).
+    #[arg(long, value_name = "B", allow_negative_numbers = true)]
+    pub to: Option<f64>,
+    /// Values in the grid, evenly spaced from A to B.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub steps: usize,
+    /// Seconds of sim time per run (default: the scene's `duration_s`).
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
+    pub duration: Option<f64>,
+    /// Seeds per point (the scene's seed, +1, …): percentiles pool them
+    /// and the table shows their spread.
+    #[arg(long, value_name = "K", default_value_t = 1)]
+    pub seeds: usize,
+    /// Find the cheapest value of the knob that meets the SLA targets in
+    /// sync and in async, by bisection.
+    #[arg(long)]
+    pub cheapest: bool,
+    /// Change a knob before the sweep (repeatable), as for `run`.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// Write one CSV row per point to this file (`-` for standard output).
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Print one JSON object instead of the table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `asynclab run`.

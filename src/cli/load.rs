@@ -38,7 +38,12 @@ pub(super) fn apply_overrides(s: &mut Scenario, args: &RunArgs) -> anyhow::Resul
     if let Some(seed) = args.seed {
         s.settings.seed = seed;
     }
-    for arg in &args.set {
+    apply_sets(s, &args.set)
+}
+
+/// Applies every `--set PATH=VALUE`, then re-validates the whole scene.
+pub(super) fn apply_sets(s: &mut Scenario, sets: &[String]) -> anyhow::Result<()> {
+    for arg in sets {
         set_knob(s, arg)?;
     }
     let problems = validate::validate(s);

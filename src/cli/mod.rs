@@ -1,5 +1,5 @@
-//! The headless command line: `asynclab run`, `validate`, `scenes`, `knobs`,
-//! `report`.
+//! The headless command line: `asynclab run`, `validate`, `scenes`,
+//! `knobs`, `report`, `sweep`.
 //!
 //! This is the edge where user input meets the simulator, so every error is
 //! an `anyhow` error that names the file or argument it came from, and
@@ -9,6 +9,7 @@
 //!  args      what clap parses (Cli, Command, RunArgs)
 //!  load      a scene from disk or the built-ins, then --duration/--seed/--set
 //!  simulate  the headless run (with a progress bar on a terminal)
+//!  sweep     `asynclab sweep`: the load curve, the cheapest capacity
 //!  report    what a run printed and wrote: summary text, JSON, CSV (no clap)
 //!  lists     the text of `scenes` and `knobs`
 //!  check     `run --check`: an exercise's goal, checked at the end
@@ -23,8 +24,9 @@ mod load;
 mod progress;
 pub mod report;
 pub mod simulate;
+mod sweep;
 
-pub use args::{Cli, Command, ReportArgs, RunArgs};
+pub use args::{Cli, Command, ReportArgs, RunArgs, SweepArgs};
 pub use load::load_scene;
 pub use progress::Progress;
 
@@ -75,6 +77,7 @@ fn run_command(cmd: Command) -> anyhow::Result<Ended> {
             print!("{}", lists::knobs_text(&s));
             Ok(Ended::Fine)
         }
+        Command::Sweep(args) => fine(sweep::sweep_command(&args)),
     }
 }
 

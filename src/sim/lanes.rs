@@ -35,13 +35,18 @@ pub struct Job {
     pub client: u8,
     /// Endpoint index.
     pub endpoint: u8,
-    /// Write attempts made so far (15 bits, far above the 1,000 attempts a
-    /// scene may allow) and, in the top bit, whether the job is wasted.
+    /// Write attempts made so far (14 bits, far above the 1,000 attempts a
+    /// scene may allow), whether the job is traced (bit 14) and whether it
+    /// is wasted (the top bit).
     attempts_wasted: u16,
 }
 
 /// The top bit of `Job::attempts_wasted`.
 const WASTED: u16 = 1 << 15;
+/// Bit 14 of `Job::attempts_wasted`: the job's action is traced.
+const TRACED: u16 = 1 << 14;
+/// The attempt count's bits.
+const ATTEMPTS: u16 = TRACED - 1;
 
 impl Job {
     /// A job with no attempts yet. `wasted`: its user had given up before
@@ -65,15 +70,27 @@ impl Job {
     }
     /// Write attempts made so far.
     pub fn attempts(&self) -> u32 {
-        u32::from(self.attempts_wasted & !WASTED)
+        u32::from(self.attempts_wasted & ATTEMPTS)
     }
     /// Whether the job's user had given up before it was acknowledged.
     pub fn wasted(&self) -> bool {
         self.attempts_wasted & WASTED != 0
     }
+    /// Whether the job's action is traced (`crate::sim::trace`).
+    pub fn traced(&self) -> bool {
+        self.attempts_wasted & TRACED != 0
+    }
+    /// Marks the job's action as traced (or not).
+    pub fn set_traced(&mut self, on: bool) {
+        if on {
+            self.attempts_wasted |= TRACED;
+        } else {
+            self.attempts_wasted &= !TRACED;
+        }
+    }
     /// Counts one more write attempt.
     pub fn count_attempt(&mut self) {
-        if self.attempts_wasted & !WASTED < !WASTED {
+        if self.attempts_wasted & ATTEMPTS < ATTEMPTS {
             self.attempts_wasted += 1;
         }
     }
@@ -334,6 +351,18 @@ mod tests {
         assert_eq!(
             (j.attempts(), j.wasted(), j.client, j.endpoint),
             (1000, true, 1, 2)
+        );
+        assert!(!j.traced());
+        j.set_traced(true);
+        for _ in 0..20_000 {
+            j.count_attempt();
+        }
+        // The count saturates without spilling into the flags.
+        assert_eq!((j.attempts(), j.wasted(), j.traced()), (16_383, true, true));
+        j.set_traced(false);
+        assert_eq!(
+            (j.attempts(), j.wasted(), j.traced()),
+            (16_383, true, false)
         );
     }
 

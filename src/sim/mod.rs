@@ -7,9 +7,11 @@
 //!  station ─ lanes ─ traffic          building blocks
 //!  system                             the whole simulated system
 //!  metrics                            windows, summary, ledgers
+//!  trace ─ capacity                   one request's journey; the bottleneck
 //!  mmc ─ theory                       the reference model and its theory
 //! ```
 
+pub mod capacity;
 pub mod config;
 pub mod dist;
 pub mod lanes;
@@ -23,6 +25,7 @@ pub mod stats;
 pub mod system;
 pub mod theory;
 pub mod time;
+pub mod trace;
 pub mod traffic;
 
 pub use config::{Change, Settings};

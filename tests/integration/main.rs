@@ -3,6 +3,7 @@
 mod app;
 mod cli;
 mod engine;
+mod explain;
 mod files;
 mod fuzz;
 mod hardening;

@@ -9,10 +9,12 @@
 mod csv;
 mod json;
 mod summary;
+mod sweep;
 
 pub use csv::{Column, CsvWriter, columns, csv_text};
 pub use json::json_value;
 pub use summary::summary_text;
+pub use sweep::{cheapest_json, cheapest_text, sweep_csv, sweep_json, sweep_text};
 
 use crate::sim::{Ledgers, Summary};
 use std::time::Duration;

@@ -2,14 +2,18 @@
 //! section, in the order they are printed.
 
 use super::RunReport;
+use crate::explain;
 use crate::fmt::{secs, share, thousands};
+use crate::sim::Gauges;
+use crate::sim::capacity::{Measured, analyse};
 use crate::sim::config::Tier;
 use crate::sim::{Quantiles, Reason, Settings};
 use crate::words;
 use std::fmt::{Display, Write as _};
 
 /// The whole summary: header, user wait, time to processed, failures and
-/// retries, capacity, both ledgers, and the run's own speed.
+/// retries, capacity, the bottleneck, both ledgers, and the run's own
+/// speed.
 pub fn summary_text(r: &RunReport, s: &Settings) -> String {
     [
         header(r),
@@ -17,6 +21,7 @@ pub fn summary_text(r: &RunReport, s: &Settings) -> String {
         time_to_processed(r, s),
         failures_and_retries(r, s),
         capacity(r, s),
+        bottleneck(r, s),
         ledgers(r),
         run(r),
     ]
@@ -183,6 +188,35 @@ fn capacity(r: &RunReport, s: &Settings) -> String {
     o
 }
 
+/// The bottleneck arithmetic at the run's average rates, with the
+/// settings as they were at its end.
+fn bottleneck(r: &RunReport, s: &Settings) -> String {
+    let sm = &r.summary;
+    let d = sm.duration_s;
+    let rate = |n: u64| if d > 0.0 { n as f64 / d } else { 0.0 };
+    let m = Measured {
+        span_s: d,
+        clicks_per_s: rate(r.ledgers.work.requests),
+        commits_per_s: rate(r.ledgers.work.committed),
+        commits_by_client_per_s: sm.commits_by_client.iter().map(|n| rate(*n)).collect(),
+        util_server: sm.utilisation.server,
+        util_db: sm.utilisation.database,
+        util_workers: sm.utilisation.queue_workers,
+        backlog: r.ledgers.work.in_flight.queued,
+        ..Measured::default()
+    };
+    let e = explain::explain(&analyse(s, &m, None), s, &Gauges::default());
+    let mut o = String::new();
+    let _ = writeln!(o, "\nBottleneck (run averages)");
+    for line in std::iter::once(&e.headline).chain(&e.next).chain(&e.stages) {
+        let _ = writeln!(o, "  {line}");
+    }
+    for line in &e.estimates {
+        let _ = writeln!(o, "  estimate: {line}");
+    }
+    o
+}
+
 /// Both ledgers as sums that must add up, and whether they do.
 fn ledgers(r: &RunReport) -> String {
     let a = &r.ledgers.actions;
@@ -329,7 +363,8 @@ mod tests {
         assert!(at("\nUser wait") < at("\nTime to processed"));
         assert!(at("\nTime to processed") < at("\nFailures and retries"));
         assert!(at("\nFailures and retries") < at("\nCapacity"));
-        assert!(at("\nCapacity") < at("\nLedger: actions"));
+        assert!(at("\nCapacity") < at("\nBottleneck"));
+        assert!(at("\nBottleneck") < at("\nLedger: actions"));
         assert!(at("balanced ✓") < at("\nRun"));
     }
 }

@@ -17,7 +17,7 @@ pub use ledgers::{ActionLedger, Ledgers, Stages, WorkLedger};
 pub use reasons::{ByReason, Draining, Reason, Rejected, Utilisation};
 pub use recorder::MAX_RETAINED_WINDOWS;
 pub(crate) use recorder::{Recorder, add_counts};
-pub use stat::Quantiles;
+pub use stat::{Quantiles, RunStat};
 
 use serde::Serialize;
 

@@ -183,6 +183,11 @@ impl Recorder {
         }
     }
 
+    /// The whole run's wait and time-to-processed statistics.
+    pub fn run_stats(&self) -> (&RunStat, &RunStat) {
+        (&self.run_wait, &self.run_processed)
+    }
+
     pub fn summary_quantiles(&self) -> SummaryQuantiles {
         let q = RunStat::quantiles;
         SummaryQuantiles {

@@ -72,14 +72,24 @@ fn micros(t: SimTime) -> u64 {
     (t.0 / 1_000).max(1)
 }
 
-/// A whole run's statistic.
-pub(crate) struct RunStat {
+/// A whole run's latency statistic: the histogram and the exact sum and
+/// maximum. Statistics of several runs merge (a sweep's seeds), so their
+/// percentiles come from the pooled samples.
+#[derive(Clone, Debug)]
+pub struct RunStat {
     hist: Histogram<u64>,
     sum_ns: u128,
     max_ns: u64,
 }
 
+impl Default for RunStat {
+    fn default() -> Self {
+        RunStat::new()
+    }
+}
+
 impl RunStat {
+    /// No samples yet.
     pub fn new() -> Self {
         RunStat {
             hist: new_hist(),
@@ -88,6 +98,7 @@ impl RunStat {
         }
     }
 
+    /// Records one sample.
     #[inline]
     pub fn record(&mut self, t: SimTime) {
         self.hist.saturating_record(micros(t));
@@ -99,6 +110,24 @@ impl RunStat {
     pub fn quantiles(&self) -> Option<Quantiles> {
         let q = Quantiles::of(&self.hist, self.sum_ns, self.max_ns, 1);
         (q.n > 0).then_some(q)
+    }
+
+    /// Adds every sample of `other`.
+    pub fn merge(&mut self, other: &RunStat) {
+        // Same bounds on both sides: addition cannot fail.
+        let _ = self.hist.add(&other.hist);
+        self.sum_ns += other.sum_ns;
+        self.max_ns = self.max_ns.max(other.max_ns);
+    }
+
+    /// Samples recorded.
+    pub fn len(&self) -> u64 {
+        self.hist.len()
+    }
+
+    /// True without samples.
+    pub fn is_empty(&self) -> bool {
+        self.hist.is_empty()
     }
 }
 
@@ -221,6 +250,23 @@ mod tests {
         assert!((q.mean - (27.0 * 1000.0 + 5000.0) / 1001.0 / 1000.0).abs() < 1e-12);
         // The quantile is the histogram's, accurate to 2 significant digits.
         assert!((q.p50 - 0.027).abs() / 0.027 < 0.01, "{}", q.p50);
+    }
+
+    #[test]
+    fn merged_statistics_pool_their_samples() {
+        let mut a = RunStat::new();
+        let mut b = RunStat::new();
+        for _ in 0..900 {
+            a.record(SimTime::from_millis_f64(10.0));
+        }
+        for _ in 0..100 {
+            b.record(SimTime::from_millis_f64(1000.0));
+        }
+        a.merge(&b);
+        let q = a.quantiles().expect("samples");
+        assert_eq!((q.n, q.max), (1000, 1.0));
+        assert!((q.mean - 0.109).abs() < 1e-12);
+        assert!((q.p95 - 1.0).abs() < 0.01 && (q.p50 - 0.01).abs() < 1e-4);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! the live gauges the diagram draws.
 
 use super::super::config::{Mode, OutageKind, Settings};
-use super::super::metrics::{Draining, Summary, Utilisation, Window, add_counts};
+use super::super::metrics::{Draining, RunStat, Summary, Utilisation, Window, add_counts};
 use super::super::stats::TimeWeighted;
 use super::super::time::SimTime;
 use super::{Ev, System};
@@ -206,6 +206,16 @@ impl System {
                 .map(|c| super::super::traffic::multiplier(&c.shape, self.now().as_secs_f64()))
                 .collect(),
         }
+    }
+
+    /// The whole run's user-perceived wait statistic (to merge runs).
+    pub fn wait_stat(&self) -> &RunStat {
+        self.rec.run_stats().0
+    }
+
+    /// The whole run's time-to-processed statistic (to merge runs).
+    pub fn processed_stat(&self) -> &RunStat {
+        self.rec.run_stats().1
     }
 
     /// The whole-run summary so far.

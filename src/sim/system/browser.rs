@@ -4,6 +4,7 @@
 use super::super::metrics::Reason;
 use super::super::slab::Key;
 use super::super::time::SimTime;
+use super::super::trace::{At, Lane, Outcome, SpanKind, TraceKey};
 use super::events::{Answer, ReqKind};
 use super::patience::Deadline;
 use super::{Ev, Req, System};
@@ -26,6 +27,18 @@ pub(super) struct Action {
     /// The user waits for an answer to click `click` (false while thinking
     /// before a click again).
     pub awaiting: bool,
+    /// The action is traced (see `crate::sim::trace`).
+    pub traced: bool,
+}
+
+impl Action {
+    /// How this action's work finds its trace.
+    pub fn trace_key(&self) -> TraceKey {
+        TraceKey {
+            client: self.client,
+            first_click: self.first,
+        }
+    }
 }
 
 impl System {
@@ -45,7 +58,16 @@ impl System {
             client: c as u16,
             endpoint: endpoint as u8,
             awaiting: false,
+            traced: false,
         });
+        // Arrival numbers count shed arrivals too, so the same number is
+        // the same user in every twin.
+        let seq = self.ledgers.actions.issued;
+        if self.sample_trace(seq, c as u16, endpoint as u8, key)
+            && let Some(a) = self.actions.get_mut(key)
+        {
+            a.traced = true;
+        }
         self.ledgers.actions.issued += 1;
         self.ledgers.actions.awaiting += 1;
         self.rec.cur.actions += 1;
@@ -114,7 +136,11 @@ impl System {
             endpoint: st.endpoint,
             attempts: 0,
             kind: ReqKind::Save,
+            traced: st.traced,
         };
+        if st.traced {
+            self.tracer.click(st.trace_key(), st.click, now);
+        }
         let d = self.smp.net.sample(&mut self.rng.net);
         self.sched.schedule_in(d, Ev::AtServer(req));
     }
@@ -134,6 +160,7 @@ impl System {
             click: req.click,
             answer,
             poll: None,
+            traced: req.traced,
         };
         self.sched.schedule_in(d, ev);
     }
@@ -146,7 +173,12 @@ impl System {
         click: u16,
         answer: Answer,
         poll: Option<Key>,
+        traced: bool,
     ) {
+        if traced && let Some(key) = self.tracer.key_of(action) {
+            let at = At::Lane(Lane::Request(click));
+            self.tracer.end(key, at, now, SpanKind::NetworkBack);
+        }
         if !self.still_waiting(action, click) {
             // Nobody is waiting for this answer: the work behind it is waste
             // (a "server busy" refusal had no work behind it).
@@ -167,6 +199,15 @@ impl System {
         let success = matches!(answer, Answer::Ok | Answer::Ack);
         self.rec
             .wait(st.endpoint as usize, now - st.clicked, success);
+        if st.traced {
+            let seen = match answer {
+                Answer::Ok => Outcome::Ok,
+                Answer::Ack => Outcome::Ack,
+                Answer::Error(r) => Outcome::Error(r),
+            };
+            let key = st.trace_key();
+            self.tracer.outcome(key, click, now, seen, now - st.clicked);
+        }
         match answer {
             Answer::Ok | Answer::Ack => {
                 if answer == Answer::Ok {
@@ -178,6 +219,9 @@ impl System {
                 self.finish_action(action);
                 if let Some(p) = poll {
                     self.start_polling(now, p);
+                }
+                if st.traced {
+                    self.tracer.user_done(st.trace_key());
                 }
             }
             Answer::Error(reason) => self.user_error(now, action, reason),
@@ -205,8 +249,12 @@ impl System {
             let think = self.smp.think.sample(&mut self.rng.think);
             self.sched.schedule_at(now + think, Ev::Click { action });
         } else {
+            let key = a.traced.then(|| a.trace_key());
             self.ledgers.actions.failed[reason] += 1;
             self.finish_action(action);
+            if let Some(key) = key {
+                self.tracer.user_done(key);
+            }
         }
     }
 }

@@ -4,6 +4,7 @@
 use super::super::config::OutageKind;
 use super::super::metrics::Reason;
 use super::super::time::SimTime;
+use super::super::trace::SpanKind;
 use super::events::{Answer, DbOp};
 use super::{Ev, Req, System};
 use rand::RngExt;
@@ -53,6 +54,7 @@ impl System {
 
     fn start_write(&mut self, now: SimTime, op: DbOp) {
         self.write_attempts += 1;
+        self.trace_op(now, &op, SpanKind::DbWait);
         let (d, ok) = match self.outage {
             Some(OutageKind::FailFast) => (SimTime::from_millis_f64(1.0), false),
             Some(OutageKind::Hang) => (
@@ -75,6 +77,12 @@ impl System {
         if matches!(op, DbOp::Sync(_)) {
             self.sync_at_db(now, 0, -1);
         }
+        let kind = if ok {
+            SpanKind::Write
+        } else {
+            SpanKind::FailedWrite
+        };
+        self.trace_op(now, &op, kind);
         if let Some(next) = self.db.depart(now) {
             self.db_started_from_wait(now, next);
         }
@@ -87,11 +95,17 @@ impl System {
     /// A sync write finished: answer the user, or retry inline (the server
     /// worker stays held through the pause).
     fn sync_write_done(&mut self, now: SimTime, mut req: Req, ok: bool) {
+        // A byte counts the attempts (the knob allows 100): an unchecked
+        // setting above 255 must not retry for ever.
+        let max_attempts = self.cfg.queue.sync_max_attempts.min(u32::from(u8::MAX));
         if ok {
             self.commit(now, req.client, req.clicked);
+            if req.traced {
+                self.trace_commit(now, &DbOp::Sync(req));
+            }
             self.respond(&req, Answer::Ok);
             self.release_worker(now);
-        } else if u32::from(req.attempts) + 1 < self.cfg.queue.sync_max_attempts {
+        } else if u32::from(req.attempts) + 1 < max_attempts {
             req.attempts = req.attempts.saturating_add(1);
             self.ledgers.work.in_flight.server += 1;
             let pause = SimTime::from_millis_f64(self.cfg.queue.sync_retry_delay_ms);
@@ -108,6 +122,9 @@ impl System {
         // Counted when it runs, like a worker's retry.
         self.rec.cur.system_retries += 1;
         self.ledgers.work.in_flight.server -= 1;
+        if req.traced {
+            self.trace_req(now, &req, SpanKind::RetryPause);
+        }
         self.db_request(now, DbOp::Sync(req));
     }
 

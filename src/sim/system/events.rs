@@ -15,7 +15,8 @@ pub(super) enum ReqKind {
     Poll,
 }
 
-/// A save or poll request inside the server. 24 bytes.
+/// A save or poll request inside the server. 24 bytes (events and the
+/// accept backlog hold many).
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Req {
     /// When the action's first click happened: time to processed and time
@@ -28,9 +29,12 @@ pub(super) struct Req {
     pub click: u16,
     pub client: u16,
     pub endpoint: u8,
-    /// Inline write attempts so far (sync).
-    pub attempts: u16,
+    /// Inline write attempts so far (sync; at most 100 by the knob's
+    /// range, so a byte holds them and leaves room for `traced`).
+    pub attempts: u8,
     pub kind: ReqKind,
+    /// The action is traced (see `crate::sim::trace`).
+    pub traced: bool,
 }
 
 impl Req {
@@ -103,6 +107,8 @@ pub(super) enum Ev {
         answer: Answer,
         /// The polling record the browser starts after an acknowledgement.
         poll: Option<Key>,
+        /// The action is traced.
+        traced: bool,
     },
     /// The earliest patience deadline is due (see `patience.rs`).
     PatienceWake,

@@ -18,6 +18,7 @@
 //!  polling     browsers polling for their job's status
 //!  changes     scripted and live changes to the settings
 //!  accounting  windows, the run summary, the capacity meter, gauges
+//!  tracing     sampled actions' spans (one request's journey)
 //! ```
 
 mod accounting;
@@ -29,6 +30,7 @@ mod events;
 mod patience;
 mod polling;
 mod server;
+mod tracing;
 mod workers;
 
 pub use accounting::{Gauges, Holdings};
@@ -43,6 +45,7 @@ use super::slab::Slab;
 use super::station::{Fifo, Station};
 use super::stats::{BusyMeter, TimeWeighted};
 use super::time::SimTime;
+use super::trace::Tracer;
 use browser::Action;
 use events::{DbOp, Ev, Req};
 use patience::Patience;
@@ -212,6 +215,7 @@ pub struct System {
     events: u64,
     write_attempts: u64,
     window: SimTime,
+    tracer: Tracer,
 }
 
 impl System {
@@ -269,6 +273,7 @@ impl System {
             events: 0,
             write_attempts: 0,
             window,
+            tracer: Tracer::default(),
         };
         s.refresh_derived();
         for c in 0..nc {
@@ -439,7 +444,8 @@ impl System {
                 click,
                 answer,
                 poll,
-            } => self.response(now, action, click, answer, poll),
+                traced,
+            } => self.response(now, action, click, answer, poll, traced),
             Ev::PatienceWake => self.on_patience_wake(now),
             Ev::JobDue(job) => self.on_job_due(now, job),
             Ev::QueueWake => self.on_queue_wake(now),

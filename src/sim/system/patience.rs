@@ -6,6 +6,7 @@
 use super::super::metrics::Reason;
 use super::super::slab::Key;
 use super::super::time::SimTime;
+use super::super::trace::Outcome;
 use super::{Ev, System};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -112,6 +113,12 @@ impl System {
                 && let Some(st) = self.actions.get(d.action).copied()
             {
                 self.rec.wait(st.endpoint as usize, now - st.clicked, false);
+                if st.traced {
+                    let gave_up = Outcome::Error(Reason::Timeout);
+                    let key = st.trace_key();
+                    self.tracer
+                        .outcome(key, st.click, now, gave_up, now - st.clicked);
+                }
                 self.user_error(now, d.action, Reason::Timeout);
             }
         }

@@ -6,6 +6,7 @@ use super::super::lanes::PollId;
 use super::super::slab::{Key, Slab};
 use super::super::stats::TimeWeighted;
 use super::super::time::SimTime;
+use super::super::trace::TraceKey;
 use super::events::ReqKind;
 use super::{Ev, Req, System};
 
@@ -28,6 +29,17 @@ pub(super) struct PollRecord {
     /// until it is (a poll loop waits for each answer, so a slow server
     /// slows the polls down instead of drowning in them).
     outstanding: bool,
+    /// The action is traced.
+    traced: bool,
+}
+
+impl PollRecord {
+    fn trace_key(&self) -> TraceKey {
+        TraceKey {
+            client: self.client,
+            first_click: self.clicked,
+        }
+    }
 }
 
 /// The polling records and how many browsers poll, over time.
@@ -56,6 +68,7 @@ impl System {
             clicked: req.clicked,
             client: req.client,
             endpoint: req.endpoint,
+            traced: req.traced,
             ..PollRecord::default()
         });
         Some((PollId::new(key.index()), key))
@@ -68,6 +81,9 @@ impl System {
         self.polling.pending += 1;
         self.polling.pending_tw.set(now, self.polling.pending);
         self.sched.schedule_in(interval, Ev::PollTick(p));
+        if let Some(r) = self.polling.records.get(p).filter(|r| r.traced) {
+            self.tracer.polling(r.trace_key(), true);
+        }
     }
 
     /// The acknowledgement came after its user gave up: nobody polls.
@@ -108,7 +124,11 @@ impl System {
             endpoint: ps.endpoint,
             attempts: 0,
             kind: ReqKind::Poll,
+            traced: ps.traced,
         };
+        if ps.traced {
+            self.tracer.poll_sent(ps.trace_key(), self.now());
+        }
         let d = self.smp.net.sample(&mut self.rng.net);
         self.sched.schedule_in(d, Ev::AtServer(req));
     }
@@ -139,6 +159,9 @@ impl System {
         };
         r.outstanding = false;
         let r = *r;
+        if r.traced && !r.browser_finished {
+            self.tracer.poll_answered(r.trace_key(), now, done);
+        }
         if done && !r.browser_finished {
             if r.committed {
                 self.rec.learn(now - r.clicked);
@@ -168,6 +191,10 @@ impl System {
             .set(self.sched.now(), self.polling.pending);
         if let Some(r) = self.polling.records.get_mut(p) {
             r.browser_finished = true;
+            if r.traced {
+                let key = r.trace_key();
+                self.tracer.polling(key, false);
+            }
         }
         self.maybe_free_poll(p);
     }

@@ -6,7 +6,9 @@ use super::super::config::Mode;
 use super::super::lanes::Job;
 use super::super::metrics::Reason;
 use super::super::time::SimTime;
+use super::super::trace::SpanKind;
 use super::events::{Answer, DbOp};
+use super::tracing::req_key;
 use super::{Ev, Req, System};
 
 impl System {
@@ -15,6 +17,9 @@ impl System {
     pub(super) fn at_server(&mut self, now: SimTime, req: Req) {
         if req.is_save() {
             self.ledgers.work.in_flight.network -= 1;
+        }
+        if req.traced {
+            self.trace_req(now, &req, SpanKind::NetworkOut);
         }
         let backlog_full = self.server.waiting() as u64 >= self.cfg.accept_capacity();
         if !self.server.has_free_server() && backlog_full {
@@ -38,6 +43,9 @@ impl System {
 
     /// A worker picks `req` up (`from_backlog`: it had waited).
     pub(super) fn start_cpu(&mut self, now: SimTime, req: Req, from_backlog: bool) {
+        if req.traced && from_backlog {
+            self.trace_req(now, &req, SpanKind::AcceptBacklog);
+        }
         let f = &mut self.ledgers.work.in_flight;
         let d = if req.is_save() {
             if from_backlog {
@@ -63,6 +71,9 @@ impl System {
     /// CPU done: a poll is answered; a sync save goes to the database (the
     /// worker stays held); an async save is handed to the broker.
     pub(super) fn cpu_done(&mut self, now: SimTime, req: Req) {
+        if req.traced {
+            self.trace_req(now, &req, SpanKind::Cpu);
+        }
         if !req.is_save() {
             self.rec.cur.polls += 1;
             self.poll_busy -= 1;
@@ -88,6 +99,9 @@ impl System {
     /// and is free.
     pub(super) fn enqueue_done(&mut self, now: SimTime, req: Req) {
         self.ledgers.work.in_flight.server -= 1;
+        if req.traced {
+            self.trace_req(now, &req, SpanKind::Enqueue);
+        }
         let cap = self.cfg.queue.capacity;
         if cap > 0 && self.queue.lanes.len() as u64 >= cap {
             self.ledgers.work.rejected.queue_full += 1;
@@ -100,20 +114,26 @@ impl System {
         // Nobody waits for this acknowledgement if the user already gave up
         // on this click: whatever the job does later is wasted work.
         let waiting = self.still_waiting(req.key, req.click);
-        self.queue.lanes.push(Job::new(
+        let mut job = Job::new(
             req.clicked,
             now,
             poll.map(|k| k.0),
             req.client as u8,
             req.endpoint,
             !waiting,
-        ));
+        );
+        if req.traced {
+            job.set_traced(true);
+            self.tracer.job_enqueued(req_key(&req), req.click, now);
+        }
+        self.queue.lanes.push(job);
         let d = self.smp.net.sample(&mut self.rng.net);
         let ev = Ev::Response {
             action: req.key,
             click: req.click,
             answer: Answer::Ack,
             poll: poll.map(|k| k.1),
+            traced: req.traced,
         };
         self.sched.schedule_in(d, ev);
         self.release_worker(now);

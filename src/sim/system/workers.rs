@@ -5,7 +5,9 @@
 use super::super::config::{RetryPolicy, Settings};
 use super::super::lanes::{Job, LanePolicy, Next};
 use super::super::time::SimTime;
+use super::super::trace::SpanKind;
 use super::events::DbOp;
+use super::tracing::job_key;
 use super::{Ev, System};
 use rand::RngExt;
 
@@ -30,6 +32,9 @@ impl System {
             match q.lanes.pop(now, self.cfg.queue.scheduling, &q.policies) {
                 Next::Job(job) => {
                     self.ledgers.work.in_flight.queued -= 1;
+                    if job.traced() {
+                        self.trace_job(now, &job, SpanKind::Queued);
+                    }
                     self.queue.busy += 1;
                     self.meter_queue_workers(now);
                     self.db_request(now, DbOp::Job(job));
@@ -61,6 +66,9 @@ impl System {
         job.count_attempt();
         if ok {
             self.commit(now, u16::from(job.client), job.clicked);
+            if job.traced() {
+                self.trace_commit(now, &DbOp::Job(job));
+            }
             if job.wasted() {
                 self.ledgers.work.committed_wasted += 1;
             }
@@ -73,6 +81,9 @@ impl System {
                         .schedule_in(SimTime::from_secs_f64(s), Ev::JobDue(job));
                 }
                 None => {
+                    if job.traced() {
+                        self.tracer.dead_lettered(job_key(&job), job.enqueued, now);
+                    }
                     self.rec.cur.dead_letters += 1;
                     self.ledgers.work.dead_lettered += 1;
                     if !job.wasted() {
@@ -106,6 +117,9 @@ impl System {
         // A retry counts when it runs, so a herd returning from backoff at
         // once shows as a spike.
         self.rec.cur.system_retries += 1;
+        if job.traced() {
+            self.tracer.job_requeued(job_key(&job), job.enqueued, now);
+        }
         let f = &mut self.ledgers.work.in_flight;
         f.backoff -= 1;
         f.queued += 1;

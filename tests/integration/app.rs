@@ -16,6 +16,8 @@ fn scene() -> Scenario {
     let mut s = asynclab::app::default_scene();
     s.settings.clients[0].rate_per_s = 150.0;
     s.settings.timeline.clear();
+    // The tests count frames at 1×, whatever speed the scene opens at.
+    s.view.speed = asynclab::scenario::StartSpeed::Times(1.0);
     s
 }
 
@@ -650,8 +652,7 @@ fn file_actions_work_without_a_desktop_dialog() {
     let name = h
         .get_all_by_role(Role::TextInput)
         .last()
-        .expect("file name field")
-        .clone();
+        .expect("file name field");
     name.focus();
     h.run_steps(1);
     // Replace the offered name.
@@ -660,8 +661,7 @@ fn file_actions_work_without_a_desktop_dialog() {
     let name = h
         .get_all_by_role(Role::TextInput)
         .last()
-        .expect("file name field")
-        .clone();
+        .expect("file name field");
     name.type_text("talk");
     h.run_steps(2);
     h.get_by_label("Save here").click();

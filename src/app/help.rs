@@ -44,6 +44,15 @@ fn table(ui: &mut egui::Ui, id: &str, rows: &[(&str, &str)], name: impl Fn(&str)
     });
 }
 
+/// The help window's text (every line of it, for tests that read it).
+pub fn help_text() -> String {
+    let mut t = HELP.to_string();
+    for (what, how) in READING {
+        t.push_str(&format!("\n{what}: {how}"));
+    }
+    t
+}
+
 const HELP: &str = "AsyncLab shows why going asynchronous rescues a system under load. \
 In sync mode a server worker holds each request while the database writes, so a slow \
 database makes every user wait and time out. In async mode the server enqueues a job and \

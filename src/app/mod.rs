@@ -42,7 +42,8 @@ pub mod plots;
 mod top_bar;
 
 pub use action::AppAction;
-pub use files::{DEFAULT_SCENE, Prefs, default_scene, startup_scene};
+pub use files::{DEFAULT_SCENE, Prefs, default_scene, reopen, startup_scene};
+pub use help::help_text;
 pub use keys::toggle_all;
 
 use crate::host::{Clock, Command, Host, Snapshot, WallClock};

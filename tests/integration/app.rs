@@ -690,3 +690,154 @@ fn file_actions_work_without_a_desktop_dialog() {
         "closed"
     );
 }
+
+/// The label of the headline figure whose name starts with `name`.
+fn figure(h: &Harness<'_, TestApp>, name: &str) -> String {
+    use egui_kittest::kittest::NodeT;
+    h.get_by_label_contains(name)
+        .accesskit_node()
+        .label()
+        .unwrap_or_default()
+}
+
+/// The headline says which span it covers, and the SLA and error shares
+/// are over the same span as the p95 (a scene whose every answer is an
+/// error shows the errors, never a good-looking p95).
+#[test]
+fn the_headline_labels_its_span_and_never_contradicts_itself() {
+    let mut s = scene();
+    s.settings.database.connections = 0; // every write waits for ever
+    s.settings.browser.patience_s = 1.0;
+    s.settings.browser.retry_probability = 0.0;
+    let mut h = harness(s);
+    h.run_steps(120); // 6 s of sim time at 1×
+    let p95 = figure(&h, "p95 wait · last 10 s");
+    let sla = figure(&h, "answered within 1 s · last 10 s");
+    let errors = figure(&h, "errors · last 10 s");
+    assert!(sla.ends_with(": 0.0%"), "{sla}");
+    assert!(errors.contains("100.0%"), "{errors}");
+    assert!(p95.contains("1.00 s"), "timeouts at the 1 s patience: {p95}");
+    assert!(figure(&h, "capacity cost").contains("/h ·"), "cost per hour with its total");
+}
+
+/// Both ledgers show, and the gap between them is said in words: jobs
+/// acknowledged to users and later dead-lettered.
+#[test]
+fn both_ledgers_show_and_name_what_was_acknowledged_then_lost() {
+    let mut s = scene();
+    for e in &mut s.settings.endpoints {
+        e.mode = Mode::Async;
+    }
+    s.settings.database.failure_probability = 1.0;
+    s.settings.queue.retry = asynclab::scenario::RetryPolicy::None;
+    let mut h = harness(s);
+    h.run_steps(60);
+    assert!(h.query_by_label_contains("Users saw").is_some());
+    assert!(h.query_by_label_contains("dead-lettered + ").is_some(), "the system's ledger");
+    let gap = h
+        .query_by_label_contains("acknowledged, then dead-lettered: the users were told it worked")
+        .is_some();
+    assert!(gap, "the gap is named");
+    let help_says_nothing_lost = asynclab::app::help_text().contains("nothing is lost")
+        || asynclab::app::help_text().contains("nothing is ever lost");
+    assert!(!help_says_nothing_lost, "no text claims nothing is lost");
+}
+
+/// Jobs in backoff are as plain as queued ones: on the diagram and in the
+/// headline.
+#[test]
+fn jobs_in_backoff_show_on_the_diagram_and_in_the_headline() {
+    let mut s = scene();
+    for e in &mut s.settings.endpoints {
+        e.mode = Mode::Async;
+    }
+    s.settings.timeline = vec![asynclab::scenario::TimelineEvent {
+        at_s: 0.5,
+        change: Change::OutageStart(asynclab::scenario::OutageKind::FailFast),
+    }];
+    let mut h = harness(s);
+    h.run_steps(80);
+    let backoff = h.state().app.host().snapshot().gauges.in_backoff;
+    assert!(backoff > 10, "jobs wait out a backoff during the outage: {backoff}");
+    let waiting = figure(&h, "jobs waiting");
+    assert!(waiting.contains("in backoff") && !waiting.contains(" 0 in backoff"), "{waiting}");
+}
+
+/// Beside a rate knob, the rate it gives now; beside a share, its part of
+/// the whole; typed values outside the range are clamped with a note.
+#[test]
+fn knobs_say_what_they_mean_now_and_what_they_did_with_input() {
+    let mut h = harness(scene());
+    h.run_steps(5);
+    assert!(h.query_by_label_contains("base 150/s × shape").is_some());
+    assert!(h.query_by_label_contains("1 of 1 parts").is_some());
+    let conns = h.get_by_role_and_label(Role::SpinButton, "connections");
+    conns.focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    let conns = h.get_by_role_and_label(Role::SpinButton, "connections");
+    conns.type_text("999999");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    assert!(
+        h.query_by_label_contains("is outside 0–100,000: set to 100,000").is_some(),
+        "a clamped value says so"
+    );
+}
+
+/// A scene opens at its own speed and plot span, and pauses at its end
+/// with Continue and Restart.
+#[test]
+fn a_scene_starts_at_its_speed_and_span_and_pauses_at_its_end() {
+    let mut s = scene();
+    s.duration_s = 3.0;
+    s.view.speed = asynclab::scenario::StartSpeed::Times(2.0);
+    s.view.span_s = 60.0;
+    let mut h = harness(scene());
+    h.run_steps(3);
+    h.state_mut()
+        .app
+        .apply(AppAction::Host(Command::SetSpeed(Speed::Max)));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("short.ron");
+    s.save(&path).expect("save");
+    h.state_mut().app.open_path(&path);
+    settle(&mut h);
+    assert_eq!(h.state().app.host().snapshot().speed, Speed::Times(2.0), "its own speed, not Max");
+    assert_eq!(h.state().app.prefs().span_s, 60.0, "its own span");
+    h.run_steps(60); // 3 s of wall time at 2× passes the 3 s end
+    let snap = h.state().app.host().snapshot().clone();
+    assert!(snap.ended && !snap.playing, "paused at its end");
+    assert!((snap.now_s - 3.0).abs() < 1e-9, "exactly at {}", snap.now_s);
+    assert!(h.query_by_label_contains("The scene ended at").is_some());
+    h.get_by_label("Continue").click();
+    h.run_steps(5);
+    assert!(now_s(&h) > 3.0, "Continue plays on");
+}
+
+/// Switching away from a scene with unsaved changes asks first; the last
+/// scene opened reopens next time.
+#[test]
+fn switching_away_asks_first_and_the_last_scene_reopens() {
+    let mut h = harness(scene());
+    h.run_steps(3);
+    h.get_by_label("ASYNC").click();
+    h.run_steps(3);
+    assert!(h.state().app.host().snapshot().dirty);
+    let title = h.state().app.host().snapshot().edited.title.clone();
+    h.state_mut().app.apply(AppAction::OpenBuiltin("01-hello-sync.ron"));
+    h.run_steps(3);
+    assert!(h.query_by_label_contains("has live changes that are not saved").is_some());
+    h.get_by_label("Cancel").click();
+    h.run_steps(3);
+    assert_eq!(h.state().app.host().snapshot().edited.title, title, "cancel keeps the scene");
+    h.state_mut().app.apply(AppAction::OpenBuiltin("01-hello-sync.ron"));
+    h.run_steps(3);
+    h.get_by_label("Discard changes").click();
+    h.run_steps(3);
+    assert_eq!(h.state().app.host().snapshot().edited.title, "Hello, sync");
+    let prefs = h.state().app.prefs().clone();
+    let reopened = asynclab::app::reopen(&prefs).expect("a last scene");
+    let (s, _, _) = asynclab::app::startup_scene(Some(&reopened));
+    assert_eq!(s.title, "Hello, sync", "the last scene reopens");
+}

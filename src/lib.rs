@@ -14,10 +14,15 @@
 //!  host       live host: paces a System on a background thread
 //!  app/       the eframe/egui UI (draws and sends commands only)
 //! ```
+//!
+//! Beside them, shared by the app and the command line: `words` (the names
+//! of modes, reasons, changes), `fmt` (numbers) and `compare` (the
+//! difference between twins, in words).
 #![warn(missing_docs)]
 
 pub mod app;
 pub mod cli;
+pub mod compare;
 pub mod fmt;
 pub mod host;
 pub mod scenario;

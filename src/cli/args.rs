@@ -60,4 +60,10 @@ pub struct RunArgs {
     /// Print one JSON object instead of the summary table.
     #[arg(long)]
     pub json: bool,
+    /// Run the scene's twins side by side (its variants, or all sync
+    /// against all async), a thread each, and print them in columns with
+    /// the difference in words; `--json` gives a `twins` array, `--csv` a
+    /// `twin` column.
+    #[arg(long)]
+    pub compare: bool,
 }

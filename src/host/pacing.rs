@@ -1,6 +1,7 @@
 //! Pacing: how far the sim may run at a given wall time.
 //!
-//! Sim time is always the [`System`]'s virtual time; wall time × speed only
+//! Sim time is always the runs' virtual time ([`Twins::now`]: the time
+//! every twin has reached; a solo run is one twin); wall time × speed only
 //! decides how far to advance it. The pace is anchored at a (wall, sim)
 //! pair and re-anchored on every play, speed change, restart or lag, so a
 //! change of speed or a pause never makes sim time jump. Each tick runs
@@ -9,7 +10,7 @@
 
 use super::clock::Clock;
 use super::command::Speed;
-use crate::sim::{SimTime, System};
+use crate::sim::{SimTime, Twins};
 use std::time::Duration;
 
 /// Time the host may spend simulating per tick before it stops to handle
@@ -61,6 +62,8 @@ pub(super) struct Pace {
     last_wall: Duration,
     /// Time per tick (`None`: unbounded, for deterministic tests).
     budget: Option<Budget>,
+    /// Run twins on a thread each within a tick (see [`Pace::set_threads`]).
+    threads: bool,
 }
 
 impl Pace {
@@ -75,7 +78,15 @@ impl Pace {
             lagging_at: None,
             last_wall: Duration::ZERO,
             budget,
+            threads: true,
         }
+    }
+
+    /// Whether twins run on a thread each within a budgeted tick (the
+    /// default; a solo run always runs on the host's thread). Both give
+    /// the same windows: threads only change how fast a tick gets there.
+    pub fn set_threads(&mut self, threads: bool) {
+        self.threads = threads;
     }
 
     /// Running: playing, or jumping to a scripted event.
@@ -151,18 +162,18 @@ impl Pace {
         self.playing = true;
     }
 
-    /// Advances `system` towards (wall elapsed × speed), within the budget.
-    pub fn tick(&mut self, system: &mut System, wall: Duration) {
+    /// Advances the twins towards (wall elapsed × speed), within the budget.
+    pub fn tick(&mut self, twins: &mut Twins, wall: Duration) {
         let wall = wall.max(self.last_wall);
         let wall_dt = wall.saturating_sub(self.last_wall).as_secs_f64();
         self.last_wall = wall;
-        let before = system.now();
+        let before = twins.now();
         if let Some(goal) = self.jump_to {
-            self.run_budgeted(system, goal);
-            if system.now() >= goal {
+            self.run_budgeted(twins, goal);
+            if twins.now() >= goal {
                 self.jump_to = None;
                 self.playing = false;
-                self.reanchor(wall, system.now());
+                self.reanchor(wall, twins.now());
             }
             return;
         }
@@ -180,8 +191,8 @@ impl Pace {
             }
             Speed::Max => SimTime::MAX,
         };
-        self.run_budgeted(system, target);
-        let now = system.now();
+        self.run_budgeted(twins, target);
+        let now = twins.now();
         if now < target {
             // Could not keep up: measure the speed actually achieved and
             // drop the debt, so the run never tries to "catch up" later.
@@ -203,23 +214,43 @@ impl Pace {
 
     /// Runs towards `goal`, looking at the budget's clock every
     /// [`EVENTS_PER_CHECK`] events and stopping when the budget is spent.
-    fn run_budgeted(&self, system: &mut System, goal: SimTime) {
-        let window = SimTime::from_secs_f64(system.settings().window_s);
+    /// Twins share the budget: on a thread each, or taking turns.
+    fn run_budgeted(&self, twins: &mut Twins, goal: SimTime) {
+        let window = SimTime::from_secs_f64(twins.first().settings().window_s);
+        let now = twins.now();
         let Some(budget) = &self.budget else {
             if goal == SimTime::MAX {
                 // Unbounded budget at max speed: one window per tick keeps
                 // tests finite.
-                system.run_until(SimTime(system.now().0.saturating_add(window.0)));
+                twins.run_until(SimTime(now.0.saturating_add(window.0)));
             } else {
-                system.run_until(goal);
+                twins.run_until(goal);
             }
             return;
         };
         let idle_cap = window.0.saturating_mul(IDLE_WINDOWS_PER_TICK);
-        let goal = goal.min(SimTime(system.now().0.saturating_add(idle_cap)));
+        let goal = goal.min(SimTime(now.0.saturating_add(idle_cap)));
         let start = budget.clock.elapsed();
-        while !system.run_for(goal, EVENTS_PER_CHECK) {
-            if budget.clock.elapsed().saturating_sub(start) >= budget.limit {
+        let spent = || budget.clock.elapsed().saturating_sub(start) >= budget.limit;
+        if self.threads && twins.len() > 1 {
+            std::thread::scope(|scope| {
+                for twin in twins.twins_mut() {
+                    scope.spawn(|| {
+                        while !twin.run_for(goal, EVENTS_PER_CHECK) {
+                            if spent() {
+                                break;
+                            }
+                        }
+                    });
+                }
+            });
+            return;
+        }
+        // Taking turns, a few events each, so every twin moves on even
+        // when the budget is short.
+        let per_twin = (EVENTS_PER_CHECK / twins.len() as u64).max(1);
+        while !twins.run_for(goal, per_twin) {
+            if spent() {
                 break;
             }
         }

@@ -6,6 +6,7 @@
 //!  time ─ scheduler ─ rng ─ dist      engine: clock, event heap, streams
 //!  station ─ lanes ─ traffic          building blocks
 //!  system                             the whole simulated system
+//!  twins                              k systems of one scene on one clock
 //!  metrics                            windows, summary, ledgers
 //!  mmc ─ theory                       the reference model and its theory
 //! ```
@@ -24,6 +25,7 @@ pub mod system;
 pub mod theory;
 pub mod time;
 pub mod traffic;
+pub mod twins;
 
 pub use config::{Change, Settings};
 pub use dist::{Dist, Sampler};
@@ -31,3 +33,4 @@ pub use metrics::{Ledgers, Quantiles, Reason, Summary, Window};
 pub use scheduler::Scheduler;
 pub use system::{Gauges, Marker, MarkerKind, System};
 pub use time::SimTime;
+pub use twins::{Target, Twin, TwinError, Twins};

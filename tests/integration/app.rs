@@ -371,6 +371,7 @@ fn diagram_and_plots_survive_extreme_values() {
             endpoint: None,
             mode: Mode::Async,
         },
+        held: false,
     }];
     let mut h = Harness::builder()
         .with_size([1400.0, 900.0])

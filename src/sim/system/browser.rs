@@ -28,20 +28,32 @@ pub(super) struct Action {
     pub awaiting: bool,
 }
 
+/// Mixes one first click (time, client, endpoint) into a fingerprint: a
+/// multiply-rotate hash, a few instructions per action.
+#[inline]
+fn fingerprint(h: u64, now: SimTime, client: usize, endpoint: usize) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let h = (h ^ now.0).wrapping_mul(K).rotate_left(29);
+    (h ^ ((client as u64) << 8 | endpoint as u64)).wrapping_mul(K)
+}
+
 impl System {
     /// A new user action of client `c`: pick its endpoint, click. At the
     /// simulation's limit on work held, the action is shed instead.
     pub(super) fn new_action(&mut self, now: SimTime, c: usize) {
-        if self.held() >= self.cfg.limits.max_in_flight {
-            self.shed(c);
-            return;
-        }
+        // The endpoint is drawn even for an action that is shed, so the
+        // endpoint stream (and the users) stay the same in every twin.
         let u: f64 = self.rng.endpoint[c].random();
         // Rounding can leave the cumulative share a hair below 1: the last
         // endpoint takes that sliver.
         let cum = &self.arrivals.endpoint_cum;
         let last = cum.len().saturating_sub(1);
         let endpoint = cum.iter().position(|x| u < *x).unwrap_or(last);
+        self.arrivals_digest = fingerprint(self.arrivals_digest, now, c, endpoint);
+        if self.held() >= self.cfg.limits.max_in_flight {
+            self.shed(c);
+            return;
+        }
         let key = self.actions.insert(Action {
             clicked: now,
             first: now,

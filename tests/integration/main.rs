@@ -10,3 +10,4 @@ mod layout;
 mod model;
 mod scenario_files;
 mod scenes;
+mod twins;

@@ -7,7 +7,7 @@
 //! twin's [`Figures`] and build the same sentence. No clap, no egui.
 
 use crate::fmt::{dollars, secs, thousands};
-use crate::sim::{Summary, Window};
+use crate::sim::{Marker, Settings, Summary, Window};
 
 /// The four numbers a comparison headline states for one twin.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -155,6 +155,18 @@ pub fn sentences(twins: &[(String, Figures)], scope: Scope) -> Vec<String> {
         .collect()
 }
 
+/// A twin's marker in words: as [`crate::words::change`] says it, and
+/// for a scripted mode switch the twin held, that it held: "save order →
+/// ASYNC (scripted; this twin stays as it is)".
+pub fn marker(m: &Marker, settings: &Settings) -> String {
+    let text = crate::words::change(&m.change, settings);
+    if m.held {
+        format!("{text} (scripted; this twin stays as it is)")
+    } else {
+        text
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,6 +191,26 @@ mod tests {
              errors 6,950/min vs 0/min; cost $4.10/h vs $1.20/h"
         );
         assert!(sentence(&sync, &asyn, Scope::Run).contains("; peak backlog 0 vs 2,887;"));
+    }
+
+    #[test]
+    fn a_held_switch_says_so() {
+        use crate::sim::config::{Change, Mode};
+        let m = Marker {
+            t_s: 240.0,
+            change: Change::SetMode {
+                endpoint: None,
+                mode: Mode::Async,
+            },
+            held: true,
+        };
+        let s = Settings::default();
+        assert_eq!(
+            marker(&m, &s),
+            "save → ASYNC (scripted; this twin stays as it is)"
+        );
+        let applied = Marker { held: false, ..m };
+        assert_eq!(marker(&applied, &s), "save → ASYNC");
     }
 
     #[test]

@@ -90,7 +90,8 @@ pub enum Command {
     /// reason goes to [`Snapshot::last_error`](super::Snapshot::last_error).
     ApplyTo(Change, Target),
     /// Compare the scene's twins side by side (`true`) or run it solo: a
-    /// new run from the edited scene, live tweaks kept.
+    /// new run from the edited scene, live tweaks kept (nothing happens if
+    /// the host already runs that way).
     SetCompare(bool),
     /// Replace the scene (from a file or the Scenes menu).
     LoadScenario(Box<Scenario>),

@@ -101,8 +101,8 @@ impl HostCore {
         &self.twins
     }
 
-    /// Whether twins run on a thread each within a tick (default: yes).
-    /// Either way the windows are the same.
+    /// Whether twins run on a thread each within a tick (default: only
+    /// with more than two cores). Either way the windows are the same.
     pub fn set_threads(&mut self, threads: bool) {
         self.pace.set_threads(threads);
     }
@@ -157,6 +157,8 @@ impl HostCore {
                 self.doc.reset_to_file();
                 self.start_run();
             }
+            // Already so: nothing to restart.
+            Command::SetCompare(compare) if compare == self.twins.is_compare() => {}
             Command::SetCompare(compare) => {
                 self.doc.restart_as(compare);
                 self.start_run();

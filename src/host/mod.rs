@@ -28,8 +28,9 @@
 //! - here: the [`Host`] handle, driven by its own thread or by hand.
 //!
 //! The host runs [`Twins`](crate::sim::Twins): one solo run, or a scene's
-//! twins side by side on one sim clock (`Command::SetCompare`), each on a
-//! thread of its own within a tick. The sim clock is always the runs'
+//! twins side by side on one sim clock (`Command::SetCompare`), taking
+//! turns within a tick's budget (or on a thread each, with more than two
+//! cores). The sim clock is always the runs'
 //! virtual time; wall time only decides how far to advance it. Splitting `run_until` into ticks of any size gives
 //! the same windows as one headless run (tested in `tests/integration/host.rs`).
 
@@ -93,7 +94,16 @@ impl Host {
         clock: Box<dyn Clock>,
         notify: Notify,
     ) -> anyhow::Result<Host> {
-        let mut core = HostCore::new(scenario, Some(Budget::wall()));
+        Host::spawn_core(HostCore::new(scenario, Some(Budget::wall())), clock, notify)
+    }
+
+    /// Starts the host thread on a prepared core (e.g. one told how to run
+    /// its twins, [`HostCore::set_threads`]).
+    pub fn spawn_core(
+        mut core: HostCore,
+        clock: Box<dyn Clock>,
+        notify: Notify,
+    ) -> anyhow::Result<Host> {
         let shared = Arc::new(Mutex::new(core.snapshot(Vec::new())));
         let (tx, rx) = channel();
         let stop = Arc::new(AtomicBool::new(false));

@@ -26,6 +26,11 @@ pub const EVENTS_PER_CHECK: u64 = 20_000;
 /// them (Max speed on an idle system must not leap centuries ahead).
 const IDLE_WINDOWS_PER_TICK: u64 = 10_000;
 
+/// True with more than two cores: twins then get a thread each by default.
+fn spare_cores() -> bool {
+    std::thread::available_parallelism().is_ok_and(|n| n.get() > 2)
+}
+
 /// How long a tick may simulate, measured on its own clock (the wall clock
 /// in the app, a fake one in tests).
 pub struct Budget {
@@ -78,13 +83,16 @@ impl Pace {
             lagging_at: None,
             last_wall: Duration::ZERO,
             budget,
-            threads: true,
+            threads: spare_cores(),
         }
     }
 
-    /// Whether twins run on a thread each within a budgeted tick (the
-    /// default; a solo run always runs on the host's thread). Both give
-    /// the same windows: threads only change how fast a tick gets there.
+    /// Whether twins run on a thread each within a budgeted tick (a solo
+    /// run always runs on the host's thread). Both give the same windows:
+    /// threads only change how fast a tick gets there. The default is
+    /// threads only with more than two cores: on two, twins taking turns
+    /// hold 100× as well (see `examples/bench_host.rs`) and leave a core to
+    /// the UI at Max speed.
     pub fn set_threads(&mut self, threads: bool) {
         self.threads = threads;
     }

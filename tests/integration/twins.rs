@@ -368,6 +368,12 @@ fn a_change_goes_to_both_twins_or_to_one() {
     host.send(Command::SetCompare(true));
     let snap = frame(&mut host, &clock);
     assert_eq!(snap.run_id, solo.run_id + 1, "a new run");
+    host.send(Command::SetCompare(true));
+    assert_eq!(
+        frame(&mut host, &clock).run_id,
+        snap.run_id,
+        "already comparing"
+    );
     let names: Vec<&str> = snap.twins.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, ["sync", "async"]);
     assert_eq!(snap.twin_name(1), "async");

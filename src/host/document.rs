@@ -84,11 +84,11 @@ impl Document {
     /// new scene; call it only when [`Document::revision`] moved.
     pub fn recording(&self) -> Scenario {
         let mut recording = self.run_base.clone();
-        if self.compare {
-            recording.view.compare = true;
-            if !self.recorded.is_empty() {
-                recording.variants = recording.twin_variants();
-            }
+        // Reopens the way it ran (a solo run of a scene that opens
+        // comparing recorded its changes for the solo run).
+        recording.view.compare = self.compare;
+        if self.compare && !self.recorded.is_empty() {
+            recording.variants = recording.twin_variants();
         }
         for (to, ev) in &self.recorded {
             let timeline = match to {
@@ -279,5 +279,10 @@ mod tests {
         assert!(doc.dirty());
         let solo = Document::new(Scenario::default()).recording();
         assert!(!solo.view.compare && solo.variants.is_empty());
+        let mut opens_comparing = Scenario::default();
+        opens_comparing.view.compare = true;
+        let mut doc = Document::new(opens_comparing);
+        doc.restart_as(false);
+        assert!(!doc.recording().view.compare, "recorded solo, replays solo");
     }
 }

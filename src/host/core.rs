@@ -193,9 +193,9 @@ impl HostCore {
     /// The snapshot for the UI, moving closed windows not yet published
     /// into `new_windows` (and, comparing, each twin's into its own). The
     /// live settings, edited scene and recording are copied only if they
-    /// changed since the last snapshot. `keep` holds the windows of the
-    /// last snapshot the UI has not taken: twin 0's (or the solo run's)
-    /// first, then each further twin's.
+    /// changed since the last snapshot. `keep_windows`: windows of the
+    /// last snapshot the UI has not taken (of the solo run or twin 0; see
+    /// [`HostCore::snapshot_keeping`] for every twin's).
     pub fn snapshot(&mut self, keep_windows: Vec<Window>) -> Snapshot {
         self.snapshot_keeping(vec![keep_windows])
     }

@@ -3,16 +3,19 @@
 //! - pace: the threaded host on the wall clock at 100× for a scene of
 //!   1,000 user actions per second; reports the sim speed achieved and
 //!   whether the host ever reported it could not keep up;
+//! - twins: the same, comparing 2 and 4 twins (each fed 1,000 actions/s),
+//!   with the twins on a thread each and taking turns on the host's
+//!   thread, at 100× and at Max (how far it goes);
 //! - memory: the app's host and plot history fed 8 simulated hours of the
 //!   default scene; reports resident memory;
 //! - publish: CPU time of one snapshot for the UI (what the host thread
 //!   does after every 16 ms tick), on the default scene at 1×.
 //!
-//! `cargo run --release --example bench_host -- --wall-s 20`
+//! `cargo run --release --example bench_host -- --wall-s 20 [--twins-only]`
 
 use asynclab::app::AsyncLabApp;
-use asynclab::host::{Command, FakeClock, Host, HostCore, Speed, WallClock};
-use asynclab::scenario::Mode;
+use asynclab::host::{Budget, Command, FakeClock, Host, HostCore, Speed, WallClock};
+use asynclab::scenario::{Change, Mode, Scenario, Scheduling, Shape, Variant};
 use clap::Parser;
 use std::time::{Duration, Instant};
 
@@ -34,6 +37,15 @@ struct Args {
     /// Snapshots to time in the publish test.
     #[arg(long, default_value_t = 20_000)]
     publishes: u32,
+    /// Wall seconds per twins pacing run.
+    #[arg(long, default_value_t = 10.0)]
+    twins_wall_s: f64,
+    /// Twin counts for the twins pacing test, e.g. `2,4`.
+    #[arg(long, value_delimiter = ',', default_value = "2,4")]
+    twins: Vec<usize>,
+    /// Only the twins pacing test.
+    #[arg(long)]
+    twins_only: bool,
 }
 
 /// Resident set size of this process, MB (Linux).
@@ -47,19 +59,24 @@ fn rss_mb() -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
-fn pace(args: &Args) -> anyhow::Result<()> {
-    // The default scene scaled to `rate` actions/s, async, with capacity to
-    // match, so the load is steady and every part of the model works.
+/// The default scene scaled to `rate` actions/s, async, with capacity to
+/// match, so the load is steady and every part of the model works.
+fn steady_scene(rate: f64) -> Scenario {
     let mut s = asynclab::app::default_scene();
-    s.settings.clients[0].rate_per_s = args.rate;
+    s.settings.clients[0].rate_per_s = rate;
     for e in &mut s.settings.endpoints {
         e.mode = Mode::Async;
     }
-    s.settings.database.connections = (args.rate * 0.1).ceil() as u32;
+    s.settings.database.connections = (rate * 0.1).ceil() as u32;
     s.settings.queue.workers = s.settings.database.connections;
-    s.settings.server.workers_per_instance = (args.rate * 0.05).ceil() as u32;
+    s.settings.server.workers_per_instance = (rate * 0.05).ceil() as u32;
     s.settings.timeline.clear();
     s.duration_s = 1e6;
+    s
+}
+
+fn pace(args: &Args) -> anyhow::Result<()> {
+    let s = steady_scene(args.rate);
     let host = Host::spawn(s, Box::new(WallClock::new()), Box::new(|| {}))?;
     host.send(Command::SetSpeed(Speed::Times(args.speed)));
     let started = Instant::now();
@@ -83,6 +100,81 @@ fn pace(args: &Args) -> anyhow::Result<()> {
         sim / wall,
         sim * args.rate / wall,
         snap.events
+    );
+    Ok(())
+}
+
+/// `n` twins of the steady scene at a constant `rate` actions/s: sync,
+/// async, async with fair scheduling, async with twice the database, and
+/// so on round.
+fn twins_scene(rate: f64, n: usize) -> Scenario {
+    let mut s = steady_scene(rate);
+    s.settings.clients[0].shape = Shape::Constant;
+    let db = f64::from(s.settings.database.connections);
+    let kinds = [
+        (
+            "sync",
+            Change::SetMode {
+                endpoint: None,
+                mode: Mode::Sync,
+            },
+        ),
+        (
+            "async",
+            Change::SetMode {
+                endpoint: None,
+                mode: Mode::Async,
+            },
+        ),
+        ("async fair", Change::SetScheduling(Scheduling::Fair)),
+        (
+            "async 2× DB",
+            Change::Set {
+                path: "database.connections".into(),
+                value: 2.0 * db,
+            },
+        ),
+    ];
+    s.variants = (0..n)
+        .map(|k| {
+            let (name, change) = kinds[k % kinds.len()].clone();
+            Variant::new(format!("{name} {k}"), vec![change])
+        })
+        .collect();
+    s.view.compare = true;
+    s
+}
+
+/// Twins on the live host for `wall_s` at `speed`: the sim speed achieved
+/// and the actions simulated per wall second over all twins.
+fn pace_twins(args: &Args, n: usize, threads: bool, speed: Speed) -> anyhow::Result<()> {
+    let s = twins_scene(args.rate, n);
+    let mut core = HostCore::new(s, Some(Budget::wall()));
+    core.set_threads(threads);
+    let host = Host::spawn_core(core, Box::new(WallClock::new()), Box::new(|| {}))?;
+    host.send(Command::SetSpeed(speed));
+    let started = Instant::now();
+    let (mut lag_reports, mut samples) = (0u64, 0u64);
+    let first = host.take_snapshot();
+    let first_actions: u64 = first.twins.iter().map(|t| t.ledgers.actions.issued).sum();
+    while started.elapsed().as_secs_f64() < args.twins_wall_s {
+        std::thread::sleep(Duration::from_millis(100));
+        let snap = host.take_snapshot();
+        samples += 1;
+        if snap.lagging_at.is_some() {
+            lag_reports += 1;
+        }
+    }
+    let snap = host.take_snapshot();
+    let wall = started.elapsed().as_secs_f64();
+    let sim = snap.now_s - first.now_s;
+    let actions: u64 = snap.twins.iter().map(|t| t.ledgers.actions.issued).sum();
+    println!(
+        "bench=twins twins={n} threads={threads} rate_per_s_each={} speed={} wall_s={wall:.2} sim_s={sim:.1} achieved_speed={:.1} actions_per_wall_s_all_twins={:.0} lag_reports={lag_reports}/{samples}",
+        args.rate,
+        speed.label(),
+        sim / wall,
+        (actions - first_actions) as f64 / wall,
     );
     Ok(())
 }
@@ -148,6 +240,16 @@ fn pump(app: &mut AsyncLabApp) -> (f64, Vec<asynclab::sim::Window>) {
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    for &n in &args.twins {
+        for threads in [true, false] {
+            for speed in [Speed::Times(args.speed), Speed::Max] {
+                pace_twins(&args, n, threads, speed)?;
+            }
+        }
+    }
+    if args.twins_only {
+        return Ok(());
+    }
     pace(&args)?;
     memory(&args);
     publish(&args);

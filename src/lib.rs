@@ -18,14 +18,17 @@
 //!  words, fmt, explain   words and numbers shared by app and CLI
 //! ```
 //!
-//! Beside them, shared by app and CLI and free of egui: `goal` (an
-//! exercise's goal checked on a finished run), `export` (PNG, GIF, CSV of
-//! plotted series, a scene as clipboard text) and `handout` (the
-//! self-contained HTML page of a run).
+//! Beside them, shared by app and CLI and free of egui: `words` (the names
+//! of modes, reasons, changes), `fmt` (numbers), `compare` (the difference
+//! between twins, in words), `explain` (the bottleneck and its arithmetic),
+//! `goal` (an exercise's goal checked on a finished run), `export` (PNG,
+//! GIF, CSV of plotted series, a scene as clipboard text) and `handout`
+//! (the self-contained HTML page of a run).
 #![warn(missing_docs)]
 
 pub mod app;
 pub mod cli;
+pub mod compare;
 pub mod explain;
 pub mod export;
 pub mod fmt;

@@ -133,4 +133,11 @@ pub struct RunArgs {
     /// With --check: print the goal's hint too.
     #[arg(long, requires = "check")]
     pub hint: bool,
+    /// Run the scene's twins side by side (its variants, or all sync
+    /// against all async), a thread each, and print them in columns with
+    /// the difference in words; `--json` gives a `twins` array, `--csv` a
+    /// `twin` column. (An exercise's goal is checked on one run: not with
+    /// `--check`.)
+    #[arg(long, conflicts_with = "check")]
+    pub compare: bool,
 }

@@ -10,6 +10,7 @@
 //!  load      a scene from disk or the built-ins, then --duration/--seed/--set
 //!  simulate  the headless run (with a progress bar on a terminal)
 //!  sweep     `asynclab sweep`: the load curve, the cheapest capacity
+//!  twins     the headless comparison (`--compare`): a thread per twin
 //!  report    what a run printed and wrote: summary text, JSON, CSV (no clap)
 //!  lists     the text of `scenes` and `knobs`
 //!  check     `run --check`: an exercise's goal, checked at the end
@@ -25,6 +26,7 @@ mod progress;
 pub mod report;
 pub mod simulate;
 mod sweep;
+pub mod twins;
 
 pub use args::{Cli, Command, ReportArgs, RunArgs, SweepArgs};
 pub use load::load_scene;
@@ -92,6 +94,10 @@ fn run_scene(args: &RunArgs) -> anyhow::Result<Ended> {
     let goal = check::goal_of(&s, args)?;
     load::apply_overrides(&mut s, args)?;
     let scene_name = args.scene.display().to_string();
+    if args.compare {
+        run_compare(args, s, &scene_name)?;
+        return Ok(Ended::Fine);
+    }
     let mut csv = match &args.csv {
         Some(path) => {
             let out =
@@ -112,12 +118,7 @@ fn run_scene(args: &RunArgs) -> anyhow::Result<Ended> {
     .context("writing the CSV")?;
     bar.finish();
     if let (Some(w), Some(path)) = (csv, &args.csv) {
-        let commit = || -> std::io::Result<()> {
-            let mut buffered = w.into_inner();
-            buffered.flush()?;
-            buffered.into_inner().map_err(|e| e.into_error())?.commit()
-        };
-        commit().with_context(|| format!("writing CSV {}", path.display()))?;
+        commit_csv(w, path)?;
     }
     let checked = goal.map(|(goal, required_s)| check::report(&goal, required_s, &run, &sys));
     if args.json {
@@ -140,6 +141,84 @@ fn run_scene(args: &RunArgs) -> anyhow::Result<Ended> {
         Some(c) if !c.passed() => Ended::GoalNotMet,
         _ => Ended::Fine,
     })
+}
+
+/// `asynclab run --compare`: the scene's twins, a thread each, reported
+/// side by side (or as JSON), the CSV with a twin column. As for one run,
+/// unbalanced ledgers fail the command after the report is out.
+fn run_compare(args: &RunArgs, s: Scenario, scene_name: &str) -> anyhow::Result<()> {
+    let twins = crate::sim::Twins::compare(&s.settings, &s.variants)
+        .with_context(|| format!("the twins of {scene_name}"))?;
+    let names = twins.names();
+    let mut csv = match &args.csv {
+        Some(path) => {
+            let out =
+                Output::create(path).with_context(|| format!("writing CSV {}", path.display()))?;
+            Some(report::CsvWriter::new_compare(
+                &s.settings,
+                BufWriter::new(out),
+            )?)
+        }
+        None => None,
+    };
+    let mut bar = Progress::new(std::io::stderr().is_terminal());
+    let run = twins::simulate_twins(
+        twins,
+        &s.title,
+        s.duration_s,
+        csv.is_some(),
+        |k, ws| match &mut csv {
+            Some(w) => w.twin_rows(&names[k], ws),
+            None => Ok(()),
+        },
+        |u| bar.show(u),
+    )
+    .context("writing the CSV")?;
+    bar.finish();
+    if let (Some(w), Some(path)) = (csv, &args.csv) {
+        commit_csv(w, path)?;
+    }
+    if args.json {
+        let v = report::compare_json(
+            &run.twins,
+            &s.settings,
+            scene_name,
+            run.same_users,
+            run.wall,
+        );
+        let text = serde_json::to_string_pretty(&v).context("encoding JSON")?;
+        println!("{text}");
+    } else {
+        print!(
+            "{}",
+            report::compare_text(&run.twins, run.same_users, run.wall)
+        );
+    }
+    for t in &run.twins {
+        if let Err(e) = &t.run.balance {
+            bail!(
+                "twin `{}`: ledgers do not balance (a simulator bug, please report it): {e}",
+                t.name
+            );
+        }
+    }
+    if !run.same_users && report::limit_shed(&run.twins).is_none() {
+        bail!("the twins saw different users (a simulator bug, please report it)");
+    }
+    Ok(())
+}
+
+/// Flushes the CSV and puts it in place.
+fn commit_csv(
+    w: report::CsvWriter<BufWriter<Output>>,
+    path: &std::path::Path,
+) -> anyhow::Result<()> {
+    let commit = || -> std::io::Result<()> {
+        let mut buffered = w.into_inner();
+        buffered.flush()?;
+        buffered.into_inner().map_err(|e| e.into_error())?.commit()
+    };
+    commit().with_context(|| format!("writing CSV {}", path.display()))
 }
 
 /// `asynclab validate`: every file is checked and every problem printed

@@ -6,8 +6,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// Gives elapsed wall time since the host started. Injectable so tests can
-/// drive the host without waiting in real time.
-pub trait Clock: Send + 'static {
+/// drive the host without waiting in real time. `Sync`: twins running on a
+/// thread each read the same budget clock.
+pub trait Clock: Send + Sync + 'static {
     /// Wall time since the clock's origin.
     fn elapsed(&self) -> Duration;
 }

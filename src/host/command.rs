@@ -2,6 +2,7 @@
 //! can choose.
 
 use crate::scenario::{Change, Scenario};
+use crate::sim::Target;
 
 /// Slowest and fastest fixed speeds the UI offers, in sim seconds per wall
 /// second.
@@ -80,8 +81,18 @@ pub enum Command {
     Restart,
     /// Back to the scene as loaded, discarding tweaks.
     ResetToFile,
-    /// A live change (recorded for "Save Recording").
+    /// A live change for every twin (or the solo run), recorded for "Save
+    /// Recording". The same as `ApplyTo(change, Target::All)`.
     Apply(Change),
+    /// A live change for every twin or one ([`Target`]), mode switches
+    /// included. A change of the traffic for one twin is refused (twins
+    /// share their users), as is one for a twin while running solo; the
+    /// reason goes to [`Snapshot::last_error`](super::Snapshot::last_error).
+    ApplyTo(Change, Target),
+    /// Compare the scene's twins side by side (`true`) or run it solo: a
+    /// new run from the edited scene, live tweaks kept (nothing happens if
+    /// the host already runs that way).
+    SetCompare(bool),
     /// Replace the scene (from a file or the Scenes menu).
     LoadScenario(Box<Scenario>),
     /// The scene was saved: its edited settings are now the file's.

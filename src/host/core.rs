@@ -1,30 +1,30 @@
 //! The host's logic without any thread: commands in, ticks, snapshots out.
+//!
+//! It always runs [`Twins`]: one solo run, or the scene's twins on one
+//! clock (`Command::SetCompare`). One speed, pause, step and jump drive
+//! them all; live changes go to every twin or to one.
 
 use super::command::{Command, StepKind};
 use super::document::Document;
 use super::pacing::{Budget, Pace};
-use super::snapshot::Snapshot;
+use super::snapshot::{Snapshot, TwinSnapshot};
 use crate::scenario::{Change, Scenario, Settings};
-use crate::sim::{SimTime, System, Window};
+use crate::sim::{SimTime, System, Target, Twin, Twins, Window};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Most closed windows a snapshot holds for the UI to take.
+/// Most closed windows a snapshot holds for the UI to take (per twin).
 pub const MAX_PENDING_WINDOWS: usize = 8_192;
 
 /// The host's logic without any thread: commands in, ticks, snapshots out.
 pub struct HostCore {
-    system: System,
+    twins: Twins,
     doc: Document,
     pace: Pace,
     run_id: u64,
     /// Bumped whenever the live settings may have changed: a new run, or a
     /// change (scripted or live) applied to this one.
     live_revision: u64,
-    /// Changes applied to the current run when `live_revision` was last
-    /// brought up to date. Every change the System applies leaves a marker,
-    /// so its marker count counts them, scripted ones included.
-    changes_seen: usize,
     last_error: Option<String>,
     /// The scene-sized parts of the last snapshot, reused until their
     /// revision moves.
@@ -34,22 +34,47 @@ pub struct HostCore {
 /// Scene-sized parts of the snapshot, with the revisions they were built at.
 struct Shared {
     live_revision: u64,
-    live: Arc<Settings>,
+    /// Per twin: its live settings, and the changes applied to it when they
+    /// were copied. Every change a System applies leaves a marker, so its
+    /// marker count counts them, scripted ones included.
+    live: Vec<(usize, Arc<Settings>)>,
     doc_revision: u64,
     edited: Arc<Scenario>,
     recording: Arc<Scenario>,
     dirty: bool,
 }
 
+/// The runs of `base`: its twins when `compare`, else one solo run. Twins
+/// of a validated scene always build; if they cannot, the run is solo and
+/// the reason is returned.
+fn build(base: &Scenario, compare: bool) -> (Twins, Option<String>) {
+    if !compare {
+        return (Twins::solo(base.settings.clone()), None);
+    }
+    match Twins::compare(&base.settings, &base.variants) {
+        Ok(t) => (t, None),
+        Err(e) => (Twins::solo(base.settings.clone()), Some(e.to_string())),
+    }
+}
+
+/// Twin `t`'s live settings as shared: the same `Arc` until it changes.
+fn live_of(t: &Twin) -> (usize, Arc<Settings>) {
+    (
+        t.system().markers().len(),
+        Arc::new(t.system().settings().clone()),
+    )
+}
+
 impl HostCore {
-    /// A host on `scenario`, playing at 1×. `budget` caps the time each
-    /// tick simulates (`None`: unbounded, used by deterministic tests).
+    /// A host on `scenario`, playing at 1× (comparing its twins when the
+    /// scene says so, `view.compare`). `budget` caps the time each tick
+    /// simulates (`None`: unbounded, used by deterministic tests).
     pub fn new(scenario: Scenario, budget: Option<Budget>) -> HostCore {
-        let system = System::new(&scenario);
         let doc = Document::new(scenario);
+        let (twins, last_error) = build(doc.run_base(), doc.compare());
         let shared = Shared {
             live_revision: 0,
-            live: Arc::new(system.settings().clone()),
+            live: twins.twins().iter().map(live_of).collect(),
             doc_revision: doc.revision(),
             edited: Arc::new(doc.edited().clone()),
             recording: Arc::new(doc.recording()),
@@ -59,20 +84,30 @@ impl HostCore {
         pace.set_speed(start_speed(doc.edited()), Duration::ZERO, SimTime::ZERO);
         pace.end_at(Some(end_of(doc.edited())));
         HostCore {
-            system,
+            twins,
             doc,
             pace,
             run_id: 0,
             live_revision: 0,
-            changes_seen: 0,
-            last_error: None,
+            last_error,
             shared,
         }
     }
 
-    /// The running system.
+    /// The running system (twin 0 when comparing).
     pub fn system(&self) -> &System {
-        &self.system
+        self.twins.first()
+    }
+
+    /// Every run: the twins in variant order, or the solo run.
+    pub fn twins(&self) -> &Twins {
+        &self.twins
+    }
+
+    /// Whether twins run on a thread each within a tick (default: only
+    /// with more than two cores). Either way the windows are the same.
+    pub fn set_threads(&mut self, threads: bool) {
+        self.pace.set_threads(threads);
     }
 
     /// The run's id (see [`Snapshot::run_id`]).
@@ -80,19 +115,24 @@ impl HostCore {
         self.run_id
     }
 
-    /// Bookkeeping after the document started a new run.
-    fn restarted(&mut self) {
+    /// A new run of the document's run base (after a restart, reset, load
+    /// or switch between solo and compare).
+    fn start_run(&mut self) {
+        let (twins, error) = build(self.doc.run_base(), self.doc.compare());
+        self.twins = twins;
+        if error.is_some() {
+            self.last_error = error;
+        }
         self.run_id += 1;
         self.live_revision += 1;
-        self.changes_seen = 0;
-        self.pace.restart(self.system.now());
+        self.pace.restart(self.twins.now());
         self.pace.end_at(Some(end_of(self.doc.edited())));
     }
 
     /// Handles one command at wall time `wall`.
     pub fn handle(&mut self, cmd: Command, wall: Duration) {
         self.pace.saw(wall);
-        let now = self.system.now();
+        let now = self.twins.now();
         match cmd {
             Command::Play => self.pace.play(wall, now),
             Command::Pause => self.pace.pause(),
@@ -102,108 +142,168 @@ impl HostCore {
                 self.pace.pause();
                 match kind {
                     StepKind::Event => {
-                        self.system.step();
+                        self.twins.step();
                     }
                     StepKind::Window => {
                         // Run over the next ticks within their budget, so a
                         // heavy window never blocks commands.
-                        let w = SimTime::from_secs_f64(self.system.settings().window_s);
+                        let w = SimTime::from_secs_f64(self.system().settings().window_s);
                         self.pace.jump(Some(SimTime(now.0.saturating_add(w.0))));
                     }
                 }
             }
-            Command::JumpToNextScripted => self.pace.jump(self.system.next_scripted()),
+            Command::JumpToNextScripted => self.pace.jump(self.twins.next_scripted()),
             Command::Restart => {
-                self.system = System::new(self.doc.restart());
-                self.restarted();
+                self.doc.restart();
+                self.start_run();
             }
             Command::ResetToFile => {
-                self.system = System::new(self.doc.reset_to_file());
-                self.restarted();
+                self.doc.reset_to_file();
+                self.start_run();
             }
-            Command::Apply(change) => match self.system.apply(change.clone()) {
-                Ok(()) => {
-                    self.live_revision += 1;
-                    self.last_error = self.doc.record(now.as_secs_f64(), change).err();
-                }
-                Err(e) => self.last_error = Some(e.to_string()),
-            },
+            // Already so: nothing to restart.
+            Command::SetCompare(compare) if compare == self.twins.is_compare() => {}
+            Command::SetCompare(compare) => {
+                self.doc.restart_as(compare);
+                self.start_run();
+            }
+            Command::Apply(change) => self.apply(change, Target::All),
+            Command::ApplyTo(change, target) => self.apply(change, target),
             Command::LoadScenario(s) => {
                 // A scene starts at its own speed, never the last one's.
                 let speed = start_speed(&s);
-                self.system = System::new(self.doc.load(*s));
-                self.restarted();
-                self.pace.set_speed(speed, wall, self.system.now());
+                self.doc.load(*s);
+                self.start_run();
+                self.pace.set_speed(speed, wall, self.twins.now());
                 self.pace.resume();
             }
             Command::MarkSaved => self.doc.mark_saved(),
         }
     }
 
+    /// A live change to `target`, recorded at the sim time it took effect.
+    fn apply(&mut self, change: Change, target: Target) {
+        match self.twins.apply(change.clone(), target) {
+            Ok(at) => {
+                self.live_revision += 1;
+                self.last_error = self.doc.record(at.as_secs_f64(), change, target).err();
+            }
+            Err(e) => self.last_error = Some(e.to_string()),
+        }
+    }
+
     /// Advances the sim towards (wall elapsed × speed), within the budget.
     pub fn tick(&mut self, wall: Duration) {
-        self.pace.tick(&mut self.system, wall);
+        self.pace.tick(&mut self.twins, wall);
     }
 
     /// The snapshot for the UI, moving closed windows not yet published
-    /// into `new_windows`. The live settings, edited scene and recording
-    /// are copied only if they changed since the last snapshot.
+    /// into `new_windows` (and, comparing, each twin's into its own). The
+    /// live settings, edited scene and recording are copied only if they
+    /// changed since the last snapshot. `keep_windows`: windows of the
+    /// last snapshot the UI has not taken (of the solo run or twin 0; see
+    /// [`HostCore::snapshot_keeping`] for every twin's).
     pub fn snapshot(&mut self, keep_windows: Vec<Window>) -> Snapshot {
-        let mut new_windows = keep_windows;
-        new_windows.extend(self.system.drain_windows());
-        if new_windows.len() > MAX_PENDING_WINDOWS {
-            // The UI has not taken windows for a long while (a hidden
-            // window at Max speed): keep the newest, so memory stays flat.
-            let cut = new_windows.len() - MAX_PENDING_WINDOWS;
-            new_windows.drain(..cut);
+        self.snapshot_keeping(vec![keep_windows])
+    }
+
+    /// Like [`HostCore::snapshot`], keeping each twin's untaken windows
+    /// (`keep[k]` for twin k).
+    pub fn snapshot_keeping(&mut self, mut keep: Vec<Vec<Window>>) -> Snapshot {
+        self.refresh_shared();
+        let mut twins: Vec<TwinSnapshot> = Vec::new();
+        let mut first_windows = Vec::new();
+        for k in 0..self.twins.len() {
+            let kept = keep.get_mut(k).map(std::mem::take).unwrap_or_default();
+            let windows = self.drain(k, kept);
+            if k == 0 {
+                first_windows = windows.clone();
+            }
+            if self.twins.is_compare() {
+                twins.push(self.twin_snapshot(k, windows));
+            }
         }
-        let markers = self.system.markers().to_vec();
+        let sys = self.twins.first();
+        let markers = sys.markers().to_vec();
         let caption = markers.iter().rev().find_map(|m| match &m.change {
             Change::Caption(text) => Some((m.t_s, text.clone())),
             _ => None,
         });
-        self.refresh_shared();
         Snapshot {
             run_id: self.run_id,
-            new_windows,
-            gauges: self.system.gauges(),
-            totals: Some(self.system.totals()),
-            ledgers: self.system.ledgers(),
+            new_windows: first_windows,
+            gauges: sys.gauges(),
+            totals: Some(sys.totals()),
+            ledgers: sys.ledgers(),
             markers,
             caption,
-            now_s: self.system.now().as_secs_f64(),
-            events: self.system.events(),
+            now_s: self.twins.now().as_secs_f64(),
+            events: sys.events(),
             playing: self.pace.playing(),
             ended: self.pace.ended(),
             duration_s: self.doc.edited().duration_s,
             speed: self.pace.speed(),
             lagging_at: self.pace.lagging_at(),
-            live: self.shared.live.clone(),
+            live: self.shared.live[0].1.clone(),
             edited: self.shared.edited.clone(),
             dirty: self.shared.dirty,
             recording: self.shared.recording.clone(),
             last_error: self.last_error.clone(),
-            next_scripted_s: self.system.next_scripted().map(|t| t.as_secs_f64()),
+            next_scripted_s: self.twins.next_scripted().map(|t| t.as_secs_f64()),
+            compare: self.twins.is_compare(),
+            twins,
+        }
+    }
+
+    /// Twin `k`'s closed windows after `kept`, the newest
+    /// [`MAX_PENDING_WINDOWS`] of them.
+    fn drain(&mut self, k: usize, mut kept: Vec<Window>) -> Vec<Window> {
+        kept.extend(self.twins.twins_mut()[k].system_mut().drain_windows());
+        if kept.len() > MAX_PENDING_WINDOWS {
+            // The UI has not taken windows for a long while (a hidden
+            // window at Max speed): keep the newest, so memory stays flat.
+            let cut = kept.len() - MAX_PENDING_WINDOWS;
+            kept.drain(..cut);
+        }
+        kept
+    }
+
+    /// What the UI sees of twin `k`.
+    fn twin_snapshot(&self, k: usize, new_windows: Vec<Window>) -> TwinSnapshot {
+        let t = &self.twins.twins()[k];
+        let sys = t.system();
+        TwinSnapshot {
+            name: t.name().to_string(),
+            new_windows,
+            gauges: sys.gauges(),
+            totals: sys.totals(),
+            ledgers: sys.ledgers(),
+            markers: sys.markers().to_vec(),
+            live: self.shared.live[k].1.clone(),
+            now_s: t.now().as_secs_f64(),
+            events: sys.events(),
+            pending_changes: t.pending(),
         }
     }
 
     /// Rebuilds the scene-sized parts of the snapshot whose revision moved.
     fn refresh_shared(&mut self) {
-        let applied = self.system.markers().len();
-        if applied != self.changes_seen {
-            // Scripted changes (and live ones) applied while running.
-            self.changes_seen = applied;
-            self.live_revision += 1;
-        }
         let shared = &mut self.shared;
-        if shared.live_revision != self.live_revision {
+        let runs = self.twins.twins();
+        if shared.live_revision != self.live_revision || shared.live.len() != runs.len() {
             shared.live_revision = self.live_revision;
-            shared.live = Arc::new(self.system.settings().clone());
+            shared.live = runs.iter().map(live_of).collect();
         }
-        debug_assert!(
-            *shared.live == *self.system.settings(),
-            "live settings changed without a marker"
-        );
+        for (t, live) in runs.iter().zip(&mut shared.live) {
+            // Scripted changes (and live ones) applied while running.
+            if t.system().markers().len() != live.0 {
+                *live = live_of(t);
+            }
+            debug_assert!(
+                *live.1 == *t.system().settings(),
+                "live settings changed without a marker"
+            );
+        }
         if shared.doc_revision != self.doc.revision() {
             shared.doc_revision = self.doc.revision();
             shared.edited = Arc::new(self.doc.edited().clone());

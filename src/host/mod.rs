@@ -23,11 +23,15 @@
 //! - `document`: the scene as loaded, as edited, and this run's recording,
 //!   with a revision counter;
 //! - `core`: [`HostCore`], commands in, ticks, snapshots out, no thread;
-//! - `snapshot`: [`Snapshot`], what the UI reads;
+//! - `snapshot`: [`Snapshot`], what the UI reads (and a [`TwinSnapshot`]
+//!   per twin when comparing);
 //! - here: the [`Host`] handle, driven by its own thread or by hand.
 //!
-//! The sim clock is always the System's virtual time; wall time only decides
-//! how far to advance it. Splitting `run_until` into ticks of any size gives
+//! The host runs [`Twins`](crate::sim::Twins): one solo run, or a scene's
+//! twins side by side on one sim clock (`Command::SetCompare`), taking
+//! turns within a tick's budget (or on a thread each, with more than two
+//! cores). The sim clock is always the runs'
+//! virtual time; wall time only decides how far to advance it. Splitting `run_until` into ticks of any size gives
 //! the same windows as one headless run (tested in `tests/integration/host.rs`).
 
 mod clock;
@@ -38,12 +42,14 @@ mod pacing;
 mod snapshot;
 
 pub use self::core::{HostCore, MAX_PENDING_WINDOWS};
+pub use crate::sim::Target;
 pub use clock::{Clock, FakeClock, WallClock};
 pub use command::{Command, SPEEDS, Speed, StepKind};
 pub use pacing::{Budget, EVENTS_PER_CHECK, TICK_BUDGET};
-pub use snapshot::Snapshot;
+pub use snapshot::{Snapshot, TwinSnapshot};
 
 use crate::scenario::Scenario;
+use crate::sim::Window;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -88,7 +94,16 @@ impl Host {
         clock: Box<dyn Clock>,
         notify: Notify,
     ) -> anyhow::Result<Host> {
-        let mut core = HostCore::new(scenario, Some(Budget::wall()));
+        Host::spawn_core(HostCore::new(scenario, Some(Budget::wall())), clock, notify)
+    }
+
+    /// Starts the host thread on a prepared core (e.g. one told how to run
+    /// its twins, [`HostCore::set_threads`]).
+    pub fn spawn_core(
+        mut core: HostCore,
+        clock: Box<dyn Clock>,
+        notify: Notify,
+    ) -> anyhow::Result<Host> {
         let shared = Arc::new(Mutex::new(core.snapshot(Vec::new())));
         let (tx, rx) = channel();
         let stop = Arc::new(AtomicBool::new(false));
@@ -162,14 +177,23 @@ impl Host {
         lock(&self.shared)
     }
 
-    /// A copy of the latest snapshot that takes its new windows, under one
-    /// lock so no window is lost between copying and clearing. The copy
-    /// shares the snapshot's scene-sized parts (cheap `Arc` clones).
+    /// A copy of the latest snapshot that takes its new windows (each
+    /// twin's too), under one lock so no window is lost between copying and
+    /// clearing. The copy shares the snapshot's scene-sized parts (cheap
+    /// `Arc` clones).
     pub fn take_snapshot(&self) -> Snapshot {
         let mut guard = lock(&self.shared);
         let windows = std::mem::take(&mut guard.new_windows);
+        let twin_windows: Vec<Vec<Window>> = guard
+            .twins
+            .iter_mut()
+            .map(|t| std::mem::take(&mut t.new_windows))
+            .collect();
         let mut snap = guard.clone();
         snap.new_windows = windows;
+        for (t, ws) in snap.twins.iter_mut().zip(twin_windows) {
+            t.new_windows = ws;
+        }
         snap
     }
 }
@@ -200,12 +224,19 @@ fn drain_commands(core: &mut HostCore, rx: &Receiver<Command>, clock: &dyn Clock
 /// not drained yet (if they belong to the current run).
 fn publish(core: &mut HostCore, shared: &Mutex<Snapshot>) {
     let mut guard = lock(shared);
-    let pending = std::mem::take(&mut guard.new_windows);
+    let first = std::mem::take(&mut guard.new_windows);
+    // Comparing, twin 0's windows are in both lists: keep them once.
+    let mut pending = vec![first];
+    pending.extend(
+        guard
+            .twins
+            .iter_mut()
+            .skip(1)
+            .map(|t| std::mem::take(&mut t.new_windows)),
+    );
     // Windows of an older run are meaningless to the UI.
-    let pending = if guard.run_id == core.run_id() {
-        pending
-    } else {
-        Vec::new()
-    };
-    *guard = core.snapshot(pending);
+    if guard.run_id != core.run_id() {
+        pending.clear();
+    }
+    *guard = core.snapshot_keeping(pending);
 }

@@ -1,6 +1,7 @@
 //! Pacing: how far the sim may run at a given wall time.
 //!
-//! Sim time is always the [`System`]'s virtual time; wall time × speed only
+//! Sim time is always the runs' virtual time ([`Twins::now`]: the time
+//! every twin has reached; a solo run is one twin); wall time × speed only
 //! decides how far to advance it. The pace is anchored at a (wall, sim)
 //! pair and re-anchored on every play, speed change, restart or lag, so a
 //! change of speed or a pause never makes sim time jump. Each tick runs
@@ -9,7 +10,7 @@
 
 use super::clock::Clock;
 use super::command::Speed;
-use crate::sim::{SimTime, System};
+use crate::sim::{SimTime, Twins};
 use std::time::Duration;
 
 /// Time the host may spend simulating per tick before it stops to handle
@@ -24,6 +25,11 @@ pub const EVENTS_PER_CHECK: u64 = 20_000;
 /// Most windows of sim time one tick may cross when nothing happens in
 /// them (Max speed on an idle system must not leap centuries ahead).
 const IDLE_WINDOWS_PER_TICK: u64 = 10_000;
+
+/// True with more than two cores: twins then get a thread each by default.
+fn spare_cores() -> bool {
+    std::thread::available_parallelism().is_ok_and(|n| n.get() > 2)
+}
 
 /// How long a tick may simulate, measured on its own clock (the wall clock
 /// in the app, a fake one in tests).
@@ -65,6 +71,8 @@ pub(super) struct Pace {
     end_at: Option<SimTime>,
     /// The run paused at the scene's end and has not been played on since.
     ended: bool,
+    /// Run twins on a thread each within a tick (see [`Pace::set_threads`]).
+    threads: bool,
 }
 
 impl Pace {
@@ -81,6 +89,7 @@ impl Pace {
             budget,
             end_at: None,
             ended: false,
+            threads: spare_cores(),
         }
     }
 
@@ -93,6 +102,16 @@ impl Pace {
     /// True while paused at the scene's end.
     pub fn ended(&self) -> bool {
         self.ended
+    }
+
+    /// Whether twins run on a thread each within a budgeted tick (a solo
+    /// run always runs on the host's thread). Both give the same windows:
+    /// threads only change how fast a tick gets there. The default is
+    /// threads only with more than two cores: on two, twins taking turns
+    /// hold 100× as well (see `examples/bench_host.rs`) and leave a core to
+    /// the UI at Max speed.
+    pub fn set_threads(&mut self, threads: bool) {
+        self.threads = threads;
     }
 
     /// Running: playing, or jumping to a scripted event.
@@ -170,18 +189,18 @@ impl Pace {
         self.playing = true;
     }
 
-    /// Advances `system` towards (wall elapsed × speed), within the budget.
-    pub fn tick(&mut self, system: &mut System, wall: Duration) {
+    /// Advances the twins towards (wall elapsed × speed), within the budget.
+    pub fn tick(&mut self, twins: &mut Twins, wall: Duration) {
         let wall = wall.max(self.last_wall);
         let wall_dt = wall.saturating_sub(self.last_wall).as_secs_f64();
         self.last_wall = wall;
-        let before = system.now();
+        let before = twins.now();
         if let Some(goal) = self.jump_to {
-            self.run_budgeted(system, goal);
-            if system.now() >= goal {
+            self.run_budgeted(twins, goal);
+            if twins.now() >= goal {
                 self.jump_to = None;
                 self.playing = false;
-                self.reanchor(wall, system.now());
+                self.reanchor(wall, twins.now());
             }
             return;
         }
@@ -201,8 +220,8 @@ impl Pace {
         };
         let end = self.end_at.filter(|e| *e > before);
         let target = end.map_or(paced, |e| paced.min(e));
-        self.run_budgeted(system, target);
-        let now = system.now();
+        self.run_budgeted(twins, target);
+        let now = twins.now();
         if let Some(e) = end
             && now >= e
         {
@@ -235,23 +254,43 @@ impl Pace {
 
     /// Runs towards `goal`, looking at the budget's clock every
     /// [`EVENTS_PER_CHECK`] events and stopping when the budget is spent.
-    fn run_budgeted(&self, system: &mut System, goal: SimTime) {
-        let window = SimTime::from_secs_f64(system.settings().window_s);
+    /// Twins share the budget: on a thread each, or taking turns.
+    fn run_budgeted(&self, twins: &mut Twins, goal: SimTime) {
+        let window = SimTime::from_secs_f64(twins.first().settings().window_s);
+        let now = twins.now();
         let Some(budget) = &self.budget else {
             if goal == SimTime::MAX {
                 // Unbounded budget at max speed: one window per tick keeps
                 // tests finite.
-                system.run_until(SimTime(system.now().0.saturating_add(window.0)));
+                twins.run_until(SimTime(now.0.saturating_add(window.0)));
             } else {
-                system.run_until(goal);
+                twins.run_until(goal);
             }
             return;
         };
         let idle_cap = window.0.saturating_mul(IDLE_WINDOWS_PER_TICK);
-        let goal = goal.min(SimTime(system.now().0.saturating_add(idle_cap)));
+        let goal = goal.min(SimTime(now.0.saturating_add(idle_cap)));
         let start = budget.clock.elapsed();
-        while !system.run_for(goal, EVENTS_PER_CHECK) {
-            if budget.clock.elapsed().saturating_sub(start) >= budget.limit {
+        let spent = || budget.clock.elapsed().saturating_sub(start) >= budget.limit;
+        if self.threads && twins.len() > 1 {
+            std::thread::scope(|scope| {
+                for twin in twins.twins_mut() {
+                    scope.spawn(|| {
+                        while !twin.run_for(goal, EVENTS_PER_CHECK) {
+                            if spent() {
+                                break;
+                            }
+                        }
+                    });
+                }
+            });
+            return;
+        }
+        // Taking turns, a few events each, so every twin moves on even
+        // when the budget is short.
+        let per_twin = (EVENTS_PER_CHECK / twins.len() as u64).max(1);
+        while !twins.run_for(goal, per_twin) {
+            if spent() {
                 break;
             }
         }

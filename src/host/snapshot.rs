@@ -1,5 +1,5 @@
 //! What the UI sees of the host: one [`Snapshot`], published after every
-//! tick.
+//! tick; comparing twins, one [`TwinSnapshot`] per twin in it.
 
 use super::command::Speed;
 use crate::scenario::{Scenario, Settings};
@@ -57,4 +57,45 @@ pub struct Snapshot {
     pub last_error: Option<String>,
     /// Time of the next scripted event, s.
     pub next_scripted_s: Option<f64>,
+    /// The run compares twins side by side (`twins` holds each).
+    pub compare: bool,
+    /// Comparing: every twin in variant order (empty when solo). The
+    /// fields above then describe twin 0 (its windows are in both), except
+    /// `now_s`, the common clock every twin has reached.
+    pub twins: Vec<TwinSnapshot>,
+}
+
+impl Snapshot {
+    /// Twin `k`'s name ("" when solo or out of range).
+    pub fn twin_name(&self, k: usize) -> &str {
+        self.twins.get(k).map_or("", |t| t.name.as_str())
+    }
+}
+
+/// What the UI sees of one twin. Live changes reach a twin at the leading
+/// twin's time, so a twin's `now_s` may run a little ahead of the
+/// snapshot's common clock.
+#[derive(Clone, Debug)]
+pub struct TwinSnapshot {
+    /// The variant's name ("sync", "async", "10 connections", ...).
+    pub name: String,
+    /// This twin's windows closed since the UI last took them.
+    pub new_windows: Vec<Window>,
+    /// Live levels.
+    pub gauges: Gauges,
+    /// Counts so far.
+    pub totals: Window,
+    /// Both ledgers.
+    pub ledgers: Ledgers,
+    /// Every marker of this twin: the scene's scripted mode switches are
+    /// held here (`Marker::held`), its own changes apply.
+    pub markers: Vec<Marker>,
+    /// This twin's live settings (its variant and every change applied).
+    pub live: Arc<Settings>,
+    /// This twin's sim time, s.
+    pub now_s: f64,
+    /// Events this twin processed.
+    pub events: u64,
+    /// Live changes made while this twin was behind, still to apply.
+    pub pending_changes: usize,
 }

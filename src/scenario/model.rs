@@ -2,7 +2,8 @@
 //! watch) and how long it runs. It is written flat in the file; see
 //! [`super::version`] for the format's versions.
 
-use crate::sim::config::{Change, Settings};
+use crate::sim::config::Settings;
+pub use crate::sim::config::Variant;
 use serde::{Deserialize, Serialize};
 
 /// A complete scene.
@@ -23,24 +24,12 @@ pub struct Scenario {
     /// Everything the simulation is built from.
     pub settings: Settings,
     /// Twins to compare side by side (empty: "all sync" against "all
-    /// async", everything else as written).
+    /// async", everything else as written); see [`Scenario::twin_variants`].
     pub variants: Vec<Variant>,
     /// How the app shows the scene when it opens.
     pub view: View,
     /// An exercise's goal, checked when the run ends.
     pub goal: Option<Goal>,
-}
-
-/// One twin of a scene: a name and changes applied at t = 0 on top of the
-/// scene. Traffic (rates, shares) is common to all twins: a variant may
-/// not change it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Variant {
-    /// Shown above the twin, e.g. "sync".
-    pub name: String,
-    /// Applied at t = 0, in order.
-    pub changes: Vec<Change>,
 }
 
 /// How fast a scene starts playing.
@@ -83,6 +72,10 @@ pub struct View {
     pub span_s: f64,
     /// The two to four plots that carry the lesson (empty: all plots).
     pub key_plots: Vec<PlotName>,
+    /// Opens comparing its twins side by side (format version 4): the
+    /// scene's variants, or all sync against all async. A recording made
+    /// while comparing sets it, so it reopens as the comparison it was.
+    pub compare: bool,
 }
 
 impl Default for View {
@@ -91,6 +84,7 @@ impl Default for View {
             speed: StartSpeed::Times(1.0),
             span_s: 300.0,
             key_plots: Vec::new(),
+            compare: false,
         }
     }
 }
@@ -140,6 +134,18 @@ impl Default for Scenario {
             variants: Vec::new(),
             view: View::default(),
             goal: None,
+        }
+    }
+}
+
+impl Scenario {
+    /// The variants its twins are built from: the scene's own, or the
+    /// default pair (all sync, all async) when it declares none.
+    pub fn twin_variants(&self) -> Vec<Variant> {
+        if self.variants.is_empty() {
+            crate::sim::config::default_pair()
+        } else {
+            self.variants.clone()
         }
     }
 }

@@ -3,8 +3,9 @@
 use super::knobs;
 use super::model::{Goal, Scenario, StartSpeed, View};
 use crate::sim::Dist;
-use crate::sim::config::{Change, ChangeError, RetryPolicy, Settings, Shape};
+use crate::sim::config::{Change, ChangeError, RetryPolicy, Settings, Shape, TimelineEvent};
 use crate::sim::traffic::{MIN_PERIOD_S, mean_multiplier};
+use crate::sim::twins::traffic_events;
 use std::fmt;
 
 /// One invalid value.
@@ -204,47 +205,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         r.range(format!("cost.revenue_per_action[{k}]"), *v, 0.0, 1e9);
     }
     for (i, ev) in s.timeline.iter().enumerate() {
-        let p = format!("timeline[{i}]");
-        r.range(format!("{p}.at_s"), ev.at_s, 0.0, MAX_DURATION_S);
-        match &ev.change {
-            Change::SetMode {
-                endpoint: Some(name),
-                ..
-            } if s.endpoint_index(name).is_none() => {
-                r.push(
-                    format!("{p}.change.endpoint"),
-                    format!("{name:?}"),
-                    "must name an endpoint of this scene",
-                );
-            }
-            Change::Set { path, value } => match knobs::knob(s, path) {
-                Err(e) => r.push(
-                    format!("{p}.change.path"),
-                    format!("{path:?}"),
-                    e.to_string(),
-                ),
-                Ok(k) => {
-                    if let Err(ChangeError::OutOfRange { rule, .. }) = k.check(*value) {
-                        r.push(
-                            format!("{p}.change.value"),
-                            value,
-                            format!("must be {rule}"),
-                        );
-                    }
-                }
-            },
-            Change::SetRetry(RetryPolicy::Fixed { delay_s }) => {
-                r.range(format!("{p}.change.delay_s"), *delay_s, 0.0, 86_400.0);
-            }
-            Change::Caption(text) if text.len() > 500 => {
-                r.push(
-                    format!("{p}.change"),
-                    format!("{} characters", text.len()),
-                    "captions are at most 500 characters",
-                );
-            }
-            _ => {}
-        }
+        timeline_event(&mut r, &format!("timeline[{i}]"), ev, s);
     }
     for (field, text) in [("title", title), ("lesson", lesson), ("watch", watch)] {
         if text.len() > 10_000 {
@@ -329,6 +290,50 @@ fn shape(r: &mut Report, p: &str, s: &Shape) {
     }
 }
 
+/// One scripted change: its time, and the endpoint, knob and value it names.
+fn timeline_event(r: &mut Report, p: &str, ev: &TimelineEvent, s: &Settings) {
+    r.range(format!("{p}.at_s"), ev.at_s, 0.0, MAX_DURATION_S);
+    match &ev.change {
+        Change::SetMode {
+            endpoint: Some(name),
+            ..
+        } if s.endpoint_index(name).is_none() => {
+            r.push(
+                format!("{p}.change.endpoint"),
+                format!("{name:?}"),
+                "must name an endpoint of this scene",
+            );
+        }
+        Change::Set { path, value } => match knobs::knob(s, path) {
+            Err(e) => r.push(
+                format!("{p}.change.path"),
+                format!("{path:?}"),
+                e.to_string(),
+            ),
+            Ok(k) => {
+                if let Err(ChangeError::OutOfRange { rule, .. }) = k.check(*value) {
+                    r.push(
+                        format!("{p}.change.value"),
+                        value,
+                        format!("must be {rule}"),
+                    );
+                }
+            }
+        },
+        Change::SetRetry(RetryPolicy::Fixed { delay_s }) => {
+            r.range(format!("{p}.change.delay_s"), *delay_s, 0.0, 86_400.0);
+        }
+        Change::Caption(text) if text.len() > 500 => {
+            r.push(
+                format!("{p}.change"),
+                format!("{} characters", text.len()),
+                "captions are at most 500 characters",
+            );
+        }
+        _ => {}
+    }
+}
+
 /// Refuses a load no machine could simulate event by event, with the
 /// estimate: each client's highest base rate (as set or scripted) × its
 /// shape's mean multiplier × the duration.
@@ -360,7 +365,10 @@ fn offered_load(r: &mut Report, s: &Settings, duration_s: f64) {
 }
 
 /// Most twins a scene may declare.
-pub const MAX_VARIANTS: usize = 8;
+pub const MAX_VARIANTS: usize = crate::sim::twins::MAX_TWINS;
+
+/// The rule for a change that touches traffic in a variant.
+const SHARED_TRAFFIC: &str = "must not change traffic (rates, shares): twins share their users; change it in the scene for all twins";
 
 /// Each variant: a unique name, valid changes, and none to the traffic
 /// (twins share their users).
@@ -401,15 +409,34 @@ fn variants(r: &mut Report, s: &Scenario) {
         for (k, c) in v.changes.iter().enumerate() {
             let cp = format!("{p}.changes[{k}]");
             if c.touches_traffic() {
-                r.push(
-                    cp,
-                    format!("{c:?}"),
-                    "must not change traffic (rates, shares): twins share their users; change it in the scene for all twins",
-                );
+                r.push(cp, format!("{c:?}"), SHARED_TRAFFIC);
             } else if let Err(e) = c.apply_to(&mut trial) {
                 r.push(cp, format!("{c:?}"), e.to_string());
             }
         }
+        variant_timeline(r, &p, &v.timeline, &s.settings);
+        if traffic_events(v) != traffic_events(&s.variants[0]) {
+            r.push(
+                format!("{p}.timeline"),
+                format!("{} traffic changes", traffic_events(v).len()),
+                "must hold the same traffic changes (rates, shares), at the same times, as every other twin's timeline: twins share their users",
+            );
+        }
+    }
+}
+
+/// A twin's own timeline: checked like the scene's.
+fn variant_timeline(r: &mut Report, p: &str, timeline: &[TimelineEvent], s: &Settings) {
+    if timeline.len() > MAX_TIMELINE {
+        r.push(
+            format!("{p}.timeline"),
+            format!("{} events", timeline.len()),
+            format!("must have at most {MAX_TIMELINE} events"),
+        );
+        return;
+    }
+    for (k, ev) in timeline.iter().enumerate() {
+        timeline_event(r, &format!("{p}.timeline[{k}]"), ev, s);
     }
 }
 

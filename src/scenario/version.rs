@@ -24,7 +24,11 @@ use serde::{Deserialize, Serialize};
 /// - 2: adds `limits` (the simulation's bound on work in flight).
 /// - 3: adds `variants` (twins), `view` (starting speed, plot span, key
 ///   plots) and `goal` (exercises).
-pub const FORMAT_VERSION: u32 = 3;
+/// - 4: adds `variants[].timeline` (a twin's own scripted changes: live
+///   changes recorded for one twin, whose mode switches apply) and
+///   `view.compare` (the scene opens comparing its twins). A version-3
+///   file has neither, and reads as before.
+pub const FORMAT_VERSION: u32 = 4;
 
 /// Oldest version this build reads.
 pub const OLDEST_VERSION: u32 = 1;
@@ -72,7 +76,7 @@ pub struct SceneFile {
     pub timeline: Vec<TimelineEvent>,
     /// Simulation bounds (version 2).
     pub limits: Limits,
-    /// Twins (version 3).
+    /// Twins (version 3; their own timelines: version 4).
     pub variants: Vec<Variant>,
     /// How the app shows the scene (version 3).
     pub view: View,

@@ -154,8 +154,8 @@ impl Sampler {
             Sampler::Uniform(d) => d.sample(rng),
             Sampler::LogNormal(d) => d.sample(rng),
         };
-        // Saturating, NaN-free conversion (`as` maps NaN to 0).
-        SimTime(ns.round() as u64)
+        // Saturating, NaN-free conversion (NaN and negatives give 0).
+        SimTime::from_nanos_f64(ns)
     }
 }
 

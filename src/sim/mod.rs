@@ -6,6 +6,7 @@
 //!  time ─ scheduler ─ rng ─ dist      engine: clock, event heap, streams
 //!  station ─ lanes ─ traffic          building blocks
 //!  system                             the whole simulated system
+//!  twins                              k systems of one scene on one clock
 //!  metrics                            windows, summary, ledgers
 //!  trace ─ capacity                   one request's journey; the bottleneck
 //!  mmc ─ theory                       the reference model and its theory
@@ -27,6 +28,7 @@ pub mod theory;
 pub mod time;
 pub mod trace;
 pub mod traffic;
+pub mod twins;
 
 pub use config::{Change, Settings};
 pub use dist::{Dist, Sampler};
@@ -34,3 +36,4 @@ pub use metrics::{Ledgers, Quantiles, Reason, Summary, Window};
 pub use scheduler::Scheduler;
 pub use system::{Gauges, Holdings, Marker, MarkerKind, System};
 pub use time::SimTime;
+pub use twins::{Target, Twin, TwinError, Twins};

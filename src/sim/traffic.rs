@@ -89,7 +89,19 @@ fn first_after(points: &[(f64, f64)], t_s: f64) -> Option<usize> {
 /// possibly infinite), for piecewise thinning. Every shape is monotone or
 /// constant between its breakpoints, so the larger end value bounds a span.
 pub fn bound(shape: &Shape, t_s: f64) -> (f64, f64) {
-    let m = |t: f64| multiplier(shape, t);
+    bound_at(shape, t_s, multiplier(shape, t_s))
+}
+
+/// [`bound`] given the multiplier at `t_s` (`m_now`, which an arrival has
+/// just computed for its own thinning test).
+pub fn bound_at(shape: &Shape, t_s: f64, m_now: f64) -> (f64, f64) {
+    let m = |t: f64| {
+        if t == t_s {
+            m_now
+        } else {
+            multiplier(shape, t)
+        }
+    };
     let (b, until) = match shape {
         Shape::Constant => (1.0, f64::INFINITY),
         Shape::EmailBlast { at_s, decay_s, .. } => {

@@ -385,6 +385,7 @@ fn diagram_and_plots_survive_extreme_values() {
             endpoint: None,
             mode: Mode::Async,
         },
+        held: false,
     }];
     let mut h = Harness::builder()
         .with_size([1400.0, 900.0])
@@ -716,8 +717,14 @@ fn the_headline_labels_its_span_and_never_contradicts_itself() {
     let errors = figure(&h, "errors · last 10 s");
     assert!(sla.ends_with(": 0.0%"), "{sla}");
     assert!(errors.contains("100.0%"), "{errors}");
-    assert!(p95.contains("1.00 s"), "timeouts at the 1 s patience: {p95}");
-    assert!(figure(&h, "capacity cost").contains("/h ·"), "cost per hour with its total");
+    assert!(
+        p95.contains("1.00 s"),
+        "timeouts at the 1 s patience: {p95}"
+    );
+    assert!(
+        figure(&h, "capacity cost").contains("/h ·"),
+        "cost per hour with its total"
+    );
 }
 
 /// Both ledgers show, and the gap between them is said in words: jobs
@@ -733,7 +740,10 @@ fn both_ledgers_show_and_name_what_was_acknowledged_then_lost() {
     let mut h = harness(s);
     h.run_steps(60);
     assert!(h.query_by_label_contains("Users saw").is_some());
-    assert!(h.query_by_label_contains("dead-lettered + ").is_some(), "the system's ledger");
+    assert!(
+        h.query_by_label_contains("dead-lettered + ").is_some(),
+        "the system's ledger"
+    );
     let gap = h
         .query_by_label_contains("acknowledged, then dead-lettered: the users were told it worked")
         .is_some();
@@ -758,9 +768,15 @@ fn jobs_in_backoff_show_on_the_diagram_and_in_the_headline() {
     let mut h = harness(s);
     h.run_steps(80);
     let backoff = h.state().app.host().snapshot().gauges.in_backoff;
-    assert!(backoff > 10, "jobs wait out a backoff during the outage: {backoff}");
+    assert!(
+        backoff > 10,
+        "jobs wait out a backoff during the outage: {backoff}"
+    );
     let waiting = figure(&h, "jobs waiting");
-    assert!(waiting.contains("in backoff") && !waiting.contains(" 0 in backoff"), "{waiting}");
+    assert!(
+        waiting.contains("in backoff") && !waiting.contains(" 0 in backoff"),
+        "{waiting}"
+    );
 }
 
 /// Beside a rate knob, the rate it gives now; beside a share, its part of
@@ -780,7 +796,8 @@ fn knobs_say_what_they_mean_now_and_what_they_did_with_input() {
     h.key_press(egui::Key::Enter);
     h.run_steps(3);
     assert!(
-        h.query_by_label_contains("is outside 0–100,000: set to 100,000").is_some(),
+        h.query_by_label_contains("is outside 0–100,000: set to 100,000")
+            .is_some(),
         "a clamped value says so"
     );
 }
@@ -803,7 +820,11 @@ fn a_scene_starts_at_its_speed_and_span_and_pauses_at_its_end() {
     s.save(&path).expect("save");
     h.state_mut().app.open_path(&path);
     settle(&mut h);
-    assert_eq!(h.state().app.host().snapshot().speed, Speed::Times(2.0), "its own speed, not Max");
+    assert_eq!(
+        h.state().app.host().snapshot().speed,
+        Speed::Times(2.0),
+        "its own speed, not Max"
+    );
     assert_eq!(h.state().app.prefs().span_s, 60.0, "its own span");
     h.run_steps(60); // 3 s of wall time at 2× passes the 3 s end
     let snap = h.state().app.host().snapshot().clone();
@@ -825,13 +846,24 @@ fn switching_away_asks_first_and_the_last_scene_reopens() {
     h.run_steps(3);
     assert!(h.state().app.host().snapshot().dirty);
     let title = h.state().app.host().snapshot().edited.title.clone();
-    h.state_mut().app.apply(AppAction::OpenBuiltin("01-hello-sync.ron"));
+    h.state_mut()
+        .app
+        .apply(AppAction::OpenBuiltin("01-hello-sync.ron"));
     h.run_steps(3);
-    assert!(h.query_by_label_contains("has live changes that are not saved").is_some());
+    assert!(
+        h.query_by_label_contains("has live changes that are not saved")
+            .is_some()
+    );
     h.get_by_label("Cancel").click();
     h.run_steps(3);
-    assert_eq!(h.state().app.host().snapshot().edited.title, title, "cancel keeps the scene");
-    h.state_mut().app.apply(AppAction::OpenBuiltin("01-hello-sync.ron"));
+    assert_eq!(
+        h.state().app.host().snapshot().edited.title,
+        title,
+        "cancel keeps the scene"
+    );
+    h.state_mut()
+        .app
+        .apply(AppAction::OpenBuiltin("01-hello-sync.ron"));
     h.run_steps(3);
     h.get_by_label("Discard changes").click();
     h.run_steps(3);

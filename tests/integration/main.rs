@@ -12,4 +12,5 @@ mod layout;
 mod model;
 mod scenario_files;
 mod scenes;
+mod twins;
 mod workshop;

@@ -244,7 +244,7 @@ fn bad_numbers_are_reported_with_their_field() {
             "Some(\"write\")",
             "timeline[3].change.endpoint",
         ),
-        ("version: 1", "version: 4", "version"),
+        ("version: 1", "version: 99", "version"),
         ("version: 1", "version: 0", "version"),
     ];
     for (from, to, expect) in cases {

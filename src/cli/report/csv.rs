@@ -135,12 +135,29 @@ pub struct CsvWriter<W: std::io::Write> {
     line: String,
 }
 
+/// Header cell of the twin column a comparison's CSV starts with.
+pub const TWIN_COLUMN: &str = "twin";
+
 impl<W: std::io::Write> CsvWriter<W> {
     /// Writes the header for `s`'s columns to `out`.
-    pub fn new(s: &Settings, mut out: W) -> std::io::Result<Self> {
+    pub fn new(s: &Settings, out: W) -> std::io::Result<Self> {
+        CsvWriter::start(s, out, false)
+    }
+
+    /// A comparison's CSV: the header starts with a [`TWIN_COLUMN`]; write
+    /// rows with [`CsvWriter::twin_rows`].
+    pub fn new_compare(s: &Settings, out: W) -> std::io::Result<Self> {
+        CsvWriter::start(s, out, true)
+    }
+
+    fn start(s: &Settings, mut out: W, twin: bool) -> std::io::Result<Self> {
         let cols = columns(s);
         let mut line = String::new();
-        push_line(&mut line, cols.iter().map(|c| c.name.clone()));
+        let first = twin.then(|| TWIN_COLUMN.to_string());
+        push_line(
+            &mut line,
+            first.into_iter().chain(cols.iter().map(|c| c.name.clone())),
+        );
         out.write_all(line.as_bytes())?;
         Ok(CsvWriter { out, cols, line })
     }
@@ -150,6 +167,18 @@ impl<W: std::io::Write> CsvWriter<W> {
         for w in windows {
             self.line.clear();
             push_line(&mut self.line, self.cols.iter().map(|c| c.cell(w)));
+            self.out.write_all(self.line.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Writes one row per window of twin `twin` (a comparison's CSV).
+    pub fn twin_rows(&mut self, twin: &str, windows: &[Window]) -> std::io::Result<()> {
+        let name = quoted(twin);
+        for w in windows {
+            self.line.clear();
+            let cells = std::iter::once(name.clone()).chain(self.cols.iter().map(|c| c.cell(w)));
+            push_line(&mut self.line, cells);
             self.out.write_all(self.line.as_bytes())?;
         }
         Ok(())
@@ -170,6 +199,16 @@ pub fn csv_text(s: &Settings, windows: &[Window]) -> String {
         push_line(&mut out, cols.iter().map(|c| c.cell(w)));
     }
     out
+}
+
+/// A free-text cell (a twin's name) as CSV: quoted, inner quotes doubled,
+/// when it holds a comma, a quote or a line break; as it is otherwise.
+pub fn quoted(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
 }
 
 /// Appends the cells separated by commas, then a newline.
@@ -220,6 +259,27 @@ mod tests {
              draining_server,draining_db,draining_workers,error_share,\
              util_server_db_wait,util_server_db_write,\
              revenue_per_hour_free,revenue_per_hour_standard,revenue_per_hour_premium,partial\n"
+        );
+    }
+
+    #[test]
+    fn a_comparison_starts_each_row_with_its_twin() {
+        let s = settings();
+        let mut sys = System::new(s.clone());
+        sys.run_until(SimTime::from_secs_f64(2.0));
+        let mut w = CsvWriter::new_compare(&s, Vec::new()).expect("header");
+        w.twin_rows("sync", sys.windows()).expect("rows");
+        w.twin_rows("a, \"b\"", &sys.windows()[..1]).expect("rows");
+        let text = String::from_utf8(w.into_inner()).expect("utf-8");
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("twin,t_s,actions,"), "{}", lines[0]);
+        assert_eq!(lines.len(), 4);
+        assert!(lines[1].starts_with("sync,1,"), "{}", lines[1]);
+        assert!(lines[3].starts_with("\"a, \"\"b\"\"\",1,"), "{}", lines[3]);
+        let plain = csv_text(&s, sys.windows());
+        assert_eq!(
+            lines[1],
+            format!("sync,{}", plain.lines().nth(1).expect("row"))
         );
     }
 

@@ -1,17 +1,20 @@
 //! What a headless run reports: the summary text people read, one JSON
-//! object for scripts, and the per-window CSV time series.
+//! object for scripts, and the per-window CSV time series; for a
+//! comparison (`--compare`), the twins side by side.
 //!
 //! Nothing here knows about the command line (no clap): it takes a plain
 //! [`RunReport`] and the run's [`Settings`](crate::sim::Settings) and
 //! returns text, so the same report can be made by anything that ran a
 //! [`crate::sim::System`].
 
+mod compare;
 mod csv;
 mod json;
 mod summary;
 mod sweep;
 
-pub use csv::{Column, CsvWriter, columns, csv_text};
+pub use compare::{TwinReport, compare_json, compare_text, limit_shed};
+pub use csv::{Column, CsvWriter, TWIN_COLUMN, columns, csv_text, quoted};
 pub use json::json_value;
 pub use summary::summary_text;
 pub use sweep::{cheapest_json, cheapest_text, sweep_csv, sweep_json, sweep_text};

@@ -29,7 +29,7 @@ pub fn summary_text(r: &RunReport, s: &Settings) -> String {
 }
 
 /// One labelled line of a section, values aligned in a column.
-fn row(o: &mut String, label: &str, value: impl Display) {
+pub(super) fn row(o: &mut String, label: &str, value: impl Display) {
     let _ = writeln!(o, "  {label:<30} {value}");
 }
 
@@ -218,7 +218,7 @@ fn bottleneck(r: &RunReport, s: &Settings) -> String {
 }
 
 /// Both ledgers as sums that must add up, and whether they do.
-fn ledgers(r: &RunReport) -> String {
+pub(super) fn ledgers(r: &RunReport) -> String {
     let a = &r.ledgers.actions;
     let w = &r.ledgers.work;
     let st = &w.in_flight;

@@ -7,8 +7,10 @@
 
 mod change;
 pub mod knobs;
+mod variant;
 
 pub use change::{Change, ChangeError, TimelineEvent};
+pub use variant::{Variant, default_pair};
 
 use super::dist::Dist;
 use serde::{Deserialize, Serialize};

@@ -18,7 +18,13 @@ pub(crate) struct Recorder {
     /// Closed windows dropped because nobody drained them.
     pub windows_dropped: u64,
     pub cur: Window,
+    /// Endpoints and clients of the run.
+    endpoints: usize,
+    clients: usize,
     wait: Trailing,
+    /// Per endpoint (per client below): kept only with more than one; with
+    /// one, its statistics are the totals (the same samples in the same
+    /// order), so they are not recorded twice.
     wait_ep: Vec<Trailing>,
     processed: Trailing,
     processed_client: Vec<Trailing>,
@@ -47,23 +53,26 @@ pub(crate) struct Recorder {
 impl Recorder {
     pub fn new(clients: usize, endpoints: usize, span: usize) -> Self {
         let w = empty_window(clients, endpoints);
+        let per = |n: usize| if n > 1 { n } else { 0 };
         Recorder {
+            endpoints,
+            clients,
             windows: Vec::new(),
             windows_dropped: 0,
             cur: w.clone(),
             wait: Trailing::new(span, MIN_SAMPLES),
-            wait_ep: (0..endpoints)
+            wait_ep: (0..per(endpoints))
                 .map(|_| Trailing::new(span, MIN_SAMPLES))
                 .collect(),
             processed: Trailing::new(span, MIN_SAMPLES),
-            processed_client: (0..clients)
+            processed_client: (0..per(clients))
                 .map(|_| Trailing::new(span, MIN_SAMPLES))
                 .collect(),
             learn: Trailing::new(span, MIN_SAMPLES),
             run_wait: RunStat::new(),
-            run_wait_ep: (0..endpoints).map(|_| RunStat::new()).collect(),
+            run_wait_ep: (0..per(endpoints)).map(|_| RunStat::new()).collect(),
             run_processed: RunStat::new(),
-            run_processed_client: (0..clients).map(|_| RunStat::new()).collect(),
+            run_processed_client: (0..per(clients)).map(|_| RunStat::new()).collect(),
             run_learn: RunStat::new(),
             wait_target: SimTime::ZERO,
             processed_target: SimTime::ZERO,
@@ -129,19 +138,23 @@ impl Recorder {
 
     /// Closes the window ending at `t`; gauges are filled in by `gauges`.
     pub fn close(&mut self, t: SimTime, gauges: impl FnOnce(&mut Window)) {
-        let mut w = std::mem::replace(
-            &mut self.cur,
-            empty_window(self.totals.clicks_by_client.len(), self.wait_ep.len()),
-        );
+        let mut w = std::mem::replace(&mut self.cur, empty_window(self.clients, self.endpoints));
         w.t_s = t.as_secs_f64();
         w.wait = self.wait.roll();
-        w.wait_p95_by_endpoint = self.wait_ep.iter_mut().map(|t| t.roll().p95).collect();
+        w.wait_p95_by_endpoint = if self.wait_ep.is_empty() {
+            vec![w.wait.p95; self.endpoints]
+        } else {
+            self.wait_ep.iter_mut().map(|t| t.roll().p95).collect()
+        };
         w.processed = self.processed.roll();
-        w.processed_p95_by_client = self
-            .processed_client
-            .iter_mut()
-            .map(|t| t.roll().p95)
-            .collect();
+        w.processed_p95_by_client = if self.processed_client.is_empty() {
+            vec![w.processed.p95; self.clients]
+        } else {
+            self.processed_client
+                .iter_mut()
+                .map(|t| t.roll().p95)
+                .collect()
+        };
         w.learn_p95 = self.learn.roll().p95;
         // The SLA and error shares cover the same trailing span as the
         // percentiles, so a headline never sets "p95 15 s" beside "100%
@@ -190,11 +203,19 @@ impl Recorder {
 
     pub fn summary_quantiles(&self) -> SummaryQuantiles {
         let q = RunStat::quantiles;
+        let (wait, processed) = (q(&self.run_wait), q(&self.run_processed));
+        let each = |per: &[RunStat], total: Option<Quantiles>, n: usize| {
+            if per.is_empty() {
+                vec![total; n]
+            } else {
+                per.iter().map(q).collect()
+            }
+        };
         SummaryQuantiles {
-            wait: q(&self.run_wait),
-            wait_by_endpoint: self.run_wait_ep.iter().map(q).collect(),
-            processed: q(&self.run_processed),
-            processed_by_client: self.run_processed_client.iter().map(q).collect(),
+            wait,
+            wait_by_endpoint: each(&self.run_wait_ep, wait, self.endpoints),
+            processed,
+            processed_by_client: each(&self.run_processed_client, processed, self.clients),
             learn: q(&self.run_learn),
         }
     }

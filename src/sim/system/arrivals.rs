@@ -23,16 +23,19 @@ impl System {
         }
         self.arrivals.rate[c] = rate;
         self.arrivals.generation[c] = self.arrivals.generation[c].wrapping_add(1);
-        self.schedule_arrival(c);
+        self.schedule_arrival(c, None);
     }
 
     /// Draws client `c`'s next candidate arrival by thinning against the
     /// shape's bound over the span ahead (piecewise, so a six-fold peak at
     /// 09:00 does not waste five candidates in six all night).
-    fn schedule_arrival(&mut self, c: usize) {
+    /// `m_now`: the shape's multiplier now, when the caller has it.
+    fn schedule_arrival(&mut self, c: usize, m_now: Option<f64>) {
         let now = self.now();
         let cl = &self.cfg.clients[c];
-        let (bound, until_s) = traffic::bound(&cl.shape, now.as_secs_f64());
+        let t_s = now.as_secs_f64();
+        let m_now = m_now.unwrap_or_else(|| traffic::multiplier(&cl.shape, t_s));
+        let (bound, until_s) = traffic::bound_at(&cl.shape, t_s, m_now);
         let rate = cl.rate_per_s.max(0.0) * bound;
         let generation = self.arrivals.generation[c];
         let client = c as u16;
@@ -73,10 +76,12 @@ impl System {
         if generation != self.arrivals.generation[c] {
             return;
         }
+        let mut m_now = None;
         if !boundary {
             // Thinning: accept with probability rate(t) / bound.
             let cl = &self.cfg.clients[c];
-            let rate = cl.rate_per_s.max(0.0) * traffic::multiplier(&cl.shape, now.as_secs_f64());
+            let m = traffic::multiplier(&cl.shape, now.as_secs_f64());
+            let rate = cl.rate_per_s.max(0.0) * m;
             let u: f64 = self.rng.arrivals[c].random();
             if u * self.arrivals.bound[c] < rate {
                 if self.at_limit() {
@@ -88,8 +93,9 @@ impl System {
                 }
                 self.new_action(now, c);
             }
+            m_now = Some(m);
         }
-        self.schedule_arrival(c);
+        self.schedule_arrival(c, m_now);
     }
 
     /// True when the simulation holds as much work as its limit allows.
@@ -123,7 +129,7 @@ impl System {
         if self.at_limit() {
             self.schedule_shed_tick(c);
         } else {
-            self.schedule_arrival(c);
+            self.schedule_arrival(c, None);
         }
     }
 }

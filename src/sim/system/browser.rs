@@ -41,6 +41,15 @@ impl Action {
     }
 }
 
+/// Mixes one first click (time, client, endpoint) into a fingerprint: a
+/// multiply-rotate hash, a few instructions per action.
+#[inline]
+fn fingerprint(h: u64, now: SimTime, client: usize, endpoint: usize) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let h = (h ^ now.0).wrapping_mul(K).rotate_left(29);
+    (h ^ ((client as u64) << 8 | endpoint as u64)).wrapping_mul(K)
+}
+
 impl System {
     /// A new user action of client `c`: pick its endpoint, click.
     pub(super) fn new_action(&mut self, now: SimTime, c: usize) {
@@ -50,6 +59,7 @@ impl System {
         let cum = &self.arrivals.endpoint_cum;
         let last = cum.len().saturating_sub(1);
         let endpoint = cum.iter().position(|x| u < *x).unwrap_or(last);
+        self.arrivals_digest = fingerprint(self.arrivals_digest, now, c, endpoint);
         let key = self.actions.insert(Action {
             clicked: now,
             first: now,

@@ -3,17 +3,42 @@
 
 use super::super::config::{Change, ChangeError};
 use super::super::time::SimTime;
-use super::{Marker, Samplers, System, workers};
+use super::{Marker, Samplers, Script, System, workers};
 
 impl System {
     /// Applies the next scripted change, due at `t`.
     pub(super) fn apply_scripted(&mut self, t: SimTime) {
         self.sched.advance_to(t);
-        let change = self.timeline[self.next_change].1.clone();
+        let (_, change, from) = self.timeline[self.next_change].clone();
         self.next_change += 1;
+        if self.hold_mode && from == Script::Scene && matches!(change, Change::SetMode { .. }) {
+            self.hold(t, change);
+            return;
+        }
         // Validated files cannot fail here; a bad knob in an unvalidated
         // scenario is skipped rather than fatal.
         let _ = self.apply_change(t, change);
+    }
+
+    /// A twin meets the scene's scripted mode switch: only a marker, and
+    /// only where the switch would have changed a mode (nothing else is
+    /// touched, so the run equals one without the switch).
+    fn hold(&mut self, t: SimTime, change: Change) {
+        let Change::SetMode { endpoint, mode } = &change else {
+            return;
+        };
+        let would_change = self
+            .cfg
+            .endpoints
+            .iter()
+            .any(|e| endpoint.as_ref().is_none_or(|n| *n == e.name) && e.mode != *mode);
+        if would_change {
+            self.markers.push(Marker {
+                t_s: t.as_secs_f64(),
+                change,
+                held: true,
+            });
+        }
     }
 
     /// Applies a change now (a live tweak). Knob values are range-checked;
@@ -45,6 +70,7 @@ impl System {
         self.markers.push(Marker {
             t_s: now.as_secs_f64(),
             change,
+            held: false,
         });
         self.dispatch(now);
         Ok(())

@@ -59,6 +59,10 @@ pub struct Marker {
     pub t_s: f64,
     /// What changed.
     pub change: Change,
+    /// The scene's script switched the mode here, but this run is a twin
+    /// whose mode is held: nothing changed (the marker shows where the
+    /// scene would have switched).
+    pub held: bool,
 }
 
 impl Marker {
@@ -184,13 +188,29 @@ struct QueueWorkers {
     wake_at: Option<SimTime>,
 }
 
+/// Where a scripted change comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Script {
+    /// The scene's timeline (shared by all twins).
+    Scene,
+    /// A twin's own timeline (its variant's): applies in full.
+    Own,
+}
+
 /// One simulation run.
 pub struct System {
     cfg: Settings,
-    /// Scripted changes, sorted by time (stable: file order within a time).
-    timeline: Vec<(SimTime, Change)>,
+    /// Scripted changes, sorted by time (stable: the scene's before a
+    /// twin's own, then file order within a time).
+    timeline: Vec<(SimTime, Change, Script)>,
     /// Index of the next scripted change to apply.
     next_change: usize,
+    /// A twin holds its mode: the scene's scripted mode switches leave a
+    /// marker and change nothing.
+    hold_mode: bool,
+    /// Fingerprint of every user action's first click (time, client,
+    /// endpoint), in order.
+    arrivals_digest: u64,
     sched: Scheduler<Ev>,
     rng: Rngs,
     smp: Samplers,
@@ -223,19 +243,35 @@ impl System {
     /// (the scene format validates them); out-of-range values are clamped
     /// rather than trusted.
     pub fn new(settings: impl Into<Settings>) -> System {
-        let cfg: Settings = settings.into();
+        System::build(settings.into(), &[], false)
+    }
+
+    /// A twin's run: `settings` (the scene with the twin's variant applied)
+    /// whose scripted mode switches are held (they leave a marker, the mode
+    /// stays), plus the twin's `own` timeline, applied in full after the
+    /// scene's events at the same time. See [`crate::sim::twins`].
+    pub fn new_twin(settings: Settings, own: &[super::config::TimelineEvent]) -> System {
+        System::build(settings, own, true)
+    }
+
+    fn build(cfg: Settings, own: &[super::config::TimelineEvent], hold_mode: bool) -> System {
         let nc = cfg.clients.len();
         let ne = cfg.endpoints.len();
         let window = SimTime::from_secs_f64(cfg.window_s).max(SimTime::from_millis_f64(10.0));
         let span = (cfg.percentile_window_s / cfg.window_s)
             .round()
             .clamp(1.0, 3_600.0) as usize;
-        let mut timeline: Vec<(SimTime, Change)> = cfg
-            .timeline
-            .iter()
-            .map(|e| (SimTime::from_secs_f64(e.at_s), e.change.clone()))
-            .collect();
-        timeline.sort_by_key(|(t, _)| *t);
+        let scripted = |events: &[super::config::TimelineEvent], from| {
+            events
+                .iter()
+                .map(move |e| (SimTime::from_secs_f64(e.at_s), e.change.clone(), from))
+                .collect::<Vec<_>>()
+        };
+        let mut timeline = scripted(&cfg.timeline, Script::Scene);
+        timeline.extend(scripted(own, Script::Own));
+        // Stable: at equal times the scene's events come first, as a live
+        // change comes after the script (the host runs to T, then applies).
+        timeline.sort_by_key(|(t, _, _)| *t);
         let policies = workers::policies(&cfg);
         let mut s = System {
             smp: Samplers::new(&cfg),
@@ -259,6 +295,8 @@ impl System {
             cfg,
             timeline,
             next_change: 0,
+            hold_mode,
+            arrivals_digest: 0,
             sched: Scheduler::new(),
             poll_busy: 0,
             poll_tw: TimeWeighted::default(),
@@ -338,7 +376,25 @@ impl System {
     }
     /// Time of the next scripted timeline event, if any is left.
     pub fn next_scripted(&self) -> Option<SimTime> {
-        self.timeline.get(self.next_change).map(|(t, _)| *t)
+        self.timeline.get(self.next_change).map(|(t, _, _)| *t)
+    }
+    /// Time of whatever [`System::step`] would do next: the next event or
+    /// scripted change, if any.
+    pub fn next_at(&self) -> Option<SimTime> {
+        match (self.next_scripted(), self.sched.peek_time()) {
+            (Some(c), Some(e)) => Some(c.min(e)),
+            (c, e) => c.or(e),
+        }
+    }
+    /// A twin holds its mode (see [`System::new_twin`]).
+    pub fn holds_mode(&self) -> bool {
+        self.hold_mode
+    }
+    /// Fingerprint of every user action's first click so far: its time,
+    /// client and endpoint, in order. Twins share their users, so their
+    /// fingerprints are equal at any common time (shed actions included).
+    pub fn arrivals_digest(&self) -> u64 {
+        self.arrivals_digest
     }
 
     /// Checks both ledgers and that each in-flight stage matches the

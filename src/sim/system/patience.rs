@@ -1,7 +1,12 @@
-//! When each waiting user gives up. Deadlines sit in one time-ordered heap
-//! with a single wake-up event for the earliest, instead of one heap event
-//! per click that lingers long after its answer came. A deadline is added
-//! in O(log n) whatever its time (patience can be shortened mid-run).
+//! When each waiting user gives up. Deadlines are kept in time order with
+//! a single wake-up event for the earliest, instead of one heap event per
+//! click that lingers long after its answer came.
+//!
+//! With one patience for every user, deadlines arrive in time order: they
+//! go to the back of a queue and leave from its front, in O(1). Only a
+//! deadline earlier than the last one queued (patience shortened mid-run)
+//! goes to a heap, in O(log n). The earliest of the two fronts is due
+//! first, ties in the order added, so the order is the same as one heap's.
 
 use super::super::metrics::Reason;
 use super::super::slab::Key;
@@ -9,7 +14,7 @@ use super::super::time::SimTime;
 use super::super::trace::Outcome;
 use super::{Ev, System};
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 
 /// When a user gives up on a click unless an answer came first.
 #[derive(Clone, Copy, Debug)]
@@ -48,6 +53,9 @@ impl Ord for Entry {
 /// Pending patience deadlines and the wake-up scheduled for them.
 #[derive(Default)]
 pub(super) struct Patience {
+    /// Deadlines in the order added, which is time order.
+    queue: VecDeque<Entry>,
+    /// Deadlines that came earlier than the queue's last one.
     heap: BinaryHeap<Reverse<Entry>>,
     seq: u64,
     wake: Option<SimTime>,
@@ -56,11 +64,46 @@ pub(super) struct Patience {
 impl Patience {
     /// Deadlines held (answered ones linger until swept or due).
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.queue.len() + self.heap.len()
+    }
+
+    fn push(&mut self, e: Entry) {
+        if self.queue.back().is_none_or(|last| *last <= e) {
+            self.queue.push_back(e);
+        } else {
+            self.heap.push(Reverse(e));
+        }
+    }
+
+    /// The earliest entry of the two fronts.
+    fn first(&self) -> Option<&Entry> {
+        match (self.queue.front(), self.heap.peek()) {
+            (Some(q), Some(Reverse(h))) => Some(if h < q { h } else { q }),
+            (q, h) => q.or(h.map(|r| &r.0)),
+        }
     }
 
     fn earliest(&self) -> Option<SimTime> {
-        self.heap.peek().map(|e| e.0.at)
+        self.first().map(|e| e.at)
+    }
+
+    fn pop(&mut self) -> Option<Entry> {
+        let from_heap = match (self.queue.front(), self.heap.peek()) {
+            (Some(q), Some(Reverse(h))) => h < q,
+            (None, Some(_)) => true,
+            _ => false,
+        };
+        if from_heap {
+            self.heap.pop().map(|r| r.0)
+        } else {
+            self.queue.pop_front()
+        }
+    }
+
+    /// Keeps only the deadlines `keep` says to (order unchanged).
+    fn retain(&mut self, keep: impl Fn(&Deadline) -> bool) {
+        self.queue.retain(|e| keep(&e.deadline));
+        self.heap.retain(|e| keep(&e.0.deadline));
     }
 }
 
@@ -71,16 +114,15 @@ impl System {
     pub(super) fn add_deadline(&mut self, d: Deadline) {
         let p = &mut self.patience;
         p.seq += 1;
-        p.heap.push(Reverse(Entry {
+        p.push(Entry {
             at: d.at,
             seq: p.seq,
             deadline: d,
-        }));
+        });
         let live = self.ledgers.actions.awaiting as usize;
-        if p.heap.len() > 2 * live + 4096 {
+        if p.len() > 2 * live + 4096 {
             let actions = &self.actions;
-            p.heap.retain(|e| {
-                let d = e.0.deadline;
+            p.retain(|d| {
                 actions
                     .get(d.action)
                     .is_some_and(|a| a.click == d.click && a.awaiting)
@@ -89,8 +131,18 @@ impl System {
         self.schedule_patience_wake();
     }
 
-    /// Makes sure a wake-up is scheduled for the earliest deadline.
+    /// Makes sure a wake-up is scheduled for the earliest deadline of a
+    /// user still waiting. Deadlines of users already answered are dropped
+    /// from the front first: they need no wake-up (most users of an async
+    /// system are answered long before their patience runs out, and each
+    /// wake-up would be an event).
     fn schedule_patience_wake(&mut self) {
+        while let Some(d) = self.patience.first().map(|e| e.deadline) {
+            if self.still_waiting(d.action, d.click) {
+                break;
+            }
+            self.patience.pop();
+        }
         if let Some(front) = self.patience.earliest()
             && self.patience.wake.is_none_or(|w| front < w)
         {
@@ -105,7 +157,7 @@ impl System {
             self.patience.wake = None;
         }
         while self.patience.earliest().is_some_and(|at| at <= now) {
-            let Some(Reverse(e)) = self.patience.heap.pop() else {
+            let Some(e) = self.patience.pop() else {
                 break;
             };
             let d = e.deadline;

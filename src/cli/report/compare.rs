@@ -275,6 +275,23 @@ pub fn compare_json(
     })
 }
 
+/// The twins that shed arrivals at the simulation limit, with how many
+/// ("sync (1,204 shed)"), or `None` when none did.
+pub fn limit_shed(twins: &[TwinReport]) -> Option<String> {
+    let shed: Vec<String> = twins
+        .iter()
+        .filter(|t| t.run.ledgers.work.rejected.sim_limit > 0)
+        .map(|t| {
+            format!(
+                "{} ({} shed)",
+                t.name,
+                thousands(t.run.ledgers.work.rejected.sim_limit)
+            )
+        })
+        .collect();
+    (!shed.is_empty()).then(|| shed.join(" and "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,21 +363,4 @@ mod tests {
         assert!(v["twins"][0]["ledgers"]["actions"].is_object());
         assert_eq!(v["difference"].as_array().map(Vec::len), Some(1));
     }
-}
-
-/// The twins that shed arrivals at the simulation limit, with how many
-/// ("sync (1,204 shed)"), or `None` when none did.
-pub fn limit_shed(twins: &[TwinReport]) -> Option<String> {
-    let shed: Vec<String> = twins
-        .iter()
-        .filter(|t| t.run.ledgers.work.rejected.sim_limit > 0)
-        .map(|t| {
-            format!(
-                "{} ({} shed)",
-                t.name,
-                thousands(t.run.ledgers.work.rejected.sim_limit)
-            )
-        })
-        .collect();
-    (!shed.is_empty()).then(|| shed.join(" and "))
 }

@@ -39,6 +39,8 @@ pub enum AppAction {
     ToggleFullscreen,
     /// Plot span, s of sim time.
     SetSpan(f64),
+    /// Compare view: the twins' plots overlaid or a column each.
+    SetCompareLayout(super::compare::PlotLayout),
     /// Open the help window.
     ShowHelp,
     /// Show the scene's lesson strip again.

@@ -25,6 +25,7 @@
 //! state (open, shown, values being typed) and never call the host.
 
 mod action;
+pub mod compare;
 pub mod controls;
 mod counters;
 pub mod diagram;
@@ -88,6 +89,10 @@ pub struct AsyncLabApp {
     applied_view: Option<(f32, bool, bool)>,
     /// Frames drawn (tests and benchmarks).
     frames: u64,
+    /// The twins side by side (View → Compare, C).
+    compare: compare::CompareView,
+    /// Which twin the controls panel changes while comparing.
+    target: crate::host::Target,
 }
 
 impl AsyncLabApp {
@@ -111,6 +116,8 @@ impl AsyncLabApp {
             fullscreen: false,
             applied_fullscreen: false,
             frames: 0,
+            compare: compare::CompareView::default(),
+            target: crate::host::Target::All,
         }
     }
 
@@ -192,6 +199,11 @@ impl AsyncLabApp {
         self.files.is_loading()
     }
 
+    /// The compare view (per-twin histories, plot layout).
+    pub fn compare_view(&self) -> &compare::CompareView {
+        &self.compare
+    }
+
     /// Frames drawn so far.
     pub fn frames(&self) -> u64 {
         self.frames
@@ -262,9 +274,16 @@ impl AsyncLabApp {
     /// user asks for into `actions`.
     fn panels(&mut self, ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
         let caption = self.caption.current(snap, ui.input(|i| i.time));
+        // Comparing, the script's story ("ASYNC: the server answers...")
+        // is not either twin's: its captions stay on the plot's markers,
+        // beside the held switch, not in the banner.
+        let caption = caption.filter(|_| !snap.compare);
         egui::Panel::top("top").show(ui, |ui| {
-            let shown = self.controls.shown;
-            top_bar::ui(ui, snap, &self.files.prefs, shown, actions);
+            let view = top_bar::ViewState {
+                controls_shown: self.controls.shown,
+                compare_layout: self.compare.layout,
+            };
+            top_bar::ui(ui, snap, &self.files.prefs, view, actions);
             self.caption.ui(ui, caption);
             if snap.ended {
                 ended_banner(ui, snap, actions);
@@ -286,16 +305,14 @@ impl AsyncLabApp {
                 .resizable(true)
                 .default_size(300.0_f32.min(width * 0.3))
                 .max_size(width * 0.4)
-                .show(ui, |ui| {
-                    self.controls.ui(ui, &snap.live, &snap.gauges, actions)
-                });
+                .show(ui, |ui| self.controls_panel(ui, snap, actions));
         }
         egui::CentralPanel::default().show(ui, |ui| {
             // Scrolls only when the window is too small (large UI scale)
             // to show readable plots.
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
-                .show(ui, |ui| self.central(ui, snap));
+                .show(ui, |ui| self.central(ui, snap, actions));
         });
         if let Some((purpose, path)) = self.browser.ui(ui.ctx()) {
             actions.push(self.chosen(purpose, path));
@@ -310,9 +327,18 @@ impl AsyncLabApp {
     /// presentation mode the diagram and the scene's key plots only. Every
     /// part keeps a readable minimum height: at a large UI scale the area
     /// scrolls instead of squeezing a plot away.
-    fn central(&self, ui: &mut egui::Ui, snap: &Snapshot) {
+    fn central(&self, ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
         let presentation = self.files.prefs.presentation;
-        headline::ui(ui, snap, &self.history, presentation);
+        if snap.compare && !snap.twins.is_empty() {
+            let cx = compare::CompareContext {
+                anim_s: self.anim_s,
+                presentation,
+                span_s: self.files.prefs.span_s,
+            };
+            self.compare.ui(ui, snap, &cx, actions);
+            return;
+        }
+        headline::ui(ui, headline::RunView::of(snap), &self.history, presentation);
         ui.separator();
         let avail = ui.available_height();
         let share = if presentation { 0.22 } else { 0.24 };
@@ -353,6 +379,46 @@ impl AsyncLabApp {
             },
             &kinds,
         );
+    }
+
+    /// The controls panel; while comparing, first which twin its changes
+    /// go to (every twin by default: the same world changed), and the
+    /// knobs show that twin's settings.
+    fn controls_panel(&mut self, ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
+        use crate::host::Target;
+        let mut live = &snap.live;
+        let mut gauges = &snap.gauges;
+        if snap.compare && !snap.twins.is_empty() {
+            ui.horizontal_wrapped(|ui| {
+                ui.label("Changes go to");
+                ui.selectable_value(&mut self.target, Target::All, "every twin");
+                for (k, t) in snap.twins.iter().enumerate() {
+                    ui.selectable_value(
+                        &mut self.target,
+                        Target::Twin(k),
+                        format!("only {}", t.name),
+                    );
+                }
+            });
+            if let Target::Twin(k) = self.target {
+                match snap.twins.get(k) {
+                    Some(t) => (live, gauges) = (&t.live, &t.gauges),
+                    None => self.target = Target::All,
+                }
+            }
+            ui.separator();
+        } else {
+            self.target = Target::All;
+        }
+        let first = actions.len();
+        self.controls.ui(ui, live, gauges, actions);
+        if self.target != Target::All {
+            for a in &mut actions[first..] {
+                if let AppAction::Host(Command::Apply(c)) = a {
+                    *a = AppAction::Host(Command::ApplyTo(c.clone(), self.target));
+                }
+            }
+        }
     }
 
     /// Every plot; in presentation mode the scene's key plots (or four that
@@ -465,6 +531,7 @@ impl AsyncLabApp {
             AppAction::SetUiScale(scale) => self.files.prefs.ui_scale = scale.clamp(1.0, 2.5),
             AppAction::ToggleFullscreen => self.fullscreen = !self.fullscreen,
             AppAction::SetSpan(span_s) => self.files.prefs.span_s = span_s.max(1.0),
+            AppAction::SetCompareLayout(layout) => self.compare.layout = layout,
             AppAction::ShowHelp => self.help.open = true,
             AppAction::ShowLesson => self.lesson.open = true,
             AppAction::ShowStatus(text) => self.messages.status = Some(text),
@@ -564,6 +631,7 @@ impl AsyncLabApp {
             self.flashes.clear();
         }
         self.ingest(&snap.new_windows, snap.live.window_s);
+        self.compare.absorb(snap);
         self.flashes.absorb(&snap.new_windows, self.anim_s);
     }
 

@@ -13,19 +13,31 @@ use std::path::PathBuf;
 /// Plot spans the View menu offers, s of sim time.
 const SPANS_S: [f64; 5] = [60.0, 300.0, 900.0, 3600.0, 86_400.0];
 
-/// Draws the menu and the transport row. `controls_shown` says whether the
-/// controls panel is open (the View menu toggles it).
+/// What the View menu shows of the app's own state.
+#[derive(Clone, Copy)]
+pub struct ViewState {
+    /// The controls panel is open.
+    pub controls_shown: bool,
+    /// How the compare view lays out its plots.
+    pub compare_layout: super::compare::PlotLayout,
+}
+
+/// Draws the menu and the transport row.
 pub fn ui(
     ui: &mut egui::Ui,
     snap: &Snapshot,
     prefs: &Prefs,
-    controls_shown: bool,
+    view: ViewState,
     actions: &mut Vec<AppAction>,
 ) {
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| file_menu(ui, &prefs.recent, actions));
         ui.menu_button("Scenes", |ui| scenes_menu(ui, actions));
-        ui.menu_button("View", |ui| view_menu(ui, prefs, controls_shown, actions));
+        ui.menu_button("View", |ui| {
+            compare_menu(ui, snap, view.compare_layout, actions);
+            ui.separator();
+            view_menu(ui, prefs, view.controls_shown, actions);
+        });
         ui.menu_button("Help", |ui| {
             if ui.button("Keyboard & about").clicked() {
                 actions.push(AppAction::ShowHelp);
@@ -40,7 +52,11 @@ pub fn ui(
         ui.separator();
         transport(ui, snap, actions);
         ui.separator();
-        mode_switches(ui, snap, actions);
+        compare_switch(ui, snap, actions);
+        if !snap.compare {
+            // Comparing, each twin has its own switch above its column.
+            mode_switches(ui, snap, actions);
+        }
         ui.separator();
         clock(ui, snap);
     });
@@ -151,6 +167,49 @@ fn view_menu(ui: &mut egui::Ui, prefs: &Prefs, controls_shown: bool, actions: &m
     });
 }
 
+/// The View menu's compare entries: on or off, and the plots' layout.
+fn compare_menu(
+    ui: &mut egui::Ui,
+    snap: &Snapshot,
+    layout: super::compare::PlotLayout,
+    actions: &mut Vec<AppAction>,
+) {
+    use super::compare::PlotLayout;
+    let mut on = snap.compare;
+    if ui.checkbox(&mut on, "Compare twins (C)").changed() {
+        actions.push(AppAction::Host(Command::SetCompare(on)));
+    }
+    ui.horizontal(|ui| {
+        ui.label("Twins' plots");
+        let mut l = layout;
+        ui.selectable_value(&mut l, PlotLayout::Overlaid, "overlaid");
+        ui.selectable_value(&mut l, PlotLayout::Split, "a column each");
+        if l != layout {
+            actions.push(AppAction::SetCompareLayout(l));
+        }
+    });
+}
+
+/// The COMPARE switch: the scene's twins side by side, or the one run.
+fn compare_switch(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
+    let text = RichText::new("COMPARE").size(18.0).strong();
+    let button = if snap.compare {
+        egui::Button::new(text.color(egui::Color32::WHITE))
+            .fill(palette::OKABE_ITO[0])
+            .selected(true)
+    } else {
+        egui::Button::new(text).selected(false)
+    };
+    let hover = if snap.compare {
+        "Back to one run (C)"
+    } else {
+        "The same users, sync and async (or the scene's variants), side by side (C)"
+    };
+    if ui.add(button).on_hover_text(hover).clicked() {
+        actions.push(AppAction::Host(Command::SetCompare(!snap.compare)));
+    }
+}
+
 /// The scene's title; a dot after it while there are unsaved live changes.
 fn title(ui: &mut egui::Ui, snap: &Snapshot) {
     let dirty = if snap.dirty { " •" } else { "" };
@@ -237,7 +296,7 @@ fn mode_switches(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction
 }
 
 /// The switch for `mode`; when `on`, white on the mode's colour.
-fn mode_button(ui: &egui::Ui, mode: Mode, on: bool) -> egui::Button<'static> {
+pub(crate) fn mode_button(ui: &egui::Ui, mode: Mode, on: bool) -> egui::Button<'static> {
     let label = if mode == Mode::Sync { "SYNC" } else { "ASYNC" };
     let text = RichText::new(label).size(18.0).strong();
     if !on {

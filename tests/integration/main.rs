@@ -2,6 +2,7 @@
 
 mod app;
 mod cli;
+mod compare_app;
 mod engine;
 mod explain;
 mod files;

@@ -5,10 +5,10 @@
 //! Axes and the y range: `axes.rs`; decimated lines: `series.rs`; marker
 //! lines, outage bands and captions: `markers.rs`.
 
-mod axes;
+pub(crate) mod axes;
 pub mod kind;
-mod markers;
-mod series;
+pub(crate) mod markers;
+pub(crate) mod series;
 
 use super::history::{History, Row};
 pub use axes::y_top;

@@ -165,7 +165,7 @@ fn a_knob_changes_every_twin_or_only_the_chosen_one() {
 
 #[test]
 fn the_difference_sentence_states_the_twins_own_headline_figures() {
-    let mut h = comparing(60);
+    let h = comparing(60);
     let snap = h.state().app.host().snapshot().clone();
     let app = &h.state().app;
     let view = app.compare_view();

@@ -204,6 +204,11 @@ impl AsyncLabApp {
         &self.compare
     }
 
+    /// The compare view, mutable (benchmarks fill the twins' histories).
+    pub fn compare_view_mut(&mut self) -> &mut compare::CompareView {
+        &mut self.compare
+    }
+
     /// Frames drawn so far.
     pub fn frames(&self) -> u64 {
         self.frames

@@ -69,6 +69,16 @@ impl CompareView {
         }
     }
 
+    /// Adds closed windows to twin `k`'s history (benchmarks fill an hour
+    /// at once); nothing when there is no such twin yet.
+    pub fn ingest(&mut self, k: usize, windows: &[crate::sim::Window], window_s: f64) {
+        if let Some(h) = self.histories.get_mut(k) {
+            for w in windows {
+                h.push(w, window_s);
+            }
+        }
+    }
+
     /// Twin `k`'s plot history.
     pub fn history(&self, k: usize) -> Option<&History> {
         self.histories.get(k)

@@ -16,7 +16,10 @@ pub const KEYS: &[(&str, &str)] = &[
         "C",
         "compare: the same users, sync and async (or the scene's variants), side by side",
     ),
-    ("R", "restart (same scene and seed, your changes kept)"),
+    (
+        "R",
+        "restart: same scene and seed, your knob tweaks kept, the scene's own modes and script",
+    ),
     ("+  −", "faster / slower"),
     (
         "P",

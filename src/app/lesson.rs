@@ -100,7 +100,11 @@ impl CaptionBanner {
             };
             let galley = ui.fonts_mut(|f| f.layout_job(job));
             ui.painter().galley(rect.min, galley, color);
-            response.on_hover_text(text);
+            // Screen readers and tests read the banner as "caption: ...".
+            let label = format!("caption: {text}");
+            response
+                .on_hover_text(text)
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &label));
         }
     }
 }

@@ -260,7 +260,7 @@ fn transport(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
     }
     if ui
         .button("Restart")
-        .on_hover_text("R: same scene and seed from zero, keeping your changes")
+        .on_hover_text("R: the scene from zero, same seed, your knob tweaks kept; it starts in the scene's own modes and runs its script")
         .clicked()
     {
         host(Command::Restart);

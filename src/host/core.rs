@@ -225,8 +225,12 @@ impl HostCore {
         }
         let sys = self.twins.first();
         let markers = sys.markers().to_vec();
+        // The banner: the latest caption, or the latest scripted change
+        // skipped because the presenter had set it by hand (their cue).
         let caption = markers.iter().rev().find_map(|m| match &m.change {
+            Change::Caption(_) if m.skipped => None,
             Change::Caption(text) => Some((m.t_s, text.clone())),
+            c if m.skipped => Some((m.t_s, crate::words::cue(c, sys.settings()))),
             _ => None,
         });
         Snapshot {

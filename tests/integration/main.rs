@@ -11,6 +11,7 @@ mod hardening;
 mod host;
 mod layout;
 mod model;
+mod presenter;
 mod scenario_files;
 mod scenes;
 mod twins;

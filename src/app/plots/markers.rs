@@ -74,7 +74,9 @@ pub(crate) fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContex
         .filter(|(_, m)| m.t_s >= x0 && m.t_s <= x1);
     for (i, m) in shown {
         let mut full = crate::app::plain(&crate::words::change(&m.change, pc.settings));
-        if m.held {
+        if m.skipped {
+            full = crate::app::plain(&crate::words::cue(&m.change, pc.settings));
+        } else if m.held {
             // A twin keeps its own mode: the script's switch did nothing.
             full.push_str(" (script; held: twins keep their modes)");
         }

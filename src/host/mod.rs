@@ -40,13 +40,15 @@ mod core;
 mod document;
 mod pacing;
 mod snapshot;
+mod story;
 
 pub use self::core::{HostCore, MAX_PENDING_WINDOWS};
 pub use crate::sim::Target;
 pub use clock::{Clock, FakeClock, WallClock};
 pub use command::{Command, SPEEDS, Speed, StepKind};
 pub use pacing::{Budget, EVENTS_PER_CHECK, TICK_BUDGET};
-pub use snapshot::{Snapshot, TwinSnapshot};
+pub use snapshot::{SeekProgress, Snapshot, TwinSnapshot};
+pub use story::{ScriptedEvent, TimelineEdit, events as scripted_events};
 
 use crate::scenario::Scenario;
 use crate::sim::Window;

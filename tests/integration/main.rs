@@ -12,5 +12,6 @@ mod layout;
 mod model;
 mod scenario_files;
 mod scenes;
+mod story;
 mod twins;
 mod workshop;

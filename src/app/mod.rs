@@ -39,7 +39,9 @@ mod lesson;
 mod messages;
 pub mod palette;
 pub mod plots;
+mod timeline;
 mod top_bar;
+mod undo;
 
 pub use action::AppAction;
 pub use files::{DEFAULT_SCENE, Prefs, default_scene, reopen, startup_scene};
@@ -88,6 +90,10 @@ pub struct AsyncLabApp {
     applied_view: Option<(f32, bool, bool)>,
     /// Frames drawn (tests and benchmarks).
     frames: u64,
+    /// The Timeline panel (the story: events, jump to a time, texts).
+    timeline: timeline::TimelinePanel,
+    /// Undo and redo of live changes and story edits.
+    undo: undo::UndoHistory,
 }
 
 impl AsyncLabApp {
@@ -111,6 +117,8 @@ impl AsyncLabApp {
             fullscreen: false,
             applied_fullscreen: false,
             frames: 0,
+            timeline: timeline::TimelinePanel::default(),
+            undo: undo::UndoHistory::default(),
         }
     }
 
@@ -175,6 +183,16 @@ impl AsyncLabApp {
     /// Preferences (theme, scale, presentation).
     pub fn prefs(&self) -> &Prefs {
         &self.files.prefs
+    }
+
+    /// What Edit -> Undo would take back, in words ("Undo: ...").
+    pub fn undo_label(&self) -> Option<String> {
+        self.undo.undo_label()
+    }
+
+    /// The event selected in the Timeline panel, if any.
+    pub fn selected_event(&self) -> Option<crate::host::ScriptedEvent> {
+        self.timeline.selected()
     }
 
     /// Whether the help window is open.
@@ -264,7 +282,12 @@ impl AsyncLabApp {
         let caption = self.caption.current(snap, ui.input(|i| i.time));
         egui::Panel::top("top").show(ui, |ui| {
             let shown = self.controls.shown;
-            top_bar::ui(ui, snap, &self.files.prefs, shown, actions);
+            let story = top_bar::Story {
+                undo: self.undo.undo_label(),
+                redo: self.undo.redo_label(),
+                timeline_shown: self.timeline.shown,
+            };
+            top_bar::ui(ui, snap, &self.files.prefs, shown, &story, actions);
             self.caption.ui(ui, caption);
             if snap.ended {
                 ended_banner(ui, snap, actions);
@@ -290,13 +313,25 @@ impl AsyncLabApp {
                     self.controls.ui(ui, &snap.live, &snap.gauges, actions)
                 });
         }
+        if self.timeline.shown {
+            let width = ui.ctx().content_rect().width();
+            egui::Panel::right("timeline")
+                .resizable(true)
+                .default_size(340.0_f32.min(width * 0.3))
+                .max_size(width * 0.4)
+                .show(ui, |ui| self.timeline.ui(ui, snap, actions));
+        }
+        let mut clicked = None;
         egui::CentralPanel::default().show(ui, |ui| {
             // Scrolls only when the window is too small (large UI scale)
             // to show readable plots.
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
-                .show(ui, |ui| self.central(ui, snap));
+                .show(ui, |ui| clicked = self.central(ui, snap));
         });
+        if let Some(m) = clicked {
+            actions.push(AppAction::SelectEvent(m.t_s, m.change));
+        }
         if let Some((purpose, path)) = self.browser.ui(ui.ctx()) {
             actions.push(self.chosen(purpose, path));
         }
@@ -310,7 +345,8 @@ impl AsyncLabApp {
     /// presentation mode the diagram and the scene's key plots only. Every
     /// part keeps a readable minimum height: at a large UI scale the area
     /// scrolls instead of squeezing a plot away.
-    fn central(&self, ui: &mut egui::Ui, snap: &Snapshot) {
+    /// Returns the plot marker clicked, if any.
+    fn central(&self, ui: &mut egui::Ui, snap: &Snapshot) -> Option<crate::sim::Marker> {
         let presentation = self.files.prefs.presentation;
         headline::ui(ui, snap, &self.history, presentation);
         ui.separator();
@@ -333,6 +369,16 @@ impl AsyncLabApp {
         if !presentation {
             counters::ui(ui, snap);
         }
+        self.plots(ui, snap, clients)
+    }
+
+    /// The plots, filling what is left; returns the marker clicked.
+    fn plots(
+        &self,
+        ui: &mut egui::Ui,
+        snap: &Snapshot,
+        clients: Vec<String>,
+    ) -> Option<crate::sim::Marker> {
         let kinds = self.plot_kinds(snap);
         let span = self.files.prefs.span_s;
         let x1 = snap.now_s.max(span);
@@ -352,7 +398,7 @@ impl AsyncLabApp {
                 height: per_plot,
             },
             &kinds,
-        );
+        )
     }
 
     /// Every plot; in presentation mode the scene's key plots (or four that
@@ -412,7 +458,23 @@ impl AsyncLabApp {
             return;
         }
         match action {
-            AppAction::Host(command) => self.host.send(command),
+            AppAction::Host(command) => self.send(command, true),
+            AppAction::Undo => {
+                for command in self.undo.undo() {
+                    self.send(command, false);
+                }
+            }
+            AppAction::Redo => {
+                for command in self.undo.redo() {
+                    self.send(command, false);
+                }
+            }
+            AppAction::ShowTimeline(shown) => self.timeline.shown = shown,
+            AppAction::SelectEvent(t_s, change) => {
+                let snap = self.host.snapshot();
+                self.timeline
+                    .select_at(t_s, &change, &snap.edited, &snap.live);
+            }
             AppAction::Confirmed(action) => {
                 self.messages.confirm = None;
                 match *action {
@@ -470,6 +532,16 @@ impl AsyncLabApp {
             AppAction::ShowStatus(text) => self.messages.status = Some(text),
             AppAction::ShowError(text) => self.messages.error = Some(text),
         }
+    }
+
+    /// Sends `command` to the host; a user's own command (`remember`, not
+    /// an undo or redo) is noted in the undo history first, against the
+    /// state it changes.
+    fn send(&mut self, command: Command, remember: bool) {
+        if remember {
+            self.undo.note(&command, &self.host.snapshot());
+        }
+        self.host.send(command);
     }
 
     /// Starts reading a scene file (no questions asked).

@@ -13,6 +13,17 @@ use std::path::PathBuf;
 /// Plot spans the View menu offers, s of sim time.
 const SPANS_S: [f64; 5] = [60.0, 300.0, 900.0, 3600.0, 86_400.0];
 
+/// What the Edit and View menus say of the story: what Undo and Redo
+/// would do, and whether the Timeline panel is open.
+pub struct Story {
+    /// "Undo: ..." (None: nothing to undo).
+    pub undo: Option<String>,
+    /// "Redo: ..." (None: nothing to redo).
+    pub redo: Option<String>,
+    /// The Timeline panel is shown.
+    pub timeline_shown: bool,
+}
+
 /// Draws the menu and the transport row. `controls_shown` says whether the
 /// controls panel is open (the View menu toggles it).
 pub fn ui(
@@ -20,12 +31,20 @@ pub fn ui(
     snap: &Snapshot,
     prefs: &Prefs,
     controls_shown: bool,
+    story: &Story,
     actions: &mut Vec<AppAction>,
 ) {
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| file_menu(ui, &prefs.recent, actions));
+        ui.menu_button("Edit", |ui| edit_menu(ui, story, actions));
         ui.menu_button("Scenes", |ui| scenes_menu(ui, actions));
-        ui.menu_button("View", |ui| view_menu(ui, prefs, controls_shown, actions));
+        ui.menu_button("View", |ui| {
+            let mut timeline = story.timeline_shown;
+            if ui.checkbox(&mut timeline, "Timeline panel").changed() {
+                actions.push(AppAction::ShowTimeline(timeline));
+            }
+            view_menu(ui, prefs, controls_shown, actions)
+        });
         ui.menu_button("Help", |ui| {
             if ui.button("Keyboard & about").clicked() {
                 actions.push(AppAction::ShowHelp);
@@ -75,6 +94,21 @@ fn file_menu(ui: &mut egui::Ui, recent: &[PathBuf], actions: &mut Vec<AppAction>
         .clicked()
     {
         actions.push(AppAction::SaveRecording);
+    }
+}
+
+/// Undo and Redo, saying what they will do ("Undo: database connections
+/// 5 -> 10"); greyed out when there is nothing.
+fn edit_menu(ui: &mut egui::Ui, story: &Story, actions: &mut Vec<AppAction>) {
+    let undo = story.undo.clone().unwrap_or_else(|| "Undo".into());
+    let b = egui::Button::new(format!("{undo} (Ctrl+Z)"));
+    if ui.add_enabled(story.undo.is_some(), b).clicked() {
+        actions.push(AppAction::Undo);
+    }
+    let redo = story.redo.clone().unwrap_or_else(|| "Redo".into());
+    let b = egui::Button::new(format!("{redo} (Ctrl+Shift+Z)"));
+    if ui.add_enabled(story.redo.is_some(), b).clicked() {
+        actions.push(AppAction::Redo);
     }
 }
 

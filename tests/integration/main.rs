@@ -13,5 +13,6 @@ mod model;
 mod scenario_files;
 mod scenes;
 mod story;
+mod story_app;
 mod twins;
 mod workshop;

@@ -75,7 +75,7 @@ fn session(compare: bool, until: f64) -> (HostCore, Vec<Vec<Window>>) {
     }
     let n = core.twins().len();
     let mut ws = vec![Vec::new(); n];
-    let mut at = |core: &mut HostCore, t: f64, ws: &mut Vec<Vec<Window>>| {
+    let at = |core: &mut HostCore, t: f64, ws: &mut Vec<Vec<Window>>| {
         core.tick(Duration::from_secs_f64(t));
         take(core.snapshot_keeping(vec![Vec::new(); n]), ws);
     };

@@ -17,7 +17,9 @@
 //! Also: the help window (`help.rs`), the problem dialog (`messages.rs`),
 //! keyboard shortcuts (`keys.rs`), scene files, dialogs and preferences
 //! (`files.rs`), failure labels on the diagram (`flashes.rs`), the plot
-//! history (`history.rs`) and colours (`palette.rs`).
+//! history (`history.rs`) and colours (`palette.rs`). The story, edited in
+//! the app: the Timeline panel on the right (`timeline.rs`, placed and
+//! wired in `authoring.rs`) and undo/redo (`undo.rs`).
 //!
 //! To add something the user can do: draw its widget in its panel and push
 //! an [`AppAction`] when it is used; if no variant fits, add one in
@@ -25,6 +27,7 @@
 //! state (open, shown, values being typed) and never call the host.
 
 mod action;
+mod authoring;
 pub mod controls;
 mod counters;
 pub mod diagram;
@@ -185,16 +188,6 @@ impl AsyncLabApp {
         &self.files.prefs
     }
 
-    /// What Edit -> Undo would take back, in words ("Undo: ...").
-    pub fn undo_label(&self) -> Option<String> {
-        self.undo.undo_label()
-    }
-
-    /// The event selected in the Timeline panel, if any.
-    pub fn selected_event(&self) -> Option<crate::host::ScriptedEvent> {
-        self.timeline.selected()
-    }
-
     /// Whether the help window is open.
     pub fn help_open(&self) -> bool {
         self.help.open
@@ -282,11 +275,7 @@ impl AsyncLabApp {
         let caption = self.caption.current(snap, ui.input(|i| i.time));
         egui::Panel::top("top").show(ui, |ui| {
             let shown = self.controls.shown;
-            let story = top_bar::Story {
-                undo: self.undo.undo_label(),
-                redo: self.undo.redo_label(),
-                timeline_shown: self.timeline.shown,
-            };
+            let story = self.story();
             top_bar::ui(ui, snap, &self.files.prefs, shown, &story, actions);
             self.caption.ui(ui, caption);
             if snap.ended {
@@ -313,14 +302,7 @@ impl AsyncLabApp {
                     self.controls.ui(ui, &snap.live, &snap.gauges, actions)
                 });
         }
-        if self.timeline.shown {
-            let width = ui.ctx().content_rect().width();
-            egui::Panel::right("timeline")
-                .resizable(true)
-                .default_size(340.0_f32.min(width * 0.3))
-                .max_size(width * 0.4)
-                .show(ui, |ui| self.timeline.ui(ui, snap, actions));
-        }
+        self.timeline_panel(ui, snap, actions);
         let mut clicked = None;
         egui::CentralPanel::default().show(ui, |ui| {
             // Scrolls only when the window is too small (large UI scale)
@@ -369,16 +351,6 @@ impl AsyncLabApp {
         if !presentation {
             counters::ui(ui, snap);
         }
-        self.plots(ui, snap, clients)
-    }
-
-    /// The plots, filling what is left; returns the marker clicked.
-    fn plots(
-        &self,
-        ui: &mut egui::Ui,
-        snap: &Snapshot,
-        clients: Vec<String>,
-    ) -> Option<crate::sim::Marker> {
         let kinds = self.plot_kinds(snap);
         let span = self.files.prefs.span_s;
         let x1 = snap.now_s.max(span);
@@ -459,22 +431,10 @@ impl AsyncLabApp {
         }
         match action {
             AppAction::Host(command) => self.send(command, true),
-            AppAction::Undo => {
-                for command in self.undo.undo() {
-                    self.send(command, false);
-                }
-            }
-            AppAction::Redo => {
-                for command in self.undo.redo() {
-                    self.send(command, false);
-                }
-            }
-            AppAction::ShowTimeline(shown) => self.timeline.shown = shown,
-            AppAction::SelectEvent(t_s, change) => {
-                let snap = self.host.snapshot();
-                self.timeline
-                    .select_at(t_s, &change, &snap.edited, &snap.live);
-            }
+            story @ (AppAction::Undo
+            | AppAction::Redo
+            | AppAction::ShowTimeline(_)
+            | AppAction::SelectEvent(..)) => self.apply_story(story),
             AppAction::Confirmed(action) => {
                 self.messages.confirm = None;
                 match *action {
@@ -534,9 +494,9 @@ impl AsyncLabApp {
         }
     }
 
-    /// Sends `command` to the host; a user's own command (`remember`, not
-    /// an undo or redo) is noted in the undo history first, against the
-    /// state it changes.
+    /// Sends `command` to the host (the only place that does); a user's
+    /// own command (`remember`, not an undo or redo) is noted in the undo
+    /// history first, against the state it changes.
     fn send(&mut self, command: Command, remember: bool) {
         if remember {
             self.undo.note(&command, &self.host.snapshot());

@@ -22,7 +22,11 @@
 //!   budget, measuring lag;
 //! - `document`: the scene as loaded, as edited, and this run's recording,
 //!   with a revision counter;
+//! - `story`: the scene's scripted events as the Timeline panel edits
+//!   them ([`ScriptedEvent`], [`TimelineEdit`] and its inverse);
 //! - `core`: [`HostCore`], commands in, ticks, snapshots out, no thread;
+//!   `Command::Seek` replays the run's recording from t = 0 within each
+//!   tick's budget ([`SeekProgress`]);
 //! - `snapshot`: [`Snapshot`], what the UI reads (and a [`TwinSnapshot`]
 //!   per twin when comparing);
 //! - here: the [`Host`] handle, driven by its own thread or by hand.

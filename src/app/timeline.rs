@@ -245,6 +245,12 @@ impl TimelinePanel {
     /// Every scripted event in time order; click one to edit it.
     fn events_ui(&mut self, ui: &mut egui::Ui, snap: &Snapshot) {
         let all = scripted_events(&snap.edited);
+        if let Some(old) = self.form.as_ref().and_then(|f| f.original.as_ref())
+            && !all.contains(old)
+        {
+            // Gone (undone, another scene): nothing left to edit.
+            self.form = None;
+        }
         ui.label(egui::RichText::new(format!("Scripted events ({})", all.len())).strong());
         if all.is_empty() {
             ui.label("(none yet)");

@@ -223,6 +223,8 @@ impl TimelinePanel {
         let end = snap.duration_s.max(snap.now_s);
         self.seek_to_s = self.seek_to_s.clamp(0.0, end);
         ui.horizontal(|ui| {
+            // The slider takes the row, less its value field and Go.
+            ui.spacing_mut().slider_width = (ui.available_width() - 130.0).max(80.0);
             ui.add(
                 egui::Slider::new(&mut self.seek_to_s, 0.0..=end)
                     .custom_formatter(|v, _| crate::fmt::clock(v))
@@ -316,12 +318,26 @@ impl TimelinePanel {
                 base: scene,
             };
         }
-        ui.label(egui::RichText::new("Lesson").strong());
-        ui.add(egui::TextEdit::multiline(&mut self.texts.lesson).desired_rows(3))
-            .labelled_by(ui.label("what the scene teaches").id);
-        ui.label(egui::RichText::new("Watch").strong());
-        ui.add(egui::TextEdit::multiline(&mut self.texts.watch).desired_rows(2))
-            .labelled_by(ui.label("what to watch on screen").id);
+        for (title, hint, text, rows) in [
+            (
+                "Lesson",
+                "what the scene teaches",
+                &mut self.texts.lesson,
+                3,
+            ),
+            ("Watch", "what to watch on screen", &mut self.texts.watch, 2),
+        ] {
+            let label = ui
+                .horizontal(|ui| {
+                    ui.label(egui::RichText::new(title).strong());
+                    ui.label(egui::RichText::new(hint).weak()).id
+                })
+                .inner;
+            let field = egui::TextEdit::multiline(text)
+                .desired_rows(rows)
+                .desired_width(f32::INFINITY);
+            ui.add(field).labelled_by(label);
+        }
         let changed =
             (&self.texts.lesson, &self.texts.watch) != (&self.texts.base.0, &self.texts.base.1);
         if ui

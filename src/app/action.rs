@@ -54,6 +54,15 @@ pub enum AppAction {
     ShowStatus(String),
     /// Open the problem dialog with this text.
     ShowError(String),
+    /// Take back the latest live change or story edit (Ctrl+Z).
+    Undo,
+    /// Make the latest undone step again (Ctrl+Shift+Z).
+    Redo,
+    /// Show (true) or hide the Timeline panel.
+    ShowTimeline(bool),
+    /// A marker was clicked: select the scene's event at this sim time (s)
+    /// making this change, in the Timeline panel.
+    SelectEvent(f64, Change),
 }
 
 impl AppAction {

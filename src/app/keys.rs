@@ -32,6 +32,8 @@ pub const KEYS: &[(&str, &str)] = &[
     ),
     ("Ctrl+O", "open a scene"),
     ("Ctrl+S", "save the scene with your changes"),
+    ("Ctrl+Z", "undo the last live change or timeline edit"),
+    ("Ctrl+Shift+Z  Ctrl+Y", "redo"),
 ];
 
 /// The UI scales offered, 100% to 250%.
@@ -120,6 +122,14 @@ pub fn shortcuts(
     }
     if pressed(Modifiers::COMMAND, Key::S) {
         actions.push(AppAction::Save);
+    }
+    // Shift first: Ctrl+Z alone would also match Ctrl+Shift+Z.
+    if pressed(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z) || pressed(Modifiers::COMMAND, Key::Y)
+    {
+        actions.push(AppAction::Redo);
+    }
+    if pressed(Modifiers::COMMAND, Key::Z) {
+        actions.push(AppAction::Undo);
     }
 }
 

@@ -17,7 +17,9 @@
 //! Also: the help window (`help.rs`), the problem dialog (`messages.rs`),
 //! keyboard shortcuts (`keys.rs`), scene files, dialogs and preferences
 //! (`files.rs`), failure labels on the diagram (`flashes.rs`), the plot
-//! history (`history.rs`) and colours (`palette.rs`).
+//! history (`history.rs`) and colours (`palette.rs`). The story, edited in
+//! the app: the Timeline panel on the right (`timeline.rs`, placed and
+//! wired in `authoring.rs`) and undo/redo (`undo.rs`).
 //!
 //! To add something the user can do: draw its widget in its panel and push
 //! an [`AppAction`] when it is used; if no variant fits, add one in
@@ -25,6 +27,7 @@
 //! state (open, shown, values being typed) and never call the host.
 
 mod action;
+mod authoring;
 pub mod compare;
 pub mod controls;
 mod counters;
@@ -40,7 +43,9 @@ mod lesson;
 mod messages;
 pub mod palette;
 pub mod plots;
+mod timeline;
 mod top_bar;
+mod undo;
 
 pub use action::AppAction;
 pub use files::{DEFAULT_SCENE, Prefs, default_scene, reopen, startup_scene};
@@ -93,6 +98,10 @@ pub struct AsyncLabApp {
     compare: compare::CompareView,
     /// Which twin the controls panel changes while comparing.
     target: crate::host::Target,
+    /// The Timeline panel (the story: events, jump to a time, texts).
+    timeline: timeline::TimelinePanel,
+    /// Undo and redo of live changes and story edits.
+    undo: undo::UndoHistory,
 }
 
 impl AsyncLabApp {
@@ -118,6 +127,8 @@ impl AsyncLabApp {
             frames: 0,
             compare: compare::CompareView::default(),
             target: crate::host::Target::All,
+            timeline: timeline::TimelinePanel::default(),
+            undo: undo::UndoHistory::default(),
         }
     }
 
@@ -288,7 +299,8 @@ impl AsyncLabApp {
                 controls_shown: self.controls.shown,
                 compare_layout: self.compare.layout,
             };
-            top_bar::ui(ui, snap, &self.files.prefs, view, actions);
+            let story = self.story();
+            top_bar::ui(ui, snap, &self.files.prefs, view, &story, actions);
             self.caption.ui(ui, caption);
             if snap.ended {
                 ended_banner(ui, snap, actions);
@@ -312,13 +324,18 @@ impl AsyncLabApp {
                 .max_size(width * 0.4)
                 .show(ui, |ui| self.controls_panel(ui, snap, actions));
         }
+        self.timeline_panel(ui, snap, actions);
+        let mut clicked = None;
         egui::CentralPanel::default().show(ui, |ui| {
             // Scrolls only when the window is too small (large UI scale)
             // to show readable plots.
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
-                .show(ui, |ui| self.central(ui, snap, actions));
+                .show(ui, |ui| clicked = self.central(ui, snap, actions));
         });
+        if let Some(m) = clicked {
+            actions.push(AppAction::SelectEvent(m.t_s, m.change));
+        }
         if let Some((purpose, path)) = self.browser.ui(ui.ctx()) {
             actions.push(self.chosen(purpose, path));
         }
@@ -332,7 +349,13 @@ impl AsyncLabApp {
     /// presentation mode the diagram and the scene's key plots only. Every
     /// part keeps a readable minimum height: at a large UI scale the area
     /// scrolls instead of squeezing a plot away.
-    fn central(&self, ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
+    /// Returns the plot marker clicked, if any.
+    fn central(
+        &self,
+        ui: &mut egui::Ui,
+        snap: &Snapshot,
+        actions: &mut Vec<AppAction>,
+    ) -> Option<crate::sim::Marker> {
         let presentation = self.files.prefs.presentation;
         if snap.compare && !snap.twins.is_empty() {
             let cx = compare::CompareContext {
@@ -341,7 +364,7 @@ impl AsyncLabApp {
                 span_s: self.files.prefs.span_s,
             };
             self.compare.ui(ui, snap, &cx, actions);
-            return;
+            return None;
         }
         headline::ui(ui, headline::RunView::of(snap), &self.history, presentation);
         ui.separator();
@@ -383,7 +406,7 @@ impl AsyncLabApp {
                 height: per_plot,
             },
             &kinds,
-        );
+        )
     }
 
     /// The controls panel; while comparing, first which twin its changes
@@ -483,7 +506,11 @@ impl AsyncLabApp {
             return;
         }
         match action {
-            AppAction::Host(command) => self.host.send(command),
+            AppAction::Host(command) => self.send(command, true),
+            story @ (AppAction::Undo
+            | AppAction::Redo
+            | AppAction::ShowTimeline(_)
+            | AppAction::SelectEvent(..)) => self.apply_story(story),
             AppAction::Confirmed(action) => {
                 self.messages.confirm = None;
                 match *action {
@@ -542,6 +569,16 @@ impl AsyncLabApp {
             AppAction::ShowStatus(text) => self.messages.status = Some(text),
             AppAction::ShowError(text) => self.messages.error = Some(text),
         }
+    }
+
+    /// Sends `command` to the host (the only place that does); a user's
+    /// own command (`remember`, not an undo or redo) is noted in the undo
+    /// history first, against the state it changes.
+    fn send(&mut self, command: Command, remember: bool) {
+        if remember {
+            self.undo.note(&command, &self.host.snapshot());
+        }
+        self.host.send(command);
     }
 
     /// Starts reading a scene file (no questions asked).

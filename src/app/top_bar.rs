@@ -22,21 +22,38 @@ pub struct ViewState {
     pub compare_layout: super::compare::PlotLayout,
 }
 
+/// What the Edit and View menus say of the story: what Undo and Redo
+/// would do, and whether the Timeline panel is open.
+pub struct Story {
+    /// "Undo: ..." (None: nothing to undo).
+    pub undo: Option<String>,
+    /// "Redo: ..." (None: nothing to redo).
+    pub redo: Option<String>,
+    /// The Timeline panel is shown.
+    pub timeline_shown: bool,
+}
+
 /// Draws the menu and the transport row.
 pub fn ui(
     ui: &mut egui::Ui,
     snap: &Snapshot,
     prefs: &Prefs,
     view: ViewState,
+    story: &Story,
     actions: &mut Vec<AppAction>,
 ) {
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| file_menu(ui, &prefs.recent, actions));
+        ui.menu_button("Edit", |ui| edit_menu(ui, story, actions));
         ui.menu_button("Scenes", |ui| scenes_menu(ui, actions));
         ui.menu_button("View", |ui| {
             compare_menu(ui, snap, view.compare_layout, actions);
             ui.separator();
-            view_menu(ui, prefs, view.controls_shown, actions);
+            let mut timeline = story.timeline_shown;
+            if ui.checkbox(&mut timeline, "Timeline panel").changed() {
+                actions.push(AppAction::ShowTimeline(timeline));
+            }
+            view_menu(ui, prefs, view.controls_shown, actions)
         });
         ui.menu_button("Help", |ui| {
             if ui.button("Keyboard & about").clicked() {
@@ -91,6 +108,21 @@ fn file_menu(ui: &mut egui::Ui, recent: &[PathBuf], actions: &mut Vec<AppAction>
         .clicked()
     {
         actions.push(AppAction::SaveRecording);
+    }
+}
+
+/// Undo and Redo, saying what they will do ("Undo: database connections
+/// 5 -> 10"); greyed out when there is nothing.
+fn edit_menu(ui: &mut egui::Ui, story: &Story, actions: &mut Vec<AppAction>) {
+    let undo = story.undo.clone().unwrap_or_else(|| "Undo".into());
+    let b = egui::Button::new(format!("{undo} (Ctrl+Z)"));
+    if ui.add_enabled(story.undo.is_some(), b).clicked() {
+        actions.push(AppAction::Undo);
+    }
+    let redo = story.redo.clone().unwrap_or_else(|| "Redo".into());
+    let b = egui::Button::new(format!("{redo} (Ctrl+Shift+Z)"));
+    if ui.add_enabled(story.redo.is_some(), b).clicked() {
+        actions.push(AppAction::Redo);
     }
 }
 

@@ -1,6 +1,7 @@
 //! What the UI asks of the host: the commands it sends and the speeds it
 //! can choose.
 
+use super::story::TimelineEdit;
 use crate::scenario::{Change, Scenario};
 use crate::sim::Target;
 
@@ -97,4 +98,24 @@ pub enum Command {
     LoadScenario(Box<Scenario>),
     /// The scene was saved: its edited settings are now the file's.
     MarkSaved,
+    /// Edit the scene's scripted events (the Timeline panel): marks the
+    /// scene unsaved; the running run keeps the events it started with,
+    /// the edit plays from the next Restart or [`Command::Seek`]. A
+    /// refused edit's reason goes to `Snapshot::last_error`.
+    EditTimeline(TimelineEdit),
+    /// Replace the scene's lesson and watch texts (marks it unsaved).
+    EditTexts {
+        /// What the scene teaches.
+        lesson: String,
+        /// What to watch on screen.
+        watch: String,
+    },
+    /// Jump to this sim time, s: replays the run from t = 0 at full speed
+    /// (its live changes included, and the edited scripted events), within
+    /// each tick's budget, then pauses there. Forward, with no timeline
+    /// edit pending, the run just goes on to it.
+    Seek(f64),
+    /// Stop a seek where it got to (paused there: a state the run really
+    /// passed through).
+    CancelSeek,
 }

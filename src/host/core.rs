@@ -7,7 +7,7 @@
 use super::command::{Command, StepKind};
 use super::document::Document;
 use super::pacing::{Budget, Pace};
-use super::snapshot::{Snapshot, TwinSnapshot};
+use super::snapshot::{SeekProgress, Snapshot, TwinSnapshot};
 use crate::scenario::{Change, Scenario, Settings};
 use crate::sim::{SimTime, System, Target, Twin, Twins, Window};
 use std::sync::Arc;
@@ -26,6 +26,8 @@ pub struct HostCore {
     /// change (scripted or live) applied to this one.
     live_revision: u64,
     last_error: Option<String>,
+    /// A seek under way (`Command::Seek`).
+    seek: Option<SeekProgress>,
     /// The scene-sized parts of the last snapshot, reused until their
     /// revision moves.
     shared: Shared,
@@ -42,6 +44,7 @@ struct Shared {
     edited: Arc<Scenario>,
     recording: Arc<Scenario>,
     dirty: bool,
+    script_pending: bool,
 }
 
 /// The runs of `base`: its twins when `compare`, else one solo run. Twins
@@ -79,6 +82,7 @@ impl HostCore {
             edited: Arc::new(doc.edited().clone()),
             recording: Arc::new(doc.recording()),
             dirty: doc.dirty(),
+            script_pending: false,
         };
         let mut pace = Pace::new(budget);
         pace.set_speed(start_speed(doc.edited()), Duration::ZERO, SimTime::ZERO);
@@ -90,6 +94,7 @@ impl HostCore {
             run_id: 0,
             live_revision: 0,
             last_error,
+            seek: None,
             shared,
         }
     }
@@ -119,7 +124,13 @@ impl HostCore {
     /// or switch between solo and compare).
     fn start_run(&mut self) {
         let (twins, error) = build(self.doc.run_base(), self.doc.compare());
+        self.install(twins, error);
+    }
+
+    /// Makes `twins` the run, from their t = 0.
+    fn install(&mut self, twins: Twins, error: Option<String>) {
         self.twins = twins;
+        self.seek = None;
         if error.is_some() {
             self.last_error = error;
         }
@@ -139,6 +150,7 @@ impl HostCore {
             Command::TogglePlay => self.pace.toggle(wall, now),
             Command::SetSpeed(s) => self.pace.set_speed(s, wall, now),
             Command::Step(kind) => {
+                self.seek = None;
                 self.pace.pause();
                 match kind {
                     StepKind::Event => {
@@ -152,7 +164,10 @@ impl HostCore {
                     }
                 }
             }
-            Command::JumpToNextScripted => self.pace.jump(self.twins.next_scripted()),
+            Command::JumpToNextScripted => {
+                self.seek = None;
+                self.pace.jump(self.twins.next_scripted());
+            }
             Command::Restart => {
                 self.doc.restart();
                 self.start_run();
@@ -178,7 +193,40 @@ impl HostCore {
                 self.pace.resume();
             }
             Command::MarkSaved => self.doc.mark_saved(),
+            Command::EditTimeline(edit) => self.last_error = self.doc.edit_timeline(&edit).err(),
+            Command::EditTexts { lesson, watch } => self.doc.edit_texts(lesson, watch),
+            Command::Seek(t_s) => self.seek(t_s),
+            Command::CancelSeek => {
+                if self.seek.take().is_some() {
+                    self.pace.pause();
+                }
+            }
         }
+    }
+
+    /// Goes to sim time `t_s` (clamped to the scene's length, or to now
+    /// when the run went past it): back, or with timeline edits pending,
+    /// by rebuilding the run from its recording (start settings, the
+    /// edited scripted events, every live change at its time) and
+    /// replaying from t = 0; forward, by running on. Either way within
+    /// each tick's budget, then paused at `t_s`.
+    fn seek(&mut self, t_s: f64) {
+        if !t_s.is_finite() {
+            return;
+        }
+        let now = self.twins.now();
+        let last = self.doc.edited().duration_s.max(now.as_secs_f64());
+        let goal = SimTime::from_secs_f64(t_s.clamp(0.0, last));
+        if goal < now || self.doc.script_pending() {
+            self.doc.adopt_script();
+            let (twins, error) = build(&self.doc.recording(), self.doc.compare());
+            self.install(twins, error);
+        }
+        self.seek = Some(SeekProgress {
+            from_s: self.twins.now().as_secs_f64(),
+            to_s: goal.as_secs_f64(),
+        });
+        self.pace.jump(Some(goal));
     }
 
     /// A live change to `target`, recorded at the sim time it took effect.
@@ -195,6 +243,10 @@ impl HostCore {
     /// Advances the sim towards (wall elapsed × speed), within the budget.
     pub fn tick(&mut self, wall: Duration) {
         self.pace.tick(&mut self.twins, wall);
+        if !self.pace.jumping() {
+            // Arrived, or paused on the way.
+            self.seek = None;
+        }
     }
 
     /// The snapshot for the UI, moving closed windows not yet published
@@ -255,6 +307,8 @@ impl HostCore {
             last_error: self.last_error.clone(),
             next_scripted_s: self.twins.next_scripted().map(|t| t.as_secs_f64()),
             compare: self.twins.is_compare(),
+            seek: self.seek.filter(|_| self.pace.jumping()),
+            script_pending: self.shared.script_pending,
             twins,
         }
     }
@@ -313,6 +367,7 @@ impl HostCore {
             shared.edited = Arc::new(self.doc.edited().clone());
             shared.recording = Arc::new(self.doc.recording());
             shared.dirty = self.doc.dirty();
+            shared.script_pending = self.doc.script_pending();
         }
     }
 }

@@ -241,6 +241,39 @@ impl Document {
         Ok(())
     }
 
+    /// Edits the scene's scripted events (the Timeline panel). The run
+    /// goes on as it started; the edit plays from the next Restart or
+    /// seek. On error nothing changes.
+    pub fn edit_timeline(&mut self, edit: &super::story::TimelineEdit) -> Result<(), String> {
+        edit.apply(&mut self.edited)?;
+        self.revision += 1;
+        Ok(())
+    }
+
+    /// Replaces the lesson and watch texts of the edited scene.
+    pub fn edit_texts(&mut self, lesson: String, watch: String) {
+        self.edited.lesson = lesson;
+        self.edited.watch = watch;
+        self.revision += 1;
+    }
+
+    /// True when the edited scene's scripted events differ from the ones
+    /// the current run was built with (they play from the next Restart or
+    /// seek).
+    pub fn script_pending(&self) -> bool {
+        !super::story::same_script(&self.run_base, &self.edited)
+    }
+
+    /// A seek replays this run with the edited scripted events: the run's
+    /// base takes them (its settings and live changes stay), so the
+    /// recording replays what the seek runs.
+    pub fn adopt_script(&mut self) {
+        if self.script_pending() {
+            super::story::copy_script(&self.edited, &mut self.run_base);
+            self.revision += 1;
+        }
+    }
+
     /// The edited scene was saved: it is now the file.
     pub fn mark_saved(&mut self) {
         self.file = self.edited.clone();

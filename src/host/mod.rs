@@ -22,7 +22,11 @@
 //!   budget, measuring lag;
 //! - `document`: the scene as loaded, as edited, and this run's recording,
 //!   with a revision counter;
+//! - `story`: the scene's scripted events as the Timeline panel edits
+//!   them ([`ScriptedEvent`], [`TimelineEdit`] and its inverse);
 //! - `core`: [`HostCore`], commands in, ticks, snapshots out, no thread;
+//!   `Command::Seek` replays the run's recording from t = 0 within each
+//!   tick's budget ([`SeekProgress`]);
 //! - `snapshot`: [`Snapshot`], what the UI reads (and a [`TwinSnapshot`]
 //!   per twin when comparing);
 //! - here: the [`Host`] handle, driven by its own thread or by hand.
@@ -40,13 +44,15 @@ mod core;
 mod document;
 mod pacing;
 mod snapshot;
+mod story;
 
 pub use self::core::{HostCore, MAX_PENDING_WINDOWS};
 pub use crate::sim::Target;
 pub use clock::{Clock, FakeClock, WallClock};
 pub use command::{Command, SPEEDS, Speed, StepKind};
 pub use pacing::{Budget, EVENTS_PER_CHECK, TICK_BUDGET};
-pub use snapshot::{Snapshot, TwinSnapshot};
+pub use snapshot::{SeekProgress, Snapshot, TwinSnapshot};
+pub use story::{ScriptedEvent, TimelineEdit, events as scripted_events};
 
 use crate::scenario::Scenario;
 use crate::sim::Window;

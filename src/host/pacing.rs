@@ -119,6 +119,12 @@ impl Pace {
         self.playing || self.jump_to.is_some()
     }
 
+    /// A jump (to a scripted event, a window's end or a seek's time) is
+    /// under way.
+    pub fn jumping(&self) -> bool {
+        self.jump_to.is_some()
+    }
+
     /// The chosen speed.
     pub fn speed(&self) -> Speed {
         self.speed

@@ -59,10 +59,35 @@ pub struct Snapshot {
     pub next_scripted_s: Option<f64>,
     /// The run compares twins side by side (`twins` holds each).
     pub compare: bool,
+    /// A seek under way: where it started and where it goes.
+    pub seek: Option<SeekProgress>,
+    /// The edited scene's scripted events differ from the ones this run
+    /// plays: they play from the next Restart or seek.
+    pub script_pending: bool,
     /// Comparing: every twin in variant order (empty when solo). The
     /// fields above then describe twin 0 (its windows are in both), except
     /// `now_s`, the common clock every twin has reached.
     pub twins: Vec<TwinSnapshot>,
+}
+
+/// How far a seek ([`Command::Seek`](super::Command::Seek)) has come.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SeekProgress {
+    /// Sim time the replay started from, s (0 after a rebuild).
+    pub from_s: f64,
+    /// Sim time it goes to, s.
+    pub to_s: f64,
+}
+
+impl SeekProgress {
+    /// The share done (0–1) at sim time `now_s`.
+    pub fn done(&self, now_s: f64) -> f64 {
+        let span = self.to_s - self.from_s;
+        if span <= 0.0 {
+            return 1.0;
+        }
+        ((now_s - self.from_s) / span).clamp(0.0, 1.0)
+    }
 }
 
 impl Snapshot {

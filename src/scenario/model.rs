@@ -30,6 +30,25 @@ pub struct Scenario {
     pub view: View,
     /// An exercise's goal, checked when the run ends.
     pub goal: Option<Goal>,
+    /// Scripted events switched off in the Timeline panel (format version
+    /// 5): kept with the scene, never applied, until switched on again.
+    pub disabled: Vec<DisabledEvent>,
+}
+
+/// A scripted event switched off: where it belongs, when and what. It
+/// takes no part in a run; switching it on moves it back into its
+/// timeline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisabledEvent {
+    /// When, seconds of sim time.
+    pub at_s: f64,
+    /// What it would change.
+    pub change: crate::sim::config::Change,
+    /// The variant whose own timeline it belongs to, by name; `None`: the
+    /// scene's timeline (every twin).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
 }
 
 /// How fast a scene starts playing.
@@ -134,6 +153,7 @@ impl Default for Scenario {
             variants: Vec::new(),
             view: View::default(),
             goal: None,
+            disabled: Vec::new(),
         }
     }
 }

@@ -83,6 +83,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     let duration_s = s.duration_s;
     let (title, lesson, watch) = (&s.title, &s.lesson, &s.watch);
     variants(&mut r, s);
+    disabled(&mut r, s);
     view(&mut r, &s.view);
     if let Some(g) = &s.goal {
         goal(&mut r, g, &s.settings);
@@ -420,6 +421,37 @@ fn variants(r: &mut Report, s: &Scenario) {
                 format!("{p}.timeline"),
                 format!("{} traffic changes", traffic_events(v).len()),
                 "must hold the same traffic changes (rates, shares), at the same times, as every other twin's timeline: twins share their users",
+            );
+        }
+    }
+}
+
+/// Events switched off: checked like scripted ones (they may be switched
+/// on again), each naming a variant the scene has.
+fn disabled(r: &mut Report, s: &Scenario) {
+    if s.disabled.len() > MAX_TIMELINE {
+        r.push(
+            "disabled_timeline",
+            format!("{} events", s.disabled.len()),
+            format!("must have at most {MAX_TIMELINE} events"),
+        );
+        return;
+    }
+    let names: Vec<String> = s.twin_variants().into_iter().map(|v| v.name).collect();
+    for (i, d) in s.disabled.iter().enumerate() {
+        let p = format!("disabled_timeline[{i}]");
+        let ev = TimelineEvent {
+            at_s: d.at_s,
+            change: d.change.clone(),
+        };
+        timeline_event(r, &p, &ev, &s.settings);
+        if let Some(name) = &d.variant
+            && !names.contains(name)
+        {
+            r.push(
+                format!("{p}.variant"),
+                format!("{name:?}"),
+                "must name a variant of this scene",
             );
         }
     }

@@ -11,7 +11,7 @@
 //!
 //! A test loads a version-1 copy of every shipped scene and round-trips it.
 
-use super::model::{Goal, Scenario, Variant, View};
+use super::model::{DisabledEvent, Goal, Scenario, Variant, View};
 use crate::sim::config::{
     Browser, Client, Cost, Database, Endpoint, Limits, Network, Queue, Server, Settings, Sla,
     TimelineEvent,
@@ -28,7 +28,10 @@ use serde::{Deserialize, Serialize};
 ///   changes recorded for one twin, whose mode switches apply) and
 ///   `view.compare` (the scene opens comparing its twins). A version-3
 ///   file has neither, and reads as before.
-pub const FORMAT_VERSION: u32 = 4;
+/// - 5: adds `disabled_timeline` (scripted events switched off in the
+///   app's Timeline panel, kept but never applied). A version-4 file has
+///   none, and reads as before.
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Oldest version this build reads.
 pub const OLDEST_VERSION: u32 = 1;
@@ -82,6 +85,9 @@ pub struct SceneFile {
     pub view: View,
     /// An exercise's goal (version 3).
     pub goal: Option<Goal>,
+    /// Scripted events switched off (version 5); not written when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub disabled_timeline: Vec<DisabledEvent>,
 }
 
 impl Default for SceneFile {
@@ -113,6 +119,7 @@ impl From<Scenario> for SceneFile {
             variants: s.variants,
             view: s.view,
             goal: s.goal,
+            disabled_timeline: s.disabled,
             title: s.title,
             lesson: s.lesson,
             watch: s.watch,
@@ -149,6 +156,7 @@ fn into_scenario(f: SceneFile) -> Scenario {
             variants: f.variants,
             view: f.view,
             goal: f.goal,
+            disabled: f.disabled_timeline,
             title: f.title,
             lesson: f.lesson,
             watch: f.watch,

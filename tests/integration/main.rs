@@ -14,5 +14,7 @@ mod model;
 mod presenter;
 mod scenario_files;
 mod scenes;
+mod story;
+mod story_app;
 mod twins;
 mod workshop;

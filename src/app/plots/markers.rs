@@ -46,6 +46,27 @@ pub(crate) fn markers(p: &mut PlotUi<'_>, pc: &PlotContext<'_>, dark: bool) {
     }
 }
 
+/// The marker whose line is nearest `pos` (screen) within a few points,
+/// if any: a click there selects its event.
+pub(super) fn near(
+    pos: egui::Pos2,
+    transform: &PlotTransform,
+    pc: &PlotContext<'_>,
+) -> Option<Marker> {
+    const REACH: f32 = 6.0;
+    let (x0, x1) = pc.x_range;
+    pc.markers
+        .iter()
+        .filter(|m| m.t_s >= x0 && m.t_s <= x1)
+        .map(|m| {
+            let x = transform.position_from_point(&PlotPoint::new(m.t_s, 0.0)).x;
+            ((x - pos.x).abs(), m)
+        })
+        .filter(|(d, _)| *d <= REACH)
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, m)| m.clone())
+}
+
 fn marker_color(m: &Marker, dark: bool) -> Color32 {
     match m.kind() {
         MarkerKind::Mode => palette::MODE_MARK,

@@ -1,0 +1,276 @@
+//! The story in the app, through egui_kittest: the Timeline panel's edits
+//! reach the saved scene; undo and redo by keys and the Edit menu; a click
+//! on a plot marker selects its event; jumping to a time.
+
+use asynclab::app::AsyncLabApp;
+use asynclab::host::{FakeClock, ScriptedEvent, scripted_events};
+use asynclab::scenario::{Change, Scenario, TimelineEvent};
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::time::Duration;
+
+fn scene() -> Scenario {
+    let mut s = asynclab::app::default_scene();
+    s.settings.clients[0].rate_per_s = 150.0;
+    s.settings.timeline.clear();
+    s.view.speed = asynclab::scenario::StartSpeed::Times(1.0);
+    s.view.span_s = 60.0;
+    s
+}
+
+struct TestApp {
+    app: AsyncLabApp,
+    clock: FakeClock,
+}
+
+fn harness(s: Scenario) -> Harness<'static, TestApp> {
+    let clock = FakeClock::new();
+    let app = AsyncLabApp::new_for_test(s, Box::new(clock.clone()));
+    Harness::builder()
+        .with_size([1600.0, 1000.0])
+        .build_ui_state(
+            |ui, t: &mut TestApp| {
+                t.clock.advance(Duration::from_millis(50));
+                t.app.frame(ui);
+            },
+            TestApp { app, clock },
+        )
+}
+
+fn edited(h: &Harness<'_, TestApp>) -> Scenario {
+    (*h.state().app.host().snapshot().edited).clone()
+}
+
+fn connections(h: &Harness<'_, TestApp>) -> u32 {
+    h.state().app.host().snapshot().live.database.connections
+}
+
+fn open_timeline(h: &mut Harness<'_, TestApp>) {
+    h.get_by_label("View").click();
+    h.run_steps(2);
+    h.get_by_label("Timeline panel").click();
+    h.run_steps(3);
+    assert!(h.query_by_label("Jump to any time").is_some(), "panel open");
+}
+
+/// Types `text` into the field labelled `label`.
+fn type_into(h: &mut Harness<'_, TestApp>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.run_steps(1);
+    h.get_by_label(label).type_text(text);
+    h.run_steps(1);
+}
+
+fn add_caption_here(h: &mut Harness<'_, TestApp>, text: &str) {
+    type_into(h, "New caption", text);
+    h.get_by_label("Add caption here").click();
+    h.run_steps(3);
+}
+
+#[test]
+fn the_timeline_panel_edits_what_save_writes() {
+    let mut h = harness(scene());
+    h.run_steps(40);
+    open_timeline(&mut h);
+    add_caption_here(&mut h, "Queue fills");
+    let events = scripted_events(&edited(&h));
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0].change, Change::Caption("Queue fills".into()));
+    let now = h.state().app.host().snapshot().now_s;
+    assert!(
+        events[0].at_s > 1.0 && events[0].at_s <= now,
+        "at the sim time"
+    );
+    assert!(h.state().app.host().snapshot().dirty);
+
+    // Select it, switch it off.
+    h.get_by_label_contains("caption: Queue fills").click();
+    h.run_steps(2);
+    h.get_by_label("Enabled").click();
+    h.run_steps(1);
+    h.get_by_label("Apply").click();
+    h.run_steps(3);
+    let s = edited(&h);
+    assert!(s.settings.timeline.is_empty());
+    assert_eq!(s.disabled.len(), 1, "kept, switched off");
+
+    // A new event: a setting, then edited, then deleted.
+    h.get_by_label("Add event").click();
+    h.run_steps(2);
+    type_into(&mut h, "value", "9");
+    h.key_press(Key::Enter);
+    h.run_steps(1);
+    h.get_by_label("Apply").click();
+    h.run_steps(3);
+    let set = |v: f64| Change::Set {
+        path: "database.connections".into(),
+        value: v,
+    };
+    let timeline = edited(&h).settings.timeline;
+    assert_eq!(timeline.len(), 1);
+    assert_eq!(timeline[0].change, set(9.0));
+    h.get_by_label_contains("= 9").click();
+    h.run_steps(2);
+    h.get_by_label("Delete").click();
+    h.run_steps(3);
+    assert!(edited(&h).settings.timeline.is_empty(), "deleted");
+
+    // The lesson text.
+    type_into(&mut h, "what the scene teaches", " Watch the backlog.");
+    h.get_by_label("Save texts").click();
+    h.run_steps(3);
+    assert!(edited(&h).lesson.ends_with(" Watch the backlog."));
+
+    // Save writes all of it; it loads back the same.
+    let dir = std::env::temp_dir().join(format!("asynclab-story-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("story.ron");
+    h.state_mut().app.save_to(&path);
+    h.run_steps(2);
+    assert!(!h.state().app.host().snapshot().dirty, "saved");
+    let text = std::fs::read_to_string(&path).expect("written");
+    let back = Scenario::from_ron(&text, "story.ron").expect("loads");
+    assert_eq!(back.disabled.len(), 1);
+    assert_eq!(
+        back.disabled[0].change,
+        Change::Caption("Queue fills".into())
+    );
+    assert!(back.lesson.ends_with(" Watch the backlog."));
+    assert!(back.settings.timeline.is_empty());
+}
+
+/// Changes the database connections in the controls panel to `n`.
+fn set_connections(h: &mut Harness<'_, TestApp>, n: u32) {
+    let knob = h.get_by_role_and_label(Role::SpinButton, "connections");
+    knob.focus();
+    h.run_steps(1);
+    h.get_by_role_and_label(Role::SpinButton, "connections")
+        .type_text(&n.to_string());
+    h.run_steps(1);
+    h.key_press(Key::Enter);
+    h.run_steps(4);
+}
+
+#[test]
+fn undo_and_redo_a_knob_by_keys_and_the_edit_menu() {
+    let mut h = harness(scene());
+    h.run_steps(5);
+    let before = connections(&h);
+    set_connections(&mut h, before + 4);
+    assert_eq!(connections(&h), before + 4);
+    let label = format!("Undo: database connections {before} -> {}", before + 4);
+    assert_eq!(h.state().app.undo_label().as_deref(), Some(&*label));
+    h.get_by_label("Edit").click();
+    h.run_steps(2);
+    assert!(h.query_by_label(&format!("{label} (Ctrl+Z)")).is_some());
+    h.key_press(Key::Escape);
+    h.run_steps(2);
+
+    // Ctrl+Z: the old value, now, as a new change the recording keeps.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(4);
+    assert_eq!(connections(&h), before);
+    let rec = h.state().app.host().snapshot().recording.clone();
+    let values: Vec<&Change> = rec.settings.timeline.iter().map(|e| &e.change).collect();
+    assert_eq!(values.len(), 2, "both changes recorded: {values:?}");
+
+    // Redo from the Edit menu.
+    h.get_by_label("Edit").click();
+    h.run_steps(2);
+    let redo = format!(
+        "Redo: database connections {before} -> {} (Ctrl+Shift+Z)",
+        before + 4
+    );
+    h.get_by_label(&redo).click();
+    h.run_steps(4);
+    assert_eq!(connections(&h), before + 4);
+    // And Ctrl+Z again, then Ctrl+Shift+Z.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(4);
+    assert_eq!(connections(&h), before);
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run_steps(4);
+    assert_eq!(connections(&h), before + 4);
+}
+
+#[test]
+fn undo_and_redo_a_timeline_edit() {
+    let mut h = harness(scene());
+    h.run_steps(20);
+    open_timeline(&mut h);
+    add_caption_here(&mut h, "Look here");
+    assert_eq!(scripted_events(&edited(&h)).len(), 1);
+    let undo = h.state().app.undo_label().expect("an undo");
+    assert!(undo.starts_with("Undo: add caption at 0:00:0"), "{undo}");
+    // Keys act when no text field has focus.
+    h.get_by_label("Jump to any time").click();
+    h.run_steps(1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(3);
+    assert!(scripted_events(&edited(&h)).is_empty(), "undone");
+    assert!(!h.state().app.host().snapshot().dirty, "back to the file");
+    h.get_by_label("Edit").click();
+    h.run_steps(2);
+    h.get_by_label_contains("Redo: add caption").click();
+    h.run_steps(3);
+    let events = scripted_events(&edited(&h));
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].change, Change::Caption("Look here".into()));
+}
+
+#[test]
+fn clicking_a_marker_selects_its_event() {
+    let mut s = scene();
+    for (at_s, text) in [(1.0, "first"), (2.0, "second")] {
+        s.settings.timeline.push(TimelineEvent {
+            at_s,
+            change: Change::Caption(text.into()),
+        });
+    }
+    let mut h = harness(s);
+    // 50 ms of sim time a frame at 1x: 4 s.
+    h.run_steps(80);
+    let frame = h.get_by_label("plot: Queue backlog (jobs)").rect();
+    // The axis shows 0..60 s across the plot's frame.
+    let x = frame.left() + frame.width() * (2.0 / 60.0);
+    let pos = egui::pos2(x, frame.center().y);
+    h.hover_at(pos);
+    h.run_steps(1);
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::default(),
+        });
+    }
+    h.run_steps(3);
+    let want = ScriptedEvent {
+        at_s: 2.0,
+        change: Change::Caption("second".into()),
+        variant: None,
+        enabled: true,
+    };
+    assert_eq!(h.state().app.selected_event(), Some(want));
+    assert!(h.query_by_label("Edit event").is_some(), "panel open on it");
+}
+
+#[test]
+fn jump_to_a_time_from_the_panel() {
+    let mut h = harness(scene());
+    h.run_steps(100);
+    open_timeline(&mut h);
+    let run = h.state().app.host().snapshot().run_id;
+    h.get_by_role(Role::Slider).set_value_accesskit(2.0);
+    h.run_steps(1);
+    h.get_by_label("Go").click();
+    h.run_steps(3);
+    let snap = h.state().app.host().snapshot().clone();
+    assert_eq!(snap.now_s, 2.0);
+    assert!(!snap.playing);
+    assert_ne!(snap.run_id, run, "replayed from zero");
+    let last = h.state().app.history().rows.last().map(|r| r.t_s);
+    assert_eq!(last, Some(2.0), "the plots show the replay up to there");
+}

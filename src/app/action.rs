@@ -52,6 +52,12 @@ pub enum AppAction {
     ShowStatus(String),
     /// Open the problem dialog with this text.
     ShowError(String),
+    /// Open the request journey (the waterfall of a traced action).
+    ShowJourney,
+    /// Open the load curve (the sweep window).
+    ShowLoadCurve,
+    /// Start or cancel the load curve's sweep.
+    Sweep(super::sweep_window::SweepAction),
 }
 
 impl AppAction {

@@ -14,6 +14,11 @@
 //!  status line                                               messages.rs
 //! ```
 //!
+//! Explaining views (issue 11): the bottleneck strip under the headline
+//! (`bottleneck.rs`), one request's journey as a waterfall (`waterfall.rs`,
+//! View -> Request journey) and the load curve swept in the background
+//! (`sweep_window.rs`, View -> Load curve).
+//!
 //! Also: the help window (`help.rs`), the problem dialog (`messages.rs`),
 //! keyboard shortcuts (`keys.rs`), scene files, dialogs and preferences
 //! (`files.rs`), failure labels on the diagram (`flashes.rs`), the plot
@@ -25,6 +30,7 @@
 //! state (open, shown, values being typed) and never call the host.
 
 mod action;
+pub mod bottleneck;
 pub mod controls;
 mod counters;
 pub mod diagram;
@@ -39,7 +45,9 @@ mod lesson;
 mod messages;
 pub mod palette;
 pub mod plots;
+pub mod sweep_window;
 mod top_bar;
+pub mod waterfall;
 
 pub use action::AppAction;
 pub use files::{DEFAULT_SCENE, Prefs, default_scene, reopen, startup_scene};
@@ -88,6 +96,16 @@ pub struct AsyncLabApp {
     applied_view: Option<(f32, bool, bool)>,
     /// Frames drawn (tests and benchmarks).
     frames: u64,
+    /// The bottleneck strip, the request journey and the load curve.
+    explain: ExplainViews,
+}
+
+/// The views that explain the run (issue 11).
+#[derive(Default)]
+struct ExplainViews {
+    strip: bottleneck::BottleneckStrip,
+    journey: waterfall::Journey,
+    sweep: sweep_window::SweepWindow,
 }
 
 impl AsyncLabApp {
@@ -111,6 +129,7 @@ impl AsyncLabApp {
             fullscreen: false,
             applied_fullscreen: false,
             frames: 0,
+            explain: ExplainViews::default(),
         }
     }
 
@@ -190,6 +209,21 @@ impl AsyncLabApp {
     /// True while a scene file is being read in the background.
     pub fn loading(&self) -> bool {
         self.files.is_loading()
+    }
+
+    /// The bottleneck strip (tests read its sentences).
+    pub fn bottleneck(&self) -> &bottleneck::BottleneckStrip {
+        &self.explain.strip
+    }
+
+    /// The request journey window.
+    pub fn journey(&self) -> &waterfall::Journey {
+        &self.explain.journey
+    }
+
+    /// The load curve window.
+    pub fn sweep_window(&self) -> &sweep_window::SweepWindow {
+        &self.explain.sweep
     }
 
     /// Frames drawn so far.
@@ -304,6 +338,8 @@ impl AsyncLabApp {
         self.messages
             .confirm_ui(ui.ctx(), &snap.edited.title, actions);
         self.help.ui(ui.ctx());
+        self.explain.journey.ui(ui.ctx(), snap);
+        self.explain.sweep.ui(ui.ctx(), snap, actions);
     }
 
     /// Headline and ledgers, diagram, failure counters and plots; in
@@ -313,6 +349,8 @@ impl AsyncLabApp {
     fn central(&self, ui: &mut egui::Ui, snap: &Snapshot) {
         let presentation = self.files.prefs.presentation;
         headline::ui(ui, snap, &self.history, presentation);
+        ui.separator();
+        self.explain.strip.ui(ui, presentation);
         ui.separator();
         let avail = ui.available_height();
         let share = if presentation { 0.22 } else { 0.24 };
@@ -469,6 +507,12 @@ impl AsyncLabApp {
             AppAction::ShowLesson => self.lesson.open = true,
             AppAction::ShowStatus(text) => self.messages.status = Some(text),
             AppAction::ShowError(text) => self.messages.error = Some(text),
+            AppAction::ShowJourney => self.explain.journey.open = true,
+            AppAction::ShowLoadCurve => self.explain.sweep.open = true,
+            AppAction::Sweep(act) => {
+                let scene = self.host.snapshot().edited.clone();
+                self.explain.sweep.act(act, &scene);
+            }
         }
     }
 
@@ -564,6 +608,7 @@ impl AsyncLabApp {
             self.flashes.clear();
         }
         self.ingest(&snap.new_windows, snap.live.window_s);
+        self.explain.strip.absorb(snap);
         self.flashes.absorb(&snap.new_windows, self.anim_s);
     }
 

@@ -9,6 +9,7 @@ use super::document::Document;
 use super::pacing::{Budget, Pace};
 use super::snapshot::{Snapshot, TwinSnapshot};
 use crate::scenario::{Change, Scenario, Settings};
+use crate::sim::trace::Trace;
 use crate::sim::{SimTime, System, Target, Twin, Twins, Window};
 use std::sync::Arc;
 use std::time::Duration;
@@ -42,6 +43,9 @@ struct Shared {
     edited: Arc<Scenario>,
     recording: Arc<Scenario>,
     dirty: bool,
+    /// Per twin: the run and its tracer's finished count when its kept
+    /// traces were copied.
+    traces: Vec<((u64, u64), Arc<Vec<Trace>>)>,
 }
 
 /// The runs of `base`: its twins when `compare`, else one solo run. Twins
@@ -55,6 +59,14 @@ fn build(base: &Scenario, compare: bool) -> (Twins, Option<String>) {
         Ok(t) => (t, None),
         Err(e) => (Twins::solo(base.settings.clone()), Some(e.to_string())),
     }
+}
+
+/// Twin `t`'s kept traces of run `run_id`, keyed by what moves when they
+/// change.
+fn traces_of(run_id: u64, t: &Twin) -> ((u64, u64), Arc<Vec<Trace>>) {
+    let tracer = t.system().tracer();
+    let kept = tracer.finished().into_iter().cloned().collect();
+    ((run_id, tracer.finished_total()), Arc::new(kept))
 }
 
 /// Twin `t`'s live settings as shared: the same `Arc` until it changes.
@@ -79,6 +91,7 @@ impl HostCore {
             edited: Arc::new(doc.edited().clone()),
             recording: Arc::new(doc.recording()),
             dirty: doc.dirty(),
+            traces: twins.twins().iter().map(|t| traces_of(0, t)).collect(),
         };
         let mut pace = Pace::new(budget);
         pace.set_speed(start_speed(doc.edited()), Duration::ZERO, SimTime::ZERO);
@@ -248,6 +261,7 @@ impl HostCore {
             edited: self.shared.edited.clone(),
             dirty: self.shared.dirty,
             recording: self.shared.recording.clone(),
+            traces: self.shared.traces[0].1.clone(),
             last_error: self.last_error.clone(),
             next_scripted_s: self.twins.next_scripted().map(|t| t.as_secs_f64()),
             compare: self.twins.is_compare(),
@@ -280,6 +294,7 @@ impl HostCore {
             ledgers: sys.ledgers(),
             markers: sys.markers().to_vec(),
             live: self.shared.live[k].1.clone(),
+            traces: self.shared.traces[k].1.clone(),
             now_s: t.now().as_secs_f64(),
             events: sys.events(),
             pending_changes: t.pending(),
@@ -303,6 +318,15 @@ impl HostCore {
                 *live.1 == *t.system().settings(),
                 "live settings changed without a marker"
             );
+        }
+        if shared.traces.len() != runs.len() {
+            shared.traces = runs.iter().map(|t| traces_of(self.run_id, t)).collect();
+        }
+        for (t, traces) in runs.iter().zip(&mut shared.traces) {
+            // Copied only when another trace finished (or a run began).
+            if traces.0 != (self.run_id, t.system().tracer().finished_total()) {
+                *traces = traces_of(self.run_id, t);
+            }
         }
         if shared.doc_revision != self.doc.revision() {
             shared.doc_revision = self.doc.revision();

@@ -13,7 +13,7 @@ use super::palette;
 use crate::host::Snapshot;
 use crate::scenario::{Mode, Scenario, knobs};
 use crate::sweep::{self, Knob, Progress, Spec, Sweep, SweepError};
-use egui_plot::{Legend, Line, Plot, Points};
+use egui_plot::{Legend, Line, MarkerShape, Plot, Points};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -120,6 +120,8 @@ impl SweepWindow {
         egui::Window::new("Load curve")
             .open(&mut open)
             .default_size([820.0, 560.0])
+            .min_width(640.0)
+            .min_height(360.0)
             .resizable(true)
             .show(ctx, |ui| {
                 self.form_ui(ui, snap, actions);
@@ -280,8 +282,8 @@ fn log_s(x: f64) -> f64 {
     x.max(1e-3).log10()
 }
 
-/// The series of the plot: (name, colour, filled dots, points as
-/// (utilisation %, log10 s)).
+/// The series of the plot: (name, colour, time to processed (else user
+/// wait), points as (utilisation %, log10 s)).
 type Series = (&'static str, egui::Color32, bool, Vec<[f64; 2]>);
 
 /// The points of `s`: p95 wait and p95 processed per mode.
@@ -301,20 +303,10 @@ pub fn series(s: &Sweep) -> Vec<Series> {
     let wait = |p: &sweep::Point| p.wait.map(|q| q.p95);
     let processed = |p: &sweep::Point| p.processed.map(|q| q.p95);
     vec![
-        ("SYNC p95 wait", o[5], true, pick(Mode::Sync, wait)),
-        (
-            "SYNC p95 processed",
-            o[5],
-            false,
-            pick(Mode::Sync, processed),
-        ),
-        ("ASYNC p95 wait", o[2], true, pick(Mode::Async, wait)),
-        (
-            "ASYNC p95 processed",
-            o[2],
-            false,
-            pick(Mode::Async, processed),
-        ),
+        ("SYNC p95 wait", o[5], false, pick(Mode::Sync, wait)),
+        ("SYNC p95 processed", o[1], true, pick(Mode::Sync, processed)),
+        ("ASYNC p95 wait", o[2], false, pick(Mode::Async, wait)),
+        ("ASYNC p95 processed", o[0], true, pick(Mode::Async, processed)),
     ]
 }
 
@@ -389,16 +381,30 @@ fn curve_ui(ui: &mut egui::Ui, s: &Sweep) {
         .include_x(0.0)
         .include_x(100.0)
         .show(ui, |p| {
-            for (name, colour, filled, pts) in series {
+            // Waits are solid lines with dots; times to processed dashed
+            // with diamonds, so sync's two (nearly equal) stay apart.
+            for (name, colour, processed, pts) in series {
                 if pts.is_empty() {
                     continue;
                 }
-                p.line(Line::new(name, pts.clone()).color(colour.gamma_multiply(0.6)));
+                let (style, shape) = if processed {
+                    (egui_plot::LineStyle::dashed_dense(), MarkerShape::Diamond)
+                } else {
+                    (egui_plot::LineStyle::Solid, MarkerShape::Circle)
+                };
+                // Unnamed: the legend shows the dots only.
+                p.line(
+                    Line::new("", pts.clone())
+                        .color(colour)
+                        .style(style)
+                        .id((name, "line")),
+                );
                 p.points(
                     Points::new(name, pts)
                         .color(colour)
-                        .filled(filled)
-                        .radius(4.0),
+                        .shape(shape)
+                        .filled(true)
+                        .radius(if processed { 5.0 } else { 3.5 }),
                 );
             }
             if !erlang.is_empty() {

@@ -67,6 +67,20 @@ pub struct Waterfall {
 }
 
 impl Waterfall {
+    /// When the user's wait for their last click ended, s after the first
+    /// click (`None` while they still wait).
+    pub fn wait_end_s(&self) -> Option<f64> {
+        self.rows
+            .first()
+            .and_then(|r| {
+                r.bars
+                    .iter()
+                    .rev()
+                    .find(|b| b.kind == Some(SpanKind::Waiting))
+            })
+            .map(|b| b.end_s)
+    }
+
     /// Bars in all rows.
     pub fn bars(&self) -> usize {
         self.rows.iter().map(|r| r.bars.len()).sum()
@@ -153,7 +167,7 @@ pub fn fate_word(t: &Trace) -> String {
     match t.fate() {
         Fate::InFlight => "under way".into(),
         Fate::Succeeded if t.jobs.is_empty() => "saved".into(),
-        Fate::Succeeded => "accepted, processed".into(),
+        Fate::Succeeded => "processed".into(),
         Fate::Failed(Reason::Timeout) => "gave up".into(),
         Fate::Failed(r) => crate::words::reason(r).into(),
         Fate::DeadLettered => "accepted, dead-lettered".into(),
@@ -187,13 +201,14 @@ pub fn kind_word(k: Option<SpanKind>) -> &'static str {
 fn colour(k: Option<SpanKind>) -> Color32 {
     let o = palette::OKABE_ITO;
     match k {
-        None => o[4],
+        None => Color32::from_rgb(0x80, 0xA0, 0xC0),
         Some(SpanKind::Waiting) => Color32::from_rgb(0x88, 0x88, 0x88),
         Some(SpanKind::Think) => Color32::from_rgb(0xBB, 0xBB, 0xBB),
         Some(SpanKind::NetworkOut | SpanKind::NetworkBack) => Color32::from_rgb(0x9A, 0x9A, 0xB0),
         Some(SpanKind::AcceptBacklog | SpanKind::Queued) => o[1],
         Some(SpanKind::DbWait) => o[6],
-        Some(SpanKind::Cpu | SpanKind::Enqueue) => o[0],
+        Some(SpanKind::Cpu) => o[0],
+        Some(SpanKind::Enqueue) => o[4],
         Some(SpanKind::Write) => o[2],
         Some(SpanKind::FailedWrite) => palette::RED,
         Some(SpanKind::RetryPause | SpanKind::Backoff) => o[3],
@@ -209,6 +224,11 @@ pub struct Journey {
     picked: Option<u64>,
     /// Bars drawn in the last frame (tests).
     drawn: usize,
+    /// The axis ends where the user's wait ends (the rest is cut off and
+    /// said so), instead of at the journey's end.
+    wait_only: bool,
+    /// The list shows failed and dead-lettered actions only.
+    failures_only: bool,
 }
 
 impl Journey {
@@ -254,23 +274,29 @@ impl Journey {
         );
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
-                ui.set_width(260.0_f32.min(ui.available_width() * 0.35));
+                ui.set_width(300.0_f32.min(ui.available_width() * 0.35));
                 self.list(ui, traces);
             });
             ui.separator();
             ui.vertical(|ui| {
+                ui.horizontal(|ui| {
+                    ui.label("Time axis:");
+                    ui.selectable_value(&mut self.wait_only, false, "the whole journey");
+                    ui.selectable_value(&mut self.wait_only, true, "the user's wait");
+                });
+                let zoom = self.wait_only;
                 let Some(seq) = self.picked else {
                     ui.label("No traced action has finished yet: let the run play a little.");
                     return;
                 };
                 if snap.twins.is_empty() {
                     if let Some(t) = traces.iter().find(|t| t.seq == seq) {
-                        self.drawn += waterfall_ui(ui, t, None);
+                        self.drawn += waterfall_ui(ui, t, None, zoom);
                     }
                 } else {
                     for tw in &snap.twins {
                         match tw.traces.iter().find(|t| t.seq == seq) {
-                            Some(t) => self.drawn += waterfall_ui(ui, t, Some(&tw.name)),
+                            Some(t) => self.drawn += waterfall_ui(ui, t, Some(&tw.name), zoom),
                             None => {
                                 ui.label(format!(
                                     "{}: this user's action is still under way, or no longer kept.",
@@ -288,18 +314,31 @@ impl Journey {
     /// The traced actions, newest first: arrival number, when, outcome and
     /// the wait the user saw.
     fn list(&mut self, ui: &mut egui::Ui, traces: &[Trace]) {
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut self.failures_only, false, "all");
+            ui.selectable_value(&mut self.failures_only, true, "failed only");
+        });
         if traces.is_empty() {
             ui.label("(none yet)");
             return;
+        }
+        let failed = |t: &&Trace| matches!(t.fate(), Fate::Failed(_) | Fate::DeadLettered);
+        let shown: Vec<&Trace> = if self.failures_only {
+            traces.iter().rev().filter(failed).take(LISTED).collect()
+        } else {
+            traces.iter().rev().take(LISTED).collect()
+        };
+        if shown.is_empty() {
+            ui.label("(no failures kept)");
         }
         egui::ScrollArea::vertical()
             .id_salt("journey list")
             .max_height(ui.available_height().max(200.0))
             .show(ui, |ui| {
-                for t in traces.iter().rev().take(LISTED) {
+                for t in shown {
                     let wait = t.user_wait().map_or(f64::NAN, SimTime::as_secs_f64);
                     let text = format!(
-                        "#{} at {} · {} · {}",
+                        "#{} {} · {} · {}",
                         t.seq,
                         crate::fmt::clock(t.first_click().as_secs_f64()),
                         fate_word(t),
@@ -319,10 +358,16 @@ const ROW_H: f32 = 18.0;
 /// Width of the row labels, points.
 const LABEL_W: f32 = 80.0;
 
-/// Draws `t`'s waterfall (with the twin's name above it when comparing);
-/// returns the bars drawn.
-fn waterfall_ui(ui: &mut egui::Ui, t: &Trace, twin: Option<&str>) -> usize {
+/// Draws `t`'s waterfall (with the twin's name above it when comparing),
+/// its axis cut at the user's wait when `wait_only`; returns the bars
+/// drawn.
+fn waterfall_ui(ui: &mut egui::Ui, t: &Trace, twin: Option<&str>, wait_only: bool) -> usize {
     let w = layout(t);
+    let axis_s = if wait_only {
+        w.wait_end_s().unwrap_or(w.end_s)
+    } else {
+        w.end_s
+    };
     let mode = if w.asynchronous { "ASYNC" } else { "SYNC" };
     let head = format!(
         "{}#{} ({mode}): {} · user wait {} · time to processed {}",
@@ -335,13 +380,13 @@ fn waterfall_ui(ui: &mut egui::Ui, t: &Trace, twin: Option<&str>) -> usize {
     ui.label(RichText::new(head).strong());
     let rows = w.rows.len() as f32;
     let width = ui.available_width().max(LABEL_W + 100.0);
-    let height = ROW_H * (rows + 1.5);
+    let height = ROW_H * (rows + 2.2);
     let (rect, response) = ui.allocate_exact_size(egui::vec2(width, height), egui::Sense::hover());
     let painter = ui.painter_at(rect);
     let text_col = ui.visuals().text_color();
     let font = egui::FontId::proportional(12.0);
     let x0 = rect.left() + LABEL_W;
-    let span_s = w.end_s.max(1e-3);
+    let span_s = axis_s.max(1e-3);
     let to_x = |s: f64| x0 + ((s / span_s) as f32).clamp(0.0, 1.0) * (rect.right() - x0 - 4.0);
     let mut drawn = 0;
     let mut hovered: Option<String> = None;
@@ -355,7 +400,7 @@ fn waterfall_ui(ui: &mut egui::Ui, t: &Trace, twin: Option<&str>) -> usize {
             font.clone(),
             text_col,
         );
-        for b in &row.bars {
+        for b in row.bars.iter().filter(|b| b.start_s <= span_s) {
             let (a, z) = (to_x(b.start_s), to_x(b.end_s));
             // A bar is at least 2 points wide: a 70 ms acknowledgement
             // still shows on a minute's axis.
@@ -377,11 +422,14 @@ fn waterfall_ui(ui: &mut egui::Ui, t: &Trace, twin: Option<&str>) -> usize {
         }
     }
     let axis_y = rect.top() + ROW_H * rows;
-    marks_ui(&painter, &w, axis_y, rect.top(), &to_x);
-    for (s, align) in [
-        (0.0, egui::Align2::LEFT_TOP),
-        (w.end_s, egui::Align2::RIGHT_TOP),
-    ] {
+    marks_ui(&painter, &w, span_s, (rect.top(), axis_y), &to_x);
+    for i in 0..=4 {
+        let s = span_s * f64::from(i) / 4.0;
+        let align = match i {
+            0 => egui::Align2::LEFT_TOP,
+            4 => egui::Align2::RIGHT_TOP,
+            _ => egui::Align2::CENTER_TOP,
+        };
         painter.text(
             egui::pos2(to_x(s), axis_y + 2.0),
             align,
@@ -389,6 +437,14 @@ fn waterfall_ui(ui: &mut egui::Ui, t: &Trace, twin: Option<&str>) -> usize {
             font.clone(),
             text_col,
         );
+    }
+    if span_s < w.end_s - 1e-9 {
+        let cut = format!(
+            "cut at the user's wait: the journey goes on to {}",
+            crate::fmt::secs(w.end_s)
+        );
+        let at = egui::pos2(rect.right(), axis_y + ROW_H);
+        painter.text(at, egui::Align2::RIGHT_TOP, cut, font.clone(), text_col);
     }
     if let Some(text) = hovered {
         response.on_hover_text_at_pointer(text);
@@ -402,11 +458,11 @@ fn waterfall_ui(ui: &mut egui::Ui, t: &Trace, twin: Option<&str>) -> usize {
 fn marks_ui(
     painter: &egui::Painter,
     w: &Waterfall,
-    bottom: f32,
-    top: f32,
+    axis_s: f64,
+    (top, bottom): (f32, f32),
     to_x: &dyn Fn(f64) -> f32,
 ) {
-    for m in &w.marks {
+    for m in w.marks.iter().filter(|m| m.at_s <= axis_s) {
         let x = to_x(m.at_s);
         let col = match m.label.as_str() {
             "gave up (patience)" | "dead letter" => palette::RED,

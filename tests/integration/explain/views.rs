@@ -219,7 +219,7 @@ fn the_waterfall_draws_a_traced_sync_and_a_traced_async_action() {
     h.state().app.host().send(Command::Pause);
     h.run_steps(2);
     let other = traces.iter().find(|t| t.seq != picked).expect("two traces");
-    let label = format!("#{} at", other.seq);
+    let label = format!("#{} ", other.seq);
     h.get_by_label_contains(&label).click();
     h.run_steps(2);
     assert_eq!(h.state().app.journey().picked(), Some(other.seq));

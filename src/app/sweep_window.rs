@@ -304,9 +304,19 @@ pub fn series(s: &Sweep) -> Vec<Series> {
     let processed = |p: &sweep::Point| p.processed.map(|q| q.p95);
     vec![
         ("SYNC p95 wait", o[5], false, pick(Mode::Sync, wait)),
-        ("SYNC p95 processed", o[1], true, pick(Mode::Sync, processed)),
+        (
+            "SYNC p95 processed",
+            o[1],
+            true,
+            pick(Mode::Sync, processed),
+        ),
         ("ASYNC p95 wait", o[2], false, pick(Mode::Async, wait)),
-        ("ASYNC p95 processed", o[0], true, pick(Mode::Async, processed)),
+        (
+            "ASYNC p95 processed",
+            o[0],
+            true,
+            pick(Mode::Async, processed),
+        ),
     ]
 }
 
@@ -358,10 +368,12 @@ fn curve_ui(ui: &mut egui::Ui, s: &Sweep) {
     ));
     let series = series(s);
     let erlang = erlang(s);
-    let height = (ui.available_height() - 140.0).max(200.0);
+    // High points sit top right, low ones bottom left: the legend goes
+    // top left, where the curve never is.
+    let height = (ui.available_height() - 140.0).max(320.0);
     Plot::new("load curve")
         .height(height)
-        .legend(Legend::default())
+        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
         .x_axis_label("bottleneck busy, %")
         .y_axis_label("p95")
         .y_axis_formatter(|mark, _| crate::fmt::secs(10f64.powf(mark.value)))

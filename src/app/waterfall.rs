@@ -430,10 +430,15 @@ fn waterfall_ui(ui: &mut egui::Ui, t: &Trace, twin: Option<&str>, wait_only: boo
             4 => egui::Align2::RIGHT_TOP,
             _ => egui::Align2::CENTER_TOP,
         };
+        let tick = if i == 0 {
+            "0".to_string()
+        } else {
+            crate::fmt::secs(s)
+        };
         painter.text(
             egui::pos2(to_x(s), axis_y + 2.0),
             align,
-            crate::fmt::secs(s),
+            tick,
             font.clone(),
             text_col,
         );

@@ -45,8 +45,20 @@ struct Shared {
     dirty: bool,
     /// Per twin: the run and its tracer's finished count when its kept
     /// traces were copied.
-    traces: Vec<((u64, u64), Arc<Vec<Trace>>)>,
+    traces: Vec<SharedTraces>,
+    /// Snapshots since the traces were last looked at.
+    traces_age: u32,
 }
+
+/// A twin's kept traces as shared, with the run and the tracer's
+/// finished count they were copied at.
+type SharedTraces = ((u64, u64), Arc<Vec<Trace>>);
+
+/// While playing, kept traces are copied at most once in this many
+/// snapshots (about 4 times a second): at high speed a trace finishes
+/// every tick, and a few hundred traces each frame would be copied for a
+/// list nobody reads that fast. Paused, they are copied at once.
+const TRACES_EVERY: u32 = 15;
 
 /// The runs of `base`: its twins when `compare`, else one solo run. Twins
 /// of a validated scene always build; if they cannot, the run is solo and
@@ -63,7 +75,7 @@ fn build(base: &Scenario, compare: bool) -> (Twins, Option<String>) {
 
 /// Twin `t`'s kept traces of run `run_id`, keyed by what moves when they
 /// change.
-fn traces_of(run_id: u64, t: &Twin) -> ((u64, u64), Arc<Vec<Trace>>) {
+fn traces_of(run_id: u64, t: &Twin) -> SharedTraces {
     let tracer = t.system().tracer();
     let kept = tracer.finished().into_iter().cloned().collect();
     ((run_id, tracer.finished_total()), Arc::new(kept))
@@ -92,6 +104,7 @@ impl HostCore {
             recording: Arc::new(doc.recording()),
             dirty: doc.dirty(),
             traces: twins.twins().iter().map(|t| traces_of(0, t)).collect(),
+            traces_age: 0,
         };
         let mut pace = Pace::new(budget);
         pace.set_speed(start_speed(doc.edited()), Duration::ZERO, SimTime::ZERO);
@@ -319,13 +332,19 @@ impl HostCore {
                 "live settings changed without a marker"
             );
         }
-        if shared.traces.len() != runs.len() {
+        let stale = shared.traces.len() != runs.len()
+            || shared.traces.first().is_some_and(|t| t.0.0 != self.run_id);
+        if stale {
             shared.traces = runs.iter().map(|t| traces_of(self.run_id, t)).collect();
         }
-        for (t, traces) in runs.iter().zip(&mut shared.traces) {
-            // Copied only when another trace finished (or a run began).
-            if traces.0 != (self.run_id, t.system().tracer().finished_total()) {
-                *traces = traces_of(self.run_id, t);
+        shared.traces_age += 1;
+        if shared.traces_age >= TRACES_EVERY || !self.pace.playing() {
+            shared.traces_age = 0;
+            for (t, traces) in runs.iter().zip(&mut shared.traces) {
+                // Copied only when another trace finished.
+                if traces.0.1 != t.system().tracer().finished_total() {
+                    *traces = traces_of(self.run_id, t);
+                }
             }
         }
         if shared.doc_revision != self.doc.revision() {

@@ -337,7 +337,7 @@ fn s02(s: Scenario) {
 /// "The bottleneck strip under the headline does the arithmetic: the
 /// database can do 100/s (5 connections / 50 ms) while more arrive, and
 /// after the switch it says how fast the queue grows." The strip's words
-/// for the live settings and its last five windows, before and after the
+/// for the live settings and its last ten windows, before and after the
 /// switch.
 fn s02_strip(s: &Scenario, ws: &[Window], switch_s: f64) {
     use asynclab::app::bottleneck::{MEASURE_WINDOWS, text};

@@ -87,13 +87,13 @@ fn the_views_render_on_empty_and_extreme_runs() {
     }
 }
 
-/// The strip's rule, written out again: the newest five windows that
+/// The strip's rule, written out again: the newest ten windows that
 /// began after the last change (captions change nothing).
-fn last_windows<'w>(ws: &'w [Window], changed_s: f64, window_s: f64) -> &'w [Window] {
+fn last_windows(ws: &[Window], changed_s: f64, window_s: f64) -> &[Window] {
     let n = ws
         .iter()
         .rev()
-        .take(5)
+        .take(10)
         .take_while(|w| w.t_s - window_s >= changed_s)
         .count()
         .max(1);
@@ -138,7 +138,7 @@ fn the_strip_says_what_explain_says_for_the_live_settings() {
     let changed_s = snap.markers.iter().map(|m| m.t_s).fold(0.0, f64::max);
     assert!(changed_s > 0.0, "the change left a marker");
     let span = last_windows(&ws, changed_s, snap.live.window_s);
-    assert_eq!(span.len(), 5, "five windows since the change");
+    assert_eq!(span.len(), 10, "ten windows since the change");
     let m = Measured::from_windows(span, snap.live.window_s);
     let a = capacity::analyse(&snap.live, &m, snap.gauges.outage);
     let want = explain::explain(&a, &snap.live, &snap.gauges);

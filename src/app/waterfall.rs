@@ -353,6 +353,21 @@ impl Journey {
     }
 }
 
+/// The line above a waterfall: the twin's name when comparing, the
+/// action, its mode, what became of it, the wait and the time to
+/// processed.
+pub fn head(t: &Trace, w: &Waterfall, twin: Option<&str>) -> String {
+    let mode = if w.asynchronous { "ASYNC" } else { "SYNC" };
+    format!(
+        "{}#{} ({mode}): {} · user wait {} · time to processed {}",
+        twin.map_or(String::new(), |n| format!("{n}: ")),
+        t.seq,
+        fate_word(t),
+        crate::fmt::secs(t.user_wait().map_or(f64::NAN, SimTime::as_secs_f64)),
+        crate::fmt::secs(t.time_to_processed().map_or(f64::NAN, SimTime::as_secs_f64)),
+    )
+}
+
 /// Height of one row, points.
 const ROW_H: f32 = 18.0;
 /// Width of the row labels, points.
@@ -368,15 +383,7 @@ fn waterfall_ui(ui: &mut egui::Ui, t: &Trace, twin: Option<&str>, wait_only: boo
     } else {
         w.end_s
     };
-    let mode = if w.asynchronous { "ASYNC" } else { "SYNC" };
-    let head = format!(
-        "{}#{} ({mode}): {} · user wait {} · time to processed {}",
-        twin.map_or(String::new(), |n| format!("{n}: ")),
-        t.seq,
-        fate_word(t),
-        crate::fmt::secs(t.user_wait().map_or(f64::NAN, SimTime::as_secs_f64)),
-        crate::fmt::secs(t.time_to_processed().map_or(f64::NAN, SimTime::as_secs_f64)),
-    );
+    let head = head(t, &w, twin);
     ui.label(RichText::new(head).strong());
     let rows = w.rows.len() as f32;
     let width = ui.available_width().max(LABEL_W + 100.0);

@@ -366,3 +366,123 @@ fn the_load_curve_draws_erlang_c_beside_an_mmc_scene() {
     assert!(curve.windows(2).all(|p| p[1][1] >= p[0][1] - 1e-12));
     h.run_steps(2);
 }
+
+/// The host publishes the kept traces as one shared list: the same
+/// allocation while nothing finished, a new one once a trace did, equal
+/// to the tracer's own kept traces. Comparing, every twin publishes its
+/// own, and the same users (arrival numbers) are traced in each.
+#[test]
+fn the_host_publishes_traces_shared_and_every_twin_traces_the_same_users() {
+    use asynclab::host::HostCore;
+    use std::sync::Arc;
+    let mut core = HostCore::new(busy(60.0, Mode::Sync), None);
+    let mut wall = Duration::ZERO;
+    fn step(core: &mut HostCore, wall: &mut Duration, s: f64) -> asynclab::host::Snapshot {
+        *wall += Duration::from_secs_f64(s);
+        core.tick(*wall);
+        core.snapshot(Vec::new())
+    }
+    let mut first = step(&mut core, &mut wall, 5.0);
+    for _ in 0..40 {
+        if !first.traces.is_empty() {
+            break;
+        }
+        first = step(&mut core, &mut wall, 1.0);
+    }
+    assert!(
+        !first.traces.is_empty(),
+        "traces finished in the first seconds"
+    );
+    core.handle(Command::Pause, wall);
+    let paused = [core.snapshot(Vec::new()), core.snapshot(Vec::new())];
+    assert!(Arc::ptr_eq(&paused[0].traces, &paused[1].traces));
+    let kept: Vec<u64> = core
+        .system()
+        .tracer()
+        .finished()
+        .iter()
+        .map(|t| t.seq)
+        .collect();
+    let published: Vec<u64> = paused[1].traces.iter().map(|t| t.seq).collect();
+    assert_eq!(
+        published, kept,
+        "exactly the tracer's kept traces, oldest first"
+    );
+    core.handle(Command::Play, wall);
+    let mut later = step(&mut core, &mut wall, 10.0);
+    for _ in 0..40 {
+        later = step(&mut core, &mut wall, 0.1);
+    }
+    assert!(!Arc::ptr_eq(&paused[1].traces, &later.traces));
+    assert!(later.traces.len() > paused[1].traces.len());
+
+    // Twins: the same arrival numbers in each, sync and async.
+    let mut core = HostCore::new(busy(60.0, Mode::Sync), None);
+    core.handle(Command::SetCompare(true), Duration::ZERO);
+    let mut wall = Duration::ZERO;
+    for _ in 0..60 {
+        step(&mut core, &mut wall, 0.5);
+    }
+    core.handle(Command::Pause, wall);
+    let snap2 = core.snapshot(Vec::new());
+    assert!(snap2.twins.len() >= 2, "{} twins", snap2.twins.len());
+    let seqs = |k: usize| -> Vec<u64> { snap2.twins[k].traces.iter().map(|t| t.seq).collect() };
+    let (a, b) = (seqs(0), seqs(1));
+    let both: Vec<&u64> = a.iter().filter(|s| b.contains(s)).collect();
+    assert!(both.len() >= 5, "users traced in both twins: {both:?}");
+    assert!(
+        both.iter().all(|s| *s % 100 == 0),
+        "one in 100 by arrival number"
+    );
+}
+
+/// Comparing twins, the journey draws the picked user in every twin: a
+/// sync waterfall and an async one, one under the other.
+#[test]
+fn comparing_the_journey_shows_the_same_user_in_each_twin() {
+    let mut h = harness(busy(60.0, Mode::Sync));
+    h.state().app.host().send(Command::SetCompare(true));
+    h.state_mut().app.apply(AppAction::ShowJourney);
+    h.state()
+        .app
+        .host()
+        .send(Command::SetSpeed(Speed::Times(10.0)));
+    // Until one user is traced in both twins.
+    let both = |h: &Harness<'_, TestApp>| {
+        let snap = h.state().app.host().snapshot();
+        let twins = &snap.twins;
+        twins.len() >= 2
+            && twins[0]
+                .traces
+                .iter()
+                .any(|t| twins[1].traces.iter().any(|u| u.seq == t.seq))
+    };
+    for _ in 0..400 {
+        h.run_steps(1);
+        if both(&h) {
+            break;
+        }
+    }
+    assert!(both(&h), "a user traced in both twins");
+    h.state().app.host().send(Command::Pause);
+    h.run_steps(3);
+    let seq = h.state().app.journey().picked().expect("picked");
+    let snap = h.state().app.host().snapshot().clone();
+    let drawn: Vec<&asynclab::host::TwinSnapshot> = snap
+        .twins
+        .iter()
+        .filter(|tw| tw.traces.iter().any(|t| t.seq == seq))
+        .collect();
+    assert!(!drawn.is_empty());
+    for tw in &drawn {
+        let t = tw.traces.iter().find(|t| t.seq == seq).expect("traced");
+        let head = waterfall::head(t, &waterfall::layout(t), Some(&tw.name));
+        h.get_by_label(&head);
+    }
+    let bars: usize = drawn
+        .iter()
+        .filter_map(|tw| tw.traces.iter().find(|t| t.seq == seq))
+        .map(|t| waterfall::layout(t).bars())
+        .sum();
+    assert_eq!(h.state().app.journey().drawn(), bars);
+}

@@ -63,6 +63,12 @@ pub enum AppAction {
     /// A marker was clicked: select the scene's event at this sim time (s)
     /// making this change, in the Timeline panel.
     SelectEvent(f64, Change),
+    /// Open the request journey (the waterfall of a traced action).
+    ShowJourney,
+    /// Open the load curve (the sweep window).
+    ShowLoadCurve,
+    /// Start or cancel the load curve's sweep.
+    Sweep(super::sweep_window::SweepAction),
 }
 
 impl AppAction {

@@ -14,6 +14,11 @@
 //!  status line                                               messages.rs
 //! ```
 //!
+//! Explaining views (issue 11): the bottleneck strip under the headline
+//! (`bottleneck.rs`), one request's journey as a waterfall (`waterfall.rs`,
+//! View -> Request journey) and the load curve swept in the background
+//! (`sweep_window.rs`, View -> Load curve).
+//!
 //! Also: the help window (`help.rs`), the problem dialog (`messages.rs`),
 //! keyboard shortcuts (`keys.rs`), scene files, dialogs and preferences
 //! (`files.rs`), failure labels on the diagram (`flashes.rs`), the plot
@@ -28,6 +33,7 @@
 
 mod action;
 mod authoring;
+pub mod bottleneck;
 pub mod compare;
 pub mod controls;
 mod counters;
@@ -43,9 +49,11 @@ mod lesson;
 mod messages;
 pub mod palette;
 pub mod plots;
+pub mod sweep_window;
 mod timeline;
 mod top_bar;
 mod undo;
+pub mod waterfall;
 
 pub use action::AppAction;
 pub use files::{DEFAULT_SCENE, Prefs, default_scene, reopen, startup_scene};
@@ -102,6 +110,16 @@ pub struct AsyncLabApp {
     timeline: timeline::TimelinePanel,
     /// Undo and redo of live changes and story edits.
     undo: undo::UndoHistory,
+    /// The bottleneck strip, the request journey and the load curve.
+    explain: ExplainViews,
+}
+
+/// The views that explain the run (issue 11).
+#[derive(Default)]
+struct ExplainViews {
+    strip: bottleneck::BottleneckStrip,
+    journey: waterfall::Journey,
+    sweep: sweep_window::SweepWindow,
 }
 
 impl AsyncLabApp {
@@ -129,6 +147,7 @@ impl AsyncLabApp {
             target: crate::host::Target::All,
             timeline: timeline::TimelinePanel::default(),
             undo: undo::UndoHistory::default(),
+            explain: ExplainViews::default(),
         }
     }
 
@@ -218,6 +237,21 @@ impl AsyncLabApp {
     /// The compare view, mutable (benchmarks fill the twins' histories).
     pub fn compare_view_mut(&mut self) -> &mut compare::CompareView {
         &mut self.compare
+    }
+
+    /// The bottleneck strip (tests read its sentences).
+    pub fn bottleneck(&self) -> &bottleneck::BottleneckStrip {
+        &self.explain.strip
+    }
+
+    /// The request journey window.
+    pub fn journey(&self) -> &waterfall::Journey {
+        &self.explain.journey
+    }
+
+    /// The load curve window.
+    pub fn sweep_window(&self) -> &sweep_window::SweepWindow {
+        &self.explain.sweep
     }
 
     /// Frames drawn so far.
@@ -343,6 +377,8 @@ impl AsyncLabApp {
         self.messages
             .confirm_ui(ui.ctx(), &snap.edited.title, actions);
         self.help.ui(ui.ctx());
+        self.explain.journey.ui(ui.ctx(), snap);
+        self.explain.sweep.ui(ui.ctx(), snap, actions);
     }
 
     /// Headline and ledgers, diagram, failure counters and plots; in
@@ -367,6 +403,8 @@ impl AsyncLabApp {
             return None;
         }
         headline::ui(ui, headline::RunView::of(snap), &self.history, presentation);
+        ui.separator();
+        self.explain.strip.ui(ui, presentation);
         ui.separator();
         let avail = ui.available_height();
         let share = if presentation { 0.22 } else { 0.24 };
@@ -568,6 +606,12 @@ impl AsyncLabApp {
             AppAction::ShowLesson => self.lesson.open = true,
             AppAction::ShowStatus(text) => self.messages.status = Some(text),
             AppAction::ShowError(text) => self.messages.error = Some(text),
+            AppAction::ShowJourney => self.explain.journey.open = true,
+            AppAction::ShowLoadCurve => self.explain.sweep.open = true,
+            AppAction::Sweep(act) => {
+                let scene = self.host.snapshot().edited.clone();
+                self.explain.sweep.act(act, &scene);
+            }
         }
     }
 
@@ -674,6 +718,7 @@ impl AsyncLabApp {
         }
         self.ingest(&snap.new_windows, snap.live.window_s);
         self.compare.absorb(snap);
+        self.explain.strip.absorb(snap);
         self.flashes.absorb(&snap.new_windows, self.anim_s);
     }
 

@@ -184,6 +184,12 @@ fn view_menu(ui: &mut egui::Ui, prefs: &Prefs, controls_shown: bool, actions: &m
             actions.push(AppAction::SetUiScale(1.0));
         }
     });
+    if ui.button("Request journey").clicked() {
+        actions.push(AppAction::ShowJourney);
+    }
+    if ui.button("Load curve").clicked() {
+        actions.push(AppAction::ShowLoadCurve);
+    }
     if ui.button("Full screen (F11)").clicked() {
         actions.push(AppAction::ToggleFullscreen);
     }

@@ -9,6 +9,7 @@ use super::document::Document;
 use super::pacing::{Budget, Pace};
 use super::snapshot::{SeekProgress, Snapshot, TwinSnapshot};
 use crate::scenario::{Change, Scenario, Settings};
+use crate::sim::trace::Trace;
 use crate::sim::{SimTime, System, Target, Twin, Twins, Window};
 use std::sync::Arc;
 use std::time::Duration;
@@ -45,7 +46,22 @@ struct Shared {
     recording: Arc<Scenario>,
     dirty: bool,
     script_pending: bool,
+    /// Per twin: the run and its tracer's finished count when its kept
+    /// traces were copied.
+    traces: Vec<SharedTraces>,
+    /// Snapshots since the traces were last looked at.
+    traces_age: u32,
 }
+
+/// A twin's kept traces as shared, with the run and the tracer's
+/// finished count they were copied at.
+type SharedTraces = ((u64, u64), Arc<Vec<Trace>>);
+
+/// While playing, kept traces are copied at most once in this many
+/// snapshots (about 4 times a second): at high speed a trace finishes
+/// every tick, and a few hundred traces each frame would be copied for a
+/// list nobody reads that fast. Paused, they are copied at once.
+const TRACES_EVERY: u32 = 15;
 
 /// The runs of `base`: its twins when `compare`, else one solo run. Twins
 /// of a validated scene always build; if they cannot, the run is solo and
@@ -58,6 +74,14 @@ fn build(base: &Scenario, compare: bool) -> (Twins, Option<String>) {
         Ok(t) => (t, None),
         Err(e) => (Twins::solo(base.settings.clone()), Some(e.to_string())),
     }
+}
+
+/// Twin `t`'s kept traces of run `run_id`, keyed by what moves when they
+/// change.
+fn traces_of(run_id: u64, t: &Twin) -> SharedTraces {
+    let tracer = t.system().tracer();
+    let kept = tracer.finished().into_iter().cloned().collect();
+    ((run_id, tracer.finished_total()), Arc::new(kept))
 }
 
 /// Twin `t`'s live settings as shared: the same `Arc` until it changes.
@@ -83,6 +107,8 @@ impl HostCore {
             recording: Arc::new(doc.recording()),
             dirty: doc.dirty(),
             script_pending: false,
+            traces: twins.twins().iter().map(|t| traces_of(0, t)).collect(),
+            traces_age: 0,
         };
         let mut pace = Pace::new(budget);
         pace.set_speed(start_speed(doc.edited()), Duration::ZERO, SimTime::ZERO);
@@ -304,6 +330,7 @@ impl HostCore {
             edited: self.shared.edited.clone(),
             dirty: self.shared.dirty,
             recording: self.shared.recording.clone(),
+            traces: self.shared.traces[0].1.clone(),
             last_error: self.last_error.clone(),
             next_scripted_s: self.twins.next_scripted().map(|t| t.as_secs_f64()),
             compare: self.twins.is_compare(),
@@ -338,6 +365,7 @@ impl HostCore {
             ledgers: sys.ledgers(),
             markers: sys.markers().to_vec(),
             live: self.shared.live[k].1.clone(),
+            traces: self.shared.traces[k].1.clone(),
             now_s: t.now().as_secs_f64(),
             events: sys.events(),
             pending_changes: t.pending(),
@@ -361,6 +389,21 @@ impl HostCore {
                 *live.1 == *t.system().settings(),
                 "live settings changed without a marker"
             );
+        }
+        let stale = shared.traces.len() != runs.len()
+            || shared.traces.first().is_some_and(|t| t.0.0 != self.run_id);
+        if stale {
+            shared.traces = runs.iter().map(|t| traces_of(self.run_id, t)).collect();
+        }
+        shared.traces_age += 1;
+        if shared.traces_age >= TRACES_EVERY || !self.pace.playing() {
+            shared.traces_age = 0;
+            for (t, traces) in runs.iter().zip(&mut shared.traces) {
+                // Copied only when another trace finished.
+                if traces.0.1 != t.system().tracer().finished_total() {
+                    *traces = traces_of(self.run_id, t);
+                }
+            }
         }
         if shared.doc_revision != self.doc.revision() {
             shared.doc_revision = self.doc.revision();

@@ -52,6 +52,8 @@ pub enum AppAction {
     ShowStatus(String),
     /// Open the problem dialog with this text.
     ShowError(String),
+    /// An export, scene sharing or the goal check (`workshop.rs`).
+    Workshop(super::workshop::WorkshopAction),
 }
 
 impl AppAction {
@@ -60,7 +62,10 @@ impl AppAction {
     pub fn switches_scene(&self) -> bool {
         matches!(
             self,
-            AppAction::Open(_) | AppAction::OpenBuiltin(_) | AppAction::PickOpen
+            AppAction::Open(_)
+                | AppAction::OpenBuiltin(_)
+                | AppAction::PickOpen
+                | AppAction::Workshop(super::workshop::WorkshopAction::OpenScene(_))
         )
     }
 

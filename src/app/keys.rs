@@ -22,6 +22,10 @@ pub const KEYS: &[(&str, &str)] = &[
     ),
     ("Ctrl+O", "open a scene"),
     ("Ctrl+S", "save the scene with your changes"),
+    (
+        "Ctrl+V",
+        "open a scene pasted as text (Edit > Copy scene copies one)",
+    ),
 ];
 
 /// The UI scales offered, 100% to 250%.

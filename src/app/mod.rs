@@ -40,6 +40,11 @@ mod messages;
 pub mod palette;
 pub mod plots;
 mod top_bar;
+// Workshop kit (issue 12): exports, scene as text, "Check my answer".
+mod check;
+mod exports;
+mod gif_recorder;
+pub mod workshop;
 
 pub use action::AppAction;
 pub use files::{DEFAULT_SCENE, Prefs, default_scene, reopen, startup_scene};
@@ -88,6 +93,8 @@ pub struct AsyncLabApp {
     applied_view: Option<(f32, bool, bool)>,
     /// Frames drawn (tests and benchmarks).
     frames: u64,
+    /// Exports, scene sharing and the goal check (`workshop.rs`).
+    workshop: workshop::Workshop,
 }
 
 impl AsyncLabApp {
@@ -111,6 +118,7 @@ impl AsyncLabApp {
             fullscreen: false,
             applied_fullscreen: false,
             frames: 0,
+            workshop: workshop::Workshop::default(),
         }
     }
 
@@ -253,6 +261,7 @@ impl AsyncLabApp {
         let view = (self.files.prefs.ui_scale, self.files.prefs.presentation);
         keys::shortcuts(ui.ctx(), &snap, view, &mut actions);
         files::dropped(ui, &mut actions);
+        self.workshop.before_panels(ui.ctx(), &snap, &mut actions);
         self.apply_all(ui.ctx(), &mut actions);
         self.panels(ui, &snap, &mut actions);
         self.apply_all(ui.ctx(), &mut actions);
@@ -295,7 +304,7 @@ impl AsyncLabApp {
             // to show readable plots.
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
-                .show(ui, |ui| self.central(ui, snap));
+                .show(ui, |ui| self.central(ui, snap, actions));
         });
         if let Some((purpose, path)) = self.browser.ui(ui.ctx()) {
             actions.push(self.chosen(purpose, path));
@@ -304,13 +313,14 @@ impl AsyncLabApp {
         self.messages
             .confirm_ui(ui.ctx(), &snap.edited.title, actions);
         self.help.ui(ui.ctx());
+        self.workshop.windows(ui.ctx(), snap, actions);
     }
 
     /// Headline and ledgers, diagram, failure counters and plots; in
     /// presentation mode the diagram and the scene's key plots only. Every
     /// part keeps a readable minimum height: at a large UI scale the area
     /// scrolls instead of squeezing a plot away.
-    fn central(&self, ui: &mut egui::Ui, snap: &Snapshot) {
+    fn central(&mut self, ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
         let presentation = self.files.prefs.presentation;
         headline::ui(ui, snap, &self.history, presentation);
         ui.separator();
@@ -339,7 +349,7 @@ impl AsyncLabApp {
         let per_plot =
             plots::height_to_fit(ui.available_height(), ui.available_width(), kinds.len())
                 .max(MIN_PLOT_H);
-        plots::show(
+        let shown = plots::show(
             ui,
             &self.history,
             &plots::PlotContext {
@@ -353,6 +363,7 @@ impl AsyncLabApp {
             },
             &kinds,
         );
+        self.workshop.plots_shown(&shown, actions);
     }
 
     /// Every plot; in presentation mode the scene's key plots (or four that
@@ -423,6 +434,9 @@ impl AsyncLabApp {
                             .pick_open()
                             .map(|a| AppAction::Confirmed(Box::new(a))),
                     ),
+                    AppAction::Workshop(workshop::WorkshopAction::OpenScene(s)) => {
+                        self.workshop(workshop::WorkshopAction::OpenScene(s))
+                    }
                     other => self.apply(other),
                 }
             }
@@ -469,6 +483,7 @@ impl AsyncLabApp {
             AppAction::ShowLesson => self.lesson.open = true,
             AppAction::ShowStatus(text) => self.messages.status = Some(text),
             AppAction::ShowError(text) => self.messages.error = Some(text),
+            AppAction::Workshop(action) => self.workshop(action),
         }
     }
 
@@ -497,6 +512,9 @@ impl AsyncLabApp {
             Purpose::Open => self.files.pick_open(),
             Purpose::SaveAs => self.files.pick_save(false),
             Purpose::SaveRecording => self.files.pick_save(true),
+            Purpose::ExportPng | Purpose::ExportCsv | Purpose::ExportGif => {
+                return self.choose_export(purpose);
+            }
         };
         match native {
             // A scene switch asked already, before the dialog.
@@ -518,6 +536,7 @@ impl AsyncLabApp {
             Purpose::Open => AppAction::Confirmed(Box::new(AppAction::Open(path))),
             Purpose::SaveAs => AppAction::SaveTo(path),
             Purpose::SaveRecording => AppAction::SaveRecordingTo(path),
+            export => workshop::export_chosen(export, path),
         }
     }
 
@@ -600,6 +619,7 @@ fn ended_banner(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>
             crate::fmt::clock(snap.duration_s)
         );
         ui.label(egui::RichText::new(text).strong());
+        workshop::check_button(ui, snap, actions);
         if ui
             .button("Continue")
             .on_hover_text("Play on past the scene's end")

@@ -24,6 +24,7 @@ pub fn ui(
 ) {
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| file_menu(ui, &prefs.recent, actions));
+        ui.menu_button("Edit", |ui| super::workshop::edit_menu(ui, actions));
         ui.menu_button("Scenes", |ui| scenes_menu(ui, actions));
         ui.menu_button("View", |ui| view_menu(ui, prefs, controls_shown, actions));
         ui.menu_button("Help", |ui| {
@@ -43,6 +44,7 @@ pub fn ui(
         mode_switches(ui, snap, actions);
         ui.separator();
         clock(ui, snap);
+        super::workshop::check_button(ui, snap, actions);
     });
 }
 
@@ -76,6 +78,8 @@ fn file_menu(ui: &mut egui::Ui, recent: &[PathBuf], actions: &mut Vec<AppAction>
     {
         actions.push(AppAction::SaveRecording);
     }
+    ui.separator();
+    ui.menu_button("Export", |ui| super::workshop::export_menu(ui, actions));
 }
 
 fn scenes_menu(ui: &mut egui::Ui, actions: &mut Vec<AppAction>) {

@@ -29,6 +29,9 @@ pub struct HostCore {
     /// The scene-sized parts of the last snapshot, reused until their
     /// revision moves.
     shared: Shared,
+    /// The last paused run's summary, with the run and event count it was
+    /// taken at (a paused run publishes the same one again).
+    summary: Option<(u64, u64, Arc<crate::sim::Summary>)>,
 }
 
 /// Scene-sized parts of the snapshot, with the revisions they were built at.
@@ -91,6 +94,7 @@ impl HostCore {
             live_revision: 0,
             last_error,
             shared,
+            summary: None,
         }
     }
 
@@ -223,6 +227,7 @@ impl HostCore {
                 twins.push(self.twin_snapshot(k, windows));
             }
         }
+        let summary = (!self.pace.playing()).then(|| self.paused_summary());
         let sys = self.twins.first();
         let markers = sys.markers().to_vec();
         let caption = markers.iter().rev().find_map(|m| match &m.change {
@@ -234,6 +239,7 @@ impl HostCore {
             new_windows: first_windows,
             gauges: sys.gauges(),
             totals: Some(sys.totals()),
+            summary,
             ledgers: sys.ledgers(),
             markers,
             caption,
@@ -252,6 +258,19 @@ impl HostCore {
             next_scripted_s: self.twins.next_scripted().map(|t| t.as_secs_f64()),
             compare: self.twins.is_compare(),
             twins,
+        }
+    }
+
+    /// The paused run's whole-run summary, taken once per paused state.
+    fn paused_summary(&mut self) -> Arc<crate::sim::Summary> {
+        let key = (self.run_id, self.twins.first().events());
+        match &self.summary {
+            Some((run, events, s)) if (*run, *events) == key => s.clone(),
+            _ => {
+                let s = Arc::new(self.twins.first_mut().summary());
+                self.summary = Some((key.0, key.1, s.clone()));
+                s
+            }
         }
     }
 

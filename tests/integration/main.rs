@@ -14,3 +14,4 @@ mod scenario_files;
 mod scenes;
 mod twins;
 mod workshop;
+mod workshop_app;

@@ -71,8 +71,15 @@ pub fn height_to_fit(height: f32, width: f32, count: usize) -> f32 {
     (height / rows - TITLE_H - 6.0).max(80.0)
 }
 
-/// Draws the plots `kinds`, two columns when there is room.
-pub fn show(ui: &mut egui::Ui, history: &History, pc: &PlotContext<'_>, kinds: &[PlotKind]) {
+/// Draws the plots `kinds`, two columns when there is room; returns each
+/// plot's response (its rect, and clicks for its context menu).
+pub fn show(
+    ui: &mut egui::Ui,
+    history: &History,
+    pc: &PlotContext<'_>,
+    kinds: &[PlotKind],
+) -> Vec<(PlotKind, egui::Response)> {
+    let mut shown = Vec::with_capacity(kinds.len());
     let visible = visible_rows(&history.rows, pc.x_range);
     let columns = columns(ui.available_width());
     let gap = 8.0;
@@ -92,11 +99,13 @@ pub fn show(ui: &mut egui::Ui, history: &History, pc: &PlotContext<'_>, kinds: &
                     // plot, so the grid keeps its height.
                     let used = ui.cursor().top() - top;
                     let height = (pc.height + TITLE_H - used).max(MIN_FRAME_H);
-                    plot(ui, *kind, visible, pc, &lines, egui::vec2(width, height));
+                    let r = plot(ui, *kind, visible, pc, &lines, egui::vec2(width, height));
+                    shown.push((*kind, r));
                 });
             }
         });
     }
+    shown
 }
 
 /// The title and, beside it, the legend: outside the plot, so it never
@@ -157,6 +166,7 @@ fn visible_rows(rows: &[Row], (x0, x1): (f64, f64)) -> &[Row] {
 
 /// One plot of `size` points: its lines over `rows`, its reference line,
 /// the markers, a note when a spike is clipped, and captions on the first.
+/// Returns the plot's response.
 fn plot(
     ui: &mut egui::Ui,
     kind: PlotKind,
@@ -164,7 +174,7 @@ fn plot(
     pc: &PlotContext<'_>,
     lines: &[LineSpec<'_>],
     size: egui::Vec2,
-) {
+) -> egui::Response {
     let group = Id::unique("asynclab-time-axis");
     let (x0, x1) = pc.x_range;
     let dark = ui.visuals().dark_mode;
@@ -219,6 +229,7 @@ fn plot(
     if kind.shows_captions() {
         markers::captions(ui, &response.transform, pc);
     }
+    response.response
 }
 
 /// Our own y range, from zero: the top of the data (spikes clipped, see

@@ -31,7 +31,7 @@ fn scene() -> Scenario {
 fn harness(s: Scenario, size: [f32; 2]) -> Harness<'static, TestApp> {
     let clock = FakeClock::new();
     let app = AsyncLabApp::new_for_test(s, Box::new(clock.clone()));
-    let mut h = Harness::builder().with_size(size).build_ui_state(
+    let h = Harness::builder().with_size(size).build_ui_state(
         |ui, t: &mut TestApp| {
             t.clock.advance(Duration::from_millis(50));
             t.app.frame(ui);
@@ -125,16 +125,26 @@ fn commands_over(h: &mut Harness<'_, TestApp>, n: usize) -> Vec<OutputCommand> {
     out
 }
 
+/// Opens the menu `path[0]`, hovers the submenus between, clicks the last
+/// (the frames after it are the caller's).
 fn menu(h: &mut Harness<'_, TestApp>, path: &[&str]) {
-    for item in path {
-        h.get_by_label(item).click();
-        h.run_steps(1);
+    for (i, item) in path.iter().enumerate() {
+        if i + 1 == path.len() {
+            h.get_by_label(item).click();
+            return;
+        }
+        if i == 0 {
+            h.get_by_label(item).click();
+        } else {
+            h.get_by_label(item).hover();
+        }
+        h.run_steps(3);
     }
 }
 
 /// Clicks "Save here" in the in-app browser (the offered name stays).
 fn save_here(h: &mut Harness<'_, TestApp>) {
-    h.run_steps(2);
+    h.run_steps(4);
     h.get_by_label("Save here").click();
     h.run_steps(2);
 }
@@ -163,7 +173,7 @@ fn a_plot_context_menu_saves_and_copies_its_image() {
     let title = asynclab::app::plots::PlotKind::Wait.title();
     let plot_rect = h.get_by_label(&format!("plot: {title}")).rect();
     h.get_by_label(&format!("plot: {title}")).click_secondary();
-    h.run_steps(1);
+    h.run_steps(2);
     h.get_by_label("Save image…").click();
     until_screenshot(&mut h);
     assert!(h.query_by_label_contains("Save the image as").is_some());
@@ -178,15 +188,21 @@ fn a_plot_context_menu_saves_and_copies_its_image() {
     assert!(status(&h), "status line says where it went");
     // Copy image: the cut goes to the clipboard.
     h.get_by_label(&format!("plot: {title}")).click_secondary();
-    h.run_steps(1);
+    h.run_steps(2);
     h.get_by_label("Copy image").click();
     let mut copied = None;
     for k in 0..10 {
         step_shooting(&mut h, k);
-        if let Some(img) = h.output().platform_output.commands.iter().find_map(|c| match c {
-            OutputCommand::CopyImage(img) => Some(img.clone()),
-            _ => None,
-        }) {
+        if let Some(img) = h
+            .output()
+            .platform_output
+            .commands
+            .iter()
+            .find_map(|c| match c {
+                OutputCommand::CopyImage(img) => Some(img.clone()),
+                _ => None,
+            })
+        {
             copied = Some(img);
             break;
         }
@@ -214,13 +230,16 @@ fn file_export_writes_the_window_and_plot_area_as_png_and_the_series_as_csv() {
     assert!(pw <= 1280 && ph < 800 && pw > 300 && ph > 150, "{pw}x{ph}");
     // CSV: the time column and every plotted line.
     menu(&mut h, &["File", "Export", "Plotted series as CSV…"]);
+    h.run_steps(2);
     save_here(&mut h);
     let text = std::fs::read_to_string(dir.path().join("asynclab-plots.csv")).expect("csv");
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().expect("header").split(',').collect();
     assert_eq!(header[0], "time (s)");
     assert!(
-        header.iter().any(|c| c.starts_with("User wait")),
+        header
+            .iter()
+            .any(|c| c.starts_with("User-perceived wait (s): ")),
         "{header:?}"
     );
     assert!(header.len() > 10, "every plotted line: {header:?}");
@@ -238,7 +257,8 @@ fn copy_scene_then_paste_round_trips_and_a_broken_paste_keeps_the_scene() {
     h.run_steps(3);
     h.get_by_label("ASYNC").click();
     h.run_steps(2);
-    menu(&mut h, &["Edit"]);
+    h.get_by_label("Edit").click();
+    h.run_steps(2);
     h.get_by_label("Copy scene").click();
     let text = commands_over(&mut h, 3)
         .into_iter()
@@ -249,14 +269,21 @@ fn copy_scene_then_paste_round_trips_and_a_broken_paste_keeps_the_scene() {
         .expect("scene text copied");
     assert!(text.starts_with("// AsyncLab scene"), "{text}");
     let copied = asynclab::export::scene_from_text(&text).expect("valid scene text");
-    assert_eq!(copied.settings.endpoints[0].mode, Mode::Async, "live tweak kept");
-    // Back to sync, then paste: the scene comes back async, from zero.
+    assert_eq!(
+        copied.settings.endpoints[0].mode,
+        Mode::Async,
+        "live tweak kept"
+    );
+    // Back to sync with another retry policy (unsaved changes), then
+    // paste: the scene comes back async, from zero.
     h.get_by_label("SYNC").click();
+    h.get_by_label("fixed 1 s").click();
     h.run_steps(2);
+    assert!(h.state().app.host().snapshot().dirty);
     let run = h.state().app.host().snapshot().run_id;
     // Fenced, as a chat app keeps it.
     h.event(egui::Event::Paste(format!("```ron\n{text}\n```")));
-    h.run_steps(2);
+    h.run_steps(4);
     // The scene has unsaved changes: the app asks first.
     h.get_by_label("Discard changes").click();
     h.run_steps(3);
@@ -265,7 +292,8 @@ fn copy_scene_then_paste_round_trips_and_a_broken_paste_keeps_the_scene() {
     assert_eq!(snap.live.endpoints[0].mode, Mode::Async);
     assert!(h.state().app.error().is_none());
     // Edit > Paste scene asks the window for the clipboard's text.
-    menu(&mut h, &["Edit"]);
+    h.get_by_label("Edit").click();
+    h.run_steps(2);
     h.get_by_label("Paste scene (Ctrl+V)").click();
     h.run_steps(1);
     let asked = h
@@ -306,10 +334,18 @@ fn the_check_panel_opens_at_an_exercise_end_with_a_row_per_threshold() {
     assert!(h.query_by_label("Check my answer").is_some(), "its button");
     // On demand while playing: the panel offers to pause.
     h.get_by_label("Check my answer").click();
-    h.run_steps(2);
-    assert!(h.query_by_label_contains("checked when the scene ends").is_some());
+    h.run_steps(4);
+    let snap = h.state().app.host().snapshot().clone();
+    assert!(
+        h.query_by_label_contains("checked when the scene ends")
+            .is_some(),
+        "playing {} ended {} t {}",
+        snap.playing,
+        snap.ended,
+        snap.now_s
+    );
     h.get_by_label("Pause and check").click();
-    h.run_steps(3);
+    h.run_steps(4);
     assert!(h.query_by_label_contains("not checked yet").is_some());
     h.state_mut()
         .app
@@ -368,17 +404,18 @@ fn the_gif_recorder_is_bounded_shows_its_estimate_cancels_and_writes() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut h = harness_in(dir.path(), [800.0, 500.0]);
     menu(&mut h, &["File", "Export", "GIF of the last N seconds…"]);
+    h.run_steps(4);
     assert!(h.query_by_label_contains("Nothing recorded yet").is_some());
     h.get_by_label("Record (10 frames a second)").click();
     // kittest's frames are 0.25 s apart: one screenshot each.
     let mut shots = 0;
-    for k in 0..280 {
+    for k in 0..250 {
         shots += step_shooting(&mut h, k);
     }
-    assert!(shots >= 270, "{shots} screenshots");
+    assert!(shots >= 245, "{shots} screenshots");
     assert!(h.state().app.gif_wait_idle(Duration::from_secs(20)));
     let (frames, bytes) = h.state().app.gif_held();
-    // 70 s recorded, the last 60 s kept: 240 frames 0.25 s apart.
+    // 62.5 s recorded, the last 60 s kept: 240 frames 0.25 s apart.
     assert!((239..=241).contains(&frames), "{frames} frames held");
     assert!(bytes < asynclab::export::MAX_RECORDING_BYTES);
     // The last 10 s (the panel's default N): estimate, then write.

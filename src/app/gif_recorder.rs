@@ -347,7 +347,7 @@ impl GifPanel {
         let (frames, bytes) = self.held();
         let held_s = self.lock().seconds_held();
         ui.label(format!(
-            "Held: {held_s:.1} s, {frames} frames, {:.1} MB in memory (at most {} MB)",
+            "Held: {held_s:.1} s, {frames} frames, {:.1} MB (at most {} MB)",
             bytes as f64 / 1e6,
             MAX_RECORDING_BYTES / (1024 * 1024)
         ));

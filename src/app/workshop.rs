@@ -64,8 +64,8 @@ pub struct Workshop {
     pub gif: GifPanel,
     /// "Check my answer".
     pub check: CheckPanel,
-    /// Where each plot was drawn last frame, points (images are cut out of
-    /// the window's screenshot there).
+    /// Where each plot was drawn last frame, with its title, legend and
+    /// axes, points (images are cut out of the window's screenshot there).
     pub plot_rects: Vec<(PlotKind, egui::Rect)>,
     /// The window's context, from the first frame on (actions applied
     /// between frames copy to its clipboard and ask it for screenshots).
@@ -77,9 +77,7 @@ impl Workshop {
     pub fn plot_area(&self) -> Option<egui::Rect> {
         let mut rects = self.plot_rects.iter().map(|(_, r)| *r);
         let first = rects.next()?;
-        // Up to the first row's title and legend.
-        let area = rects.fold(first, |a, r| a.union(r));
-        Some(area.with_min_y(area.min.y - super::plots::TITLE_H))
+        Some(rects.fold(first, |a, r| a.union(r)))
     }
 
     /// Where `target` was drawn last frame, points.
@@ -153,14 +151,10 @@ impl Workshop {
 
     /// Remembers where the plots were drawn (visible part, points) and
     /// gives each its context menu.
-    pub fn plots_shown(
-        &mut self,
-        shown: &[(PlotKind, egui::Response)],
-        actions: &mut Vec<AppAction>,
-    ) {
+    pub fn plots_shown(&mut self, shown: &[super::plots::Shown], actions: &mut Vec<AppAction>) {
         self.plot_rects = shown
             .iter()
-            .map(|(k, r)| (*k, r.interact_rect))
+            .map(|s| (s.kind, s.rect))
             .filter(|(_, r)| r.is_positive())
             .collect();
         plot_menus(shown, actions);
@@ -211,8 +205,8 @@ pub fn edit_menu(ui: &mut egui::Ui, actions: &mut Vec<AppAction>) {
 }
 
 /// The plots' context menus: Save image and Copy image.
-pub fn plot_menus(shown: &[(PlotKind, egui::Response)], actions: &mut Vec<AppAction>) {
-    for (kind, response) in shown {
+pub fn plot_menus(shown: &[super::plots::Shown], actions: &mut Vec<AppAction>) {
+    for super::plots::Shown { kind, response, .. } in shown {
         response.context_menu(|ui| {
             let mut push = |d| {
                 actions.push(AppAction::Workshop(WorkshopAction::Image(

@@ -71,14 +71,25 @@ pub fn height_to_fit(height: f32, width: f32, count: usize) -> f32 {
     (height / rows - TITLE_H - 6.0).max(80.0)
 }
 
+/// A plot as drawn: where (title, legend and axes included) and its
+/// response (clicks for its context menu).
+pub struct Shown {
+    /// Which plot.
+    pub kind: PlotKind,
+    /// The plot with its title, legend and axes, points (visible part).
+    pub rect: egui::Rect,
+    /// The plot area's response.
+    pub response: egui::Response,
+}
+
 /// Draws the plots `kinds`, two columns when there is room; returns each
-/// plot's response (its rect, and clicks for its context menu).
+/// as drawn.
 pub fn show(
     ui: &mut egui::Ui,
     history: &History,
     pc: &PlotContext<'_>,
     kinds: &[PlotKind],
-) -> Vec<(PlotKind, egui::Response)> {
+) -> Vec<Shown> {
     let mut shown = Vec::with_capacity(kinds.len());
     let visible = visible_rows(&history.rows, pc.x_range);
     let columns = columns(ui.available_width());
@@ -90,7 +101,7 @@ pub fn show(
         ui.horizontal_top(|ui| {
             ui.spacing_mut().item_spacing.x = gap;
             for kind in row {
-                ui.vertical(|ui| {
+                let cell = ui.vertical(|ui| {
                     ui.set_width(width);
                     let lines = kind.lines(pc, polling);
                     let top = ui.cursor().top();
@@ -99,8 +110,12 @@ pub fn show(
                     // plot, so the grid keeps its height.
                     let used = ui.cursor().top() - top;
                     let height = (pc.height + TITLE_H - used).max(MIN_FRAME_H);
-                    let r = plot(ui, *kind, visible, pc, &lines, egui::vec2(width, height));
-                    shown.push((*kind, r));
+                    plot(ui, *kind, visible, pc, &lines, egui::vec2(width, height))
+                });
+                shown.push(Shown {
+                    kind: *kind,
+                    rect: cell.response.rect.intersect(ui.clip_rect()),
+                    response: cell.inner,
                 });
             }
         });

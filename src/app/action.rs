@@ -69,6 +69,8 @@ pub enum AppAction {
     ShowLoadCurve,
     /// Start or cancel the load curve's sweep.
     Sweep(super::sweep_window::SweepAction),
+    /// An export, scene sharing or the goal check (`workshop.rs`).
+    Workshop(super::workshop::WorkshopAction),
 }
 
 impl AppAction {
@@ -77,7 +79,10 @@ impl AppAction {
     pub fn switches_scene(&self) -> bool {
         matches!(
             self,
-            AppAction::Open(_) | AppAction::OpenBuiltin(_) | AppAction::PickOpen
+            AppAction::Open(_)
+                | AppAction::OpenBuiltin(_)
+                | AppAction::PickOpen
+                | AppAction::Workshop(super::workshop::WorkshopAction::OpenScene(_))
         )
     }
 

@@ -34,6 +34,10 @@ pub const KEYS: &[(&str, &str)] = &[
     ("Ctrl+S", "save the scene with your changes"),
     ("Ctrl+Z", "undo the last live change or timeline edit"),
     ("Ctrl+Shift+Z  Ctrl+Y", "redo"),
+    (
+        "Ctrl+V",
+        "open a scene pasted as text (Edit > Copy scene copies one)",
+    ),
 ];
 
 /// The UI scales offered, 100% to 250%.

@@ -54,6 +54,11 @@ mod timeline;
 mod top_bar;
 mod undo;
 pub mod waterfall;
+// Workshop kit (issue 12): exports, scene as text, "Check my answer".
+mod check;
+mod exports;
+mod gif_recorder;
+pub mod workshop;
 
 pub use action::AppAction;
 pub use files::{DEFAULT_SCENE, Prefs, default_scene, reopen, startup_scene};
@@ -112,6 +117,8 @@ pub struct AsyncLabApp {
     undo: undo::UndoHistory,
     /// The bottleneck strip, the request journey and the load curve.
     explain: ExplainViews,
+    /// Exports, scene sharing and the goal check (`workshop.rs`).
+    workshop: workshop::Workshop,
 }
 
 /// The views that explain the run (issue 11).
@@ -148,6 +155,7 @@ impl AsyncLabApp {
             timeline: timeline::TimelinePanel::default(),
             undo: undo::UndoHistory::default(),
             explain: ExplainViews::default(),
+            workshop: workshop::Workshop::default(),
         }
     }
 
@@ -315,6 +323,7 @@ impl AsyncLabApp {
         let view = (self.files.prefs.ui_scale, self.files.prefs.presentation);
         keys::shortcuts(ui.ctx(), &snap, view, &mut actions);
         files::dropped(ui, &mut actions);
+        self.workshop.before_panels(ui.ctx(), &snap, &mut actions);
         self.apply_all(ui.ctx(), &mut actions);
         self.panels(ui, &snap, &mut actions);
         self.apply_all(ui.ctx(), &mut actions);
@@ -379,6 +388,7 @@ impl AsyncLabApp {
         self.help.ui(ui.ctx());
         self.explain.journey.ui(ui.ctx(), snap);
         self.explain.sweep.ui(ui.ctx(), snap, actions);
+        self.workshop.windows(ui.ctx(), snap, actions);
     }
 
     /// Headline and ledgers, diagram, failure counters and plots; in
@@ -387,7 +397,7 @@ impl AsyncLabApp {
     /// scrolls instead of squeezing a plot away.
     /// Returns the plot marker clicked, if any.
     fn central(
-        &self,
+        &mut self,
         ui: &mut egui::Ui,
         snap: &Snapshot,
         actions: &mut Vec<AppAction>,
@@ -431,7 +441,7 @@ impl AsyncLabApp {
         let per_plot =
             plots::height_to_fit(ui.available_height(), ui.available_width(), kinds.len())
                 .max(MIN_PLOT_H);
-        plots::show(
+        let shown = plots::show(
             ui,
             &self.history,
             &plots::PlotContext {
@@ -444,7 +454,9 @@ impl AsyncLabApp {
                 height: per_plot,
             },
             &kinds,
-        )
+        );
+        self.workshop.plots_shown(&shown, actions);
+        shown.iter().find_map(|s| s.marker.clone())
     }
 
     /// The controls panel; while comparing, first which twin its changes
@@ -559,6 +571,9 @@ impl AsyncLabApp {
                             .pick_open()
                             .map(|a| AppAction::Confirmed(Box::new(a))),
                     ),
+                    AppAction::Workshop(workshop::WorkshopAction::OpenScene(s)) => {
+                        self.workshop(workshop::WorkshopAction::OpenScene(s))
+                    }
                     other => self.apply(other),
                 }
             }
@@ -612,6 +627,7 @@ impl AsyncLabApp {
                 let scene = self.host.snapshot().edited.clone();
                 self.explain.sweep.act(act, &scene);
             }
+            AppAction::Workshop(action) => self.workshop(action),
         }
     }
 
@@ -650,6 +666,9 @@ impl AsyncLabApp {
             Purpose::Open => self.files.pick_open(),
             Purpose::SaveAs => self.files.pick_save(false),
             Purpose::SaveRecording => self.files.pick_save(true),
+            Purpose::ExportPng | Purpose::ExportCsv | Purpose::ExportGif => {
+                return self.choose_export(purpose);
+            }
         };
         match native {
             // A scene switch asked already, before the dialog.
@@ -671,6 +690,7 @@ impl AsyncLabApp {
             Purpose::Open => AppAction::Confirmed(Box::new(AppAction::Open(path))),
             Purpose::SaveAs => AppAction::SaveTo(path),
             Purpose::SaveRecording => AppAction::SaveRecordingTo(path),
+            export => workshop::export_chosen(export, path),
         }
     }
 
@@ -755,6 +775,7 @@ fn ended_banner(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>
             crate::fmt::clock(snap.duration_s)
         );
         ui.label(egui::RichText::new(text).strong());
+        workshop::check_button(ui, snap, actions);
         if ui
             .button("Continue")
             .on_hover_text("Play on past the scene's end")

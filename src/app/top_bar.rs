@@ -44,7 +44,11 @@ pub fn ui(
 ) {
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| file_menu(ui, &prefs.recent, actions));
-        ui.menu_button("Edit", |ui| edit_menu(ui, story, actions));
+        ui.menu_button("Edit", |ui| {
+            edit_menu(ui, story, actions);
+            ui.separator();
+            super::workshop::edit_menu(ui, actions);
+        });
         ui.menu_button("Scenes", |ui| scenes_menu(ui, actions));
         ui.menu_button("View", |ui| {
             compare_menu(ui, snap, view.compare_layout, actions);
@@ -76,6 +80,7 @@ pub fn ui(
         }
         ui.separator();
         clock(ui, snap);
+        super::workshop::check_button(ui, snap, actions);
     });
 }
 
@@ -109,6 +114,8 @@ fn file_menu(ui: &mut egui::Ui, recent: &[PathBuf], actions: &mut Vec<AppAction>
     {
         actions.push(AppAction::SaveRecording);
     }
+    ui.separator();
+    ui.menu_button("Export", |ui| super::workshop::export_menu(ui, actions));
 }
 
 /// Undo and Redo, saying what they will do ("Undo: database connections

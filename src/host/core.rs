@@ -32,6 +32,9 @@ pub struct HostCore {
     /// The scene-sized parts of the last snapshot, reused until their
     /// revision moves.
     shared: Shared,
+    /// The last paused run's summary, with the run and event count it was
+    /// taken at (a paused run publishes the same one again).
+    summary: Option<(u64, u64, Arc<crate::sim::Summary>)>,
 }
 
 /// Scene-sized parts of the snapshot, with the revisions they were built at.
@@ -122,6 +125,7 @@ impl HostCore {
             last_error,
             seek: None,
             shared,
+            summary: None,
         }
     }
 
@@ -301,6 +305,7 @@ impl HostCore {
                 twins.push(self.twin_snapshot(k, windows));
             }
         }
+        let summary = (!self.pace.playing()).then(|| self.paused_summary());
         let sys = self.twins.first();
         let markers = sys.markers().to_vec();
         // The banner: the latest caption, or the latest scripted change
@@ -316,6 +321,7 @@ impl HostCore {
             new_windows: first_windows,
             gauges: sys.gauges(),
             totals: Some(sys.totals()),
+            summary,
             ledgers: sys.ledgers(),
             markers,
             caption,
@@ -337,6 +343,19 @@ impl HostCore {
             seek: self.seek.filter(|_| self.pace.jumping()),
             script_pending: self.shared.script_pending,
             twins,
+        }
+    }
+
+    /// The paused run's whole-run summary, taken once per paused state.
+    fn paused_summary(&mut self) -> Arc<crate::sim::Summary> {
+        let key = (self.run_id, self.twins.first().events());
+        match &self.summary {
+            Some((run, events, s)) if (*run, *events) == key => s.clone(),
+            _ => {
+                let s = Arc::new(self.twins.first_mut().summary());
+                self.summary = Some((key.0, key.1, s.clone()));
+                s
+            }
         }
     }
 

@@ -4,7 +4,7 @@
 use super::command::Speed;
 use crate::scenario::{Scenario, Settings};
 use crate::sim::trace::Trace;
-use crate::sim::{Gauges, Ledgers, Marker, Window};
+use crate::sim::{Gauges, Ledgers, Marker, Summary, Window};
 use std::sync::Arc;
 
 /// What the UI sees; published by the host after every tick.
@@ -24,6 +24,10 @@ pub struct Snapshot {
     pub gauges: Gauges,
     /// Counts so far.
     pub totals: Option<Window>,
+    /// The whole run's summary (twin 0's when comparing) while the run is
+    /// paused, at its end included; `None` while playing, where it would
+    /// cost quantile reads every tick. An exercise's goal is checked on it.
+    pub summary: Option<Arc<Summary>>,
     /// Conservation ledgers.
     pub ledgers: Ledgers,
     /// Every marker of this run.

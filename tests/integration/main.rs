@@ -18,3 +18,4 @@ mod story;
 mod story_app;
 mod twins;
 mod workshop;
+mod workshop_app;

@@ -33,6 +33,8 @@ pub struct BottleneckStrip {
     words: Option<Explanation>,
     /// Seconds of sim time the rates were measured over.
     span_s: f64,
+    /// Comparing twins: the name of the twin described (the first).
+    twin: Option<String>,
 }
 
 /// The windows to measure rates over: the newest [`MEASURE_WINDOWS`] that
@@ -83,6 +85,7 @@ impl BottleneckStrip {
         while self.windows.len() > keep {
             self.windows.pop_front();
         }
+        self.twin = snap.twins.first().map(|t| t.name.clone());
         let windows: Vec<Window> = self.windows.iter().cloned().collect();
         match explanation(snap, &windows) {
             Some((words, span_s)) => {
@@ -111,9 +114,12 @@ impl BottleneckStrip {
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new("Bottleneck now").strong().color(accent))
                 .on_hover_text(stages_text(words));
-            ui.label(
-                RichText::new(format!("(last {})", crate::fmt::span(self.span_s.max(0.0)))).weak(),
-            );
+            let of = self
+                .twin
+                .as_ref()
+                .map_or(String::new(), |n| format!(", twin {n}"));
+            let span = crate::fmt::span(self.span_s.max(0.0));
+            ui.label(RichText::new(format!("(last {span}{of})")).weak());
             ui.label(RichText::new(text(&words.headline)).strong())
                 .on_hover_text(stages_text(words));
         });

@@ -357,6 +357,25 @@ pub fn erlang(s: &Sweep) -> Vec<[f64; 2]> {
     }
 }
 
+/// Grid marks of a log10 axis at 1, 2 and 5 of each decade (1 the major
+/// step), so its labels read 100 ms, 200 ms, 500 ms, 1.00 s.
+fn log_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    let (lo, hi) = input.bounds;
+    if !(lo.is_finite() && hi.is_finite()) || hi - lo > 40.0 {
+        return Vec::new();
+    }
+    let mut marks = Vec::new();
+    for decade in (lo.floor() as i32)..=(hi.ceil() as i32) {
+        for (m, step_size) in [(1.0_f64, 1.0), (2.0, 0.3), (5.0, 0.3)] {
+            let value = f64::from(decade) + m.log10();
+            if (lo..=hi).contains(&value) {
+                marks.push(egui_plot::GridMark { value, step_size });
+            }
+        }
+    }
+    marks
+}
+
 /// The plot (log time against utilisation) and the table of points.
 fn curve_ui(ui: &mut egui::Ui, s: &Sweep) {
     ui.label(format!(
@@ -376,6 +395,7 @@ fn curve_ui(ui: &mut egui::Ui, s: &Sweep) {
         .legend(Legend::default().position(egui_plot::Corner::LeftTop))
         .x_axis_label("bottleneck busy, %")
         .y_axis_label("p95")
+        .y_grid_spacer(log_grid)
         .y_axis_formatter(|mark, _| crate::fmt::secs(10f64.powf(mark.value)))
         .x_axis_formatter(|mark, _| format!("{:.0}%", mark.value))
         .label_formatter(|h| match h {

@@ -430,6 +430,25 @@ fn waterfall_ui(ui: &mut egui::Ui, t: &Trace, twin: Option<&str>, wait_only: boo
     }
     let axis_y = rect.top() + ROW_H * rows;
     marks_ui(&painter, &w, span_s, (rect.top(), axis_y), &to_x);
+    axis_ui(&painter, (rect, axis_y), (span_s, w.end_s), &to_x, text_col);
+    if let Some(text) = hovered {
+        response.on_hover_text_at_pointer(text);
+    }
+    legend_ui(ui, &w);
+    drawn
+}
+
+/// Five ticks under the rows, from 0 to `span_s`, and a note when the
+/// axis is cut before the journey's end `end_s`. `(rect, axis_y)`: the
+/// waterfall's rectangle and the axis' height in it.
+fn axis_ui(
+    painter: &egui::Painter,
+    (rect, axis_y): (egui::Rect, f32),
+    (span_s, end_s): (f64, f64),
+    to_x: &dyn Fn(f64) -> f32,
+    text_col: Color32,
+) {
+    let font = egui::FontId::proportional(12.0);
     for i in 0..=4 {
         let s = span_s * f64::from(i) / 4.0;
         let align = match i {
@@ -450,19 +469,14 @@ fn waterfall_ui(ui: &mut egui::Ui, t: &Trace, twin: Option<&str>, wait_only: boo
             text_col,
         );
     }
-    if span_s < w.end_s - 1e-9 {
+    if span_s < end_s - 1e-9 {
         let cut = format!(
             "cut at the user's wait: the journey goes on to {}",
-            crate::fmt::secs(w.end_s)
+            crate::fmt::secs(end_s)
         );
         let at = egui::pos2(rect.right(), axis_y + ROW_H);
         painter.text(at, egui::Align2::RIGHT_TOP, cut, font.clone(), text_col);
     }
-    if let Some(text) = hovered {
-        response.on_hover_text_at_pointer(text);
-    }
-    legend_ui(ui, &w);
-    drawn
 }
 
 /// Thin vertical lines at outcomes, commits and dead letters (listed with

@@ -27,6 +27,9 @@ const FPS: u32 = 10;
 /// machine records fewer frames rather than more memory).
 const QUEUE: usize = 4;
 
+/// Screenshots not back after this long (s) are given up on.
+const STUCK_S: f64 = 2.0;
+
 /// One screenshot for the worker: when it was asked for (s), the image,
 /// and the part of it to keep (points, at `ppp` pixels per point).
 struct Frame {
@@ -183,6 +186,11 @@ impl GifPanel {
             .last_shot_s
             .is_none_or(|t| now - t >= 0.95 * interval || now < t);
         let Some(rect) = area else { return };
+        if self.last_shot_s.is_some_and(|t| now - t > STUCK_S) {
+            // Screenshots asked for long ago never came back (a window
+            // that was hidden may drop them): stop waiting for them.
+            self.busy.store(0, Ordering::Release);
+        }
         if !due || self.busy.load(Ordering::Acquire) >= QUEUE {
             return;
         }
@@ -199,7 +207,7 @@ impl GifPanel {
                 ppp,
             };
             if tx.try_send(frame).is_err() {
-                busy.fetch_sub(1, Ordering::AcqRel);
+                done(&busy);
             }
         });
     }
@@ -223,7 +231,7 @@ impl GifPanel {
                                     Some(e.to_string());
                             }
                         }
-                        busy.fetch_sub(1, Ordering::AcqRel);
+                        done(&busy);
                     }
                 });
             if spawned.is_err() {
@@ -409,6 +417,14 @@ impl GifPanel {
             }
         }
     }
+}
+
+/// One frame asked for is done with (never below zero: a frame that comes
+/// back after [`STUCK_S`] was already written off).
+fn done(busy: &AtomicUsize) {
+    let _ = busy.fetch_update(Ordering::AcqRel, Ordering::Acquire, |b| {
+        Some(b.saturating_sub(1))
+    });
 }
 
 /// The action after a write: a status line, or the problem dialog.

@@ -10,7 +10,7 @@
 //! ```
 //!
 //! Like every panel, these push [`AppAction::Workshop`] and
-//! [`AsyncLabApp::workshop`] carries them out (it is called from
+//! `AsyncLabApp::workshop` carries them out (it is called from
 //! [`AsyncLabApp::apply`], the one place that acts).
 
 use super::check::CheckPanel;

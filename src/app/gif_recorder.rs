@@ -77,6 +77,9 @@ pub struct GifPanel {
     worker_error: Arc<Mutex<Option<String>>>,
     last_shot_s: Option<f64>,
     stage: Stage,
+    /// While set, a write waits before its first frame until it is
+    /// cleared or cancelled (tests: a cancel never races the write).
+    pub hold_writes: Arc<AtomicBool>,
 }
 
 impl Default for GifPanel {
@@ -92,6 +95,7 @@ impl Default for GifPanel {
             worker_error: Arc::new(Mutex::new(None)),
             last_shot_s: None,
             stage: Stage::Idle,
+            hold_writes: Arc::new(AtomicBool::new(false)),
         }
     }
 }
@@ -302,9 +306,13 @@ impl GifPanel {
         let cancel = Arc::new(AtomicBool::new(false));
         let (tx, done) = std::sync::mpsc::channel();
         let (p, c, file) = (progress.clone(), cancel.clone(), path.to_path_buf());
+        let hold = self.hold_writes.clone();
         std::thread::Builder::new()
             .name("asynclab-gif-write".into())
             .spawn(move || {
+                while hold.load(Ordering::Relaxed) && !c.load(Ordering::Relaxed) {
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
                 let report = |share: f64| {
                     p.store(share.to_bits(), Ordering::Relaxed);
                     if let Some(ctx) = &ctx {

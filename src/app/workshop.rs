@@ -355,4 +355,13 @@ impl AsyncLabApp {
     pub fn set_gif_seconds(&mut self, seconds: f64) {
         self.workshop.gif.set_seconds(seconds);
     }
+
+    /// Holds GIF writes before their first frame while `hold` is true
+    /// (tests cancel a write that has surely not finished).
+    pub fn hold_gif_writes(&mut self, hold: bool) {
+        self.workshop
+            .gif
+            .hold_writes
+            .store(hold, std::sync::atomic::Ordering::Relaxed);
+    }
 }

@@ -460,6 +460,9 @@ fn the_gif_recorder_is_bounded_shows_its_estimate_cancels_and_writes() {
         }
         std::thread::sleep(Duration::from_millis(10));
     }
+    // The write waits before its first frame, so Cancel surely comes
+    // first, however fast the machine.
+    h.state_mut().app.hold_gif_writes(true);
     h.get_by_label("Save GIF…").click();
     save_here(&mut h);
     h.get_by_label("Cancel").click();
@@ -472,4 +475,5 @@ fn the_gif_recorder_is_bounded_shows_its_estimate_cancels_and_writes() {
     }
     assert!(h.query_by_label_contains("no file written").is_some());
     assert!(!path.exists(), "a cancelled GIF leaves no file");
+    h.state_mut().app.hold_gif_writes(false);
 }

@@ -59,7 +59,6 @@ impl AsyncLabApp {
         let screen = ui.ctx().content_rect();
         let width = MIN_PANEL_W.min(screen.width() * 0.8);
         egui::Window::new("Timeline")
-            .id(egui::Id::new("timeline-window"))
             .title_bar(false)
             .resizable(true)
             .default_width(width)

@@ -15,6 +15,16 @@ pub const MIN_CENTRAL_W: f32 = 320.0;
 pub const MIN_PANEL_W: f32 = 260.0;
 
 impl AsyncLabApp {
+    /// An app on a host the test prepared (e.g. a budgeted manual one, to
+    /// watch a long jump's progress), without a window or thread.
+    pub fn new_for_test_on(host: crate::host::Host, span_s: f64) -> Self {
+        let prefs = super::Prefs {
+            span_s,
+            ..super::Prefs::default()
+        };
+        AsyncLabApp::with_host(host, prefs, None, false)
+    }
+
     /// What Edit -> Undo would take back, in words ("Undo: ...").
     pub fn undo_label(&self) -> Option<String> {
         self.undo.undo_label()

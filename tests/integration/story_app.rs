@@ -331,3 +331,58 @@ fn plots_stay_reachable_beside_the_timeline_panel() {
         }
     }
 }
+
+/// A budget clock that moves a millisecond each time it is read.
+#[derive(Default)]
+struct Ticking(std::sync::atomic::AtomicU64);
+
+impl asynclab::host::Clock for Ticking {
+    fn elapsed(&self) -> Duration {
+        Duration::from_millis(self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
+    }
+}
+
+/// A long jump shows its progress in the panel, and Cancel stops it where
+/// it got to.
+#[test]
+fn a_long_jump_shows_progress_and_cancels() {
+    use asynclab::host::{Budget, Command, Host, HostCore, TICK_BUDGET};
+    let mut s = scene();
+    s.duration_s = 2_000.0;
+    let budget = Budget {
+        limit: TICK_BUDGET,
+        clock: Box::new(Ticking::default()),
+    };
+    let clock = FakeClock::new();
+    let host = Host::manual_core(HostCore::new(s, Some(budget)), Box::new(clock.clone()));
+    let app = AsyncLabApp::new_for_test_on(host, 60.0);
+    let mut h = Harness::builder()
+        .with_size([1600.0, 1000.0])
+        .build_ui_state(
+            |ui, t: &mut TestApp| {
+                t.clock.advance(Duration::from_millis(50));
+                t.app.frame(ui);
+            },
+            TestApp { app, clock },
+        );
+    h.run_steps(3);
+    open_timeline(&mut h);
+    let app = &mut h.state_mut().app;
+    app.apply(asynclab::app::AppAction::Host(Command::Seek(1_500.0)));
+    h.run_steps(2);
+    let snap = h.state().app.host().snapshot().clone();
+    let seek = snap.seek.expect("still replaying");
+    assert!(seek.done(snap.now_s) < 1.0);
+    assert!(h.query_by_label_contains("replaying to 0:25:00").is_some());
+    h.get_by_label("Cancel jump").click();
+    h.run_steps(3);
+    let snap = h.state().app.host().snapshot().clone();
+    assert!(snap.seek.is_none() && !snap.playing, "stopped");
+    assert!(
+        snap.now_s > 0.0 && snap.now_s < 1_500.0,
+        "where it got: {}",
+        snap.now_s
+    );
+    assert!(h.query_by_label("Cancel jump").is_none());
+    assert!(h.query_by_label("Go").is_some());
+}

@@ -9,7 +9,11 @@
 //! - memory: the app's host and plot history fed 8 simulated hours of the
 //!   default scene; reports resident memory;
 //! - publish: CPU time of one snapshot for the UI (what the host thread
-//!   does after every 16 ms tick), on the default scene at 1×.
+//!   does after every 16 ms tick), on the default scene at 1×;
+//! - flood: the default scene typed up to 10 million actions per second
+//!   (the rate that once froze the app for minutes): the real time of each
+//!   budgeted tick (worst and p99), how soon a Pause sent mid-flood
+//!   applies, and the simulation limit's shedding.
 //!
 //! `cargo run --release --example bench_host -- --wall-s 20 [--twins-only]`
 
@@ -46,6 +50,15 @@ struct Args {
     /// Only the twins pacing test.
     #[arg(long)]
     twins_only: bool,
+    /// User actions per second in the flood test.
+    #[arg(long, default_value_t = 1e7)]
+    flood_rate: f64,
+    /// Only the flood test.
+    #[arg(long)]
+    flood_only: bool,
+    /// Ticks to time in the flood test.
+    #[arg(long, default_value_t = 300)]
+    flood_ticks: usize,
 }
 
 /// Resident set size of this process, MB (Linux).
@@ -240,6 +253,10 @@ fn pump(app: &mut AsyncLabApp) -> (f64, Vec<asynclab::sim::Window>) {
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if args.flood_only {
+        flood(&args);
+        return Ok(());
+    }
     for &n in &args.twins {
         for threads in [true, false] {
             for speed in [Speed::Times(args.speed), Speed::Max] {
@@ -250,8 +267,50 @@ fn main() -> anyhow::Result<()> {
     if args.twins_only {
         return Ok(());
     }
+    flood(&args);
     pace(&args)?;
     memory(&args);
     publish(&args);
     Ok(())
+}
+
+/// The default scene at `--flood-rate` actions/s on a core with the real
+/// tick budget, ticked every 16 ms of wall time as the host thread does.
+fn flood(args: &Args) {
+    let mut s = asynclab::app::default_scene();
+    s.settings.clients[0].rate_per_s = args.flood_rate;
+    s.settings.clients[0].shape = Shape::Constant;
+    s.view.speed = asynclab::scenario::StartSpeed::Times(1.0);
+    let mut core = HostCore::new(s, Some(Budget::wall()));
+    let started = Instant::now();
+    let mut ticks_ms = Vec::new();
+    while ticks_ms.len() < args.flood_ticks {
+        std::thread::sleep(Duration::from_millis(16));
+        let t0 = Instant::now();
+        core.tick(started.elapsed());
+        ticks_ms.push(t0.elapsed().as_secs_f64() * 1e3);
+    }
+    // A Pause sent now applies before the next tick runs anything.
+    let t0 = Instant::now();
+    core.handle(Command::Pause, started.elapsed());
+    let before = core.system().now();
+    core.tick(started.elapsed());
+    let pause_ms = t0.elapsed().as_secs_f64() * 1e3;
+    let paused = core.system().now() == before;
+    let snap = core.snapshot(Vec::new());
+    ticks_ms.sort_by(f64::total_cmp);
+    let q = |p: f64| ticks_ms[((ticks_ms.len() - 1) as f64 * p).round() as usize];
+    println!(
+        "bench=flood rate_per_s={} ticks={} tick_ms_p50={:.2} tick_ms_p99={:.2} tick_ms_worst={:.2} sim_s={:.3} lagging_at={:?} pause_applied_next_tick={paused} pause_ms={pause_ms:.2} held={} shed={} rss_mb={:.0}",
+        args.flood_rate,
+        ticks_ms.len(),
+        q(0.5),
+        q(0.99),
+        q(1.0),
+        snap.now_s,
+        snap.lagging_at.map(|x| format!("{x:.4}")),
+        snap.gauges.held,
+        snap.ledgers.work.rejected.sim_limit,
+        rss_mb(),
+    );
 }

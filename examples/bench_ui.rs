@@ -1,11 +1,13 @@
 //! UI frame benchmark, headless: CPU time of one frame (`ctx.run_ui` plus
-//! `ctx.tessellate`) with one hour of history on every plot.
+//! `ctx.tessellate`) with one hour of history on every plot; with
+//! `--compare`, the compare view of two twins (sync and async), an hour of
+//! history each.
 //!
-//! `cargo run --release --example bench_ui -- --frames 300`
+//! `cargo run --release --example bench_ui -- --frames 300 [--compare]`
 
 use asynclab::app::AsyncLabApp;
 use asynclab::host::{Command, FakeClock};
-use asynclab::sim::{SimTime, System};
+use asynclab::sim::{SimTime, System, Twins};
 use clap::Parser;
 use std::time::Instant;
 
@@ -24,6 +26,9 @@ struct Args {
     /// Window height, points.
     #[arg(long, default_value_t = 1000.0)]
     height: f32,
+    /// Time the compare view: two twins, an hour of history each.
+    #[arg(long)]
+    compare: bool,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -42,7 +47,7 @@ fn main() -> anyhow::Result<()> {
         t0.elapsed().as_secs_f64()
     );
 
-    let mut app = AsyncLabApp::new_for_test(scene, Box::new(FakeClock::new()));
+    let mut app = AsyncLabApp::new_for_test(scene.clone(), Box::new(FakeClock::new()));
     app.host().send(Command::Pause);
     app.ingest(sys.windows(), window_s);
     app.set_span_s(args.history_s);
@@ -56,6 +61,21 @@ fn main() -> anyhow::Result<()> {
         )),
         ..Default::default()
     };
+    if args.compare {
+        app.host().send(Command::SetCompare(true));
+        // One frame takes the twins' first snapshot (and their histories).
+        let _ = ctx.run_ui(input(), |ui| app.frame(ui));
+        let mut twins = Twins::compare(&scene.settings, &scene.variants)?;
+        twins.run_until(SimTime::from_secs_f64(args.history_s));
+        for (k, t) in twins.twins().iter().enumerate() {
+            app.compare_view_mut()
+                .ingest(k, t.system().windows(), window_s);
+        }
+        let rows: Vec<usize> = (0..twins.len())
+            .map(|k| app.compare_view().history(k).map_or(0, |h| h.rows.len()))
+            .collect();
+        println!("compare: {} twins, rows kept {rows:?}", twins.len());
+    }
     let mut times_ms = Vec::with_capacity(args.frames);
     for i in 0..args.frames + 10 {
         let start = Instant::now();

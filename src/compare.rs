@@ -203,6 +203,7 @@ mod tests {
                 mode: Mode::Async,
             },
             held: true,
+            skipped: false,
         };
         let s = Settings::default();
         assert_eq!(

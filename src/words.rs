@@ -77,6 +77,20 @@ pub fn change(c: &Change, settings: &Settings) -> String {
     }
 }
 
+/// The cue for a scripted change the run skipped because the presenter had
+/// set it by hand: "Script: save → ASYNC now (skipped: you set it by
+/// hand)".
+pub fn cue(c: &Change, settings: &Settings) -> String {
+    match c {
+        // A caption that told of a skipped change.
+        Change::Caption(text) => format!("Script (skipped with its change): {text}"),
+        _ => format!(
+            "Script: {} now (skipped: you set it by hand)",
+            change(c, settings)
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

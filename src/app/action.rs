@@ -39,6 +39,8 @@ pub enum AppAction {
     ToggleFullscreen,
     /// Plot span, s of sim time.
     SetSpan(f64),
+    /// Compare view: the twins' plots overlaid or a column each.
+    SetCompareLayout(super::compare::PlotLayout),
     /// Open the help window.
     ShowHelp,
     /// Show the scene's lesson strip again.
@@ -61,6 +63,14 @@ pub enum AppAction {
     /// A marker was clicked: select the scene's event at this sim time (s)
     /// making this change, in the Timeline panel.
     SelectEvent(f64, Change),
+    /// Open the request journey (the waterfall of a traced action).
+    ShowJourney,
+    /// Open the load curve (the sweep window).
+    ShowLoadCurve,
+    /// Start or cancel the load curve's sweep.
+    Sweep(super::sweep_window::SweepAction),
+    /// An export, scene sharing or the goal check (`workshop.rs`).
+    Workshop(super::workshop::WorkshopAction),
 }
 
 impl AppAction {
@@ -69,7 +79,10 @@ impl AppAction {
     pub fn switches_scene(&self) -> bool {
         matches!(
             self,
-            AppAction::Open(_) | AppAction::OpenBuiltin(_) | AppAction::PickOpen
+            AppAction::Open(_)
+                | AppAction::OpenBuiltin(_)
+                | AppAction::PickOpen
+                | AppAction::Workshop(super::workshop::WorkshopAction::OpenScene(_))
         )
     }
 

@@ -13,6 +13,12 @@ pub enum Purpose {
     SaveAs,
     /// Save this run's recording.
     SaveRecording,
+    /// Export an image as PNG.
+    ExportPng,
+    /// Export the plotted series as CSV.
+    ExportCsv,
+    /// Export an animated GIF.
+    ExportGif,
 }
 
 impl Purpose {
@@ -22,6 +28,9 @@ impl Purpose {
             Purpose::Open => "Open a scene",
             Purpose::SaveAs => "Save the scene as",
             Purpose::SaveRecording => "Save this run's recording",
+            Purpose::ExportPng => "Save the image as",
+            Purpose::ExportCsv => "Save the plotted series as",
+            Purpose::ExportGif => "Save the GIF as",
         }
     }
 
@@ -30,6 +39,9 @@ impl Purpose {
         match self {
             Purpose::Open | Purpose::SaveAs => "scene.ron",
             Purpose::SaveRecording => "recording.ron",
+            Purpose::ExportPng => "asynclab.png",
+            Purpose::ExportCsv => "asynclab-plots.csv",
+            Purpose::ExportGif => "asynclab.gif",
         }
     }
 
@@ -37,6 +49,9 @@ impl Purpose {
     pub fn extension(self) -> &'static str {
         match self {
             Purpose::Open | Purpose::SaveAs | Purpose::SaveRecording => "ron",
+            Purpose::ExportPng => "png",
+            Purpose::ExportCsv => "csv",
+            Purpose::ExportGif => "gif",
         }
     }
 }

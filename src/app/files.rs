@@ -329,6 +329,29 @@ fn then(picked: Result<Option<PathBuf>, String>, with: fn(PathBuf) -> AppAction)
 }
 
 impl Files {
+    /// Asks for a file to export to (`purpose`: PNG, CSV or GIF) in the
+    /// desktop's dialog; None when there is none (the in-app browser is
+    /// used instead), else the file chosen, if any, or the dialog's error.
+    pub fn pick_export(
+        &self,
+        purpose: super::file_dialog::Purpose,
+    ) -> Option<Result<Option<PathBuf>, String>> {
+        if !self.native() {
+            return None;
+        }
+        let (ext, name) = (purpose.extension(), purpose.default_name());
+        let start = self.start_dir();
+        Some(self.native_dialog(move || {
+            let mut d = rfd::FileDialog::new()
+                .add_filter(ext.to_uppercase(), &[ext])
+                .set_file_name(name);
+            if let Some(dir) = start {
+                d = d.set_directory(dir);
+            }
+            d.save_file()
+        }))
+    }
+
     /// Runs a native dialog; a panic inside it (no desktop portal, ...)
     /// becomes an error message instead of a crash, and the built-in
     /// browser is used from then on.

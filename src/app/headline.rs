@@ -6,36 +6,67 @@
 use super::history::History;
 use super::palette;
 use crate::fmt::{dollars, secs, share, thousands};
-use crate::host::Snapshot;
-use crate::sim::Window;
+use crate::host::{Snapshot, TwinSnapshot};
+use crate::sim::{Gauges, Ledgers, Settings, Window};
 use egui::{Color32, RichText};
+
+/// What the headline reads of one run: the solo run, or one twin.
+#[derive(Clone, Copy)]
+pub struct RunView<'a> {
+    /// Live settings (the SLA, the percentile span, prices).
+    pub live: &'a Settings,
+    /// Live levels.
+    pub gauges: &'a Gauges,
+    /// Both ledgers.
+    pub ledgers: &'a Ledgers,
+}
+
+impl<'a> RunView<'a> {
+    /// The solo run (or, comparing, twin 0).
+    pub fn of(snap: &'a Snapshot) -> Self {
+        RunView {
+            live: &snap.live,
+            gauges: &snap.gauges,
+            ledgers: &snap.ledgers,
+        }
+    }
+
+    /// One twin of a comparison.
+    pub fn of_twin(t: &'a TwinSnapshot) -> Self {
+        RunView {
+            live: &t.live,
+            gauges: &t.gauges,
+            ledgers: &t.ledgers,
+        }
+    }
+}
 
 /// Above this error share the errors, not the percentile, are the news:
 /// a fast error must never look like a good answer.
 const ERRORS_DOMINATE: f64 = 0.5;
 
 /// Draws the figures, then both ledgers.
-pub fn ui(ui: &mut egui::Ui, snap: &Snapshot, history: &History, presentation: bool) {
-    figures(ui, snap, history.last.as_ref(), history.errors_per_min());
+pub fn ui(ui: &mut egui::Ui, run: RunView<'_>, history: &History, presentation: bool) {
+    figures(ui, run, history.last.as_ref(), history.errors_per_min());
     if presentation {
         // The room reads the figures; the gap between the ledgers still
         // shows when there is one.
-        gaps(ui, snap);
+        gaps(ui, run.ledgers);
     } else {
-        ledgers(ui, snap);
+        ledgers(ui, run.ledgers);
     }
 }
 
 /// The headline figures, in large type.
-fn figures(ui: &mut egui::Ui, snap: &Snapshot, last: Option<&Window>, errors_per_min: f64) {
-    let span = format!("last {}", crate::fmt::span(snap.live.percentile_window_s));
+fn figures(ui: &mut egui::Ui, run: RunView<'_>, last: Option<&Window>, errors_per_min: f64) {
+    let span = format!("last {}", crate::fmt::span(run.live.percentile_window_s));
     let nan = |f: fn(&Window) -> f64| last.map_or(f64::NAN, f);
     let (p95, sla, errors) = (
         nan(|w| w.wait.p95),
         nan(|w| w.sla_share),
         nan(|w| w.error_share),
     );
-    let target = snap.live.sla.wait_target_s;
+    let target = run.live.sla.wait_target_s;
     let failing = errors >= ERRORS_DOMINATE;
     ui.horizontal_wrapped(|ui| {
         let p95_text = if p95.is_nan() { "—".to_string() } else { secs(p95) };
@@ -52,14 +83,14 @@ fn figures(ui: &mut egui::Ui, snap: &Snapshot, last: Option<&Window>, errors_per
         let err_text = format!("{} ({}/min)", share(errors), thousands(errors_per_min.round() as u64));
         big(ui, &format!("errors · {span}"), err_text, (errors > 0.0).then_some(palette::RED))
             .on_hover_text("Errors (timeouts, refusals, failed writes, shed arrivals) / all outcomes in the span.");
-        let g = &snap.gauges;
+        let g = run.gauges;
         let oldest = last.map_or(0.0, |w| w.oldest_job_age_s);
         let queue = format!("{} queued · {} in backoff", thousands(g.queue_len), thousands(g.in_backoff));
         big(ui, "jobs waiting", queue, None).on_hover_text(format!(
             "Queued in the broker, plus jobs waiting out a retry backoff (not lost). Oldest queued job: {} since it was queued.",
             secs(oldest)
         ));
-        money(ui, snap, last);
+        money(ui, run, last);
         if g.held >= g.held_limit {
             big(ui, "simulation", "LIMIT: shedding".to_string(), Some(palette::RED)).on_hover_text(format!(
                 "The simulation holds {} actions and requests, its limit (limits.max_in_flight): new arrivals are shed and counted as 'simulation limit'. This is the simulator's bound, not the modelled system's behaviour.",
@@ -71,8 +102,8 @@ fn figures(ui: &mut egui::Ui, snap: &Snapshot, last: Option<&Window>, errors_per
 
 /// Cost per hour with its running total; revenue likewise when the scene
 /// charges for processing.
-fn money(ui: &mut egui::Ui, snap: &Snapshot, last: Option<&Window>) {
-    let g = &snap.gauges;
+fn money(ui: &mut egui::Ui, run: RunView<'_>, last: Option<&Window>) {
+    let g = run.gauges;
     let cost = format!(
         "{}/h · {} so far",
         dollars(g.cost_per_hour),
@@ -81,7 +112,7 @@ fn money(ui: &mut egui::Ui, snap: &Snapshot, last: Option<&Window>) {
     big(ui, "capacity cost", cost, None).on_hover_text(
         "Provisioned server workers, DB connections and queue workers × their prices.",
     );
-    if snap.live.cost.revenue_per_action.iter().any(|r| *r > 0.0) {
+    if run.live.cost.revenue_per_action.iter().any(|r| *r > 0.0) {
         let per_hour: f64 = last.map_or(0.0, |w| w.revenue_per_hour.iter().sum());
         let total: f64 = g.revenue_so_far.iter().sum();
         let by_tier: Vec<String> = ["free", "standard", "premium"]
@@ -98,9 +129,9 @@ fn money(ui: &mut egui::Ui, snap: &Snapshot, last: Option<&Window>) {
 }
 
 /// Both ledgers, and the gap between them in words.
-fn ledgers(ui: &mut egui::Ui, snap: &Snapshot) {
-    let a = &snap.ledgers.actions;
-    let w = &snap.ledgers.work;
+fn ledgers(ui: &mut egui::Ui, ledgers: &Ledgers) {
+    let a = &ledgers.actions;
+    let w = &ledgers.work;
     let f = &w.in_flight;
     let other = f.total() - f.queued - f.backoff;
     let t = thousands;
@@ -126,12 +157,12 @@ fn ledgers(ui: &mut egui::Ui, snap: &Snapshot) {
         };
         ui.colored_label(color, text);
     });
-    gaps(ui, snap);
+    gaps(ui, ledgers);
 }
 
 /// What lies between the two ledgers, in red, when anything does.
-fn gaps(ui: &mut egui::Ui, snap: &Snapshot) {
-    let gaps = gap_sentences(snap);
+fn gaps(ui: &mut egui::Ui, ledgers: &Ledgers) {
+    let gaps = gap_sentences(ledgers);
     if !gaps.is_empty() {
         ui.colored_label(
             palette::text_on(palette::RED, ui.visuals().dark_mode),
@@ -141,8 +172,8 @@ fn gaps(ui: &mut egui::Ui, snap: &Snapshot) {
 }
 
 /// What lies between the two ledgers, said in words.
-pub fn gap_sentences(snap: &Snapshot) -> Vec<String> {
-    let w = &snap.ledgers.work;
+pub fn gap_sentences(ledgers: &Ledgers) -> Vec<String> {
+    let w = &ledgers.work;
     let t = thousands;
     let mut out = Vec::new();
     if w.dead_lettered_after_ack > 0 {

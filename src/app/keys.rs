@@ -8,8 +8,18 @@ use egui::{Key, Modifiers};
 /// The keys, as the help window lists them.
 pub const KEYS: &[(&str, &str)] = &[
     ("Space", "play / pause"),
-    ("A", "toggle SYNC / ASYNC (all endpoints)"),
-    ("R", "restart (same scene and seed, your changes kept)"),
+    (
+        "A",
+        "toggle SYNC / ASYNC (all endpoints; comparing, each twin has its own switch)",
+    ),
+    (
+        "C",
+        "compare: the same users, sync and async (or the scene's variants), side by side",
+    ),
+    (
+        "R",
+        "restart: same scene and seed, your knob tweaks kept, the scene's own modes and script",
+    ),
     ("+  −", "faster / slower"),
     (
         "P",
@@ -24,6 +34,10 @@ pub const KEYS: &[(&str, &str)] = &[
     ("Ctrl+S", "save the scene with your changes"),
     ("Ctrl+Z", "undo the last live change or timeline edit"),
     ("Ctrl+Shift+Z  Ctrl+Y", "redo"),
+    (
+        "Ctrl+V",
+        "open a scene pasted as text (Edit > Copy scene copies one)",
+    ),
 ];
 
 /// The UI scales offered, 100% to 250%.
@@ -83,7 +97,17 @@ pub fn shortcuts(
         actions.push(AppAction::Host(Command::TogglePlay));
     }
     if pressed(Modifiers::NONE, Key::A) {
-        actions.push(AppAction::change(toggle_all(&snap.live)));
+        if snap.compare {
+            // One key for every twin would make them the same system.
+            actions.push(AppAction::ShowStatus(
+                "Comparing: each twin has its own SYNC | ASYNC switch above its column".into(),
+            ));
+        } else {
+            actions.push(AppAction::change(toggle_all(&snap.live)));
+        }
+    }
+    if pressed(Modifiers::NONE, Key::C) {
+        actions.push(AppAction::Host(Command::SetCompare(!snap.compare)));
     }
     if pressed(Modifiers::NONE, Key::R) {
         actions.push(AppAction::Host(Command::Restart));

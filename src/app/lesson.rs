@@ -35,11 +35,28 @@ impl LessonStrip {
             cols[1].label(RichText::new("Watch").strong());
             cols[1].label(plain(&scene.watch));
         });
-        if ui.button("Got it").clicked() {
-            self.open = false;
-        }
+        ui.horizontal_wrapped(|ui| {
+            if ui.button("Got it").clicked() {
+                self.open = false;
+            }
+            ui.label(compare_hint(scene));
+        });
         ui.add_space(2.0);
     }
+}
+
+/// What C shows for this scene: its variants side by side, or all sync
+/// against all async.
+pub fn compare_hint(scene: &Scenario) -> String {
+    let names: Vec<&str> = if scene.variants.is_empty() {
+        vec!["all sync", "all async"]
+    } else {
+        scene.variants.iter().map(|v| v.name.as_str()).collect()
+    };
+    format!(
+        "Press C (or COMPARE) to run the same users side by side: {}.",
+        names.join(" vs ")
+    )
 }
 
 /// The banner with the latest scripted caption.
@@ -83,7 +100,11 @@ impl CaptionBanner {
             };
             let galley = ui.fonts_mut(|f| f.layout_job(job));
             ui.painter().galley(rect.min, galley, color);
-            response.on_hover_text(text);
+            // Screen readers and tests read the banner as "caption: ...".
+            let label = format!("caption: {text}");
+            response
+                .on_hover_text(text)
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &label));
         }
     }
 }

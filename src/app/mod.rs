@@ -14,6 +14,11 @@
 //!  status line                                               messages.rs
 //! ```
 //!
+//! Explaining views (issue 11): the bottleneck strip under the headline
+//! (`bottleneck.rs`), one request's journey as a waterfall (`waterfall.rs`,
+//! View -> Request journey) and the load curve swept in the background
+//! (`sweep_window.rs`, View -> Load curve).
+//!
 //! Also: the help window (`help.rs`), the problem dialog (`messages.rs`),
 //! keyboard shortcuts (`keys.rs`), scene files, dialogs and preferences
 //! (`files.rs`), failure labels on the diagram (`flashes.rs`), the plot
@@ -28,6 +33,8 @@
 
 mod action;
 mod authoring;
+pub mod bottleneck;
+pub mod compare;
 pub mod controls;
 mod counters;
 pub mod diagram;
@@ -42,9 +49,16 @@ mod lesson;
 mod messages;
 pub mod palette;
 pub mod plots;
+pub mod sweep_window;
 mod timeline;
 mod top_bar;
 mod undo;
+pub mod waterfall;
+// Workshop kit (issue 12): exports, scene as text, "Check my answer".
+mod check;
+mod exports;
+mod gif_recorder;
+pub mod workshop;
 
 pub use action::AppAction;
 pub use files::{DEFAULT_SCENE, Prefs, default_scene, reopen, startup_scene};
@@ -93,10 +107,26 @@ pub struct AsyncLabApp {
     applied_view: Option<(f32, bool, bool)>,
     /// Frames drawn (tests and benchmarks).
     frames: u64,
+    /// The twins side by side (View → Compare, C).
+    compare: compare::CompareView,
+    /// Which twin the controls panel changes while comparing.
+    target: crate::host::Target,
     /// The Timeline panel (the story: events, jump to a time, texts).
     timeline: timeline::TimelinePanel,
     /// Undo and redo of live changes and story edits.
     undo: undo::UndoHistory,
+    /// The bottleneck strip, the request journey and the load curve.
+    explain: ExplainViews,
+    /// Exports, scene sharing and the goal check (`workshop.rs`).
+    workshop: workshop::Workshop,
+}
+
+/// The views that explain the run (issue 11).
+#[derive(Default)]
+struct ExplainViews {
+    strip: bottleneck::BottleneckStrip,
+    journey: waterfall::Journey,
+    sweep: sweep_window::SweepWindow,
 }
 
 impl AsyncLabApp {
@@ -120,8 +150,12 @@ impl AsyncLabApp {
             fullscreen: false,
             applied_fullscreen: false,
             frames: 0,
+            compare: compare::CompareView::default(),
+            target: crate::host::Target::All,
             timeline: timeline::TimelinePanel::default(),
             undo: undo::UndoHistory::default(),
+            explain: ExplainViews::default(),
+            workshop: workshop::Workshop::default(),
         }
     }
 
@@ -203,6 +237,31 @@ impl AsyncLabApp {
         self.files.is_loading()
     }
 
+    /// The compare view (per-twin histories, plot layout).
+    pub fn compare_view(&self) -> &compare::CompareView {
+        &self.compare
+    }
+
+    /// The compare view, mutable (benchmarks fill the twins' histories).
+    pub fn compare_view_mut(&mut self) -> &mut compare::CompareView {
+        &mut self.compare
+    }
+
+    /// The bottleneck strip (tests read its sentences).
+    pub fn bottleneck(&self) -> &bottleneck::BottleneckStrip {
+        &self.explain.strip
+    }
+
+    /// The request journey window.
+    pub fn journey(&self) -> &waterfall::Journey {
+        &self.explain.journey
+    }
+
+    /// The load curve window.
+    pub fn sweep_window(&self) -> &sweep_window::SweepWindow {
+        &self.explain.sweep
+    }
+
     /// Frames drawn so far.
     pub fn frames(&self) -> u64 {
         self.frames
@@ -264,6 +323,7 @@ impl AsyncLabApp {
         let view = (self.files.prefs.ui_scale, self.files.prefs.presentation);
         keys::shortcuts(ui.ctx(), &snap, view, &mut actions);
         files::dropped(ui, &mut actions);
+        self.workshop.before_panels(ui.ctx(), &snap, &mut actions);
         self.apply_all(ui.ctx(), &mut actions);
         self.panels(ui, &snap, &mut actions);
         self.apply_all(ui.ctx(), &mut actions);
@@ -273,10 +333,17 @@ impl AsyncLabApp {
     /// user asks for into `actions`.
     fn panels(&mut self, ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
         let caption = self.caption.current(snap, ui.input(|i| i.time));
+        // Comparing, the script's story ("ASYNC: the server answers...")
+        // is not either twin's: its captions stay on the plot's markers,
+        // beside the held switch, not in the banner.
+        let caption = caption.filter(|_| !snap.compare);
         egui::Panel::top("top").show(ui, |ui| {
-            let shown = self.controls.shown;
+            let view = top_bar::ViewState {
+                controls_shown: self.controls.shown,
+                compare_layout: self.compare.layout,
+            };
             let story = self.story();
-            top_bar::ui(ui, snap, &self.files.prefs, shown, &story, actions);
+            top_bar::ui(ui, snap, &self.files.prefs, view, &story, actions);
             self.caption.ui(ui, caption);
             if snap.ended {
                 ended_banner(ui, snap, actions);
@@ -298,9 +365,7 @@ impl AsyncLabApp {
                 .resizable(true)
                 .default_size(300.0_f32.min(width * 0.3))
                 .max_size(width * 0.4)
-                .show(ui, |ui| {
-                    self.controls.ui(ui, &snap.live, &snap.gauges, actions)
-                });
+                .show(ui, |ui| self.controls_panel(ui, snap, actions));
         }
         self.timeline_panel(ui, snap, actions);
         let mut clicked = None;
@@ -309,7 +374,7 @@ impl AsyncLabApp {
             // to show readable plots.
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
-                .show(ui, |ui| clicked = self.central(ui, snap));
+                .show(ui, |ui| clicked = self.central(ui, snap, actions));
         });
         if let Some(m) = clicked {
             actions.push(AppAction::SelectEvent(m.t_s, m.change));
@@ -321,6 +386,9 @@ impl AsyncLabApp {
         self.messages
             .confirm_ui(ui.ctx(), &snap.edited.title, actions);
         self.help.ui(ui.ctx());
+        self.explain.journey.ui(ui.ctx(), snap);
+        self.explain.sweep.ui(ui.ctx(), snap, actions);
+        self.workshop.windows(ui.ctx(), snap, actions);
     }
 
     /// Headline and ledgers, diagram, failure counters and plots; in
@@ -328,9 +396,25 @@ impl AsyncLabApp {
     /// part keeps a readable minimum height: at a large UI scale the area
     /// scrolls instead of squeezing a plot away.
     /// Returns the plot marker clicked, if any.
-    fn central(&self, ui: &mut egui::Ui, snap: &Snapshot) -> Option<crate::sim::Marker> {
+    fn central(
+        &mut self,
+        ui: &mut egui::Ui,
+        snap: &Snapshot,
+        actions: &mut Vec<AppAction>,
+    ) -> Option<crate::sim::Marker> {
         let presentation = self.files.prefs.presentation;
-        headline::ui(ui, snap, &self.history, presentation);
+        if snap.compare && !snap.twins.is_empty() {
+            let cx = compare::CompareContext {
+                anim_s: self.anim_s,
+                presentation,
+                span_s: self.files.prefs.span_s,
+            };
+            self.compare.ui(ui, snap, &cx, actions);
+            return None;
+        }
+        headline::ui(ui, headline::RunView::of(snap), &self.history, presentation);
+        ui.separator();
+        self.explain.strip.ui(ui, presentation);
         ui.separator();
         let avail = ui.available_height();
         let share = if presentation { 0.22 } else { 0.24 };
@@ -357,7 +441,7 @@ impl AsyncLabApp {
         let per_plot =
             plots::height_to_fit(ui.available_height(), ui.available_width(), kinds.len())
                 .max(MIN_PLOT_H);
-        plots::show(
+        let shown = plots::show(
             ui,
             &self.history,
             &plots::PlotContext {
@@ -370,7 +454,49 @@ impl AsyncLabApp {
                 height: per_plot,
             },
             &kinds,
-        )
+        );
+        self.workshop.plots_shown(&shown, actions);
+        shown.iter().find_map(|s| s.marker.clone())
+    }
+
+    /// The controls panel; while comparing, first which twin its changes
+    /// go to (every twin by default: the same world changed), and the
+    /// knobs show that twin's settings.
+    fn controls_panel(&mut self, ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
+        use crate::host::Target;
+        let mut live = &snap.live;
+        let mut gauges = &snap.gauges;
+        if snap.compare && !snap.twins.is_empty() {
+            ui.horizontal_wrapped(|ui| {
+                ui.label("Changes go to");
+                ui.selectable_value(&mut self.target, Target::All, "every twin");
+                for (k, t) in snap.twins.iter().enumerate() {
+                    ui.selectable_value(
+                        &mut self.target,
+                        Target::Twin(k),
+                        format!("only {}", t.name),
+                    );
+                }
+            });
+            if let Target::Twin(k) = self.target {
+                match snap.twins.get(k) {
+                    Some(t) => (live, gauges) = (&t.live, &t.gauges),
+                    None => self.target = Target::All,
+                }
+            }
+            ui.separator();
+        } else {
+            self.target = Target::All;
+        }
+        let first = actions.len();
+        self.controls.ui(ui, live, gauges, actions);
+        if self.target != Target::All {
+            for a in &mut actions[first..] {
+                if let AppAction::Host(Command::Apply(c)) = a {
+                    *a = AppAction::Host(Command::ApplyTo(c.clone(), self.target));
+                }
+            }
+        }
     }
 
     /// Every plot; in presentation mode the scene's key plots (or four that
@@ -445,6 +571,9 @@ impl AsyncLabApp {
                             .pick_open()
                             .map(|a| AppAction::Confirmed(Box::new(a))),
                     ),
+                    AppAction::Workshop(workshop::WorkshopAction::OpenScene(s)) => {
+                        self.workshop(workshop::WorkshopAction::OpenScene(s))
+                    }
                     other => self.apply(other),
                 }
             }
@@ -487,10 +616,18 @@ impl AsyncLabApp {
             AppAction::SetUiScale(scale) => self.files.prefs.ui_scale = scale.clamp(1.0, 2.5),
             AppAction::ToggleFullscreen => self.fullscreen = !self.fullscreen,
             AppAction::SetSpan(span_s) => self.files.prefs.span_s = span_s.max(1.0),
+            AppAction::SetCompareLayout(layout) => self.compare.layout = layout,
             AppAction::ShowHelp => self.help.open = true,
             AppAction::ShowLesson => self.lesson.open = true,
             AppAction::ShowStatus(text) => self.messages.status = Some(text),
             AppAction::ShowError(text) => self.messages.error = Some(text),
+            AppAction::ShowJourney => self.explain.journey.open = true,
+            AppAction::ShowLoadCurve => self.explain.sweep.open = true,
+            AppAction::Sweep(act) => {
+                let scene = self.host.snapshot().edited.clone();
+                self.explain.sweep.act(act, &scene);
+            }
+            AppAction::Workshop(action) => self.workshop(action),
         }
     }
 
@@ -529,6 +666,9 @@ impl AsyncLabApp {
             Purpose::Open => self.files.pick_open(),
             Purpose::SaveAs => self.files.pick_save(false),
             Purpose::SaveRecording => self.files.pick_save(true),
+            Purpose::ExportPng | Purpose::ExportCsv | Purpose::ExportGif => {
+                return self.choose_export(purpose);
+            }
         };
         match native {
             // A scene switch asked already, before the dialog.
@@ -550,6 +690,7 @@ impl AsyncLabApp {
             Purpose::Open => AppAction::Confirmed(Box::new(AppAction::Open(path))),
             Purpose::SaveAs => AppAction::SaveTo(path),
             Purpose::SaveRecording => AppAction::SaveRecordingTo(path),
+            export => workshop::export_chosen(export, path),
         }
     }
 
@@ -596,6 +737,8 @@ impl AsyncLabApp {
             self.flashes.clear();
         }
         self.ingest(&snap.new_windows, snap.live.window_s);
+        self.compare.absorb(snap);
+        self.explain.strip.absorb(snap);
         self.flashes.absorb(&snap.new_windows, self.anim_s);
     }
 
@@ -632,6 +775,7 @@ fn ended_banner(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>
             crate::fmt::clock(snap.duration_s)
         );
         ui.label(egui::RichText::new(text).strong());
+        workshop::check_button(ui, snap, actions);
         if ui
             .button("Continue")
             .on_hover_text("Play on past the scene's end")

@@ -13,6 +13,15 @@ use std::path::PathBuf;
 /// Plot spans the View menu offers, s of sim time.
 const SPANS_S: [f64; 5] = [60.0, 300.0, 900.0, 3600.0, 86_400.0];
 
+/// What the View menu shows of the app's own state.
+#[derive(Clone, Copy)]
+pub struct ViewState {
+    /// The controls panel is open.
+    pub controls_shown: bool,
+    /// How the compare view lays out its plots.
+    pub compare_layout: super::compare::PlotLayout,
+}
+
 /// What the Edit and View menus say of the story: what Undo and Redo
 /// would do, and whether the Timeline panel is open.
 pub struct Story {
@@ -24,26 +33,31 @@ pub struct Story {
     pub timeline_shown: bool,
 }
 
-/// Draws the menu and the transport row. `controls_shown` says whether the
-/// controls panel is open (the View menu toggles it).
+/// Draws the menu and the transport row.
 pub fn ui(
     ui: &mut egui::Ui,
     snap: &Snapshot,
     prefs: &Prefs,
-    controls_shown: bool,
+    view: ViewState,
     story: &Story,
     actions: &mut Vec<AppAction>,
 ) {
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| file_menu(ui, &prefs.recent, actions));
-        ui.menu_button("Edit", |ui| edit_menu(ui, story, actions));
+        ui.menu_button("Edit", |ui| {
+            edit_menu(ui, story, actions);
+            ui.separator();
+            super::workshop::edit_menu(ui, actions);
+        });
         ui.menu_button("Scenes", |ui| scenes_menu(ui, actions));
         ui.menu_button("View", |ui| {
+            compare_menu(ui, snap, view.compare_layout, actions);
+            ui.separator();
             let mut timeline = story.timeline_shown;
             if ui.checkbox(&mut timeline, "Timeline panel").changed() {
                 actions.push(AppAction::ShowTimeline(timeline));
             }
-            view_menu(ui, prefs, controls_shown, actions)
+            view_menu(ui, prefs, view.controls_shown, actions)
         });
         ui.menu_button("Help", |ui| {
             if ui.button("Keyboard & about").clicked() {
@@ -59,9 +73,14 @@ pub fn ui(
         ui.separator();
         transport(ui, snap, actions);
         ui.separator();
-        mode_switches(ui, snap, actions);
+        compare_switch(ui, snap, actions);
+        if !snap.compare {
+            // Comparing, each twin has its own switch above its column.
+            mode_switches(ui, snap, actions);
+        }
         ui.separator();
         clock(ui, snap);
+        super::workshop::check_button(ui, snap, actions);
     });
 }
 
@@ -95,6 +114,8 @@ fn file_menu(ui: &mut egui::Ui, recent: &[PathBuf], actions: &mut Vec<AppAction>
     {
         actions.push(AppAction::SaveRecording);
     }
+    ui.separator();
+    ui.menu_button("Export", |ui| super::workshop::export_menu(ui, actions));
 }
 
 /// Undo and Redo, saying what they will do ("Undo: database connections
@@ -170,6 +191,12 @@ fn view_menu(ui: &mut egui::Ui, prefs: &Prefs, controls_shown: bool, actions: &m
             actions.push(AppAction::SetUiScale(1.0));
         }
     });
+    if ui.button("Request journey").clicked() {
+        actions.push(AppAction::ShowJourney);
+    }
+    if ui.button("Load curve").clicked() {
+        actions.push(AppAction::ShowLoadCurve);
+    }
     if ui.button("Full screen (F11)").clicked() {
         actions.push(AppAction::ToggleFullscreen);
     }
@@ -183,6 +210,49 @@ fn view_menu(ui: &mut egui::Ui, prefs: &Prefs, controls_shown: bool, actions: &m
             actions.push(AppAction::SetSpan(span));
         }
     });
+}
+
+/// The View menu's compare entries: on or off, and the plots' layout.
+fn compare_menu(
+    ui: &mut egui::Ui,
+    snap: &Snapshot,
+    layout: super::compare::PlotLayout,
+    actions: &mut Vec<AppAction>,
+) {
+    use super::compare::PlotLayout;
+    let mut on = snap.compare;
+    if ui.checkbox(&mut on, "Compare twins (C)").changed() {
+        actions.push(AppAction::Host(Command::SetCompare(on)));
+    }
+    ui.horizontal(|ui| {
+        ui.label("Twins' plots");
+        let mut l = layout;
+        ui.selectable_value(&mut l, PlotLayout::Overlaid, "overlaid");
+        ui.selectable_value(&mut l, PlotLayout::Split, "a column each");
+        if l != layout {
+            actions.push(AppAction::SetCompareLayout(l));
+        }
+    });
+}
+
+/// The COMPARE switch: the scene's twins side by side, or the one run.
+fn compare_switch(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
+    let text = RichText::new("COMPARE").size(18.0).strong();
+    let button = if snap.compare {
+        egui::Button::new(text.color(egui::Color32::WHITE))
+            .fill(palette::OKABE_ITO[0])
+            .selected(true)
+    } else {
+        egui::Button::new(text).selected(false)
+    };
+    let hover = if snap.compare {
+        "Back to one run (C)"
+    } else {
+        "The same users, sync and async (or the scene's variants), side by side (C)"
+    };
+    if ui.add(button).on_hover_text(hover).clicked() {
+        actions.push(AppAction::Host(Command::SetCompare(!snap.compare)));
+    }
 }
 
 /// The scene's title; a dot after it while there are unsaved live changes.
@@ -235,7 +305,7 @@ fn transport(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
     }
     if ui
         .button("Restart")
-        .on_hover_text("R: same scene and seed from zero, keeping your changes")
+        .on_hover_text("R: the scene from zero, same seed, your knob tweaks kept; it starts in the scene's own modes and runs its script")
         .clicked()
     {
         host(Command::Restart);
@@ -271,7 +341,7 @@ fn mode_switches(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction
 }
 
 /// The switch for `mode`; when `on`, white on the mode's colour.
-fn mode_button(ui: &egui::Ui, mode: Mode, on: bool) -> egui::Button<'static> {
+pub(crate) fn mode_button(ui: &egui::Ui, mode: Mode, on: bool) -> egui::Button<'static> {
     let label = if mode == Mode::Sync { "SYNC" } else { "ASYNC" };
     let text = RichText::new(label).size(18.0).strong();
     if !on {

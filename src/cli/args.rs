@@ -54,7 +54,9 @@ pub struct ReportArgs {
     /// The HTML file to write (replaced atomically; `-` for standard output).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
-    /// Show the scene's twins side by side (not available yet: needs twins).
+    /// The scene's twins side by side (its variants, or all sync against
+    /// all async): the difference in words, each twin's plots on one y
+    /// scale, the summary and both ledgers in columns.
     #[arg(long)]
     pub compare: bool,
 }

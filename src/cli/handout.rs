@@ -10,35 +10,18 @@ use std::io::{IsTerminal, Write};
 
 /// Writes the hand-out of `args.scene` to `args.out`.
 pub(super) fn write(args: &ReportArgs) -> anyhow::Result<()> {
-    if args.compare {
-        // Twins (a scene's variants run side by side) are not in this
-        // build yet; the page already lays out several runs.
-        bail!(
-            "--compare needs twins, which this build does not have yet; leave it out for a hand-out of the scene as written"
-        );
-    }
     let scene = load_scene(&args.scene)?;
-    let mut plots = Plots::new(&scene.settings, scene.duration_s, &scene.view.key_plots);
-    let mut bar = Progress::new(std::io::stderr().is_terminal());
-    let (run, sys) = simulate::simulate(
-        scene.clone(),
-        |ws| {
-            plots.add(ws);
-            Ok::<(), std::convert::Infallible>(())
-        },
-        |u| bar.show(u),
-    )
-    .map_err(|never| match never {})?;
-    bar.finish();
-    let runs = [HandoutRun {
-        name: String::new(),
-        settings: sys.settings().clone(),
-        summary: run.summary,
-        ledgers: run.ledgers,
-        balance: run.balance,
-        plots,
-    }];
+    let runs = if args.compare {
+        twin_runs(&scene)?
+    } else {
+        vec![solo_run(&scene)]
+    };
     let html = page(&scene, &runs).map_err(anyhow::Error::msg)?;
+    for r in &runs {
+        if let Err(e) = &r.balance {
+            bail!("ledgers do not balance (a simulator bug, please report it): {e}");
+        }
+    }
     let path = &args.out;
     let commit = || -> std::io::Result<()> {
         let mut out = Output::create(path)?;
@@ -54,4 +37,73 @@ pub(super) fn write(args: &ReportArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// The scene as written, run once.
+fn solo_run(scene: &crate::scenario::Scenario) -> HandoutRun {
+    let mut plots = Plots::new(&scene.settings, scene.duration_s, &scene.view.key_plots);
+    let mut bar = Progress::new(std::io::stderr().is_terminal());
+    let result = simulate::simulate(
+        scene.clone(),
+        |ws| {
+            plots.add(ws);
+            Ok::<(), std::convert::Infallible>(())
+        },
+        |u| bar.show(u),
+    );
+    let (run, sys) = match result {
+        Ok(done) => done,
+        Err(never) => match never {},
+    };
+    bar.finish();
+    HandoutRun {
+        name: String::new(),
+        settings: sys.settings().clone(),
+        summary: run.summary,
+        ledgers: run.ledgers,
+        balance: run.balance,
+        plots,
+    }
+}
+
+/// The scene's twins (its variants, or all sync against all async), a
+/// thread each, each folded into its own plots.
+fn twin_runs(scene: &crate::scenario::Scenario) -> anyhow::Result<Vec<HandoutRun>> {
+    let twins = crate::sim::Twins::compare(&scene.settings, &scene.variants)
+        .context("the scene's twins")?;
+    let mut plots: Vec<Plots> = (0..twins.len())
+        .map(|_| Plots::new(&scene.settings, scene.duration_s, &scene.view.key_plots))
+        .collect();
+    let mut bar = Progress::new(std::io::stderr().is_terminal());
+    let result = super::twins::simulate_twins(
+        twins,
+        &scene.title,
+        scene.duration_s,
+        true,
+        |k, ws| {
+            if let Some(p) = plots.get_mut(k) {
+                p.add(ws);
+            }
+            Ok::<(), std::convert::Infallible>(())
+        },
+        |u| bar.show(u),
+    );
+    let run = match result {
+        Ok(done) => done,
+        Err(never) => match never {},
+    };
+    bar.finish();
+    Ok(run
+        .twins
+        .into_iter()
+        .zip(plots)
+        .map(|(t, plots)| HandoutRun {
+            name: t.name,
+            settings: t.settings,
+            summary: t.run.summary,
+            ledgers: t.run.ledgers,
+            balance: t.run.balance,
+            plots,
+        })
+        .collect())
 }

@@ -249,6 +249,21 @@ impl GifClip {
         (self.width, self.height)
     }
 
+    /// Keeps only the frames of the clip's last `seconds` (as a recorder of
+    /// that length would have kept them), so one recording of the longest
+    /// clip serves any shorter one.
+    pub fn keep_last(&mut self, seconds: f64) {
+        let Some(last) = self.frames.last().map(|f| f.t_s) else {
+            return;
+        };
+        let oldest_s = last - seconds + 0.5 / f64::from(self.fps.max(1));
+        let before = self.frames.len();
+        self.frames.retain(|f| f.t_s >= oldest_s);
+        if self.frames.len() != before {
+            self.palette = None;
+        }
+    }
+
     /// Playing time, s.
     pub fn duration_s(&self) -> f64 {
         let cs: u32 = self.delays_cs().iter().map(|d| u32::from(*d)).sum();

@@ -66,6 +66,28 @@ pub fn page(scene: &Scenario, runs: &[HandoutRun]) -> Result<String, String> {
         section(&mut o, "timeline", "What happens when");
         o.push_str(&tables::timeline(&scene.settings));
     }
+    if runs.len() > 1 {
+        section(&mut o, "difference", "The difference");
+        let figures: Vec<(String, crate::compare::Figures)> = runs
+            .iter()
+            .map(|r| (r.name.clone(), crate::compare::Figures::of_run(&r.summary)))
+            .collect();
+        let _ = writeln!(
+            o,
+            "<p>The same users, at the same instants, met {} systems. Over the whole run:</p>\n<ul>",
+            runs.len()
+        );
+        let pair = runs.len() == 2;
+        for line in crate::compare::sentences(&figures, crate::compare::Scope::Run) {
+            let line = if pair {
+                format!("{} vs {}: {line}", runs[0].name, runs[1].name)
+            } else {
+                line
+            };
+            let _ = writeln!(o, "<li>{}</li>", esc(&line));
+        }
+        o.push_str("</ul>\n");
+    }
     section(&mut o, "plots", "Plots");
     plots(&mut o, scene, runs)?;
     section(&mut o, "summary", "Summary");

@@ -9,6 +9,7 @@ use super::document::Document;
 use super::pacing::{Budget, Pace};
 use super::snapshot::{SeekProgress, Snapshot, TwinSnapshot};
 use crate::scenario::{Change, Scenario, Settings};
+use crate::sim::trace::Trace;
 use crate::sim::{SimTime, System, Target, Twin, Twins, Window};
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,6 +32,9 @@ pub struct HostCore {
     /// The scene-sized parts of the last snapshot, reused until their
     /// revision moves.
     shared: Shared,
+    /// The last paused run's summary, with the run and event count it was
+    /// taken at (a paused run publishes the same one again).
+    summary: Option<(u64, u64, Arc<crate::sim::Summary>)>,
 }
 
 /// Scene-sized parts of the snapshot, with the revisions they were built at.
@@ -45,7 +49,22 @@ struct Shared {
     recording: Arc<Scenario>,
     dirty: bool,
     script_pending: bool,
+    /// Per twin: the run and its tracer's finished count when its kept
+    /// traces were copied.
+    traces: Vec<SharedTraces>,
+    /// Snapshots since the traces were last looked at.
+    traces_age: u32,
 }
+
+/// A twin's kept traces as shared, with the run and the tracer's
+/// finished count they were copied at.
+type SharedTraces = ((u64, u64), Arc<Vec<Trace>>);
+
+/// While playing, kept traces are copied at most once in this many
+/// snapshots (about 4 times a second): at high speed a trace finishes
+/// every tick, and a few hundred traces each frame would be copied for a
+/// list nobody reads that fast. Paused, they are copied at once.
+const TRACES_EVERY: u32 = 15;
 
 /// The runs of `base`: its twins when `compare`, else one solo run. Twins
 /// of a validated scene always build; if they cannot, the run is solo and
@@ -58,6 +77,14 @@ fn build(base: &Scenario, compare: bool) -> (Twins, Option<String>) {
         Ok(t) => (t, None),
         Err(e) => (Twins::solo(base.settings.clone()), Some(e.to_string())),
     }
+}
+
+/// Twin `t`'s kept traces of run `run_id`, keyed by what moves when they
+/// change.
+fn traces_of(run_id: u64, t: &Twin) -> SharedTraces {
+    let tracer = t.system().tracer();
+    let kept = tracer.finished().into_iter().cloned().collect();
+    ((run_id, tracer.finished_total()), Arc::new(kept))
 }
 
 /// Twin `t`'s live settings as shared: the same `Arc` until it changes.
@@ -83,6 +110,8 @@ impl HostCore {
             recording: Arc::new(doc.recording()),
             dirty: doc.dirty(),
             script_pending: false,
+            traces: twins.twins().iter().map(|t| traces_of(0, t)).collect(),
+            traces_age: 0,
         };
         let mut pace = Pace::new(budget);
         pace.set_speed(start_speed(doc.edited()), Duration::ZERO, SimTime::ZERO);
@@ -96,6 +125,7 @@ impl HostCore {
             last_error,
             seek: None,
             shared,
+            summary: None,
         }
     }
 
@@ -275,10 +305,15 @@ impl HostCore {
                 twins.push(self.twin_snapshot(k, windows));
             }
         }
+        let summary = (!self.pace.playing()).then(|| self.paused_summary());
         let sys = self.twins.first();
         let markers = sys.markers().to_vec();
+        // The banner: the latest caption, or the latest scripted change
+        // skipped because the presenter had set it by hand (their cue).
         let caption = markers.iter().rev().find_map(|m| match &m.change {
+            Change::Caption(_) if m.skipped => None,
             Change::Caption(text) => Some((m.t_s, text.clone())),
+            c if m.skipped => Some((m.t_s, crate::words::cue(c, sys.settings()))),
             _ => None,
         });
         Snapshot {
@@ -286,6 +321,7 @@ impl HostCore {
             new_windows: first_windows,
             gauges: sys.gauges(),
             totals: Some(sys.totals()),
+            summary,
             ledgers: sys.ledgers(),
             markers,
             caption,
@@ -300,12 +336,26 @@ impl HostCore {
             edited: self.shared.edited.clone(),
             dirty: self.shared.dirty,
             recording: self.shared.recording.clone(),
+            traces: self.shared.traces[0].1.clone(),
             last_error: self.last_error.clone(),
             next_scripted_s: self.twins.next_scripted().map(|t| t.as_secs_f64()),
             compare: self.twins.is_compare(),
             seek: self.seek.filter(|_| self.pace.jumping()),
             script_pending: self.shared.script_pending,
             twins,
+        }
+    }
+
+    /// The paused run's whole-run summary, taken once per paused state.
+    fn paused_summary(&mut self) -> Arc<crate::sim::Summary> {
+        let key = (self.run_id, self.twins.first().events());
+        match &self.summary {
+            Some((run, events, s)) if (*run, *events) == key => s.clone(),
+            _ => {
+                let s = Arc::new(self.twins.first_mut().summary());
+                self.summary = Some((key.0, key.1, s.clone()));
+                s
+            }
         }
     }
 
@@ -334,6 +384,7 @@ impl HostCore {
             ledgers: sys.ledgers(),
             markers: sys.markers().to_vec(),
             live: self.shared.live[k].1.clone(),
+            traces: self.shared.traces[k].1.clone(),
             now_s: t.now().as_secs_f64(),
             events: sys.events(),
             pending_changes: t.pending(),
@@ -357,6 +408,21 @@ impl HostCore {
                 *live.1 == *t.system().settings(),
                 "live settings changed without a marker"
             );
+        }
+        let stale = shared.traces.len() != runs.len()
+            || shared.traces.first().is_some_and(|t| t.0.0 != self.run_id);
+        if stale {
+            shared.traces = runs.iter().map(|t| traces_of(self.run_id, t)).collect();
+        }
+        shared.traces_age += 1;
+        if shared.traces_age >= TRACES_EVERY || !self.pace.playing() {
+            shared.traces_age = 0;
+            for (t, traces) in runs.iter().zip(&mut shared.traces) {
+                // Copied only when another trace finished.
+                if traces.0.1 != t.system().tracer().finished_total() {
+                    *traces = traces_of(self.run_id, t);
+                }
+            }
         }
         if shared.doc_revision != self.doc.revision() {
             shared.doc_revision = self.doc.revision();

@@ -90,6 +90,39 @@ impl Document {
         if self.compare && !self.recorded.is_empty() {
             recording.variants = recording.twin_variants();
         }
+        // The run skipped the scene's scripted changes to what the
+        // presenter had set by hand (see `sim::Marker::skipped`); the
+        // replay must too. (A twin's hand changes are its own timeline's,
+        // which the twin itself never lets the scene's script override.)
+        let by_hand: Vec<&TimelineEvent> = self
+            .recorded
+            .iter()
+            .filter(|(to, _)| *to == Recorded::Scene)
+            .map(|(_, ev)| ev)
+            .collect();
+        let skipped = |scripted: &TimelineEvent| {
+            by_hand
+                .iter()
+                .any(|h| h.at_s < scripted.at_s && h.change.same_setting(&scripted.change))
+        };
+        let skipped_at: Vec<f64> = recording
+            .settings
+            .timeline
+            .iter()
+            .filter(|e| skipped(e))
+            .map(|e| e.at_s)
+            .collect();
+        // With the captions that tell of them (as the run skipped them).
+        let tied = |e: &TimelineEvent| {
+            matches!(e.change, Change::Caption(_))
+                && skipped_at
+                    .iter()
+                    .any(|s| e.at_s >= *s && e.at_s - s <= crate::sim::CAPTION_TIE_S)
+        };
+        recording
+            .settings
+            .timeline
+            .retain(|e| !skipped(e) && !tied(e));
         for (to, ev) in &self.recorded {
             let timeline = match to {
                 Recorded::Scene => &mut recording.settings.timeline,
@@ -121,9 +154,13 @@ impl Document {
         self.start_run(self.file.clone())
     }
 
-    /// A new run from the edited scene (live tweaks kept).
+    /// A new run from the edited scene: the presenter's knob tweaks kept,
+    /// but the modes the scene itself starts in (the file's), so a demo
+    /// run again starts as the scene starts.
     pub fn restart(&mut self) -> &Scenario {
-        self.start_run(self.edited.clone())
+        let mut base = self.edited.clone();
+        scene_modes(&mut base, &self.file);
+        self.start_run(base)
     }
 
     /// A new run from the edited scene, comparing twins or solo.
@@ -247,6 +284,32 @@ impl Document {
 /// True when `newer` sets what `older` set, so `older` can go: the same
 /// knob, the same endpoint's mode (or every endpoint's), the scheduling,
 /// the retry policy.
+/// Gives `base` the modes `file` starts in: each endpoint's mode by name,
+/// and each variant's own mode switches (by variant name), so per-twin
+/// flips made live do not outlive the run either.
+fn scene_modes(base: &mut Scenario, file: &Scenario) {
+    for e in &mut base.settings.endpoints {
+        if let Some(f) = file.settings.endpoints.iter().find(|f| f.name == e.name) {
+            e.mode = f.mode;
+        }
+    }
+    if base.variants.is_empty() {
+        return;
+    }
+    let file_variants = file.twin_variants();
+    for v in &mut base.variants {
+        v.changes.retain(|c| !matches!(c, Change::SetMode { .. }));
+        if let Some(f) = file_variants.iter().find(|f| f.name == v.name) {
+            let modes = f
+                .changes
+                .iter()
+                .filter(|c| matches!(c, Change::SetMode { .. }))
+                .cloned();
+            v.changes.extend(modes);
+        }
+    }
+}
+
 fn same_setting(newer: &Change, older: &Change) -> bool {
     match (newer, older) {
         (Change::Set { path: a, .. }, Change::Set { path: b, .. }) => a == b,

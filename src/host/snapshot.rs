@@ -3,12 +3,13 @@
 
 use super::command::Speed;
 use crate::scenario::{Scenario, Settings};
-use crate::sim::{Gauges, Ledgers, Marker, Window};
+use crate::sim::trace::Trace;
+use crate::sim::{Gauges, Ledgers, Marker, Summary, Window};
 use std::sync::Arc;
 
 /// What the UI sees; published by the host after every tick.
 ///
-/// The scene-sized parts (`live`, `edited`, `recording`) are shared
+/// The scene-sized parts (`live`, `edited`, `recording`, `traces`) are shared
 /// [`Arc`]s: a publish that changed none of them hands out the same
 /// allocations again instead of copying whole scenes every frame. Read
 /// them through deref (`snap.live.endpoints`, `snap.edited.title`).
@@ -23,6 +24,10 @@ pub struct Snapshot {
     pub gauges: Gauges,
     /// Counts so far.
     pub totals: Option<Window>,
+    /// The whole run's summary (twin 0's when comparing) while the run is
+    /// paused, at its end included; `None` while playing, where it would
+    /// cost quantile reads every tick. An exercise's goal is checked on it.
+    pub summary: Option<Arc<Summary>>,
     /// Conservation ledgers.
     pub ledgers: Ledgers,
     /// Every marker of this run.
@@ -53,6 +58,10 @@ pub struct Snapshot {
     /// The run's start settings with every live change appended to its
     /// timeline: replays this run exactly.
     pub recording: Arc<Scenario>,
+    /// The run's finished traced actions that are kept (recent ones and
+    /// recent failures of each kind), oldest action first; of twin 0 when
+    /// comparing. The same `Arc` until another trace finishes.
+    pub traces: Arc<Vec<Trace>>,
     /// Last rejected change, for the status line.
     pub last_error: Option<String>,
     /// Time of the next scripted event, s.
@@ -117,6 +126,10 @@ pub struct TwinSnapshot {
     pub markers: Vec<Marker>,
     /// This twin's live settings (its variant and every change applied).
     pub live: Arc<Settings>,
+    /// This twin's finished traced actions kept, oldest first: the same
+    /// arrival numbers are traced in every twin, so `seq` finds one user
+    /// in each.
+    pub traces: Arc<Vec<Trace>>,
     /// This twin's sim time, s.
     pub now_s: f64,
     /// Events this twin processed.

@@ -34,6 +34,6 @@ pub use config::{Change, Settings};
 pub use dist::{Dist, Sampler};
 pub use metrics::{Ledgers, Quantiles, Reason, Summary, Window};
 pub use scheduler::Scheduler;
-pub use system::{Gauges, Holdings, Marker, MarkerKind, System};
+pub use system::{CAPTION_TIE_S, Gauges, Holdings, Marker, MarkerKind, System};
 pub use time::SimTime;
 pub use twins::{Target, Twin, TwinError, Twins};

@@ -218,8 +218,8 @@ fn keyboard_shortcuts_work() {
     assert!(now_s(&h) < 0.2, "R restarts from zero");
     assert_eq!(
         live(&h).endpoints[0].mode,
-        Mode::Async,
-        "restart keeps tweaks"
+        Mode::Sync,
+        "restart starts in the scene's own mode"
     );
 }
 
@@ -386,6 +386,7 @@ fn diagram_and_plots_survive_extreme_values() {
             mode: Mode::Async,
         },
         held: false,
+        skipped: false,
     }];
     let mut h = Harness::builder()
         .with_size([1400.0, 900.0])

@@ -7,6 +7,7 @@ mod capacity;
 mod cli;
 mod sweep;
 mod traces;
+mod views;
 
 use asynclab::scenario::{Change, Mode, Scenario, builtin};
 

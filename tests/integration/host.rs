@@ -120,8 +120,10 @@ fn restart_keeps_tweaks_and_recording_replays() {
     host.pump();
     let snap = host.take_snapshot();
     assert!(snap.now_s < 0.1);
+    // Restart keeps the knob tweaks but starts in the scene's own mode, so
+    // a demo run again starts as the scene starts.
     assert_eq!(snap.live.database.connections, 7);
-    assert_eq!(snap.live.endpoints[0].mode, Mode::Async);
+    assert_eq!(snap.live.endpoints[0].mode, Mode::Sync);
     host.send(Command::ResetToFile);
     host.pump();
     let snap = host.take_snapshot();

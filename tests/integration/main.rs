@@ -2,6 +2,7 @@
 
 mod app;
 mod cli;
+mod compare_app;
 mod engine;
 mod explain;
 mod files;
@@ -10,9 +11,11 @@ mod hardening;
 mod host;
 mod layout;
 mod model;
+mod presenter;
 mod scenario_files;
 mod scenes;
 mod story;
 mod story_app;
 mod twins;
 mod workshop;
+mod workshop_app;

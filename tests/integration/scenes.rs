@@ -331,6 +331,50 @@ fn s02(s: Scenario) {
     );
     let tail = mean_of(ws, s.duration_s - 60.0, s.duration_s, |w| w.backlog as f64);
     assert!(tail < 1.0, "mean backlog over the last minute {tail}");
+    s02_strip(&s, ws, switch_s);
+}
+
+/// "The bottleneck strip under the headline does the arithmetic: the
+/// database can do 100/s (5 connections / 50 ms) while more arrive, and
+/// after the switch it says how fast the queue grows." The strip's words
+/// for the live settings and its last ten windows, before and after the
+/// switch.
+fn s02_strip(s: &Scenario, ws: &[Window], switch_s: f64) {
+    use asynclab::app::bottleneck::{MEASURE_WINDOWS, text};
+    use asynclab::sim::capacity::{Measured, StageKind, analyse};
+    let words_at = |end_s: f64, mode: Mode| {
+        let mut live = s.settings.clone();
+        all_modes_in(&mut live, mode);
+        let span: Vec<Window> = between(ws, end_s - MEASURE_WINDOWS as f64, end_s)
+            .cloned()
+            .collect();
+        assert_eq!(span.len(), MEASURE_WINDOWS, "1 s windows");
+        let m = Measured::from_windows(&span, live.window_s);
+        let a = analyse(&live, &m, None);
+        let g = asynclab::sim::Gauges::default();
+        (a.clone(), asynclab::explain::explain(&a, &live, &g))
+    };
+    // Sync, on the plateau (130/s against the database's 100/s).
+    let (a, words) = words_at(150.0, Mode::Sync);
+    assert!(a.saturated(), "more arrive than it can do");
+    assert_eq!(a.bottleneck().kind, StageKind::Database);
+    assert_eq!(a.bottleneck().capacity_per_s, 100.0);
+    assert!(a.bottleneck().offered_per_s > 100.0);
+    let shown = text(&words.headline);
+    assert!(
+        shown.contains("it can do 100/s (5 connections / 50 ms)"),
+        "{shown}"
+    );
+    // Async, well after the switch, traffic still on its plateau.
+    let (_, words) = words_at(switch_s + 60.0, Mode::Async);
+    let queue = words.queue.expect("a sentence about the queue");
+    assert!(queue.starts_with("Queue grows "), "{queue}");
+}
+
+fn all_modes_in(s: &mut asynclab::scenario::Settings, mode: Mode) {
+    for e in &mut s.endpoints {
+        e.mode = mode;
+    }
 }
 
 #[test]

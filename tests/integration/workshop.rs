@@ -706,9 +706,24 @@ fn the_hand_out_is_one_self_contained_page_with_every_section() {
         "no hint"
     );
 
+    // --compare: the twins side by side, the difference in words first.
     let o = asynclab(&["report", "02-slow-database.ron", "--compare", "--out", p]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(out(&o).1.contains("--compare needs twins"), "{}", out(&o).1);
+    assert!(o.status.success(), "{}", out(&o).1);
+    let html = std::fs::read_to_string(p).expect("written");
+    assert_self_contained(&html);
+    assert!(html.contains("<h2 id=\"difference\">"));
+    let at = html
+        .find("<li>sync vs async: p95 wait ")
+        .expect("the sentence");
+    assert!(at < html.find("<h2 id=\"plots\">").expect("plots"));
+    assert!(
+        html.contains("answered ") && html.contains(" sooner"),
+        "sync waits longer"
+    );
+    assert!(
+        html.contains(">sync<") && html.contains(">async<"),
+        "both twins named"
+    );
 }
 
 #[test]

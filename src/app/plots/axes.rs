@@ -47,7 +47,7 @@ pub fn y_top(series: &[Vec<f64>]) -> (f64, Option<f64>) {
 /// y grid: 1-2-5 steps, about four labelled lines whatever the height, so
 /// every plot has a readable scale (powers of ten alone leave a 0..8000
 /// plot with a single "0").
-pub(super) fn nice_grid(input: GridInput) -> Vec<GridMark> {
+pub(crate) fn nice_grid(input: GridInput) -> Vec<GridMark> {
     let (lo, hi) = input.bounds;
     let span = (hi - lo).abs();
     if !span.is_finite() || span <= 0.0 {
@@ -88,7 +88,7 @@ fn nice_step(x: f64) -> f64 {
 }
 
 /// x grid: time steps a clock reads well (10 s, 30 s, 1 min, 5 min, ...).
-pub(super) fn time_grid(input: GridInput) -> Vec<GridMark> {
+pub(crate) fn time_grid(input: GridInput) -> Vec<GridMark> {
     const STEPS: [f64; 14] = [
         1.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0,
         21_600.0,
@@ -113,7 +113,7 @@ pub(super) fn time_grid(input: GridInput) -> Vec<GridMark> {
 }
 
 /// Sim time on the axis as the top bar writes it: m:ss, or h:mm:ss.
-pub(super) fn fmt_clock_short(s: f64) -> String {
+pub(crate) fn fmt_clock_short(s: f64) -> String {
     if s < 0.0 {
         return String::new();
     }
@@ -126,7 +126,7 @@ pub(super) fn fmt_clock_short(s: f64) -> String {
 }
 
 /// A y tick: 0.5, 20, 1.5k, 2M.
-pub(super) fn fmt_tick(v: f64) -> String {
+pub(crate) fn fmt_tick(v: f64) -> String {
     let a = v.abs();
     if a >= 1e6 {
         format!("{}M", trim(v / 1e6))
@@ -138,7 +138,7 @@ pub(super) fn fmt_tick(v: f64) -> String {
 }
 
 /// A value in full: 1,523 or 0.4.
-pub(super) fn fmt_tick_full(v: f64) -> String {
+pub(crate) fn fmt_tick_full(v: f64) -> String {
     if v >= 100.0 {
         crate::fmt::thousands(v.round() as u64)
     } else {

@@ -143,21 +143,28 @@ pub struct LineSpec<'a> {
     /// A percentile: gaps (too few samples in the trailing span) are
     /// bridged with a faint dotted line instead of breaking it into dots.
     pub bridge: bool,
+    /// Solid, or (twins compared on one plot) dashed or dotted.
+    pub style: LineStyle,
 }
 
 impl<'a> LineSpec<'a> {
-    fn new(name: impl Into<String>, color: Color32, y: impl Fn(&Row) -> f64 + 'a) -> Self {
+    pub(crate) fn new(
+        name: impl Into<String>,
+        color: Color32,
+        y: impl Fn(&Row) -> f64 + 'a,
+    ) -> Self {
         LineSpec {
             name: name.into(),
             color,
             width: LINE_W,
             y: Box::new(y),
             bridge: false,
+            style: LineStyle::Solid,
         }
     }
 
     /// A percentile line (see `bridge`).
-    fn percentile(mut self) -> Self {
+    pub(crate) fn percentile(mut self) -> Self {
         self.bridge = true;
         self
     }

@@ -10,7 +10,7 @@ use egui_plot::{LineStyle, PlotPoint, PlotTransform, PlotUi, Span, VLine};
 
 /// Vertical lines where the mode switched or a scripted event fired.
 /// Unnamed, so they stay out of the legends.
-pub(super) fn markers(p: &mut PlotUi<'_>, pc: &PlotContext<'_>, dark: bool) {
+pub(crate) fn markers(p: &mut PlotUi<'_>, pc: &PlotContext<'_>, dark: bool) {
     let (x0, x1) = pc.x_range;
     // Database outages as a red band from "DB outage" to "DB back".
     let mut open: Option<f64> = None;
@@ -81,7 +81,7 @@ fn marker_color(m: &Marker, dark: bool) -> Color32 {
 /// each takes the first of four rows where it fits; one that fits nowhere
 /// is cut to its first word (or to a dot), and every caption shows its full
 /// text on hover.
-pub(super) fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContext<'_>) {
+pub(crate) fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContext<'_>) {
     const ROWS: usize = 4;
     let (x0, x1) = pc.x_range;
     let frame = *transform.frame();
@@ -94,7 +94,13 @@ pub(super) fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContex
         .enumerate()
         .filter(|(_, m)| m.t_s >= x0 && m.t_s <= x1);
     for (i, m) in shown {
-        let full = crate::app::plain(&crate::words::change(&m.change, pc.settings));
+        let mut full = crate::app::plain(&crate::words::change(&m.change, pc.settings));
+        if m.skipped {
+            full = crate::app::plain(&crate::words::cue(&m.change, pc.settings));
+        } else if m.held {
+            // A twin keeps its own mode: the script's switch did nothing.
+            full.push_str(" (script; held: twins keep their modes)");
+        }
         let x = transform.position_from_point(&PlotPoint::new(m.t_s, 0.0)).x + 3.0;
         let color = marker_color(m, ui.visuals().dark_mode);
         let first_word = full.split_whitespace().next().unwrap_or("•").to_string();

@@ -5,10 +5,10 @@
 //! Axes and the y range: `axes.rs`; decimated lines: `series.rs`; marker
 //! lines, outage bands and captions: `markers.rs`.
 
-mod axes;
+pub(crate) mod axes;
 pub mod kind;
-mod markers;
-mod series;
+pub(crate) mod markers;
+pub(crate) mod series;
 
 use super::history::{History, Row};
 pub use axes::y_top;
@@ -71,15 +71,28 @@ pub fn height_to_fit(height: f32, width: f32, count: usize) -> f32 {
     (height / rows - TITLE_H - 6.0).max(80.0)
 }
 
-/// Draws the plots `kinds`, two columns when there is room; returns the
-/// marker the user clicked, if any.
+/// A plot as drawn: where (title, legend and axes included) and its
+/// response (clicks for its context menu).
+pub struct Shown {
+    /// Which plot.
+    pub kind: PlotKind,
+    /// The plot with its title, legend and axes, points (visible part).
+    pub rect: egui::Rect,
+    /// The plot area's response.
+    pub response: egui::Response,
+    /// The marker the user clicked on it, if any.
+    pub marker: Option<crate::sim::Marker>,
+}
+
+/// Draws the plots `kinds`, two columns when there is room; returns each
+/// as drawn (with the marker clicked on it, if any).
 pub fn show(
     ui: &mut egui::Ui,
     history: &History,
     pc: &PlotContext<'_>,
     kinds: &[PlotKind],
-) -> Option<crate::sim::Marker> {
-    let mut clicked = None;
+) -> Vec<Shown> {
+    let mut shown = Vec::with_capacity(kinds.len());
     let visible = visible_rows(&history.rows, pc.x_range);
     let columns = columns(ui.available_width());
     let gap = 8.0;
@@ -90,7 +103,7 @@ pub fn show(
         ui.horizontal_top(|ui| {
             ui.spacing_mut().item_spacing.x = gap;
             for kind in row {
-                ui.vertical(|ui| {
+                let cell = ui.vertical(|ui| {
                     ui.set_width(width);
                     let lines = kind.lines(pc, polling);
                     let top = ui.cursor().top();
@@ -100,13 +113,19 @@ pub fn show(
                     let used = ui.cursor().top() - top;
                     let height = (pc.height + TITLE_H - used).max(MIN_FRAME_H);
                     let size = egui::vec2(width, height);
-                    let hit = plot(ui, *kind, visible, pc, &lines, size);
-                    clicked = clicked.take().or(hit);
+                    plot(ui, *kind, visible, pc, &lines, size)
+                });
+                let (response, marker) = cell.inner;
+                shown.push(Shown {
+                    kind: *kind,
+                    rect: cell.response.rect.intersect(ui.clip_rect()),
+                    response,
+                    marker,
                 });
             }
         });
     }
-    clicked
+    shown
 }
 
 /// The title and, beside it, the legend: outside the plot, so it never
@@ -167,7 +186,7 @@ fn visible_rows(rows: &[Row], (x0, x1): (f64, f64)) -> &[Row] {
 
 /// One plot of `size` points: its lines over `rows`, its reference line,
 /// the markers, a note when a spike is clipped, and captions on the first.
-/// Returns the marker clicked, if any.
+/// Returns the plot's response and the marker clicked, if any.
 fn plot(
     ui: &mut egui::Ui,
     kind: PlotKind,
@@ -175,7 +194,7 @@ fn plot(
     pc: &PlotContext<'_>,
     lines: &[LineSpec<'_>],
     size: egui::Vec2,
-) -> Option<crate::sim::Marker> {
+) -> (egui::Response, Option<crate::sim::Marker>) {
     let group = Id::unique("asynclab-time-axis");
     let (x0, x1) = pc.x_range;
     let dark = ui.visuals().dark_mode;
@@ -231,10 +250,12 @@ fn plot(
         markers::captions(ui, &response.transform, pc);
     }
     let at = response.response.interact_pointer_pos();
-    if response.response.clicked() {
-        return at.and_then(|p| markers::near(p, &response.transform, pc));
-    }
-    None
+    let marker = if response.response.clicked() {
+        at.and_then(|p| markers::near(p, &response.transform, pc))
+    } else {
+        None
+    };
+    (response.response, marker)
 }
 
 /// Our own y range, from zero: the top of the data (spikes clipped, see

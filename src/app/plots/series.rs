@@ -12,7 +12,7 @@ const POINTS_PER_PX: f64 = 1.0;
 
 /// The decimation bucket of each row (its own index when the rows fit the
 /// width): computed once per plot and shared by its series.
-pub(super) fn bucket_keys(rows: &[Row], (width_px, x_span_s): (f32, f64)) -> Vec<f64> {
+pub(crate) fn bucket_keys(rows: &[Row], (width_px, x_span_s): (f32, f64)) -> Vec<f64> {
     // Buckets are aligned to absolute time, not to the first visible row,
     // so a moving window does not reshuffle them from frame to frame.
     let target = ((width_px as f64 * POINTS_PER_PX) / 2.0).max(50.0);
@@ -28,7 +28,7 @@ pub(super) fn bucket_keys(rows: &[Row], (width_px, x_span_s): (f32, f64)) -> Vec
 /// One named series, split at NaN values so gaps stay gaps; a percentile's
 /// gaps (too few samples) are bridged by a faint dotted line, so a line at
 /// low traffic reads as a line, with its thin stretches marked.
-pub(super) fn series(
+pub(crate) fn series(
     p: &mut PlotUi<'_>,
     spec: &LineSpec<'_>,
     rows: &[Row],
@@ -72,6 +72,7 @@ pub(super) fn series(
                 Line::new(name, points)
                     .color(color)
                     .width(line_w)
+                    .style(spec.style)
                     .id((name, part)),
             );
             part += 1;

@@ -111,6 +111,22 @@ impl Change {
                 || path.starts_with("endpoints[") && path.ends_with("].share"))
     }
 
+    /// True when `self` and `other` set the same setting: the same knob
+    /// path, the mode of an endpoint both address (all endpoints address
+    /// every one), the queue's scheduling, the retry policy. Outages and
+    /// captions are events, not settings: never.
+    pub fn same_setting(&self, other: &Change) -> bool {
+        match (self, other) {
+            (Change::Set { path: a, .. }, Change::Set { path: b, .. }) => a == b,
+            (Change::SetMode { endpoint: a, .. }, Change::SetMode { endpoint: b, .. }) => {
+                a.is_none() || b.is_none() || a == b
+            }
+            (Change::SetScheduling(_), Change::SetScheduling(_))
+            | (Change::SetRetry(_), Change::SetRetry(_)) => true,
+            _ => false,
+        }
+    }
+
     /// True for a knob of a client's traffic (its arrivals restart).
     pub fn touches_clients(&self) -> bool {
         matches!(self, Change::Set { path, .. } if path.starts_with("clients["))

@@ -5,6 +5,10 @@ use super::super::config::{Change, ChangeError};
 use super::super::time::SimTime;
 use super::{Marker, Samplers, Script, System, workers};
 
+/// A scene caption this soon after a scripted change that was skipped
+/// tells of that change, s of sim time: it is skipped with it.
+pub const CAPTION_TIE_S: f64 = 5.0;
+
 impl System {
     /// Applies the next scripted change, due at `t`.
     pub(super) fn apply_scripted(&mut self, t: SimTime) {
@@ -15,9 +19,51 @@ impl System {
             self.hold(t, change);
             return;
         }
+        let tied_caption = matches!(change, Change::Caption(_))
+            && self
+                .skipped_at
+                .is_some_and(|s| t.as_secs_f64() - s <= CAPTION_TIE_S);
+        if from == Script::Scene
+            && (tied_caption || self.hand.iter().any(|h| h.same_setting(&change)))
+        {
+            // The presenter set this by hand: the script does not undo it
+            // behind their back; the marker is their cue. The caption that
+            // tells of the skipped change would now be false: skipped too.
+            if !tied_caption {
+                self.skipped_at = Some(t.as_secs_f64());
+            }
+            self.markers.push(Marker {
+                t_s: t.as_secs_f64(),
+                change,
+                held: false,
+                skipped: true,
+            });
+            return;
+        }
         // Validated files cannot fail here; a bad knob in an unvalidated
         // scenario is skipped rather than fatal.
-        let _ = self.apply_change(t, change);
+        if self.apply_change(t, change.clone()).is_ok() && from == Script::Own {
+            self.remember_hand(change);
+        }
+    }
+
+    /// Remembers a setting changed by hand (see `System::hand`).
+    fn remember_hand(&mut self, change: Change) {
+        if matches!(
+            change,
+            Change::Set { .. }
+                | Change::SetMode { .. }
+                | Change::SetScheduling(_)
+                | Change::SetRetry(_)
+        ) && !self.hand.contains(&change)
+        {
+            self.hand.push(change);
+        }
+    }
+
+    /// Settings the presenter changed by hand in this run, oldest first.
+    pub fn hand_changes(&self) -> &[Change] {
+        &self.hand
     }
 
     /// A twin meets the scene's scripted mode switch: only a marker, and
@@ -37,15 +83,20 @@ impl System {
                 t_s: t.as_secs_f64(),
                 change,
                 held: true,
+                skipped: false,
             });
         }
     }
 
     /// Applies a change now (a live tweak). Knob values are range-checked;
     /// an invalid one changes nothing.
+    /// The setting counts as set by hand from now on: the scene's script
+    /// will not change it again in this run.
     pub fn apply(&mut self, change: Change) -> Result<(), ChangeError> {
         let now = self.now();
-        self.apply_change(now, change)
+        self.apply_change(now, change.clone())?;
+        self.remember_hand(change);
+        Ok(())
     }
 
     fn apply_change(&mut self, now: SimTime, change: Change) -> Result<(), ChangeError> {
@@ -71,6 +122,7 @@ impl System {
             t_s: now.as_secs_f64(),
             change,
             held: false,
+            skipped: false,
         });
         self.dispatch(now);
         Ok(())

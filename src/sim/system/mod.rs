@@ -34,6 +34,7 @@ mod tracing;
 mod workers;
 
 pub use accounting::{Gauges, Holdings};
+pub use changes::CAPTION_TIE_S;
 
 use super::config::{Change, OutageKind, Settings};
 use super::dist::Sampler;
@@ -63,6 +64,10 @@ pub struct Marker {
     /// whose mode is held: nothing changed (the marker shows where the
     /// scene would have switched).
     pub held: bool,
+    /// The scene's script would have changed a setting the presenter had
+    /// already set by hand in this run: skipped, nothing changed (the
+    /// marker is the cue: "script: switch to ASYNC now").
+    pub skipped: bool,
 }
 
 impl Marker {
@@ -205,6 +210,12 @@ pub struct System {
     timeline: Vec<(SimTime, Change, Script)>,
     /// Index of the next scripted change to apply.
     next_change: usize,
+    /// Settings changed by hand in this run (live changes, and a twin's
+    /// own timeline, which is a choice made for that twin): the scene's
+    /// script never overrides them (see [`Marker::skipped`]).
+    hand: Vec<Change>,
+    /// When the script last skipped a change set by hand, s.
+    skipped_at: Option<f64>,
     /// A twin holds its mode: the scene's scripted mode switches leave a
     /// marker and change nothing.
     hold_mode: bool,
@@ -295,6 +306,8 @@ impl System {
             cfg,
             timeline,
             next_change: 0,
+            hand: Vec::new(),
+            skipped_at: None,
             hold_mode,
             arrivals_digest: 0,
             sched: Scheduler::new(),

@@ -120,6 +120,9 @@ pub struct Tracer {
     failed: Vec<VecDeque<Trace>>,
     sampled: u64,
     skipped: u64,
+    /// Traces finished so far (kept or not): a reader that copies the
+    /// kept ones can tell whether they changed.
+    finished_total: u64,
 }
 
 impl Default for Tracer {
@@ -139,6 +142,7 @@ impl Tracer {
             failed: vec![VecDeque::new(); Reason::ALL.len() + 1],
             sampled: 0,
             skipped: 0,
+            finished_total: 0,
         }
     }
 
@@ -165,6 +169,12 @@ impl Tracer {
     /// Actions due to be traced but skipped (too many in flight).
     pub fn skipped(&self) -> u64 {
         self.skipped
+    }
+
+    /// Traces finished so far, kept or not: it moves whenever the kept
+    /// ones ([`Tracer::finished`]) may have changed.
+    pub fn finished_total(&self) -> u64 {
+        self.finished_total
     }
 
     /// Finished traces kept, oldest action first.
@@ -424,6 +434,7 @@ impl Tracer {
         self.by_action.remove(&a.action);
         let mut t = a.trace;
         t.finished = true;
+        self.finished_total += 1;
         let (ring, keep) = match t.fate() {
             Fate::Failed(r) => (
                 Reason::ALL

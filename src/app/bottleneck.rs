@@ -1,0 +1,148 @@
+//! The bottleneck strip under the headline: which stage limits throughput
+//! now, with its arithmetic from the live settings and the rates measured
+//! over the last few windows, what that does to users, how the async
+//! queue grows or drains, and what doubling the bottleneck would buy.
+//!
+//! The sentences are [`crate::explain`]'s, the same the command line
+//! prints, made from [`capacity::analyse`] of the live settings and
+//! [`measured_span`] of the run's closed windows.
+
+use super::palette;
+use crate::explain::{self, Explanation};
+use crate::host::Snapshot;
+use crate::sim::capacity::{self, Measured};
+use crate::sim::{Marker, MarkerKind, Window};
+use egui::RichText;
+use std::collections::VecDeque;
+
+/// Closed windows the rates are measured over, at most: the span of the
+/// headline's percentiles with the default 1 s windows (10 s), so a change
+/// shows within seconds of it yet Poisson noise moves a 130/s rate by
+/// about 4/s, not 11/s as over one window.
+pub const MEASURE_WINDOWS: usize = 10;
+
+/// The strip: it keeps the run's last windows and the sentences about
+/// them.
+#[derive(Default)]
+pub struct BottleneckStrip {
+    /// The newest closed windows of the run (of twin 0 when comparing).
+    windows: VecDeque<Window>,
+    /// The run they belong to.
+    run_id: u64,
+    /// The sentences for this frame.
+    words: Option<Explanation>,
+    /// Seconds of sim time the rates were measured over.
+    span_s: f64,
+}
+
+/// The windows to measure rates over: the newest [`MEASURE_WINDOWS`] that
+/// began after the last change to the settings (a caption or a mode held
+/// in a twin changes nothing), so rates and capacities describe the same
+/// settings; just after a change, the newest window alone. `windows` are
+/// oldest first, each `window_s` long.
+pub fn measured_span<'w>(windows: &'w [Window], markers: &[Marker], window_s: f64) -> &'w [Window] {
+    let changed_s = markers
+        .iter()
+        .filter(|m| !m.held && m.kind() != MarkerKind::Caption)
+        .map(|m| m.t_s)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let after = windows
+        .iter()
+        .rev()
+        .take(MEASURE_WINDOWS)
+        .take_while(|w| w.t_s - window_s >= changed_s - 1e-9)
+        .count()
+        .max(1)
+        .min(windows.len());
+    &windows[windows.len() - after..]
+}
+
+/// The sentences about a run with `snap`'s live settings and gauges over
+/// `windows` (oldest first): `None` before the first window closes.
+pub fn explanation(snap: &Snapshot, windows: &[Window]) -> Option<(Explanation, f64)> {
+    let span = measured_span(windows, &snap.markers, snap.live.window_s);
+    if span.is_empty() {
+        return None;
+    }
+    let m = Measured::from_windows(span, snap.live.window_s);
+    let a = capacity::analyse(&snap.live, &m, snap.gauges.outage);
+    Some((explain::explain(&a, &snap.live, &snap.gauges), m.span_s))
+}
+
+impl BottleneckStrip {
+    /// Takes the snapshot's new windows and makes this frame's sentences.
+    pub fn absorb(&mut self, snap: &Snapshot) {
+        if snap.run_id != self.run_id {
+            self.run_id = snap.run_id;
+            self.windows.clear();
+        }
+        let keep = MEASURE_WINDOWS;
+        let new = &snap.new_windows;
+        self.windows
+            .extend(new[new.len().saturating_sub(keep)..].iter().cloned());
+        while self.windows.len() > keep {
+            self.windows.pop_front();
+        }
+        let windows: Vec<Window> = self.windows.iter().cloned().collect();
+        match explanation(snap, &windows) {
+            Some((words, span_s)) => {
+                self.words = Some(words);
+                self.span_s = span_s;
+            }
+            None => self.words = None,
+        }
+    }
+
+    /// The sentences shown now (tests read them).
+    pub fn words(&self) -> Option<&Explanation> {
+        self.words.as_ref()
+    }
+
+    /// Draws the strip: the headline in bold, then what it does to users,
+    /// the queue and the next bottleneck; every stage's arithmetic and the
+    /// estimates on hover. In presentation mode the headline, the queue
+    /// and the next one only.
+    pub fn ui(&self, ui: &mut egui::Ui, presentation: bool) {
+        let Some(words) = &self.words else {
+            ui.label(RichText::new("Bottleneck: waiting for the first window to close.").weak());
+            return;
+        };
+        let accent = palette::caption(ui.visuals().dark_mode);
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new("Bottleneck now").strong().color(accent))
+                .on_hover_text(stages_text(words));
+            ui.label(
+                RichText::new(format!("(last {})", crate::fmt::span(self.span_s.max(0.0)))).weak(),
+            );
+            ui.label(RichText::new(text(&words.headline)).strong())
+                .on_hover_text(stages_text(words));
+        });
+        let mut rest: Vec<&String> = Vec::new();
+        if !presentation {
+            rest.extend(words.consequence.iter());
+        }
+        rest.extend(words.queue.iter());
+        rest.extend(words.next.iter());
+        for line in rest {
+            ui.label(text(line));
+        }
+    }
+}
+
+/// Every stage's arithmetic and the estimates, one per line (hover text).
+fn stages_text(words: &Explanation) -> String {
+    let mut lines = vec!["Every stage, in actions/s of the present mix:".to_string()];
+    lines.extend(words.stages.iter().map(|s| text(s)));
+    lines.extend(
+        words
+            .estimates
+            .iter()
+            .map(|e| text(&format!("Estimate: {e}"))),
+    );
+    lines.join("\n")
+}
+
+/// `s` in glyphs the app's font has.
+pub fn text(s: &str) -> String {
+    super::plain(s).replace('×', "x")
+}

@@ -1,0 +1,234 @@
+//! The compare view: the scene's twins (the same users, sync and async, or
+//! the scene's variants) side by side on one clock.
+//!
+//! ```text
+//!  difference    "sync vs async: p95 wait 15.0 s vs 72 ms: ..."
+//!  twin columns  name, its own SYNC | ASYNC, headline, ledgers, diagram
+//!  plots         one line per twin on the same axes (or a column each)
+//! ```
+//!
+//! The view keeps a plot history per twin; the host sends each twin's
+//! windows in [`crate::host::TwinSnapshot::new_windows`]. Like every panel
+//! it draws and pushes [`AppAction`]s; it never calls the host.
+
+mod plots;
+
+use super::action::AppAction;
+use super::diagram;
+use super::headline::{self, RunView};
+use super::history::History;
+use crate::compare::{Figures, Scope};
+use crate::host::{Command, Snapshot, Target, TwinSnapshot};
+use crate::scenario::{Change, Mode};
+pub use plots::{COMPARE_PLOTS, ComparePlot, twin_color, twin_style};
+
+/// How the twins' plots are laid out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PlotLayout {
+    /// Every twin on the same axes, told apart by colour and line style
+    /// (the default: the gap between the twins is the picture).
+    #[default]
+    Overlaid,
+    /// A column of plots per twin, on the same y scale.
+    Split,
+}
+
+/// Per-twin plot histories and how to lay the plots out.
+#[derive(Default)]
+pub struct CompareView {
+    /// Plot history of each twin, in variant order.
+    histories: Vec<History>,
+    /// The run the histories belong to.
+    run_id: u64,
+    /// Overlaid or split plots (View menu).
+    pub layout: PlotLayout,
+}
+
+/// What the view needs besides the snapshot.
+pub struct CompareContext {
+    /// Animation clock, s.
+    pub anim_s: f64,
+    /// Presentation mode: fewer words, bigger plots.
+    pub presentation: bool,
+    /// Plot span, s of sim time.
+    pub span_s: f64,
+}
+
+impl CompareView {
+    /// Takes each twin's new windows into its history (a new run, or a
+    /// different number of twins, starts them over).
+    pub fn absorb(&mut self, snap: &Snapshot) {
+        if snap.run_id != self.run_id || self.histories.len() != snap.twins.len() {
+            self.run_id = snap.run_id;
+            self.histories = vec![History::default(); snap.twins.len()];
+        }
+        for (h, t) in self.histories.iter_mut().zip(&snap.twins) {
+            for w in &t.new_windows {
+                h.push(w, t.live.window_s);
+            }
+        }
+    }
+
+    /// Adds closed windows to twin `k`'s history (benchmarks fill an hour
+    /// at once); nothing when there is no such twin yet.
+    pub fn ingest(&mut self, k: usize, windows: &[crate::sim::Window], window_s: f64) {
+        if let Some(h) = self.histories.get_mut(k) {
+            for w in windows {
+                h.push(w, window_s);
+            }
+        }
+    }
+
+    /// Twin `k`'s plot history.
+    pub fn history(&self, k: usize) -> Option<&History> {
+        self.histories.get(k)
+    }
+
+    /// The whole view: the difference, a column per twin, the plots.
+    pub fn ui(
+        &self,
+        ui: &mut egui::Ui,
+        snap: &Snapshot,
+        cx: &CompareContext,
+        actions: &mut Vec<AppAction>,
+    ) {
+        let twins = &snap.twins;
+        if twins.is_empty() || self.histories.len() != twins.len() {
+            ui.label("Starting the twins…");
+            return;
+        }
+        difference(ui, snap, &self.histories);
+        ui.separator();
+        let diagram_h = (ui.available_height() * 0.2).max(130.0);
+        ui.columns(twins.len(), |cols| {
+            for (k, col) in cols.iter_mut().enumerate() {
+                col.push_id(("twin", k), |ui| {
+                    self.twin_column(ui, snap, k, diagram_h, cx, actions);
+                });
+            }
+        });
+        ui.separator();
+        plots::show(ui, snap, &self.histories, cx, self.layout);
+    }
+
+    /// One twin: its name and mode switches, headline, ledgers, diagram.
+    fn twin_column(
+        &self,
+        ui: &mut egui::Ui,
+        snap: &Snapshot,
+        k: usize,
+        diagram_h: f32,
+        cx: &CompareContext,
+        actions: &mut Vec<AppAction>,
+    ) {
+        let t = &snap.twins[k];
+        let h = &self.histories[k];
+        twin_header(ui, t, k, actions);
+        headline::ui(ui, RunView::of_twin(t), h, cx.presentation);
+        let clients: Vec<String> = t.live.clients.iter().map(|c| c.name.clone()).collect();
+        diagram::show(
+            ui,
+            &diagram::DiagramInput {
+                gauges: &t.gauges,
+                last: h.last.as_ref(),
+                clients,
+                window_s: t.live.window_s,
+                anim_s: cx.anim_s,
+                flashes: &[],
+                height: diagram_h,
+            },
+        );
+    }
+}
+
+/// The twin's name in its plot colour and line style, then its own
+/// SYNC | ASYNC switch (it changes this twin only).
+fn twin_header(ui: &mut egui::Ui, t: &TwinSnapshot, k: usize, actions: &mut Vec<AppAction>) {
+    ui.horizontal_wrapped(|ui| {
+        let color = twin_color(k);
+        plots::swatch(ui, color, twin_style(k));
+        let name = egui::RichText::new(&t.name)
+            .size(20.0)
+            .strong()
+            .color(color);
+        ui.label(name)
+            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, twin_label(t)));
+        let all_async = t.live.endpoints.iter().all(|e| e.mode == Mode::Async);
+        let all_sync = t.live.endpoints.iter().all(|e| e.mode == Mode::Sync);
+        for (mode, on) in [(Mode::Sync, all_sync), (Mode::Async, all_async)] {
+            let button = super::top_bar::mode_button(ui, mode, on);
+            let hover = format!("Switch every endpoint of '{}' only", t.name);
+            if ui.add(button).on_hover_text(hover).clicked() && !on {
+                let change = Change::SetMode {
+                    endpoint: None,
+                    mode,
+                };
+                actions.push(AppAction::Host(Command::ApplyTo(change, Target::Twin(k))));
+            }
+        }
+    });
+}
+
+/// "twin sync: SYNC" — what tests and screen readers read of a twin's
+/// header: its name and its modes now.
+pub fn twin_label(t: &TwinSnapshot) -> String {
+    let modes: Vec<&str> = t
+        .live
+        .endpoints
+        .iter()
+        .map(|e| crate::words::mode(e.mode))
+        .collect();
+    format!("twin {}: {}", t.name, modes.join(", "))
+}
+
+/// The difference between the twins in words, over each twin's latest
+/// window (the same trailing span as their headlines).
+fn difference(ui: &mut egui::Ui, snap: &Snapshot, histories: &[History]) {
+    let text = difference_text(snap, histories);
+    let size = if snap.twins.len() > 2 { 15.0 } else { 18.0 };
+    ui.add(
+        egui::Label::new(egui::RichText::new(super::plain(&text)).size(size).strong())
+            .wrap_mode(egui::TextWrapMode::Wrap),
+    );
+}
+
+/// A twin's figures as its headline shows them: the trailing p95 wait of
+/// its latest window, the queue now, errors per minute over the trailing
+/// minute and the cost rate now, so the sentence and the headlines agree.
+pub fn live_figures(t: &TwinSnapshot, h: &History, last: &crate::sim::Window) -> Figures {
+    Figures {
+        wait_p95_s: last.wait.p95,
+        backlog: t.gauges.queue_len,
+        errors_per_min: h.errors_per_min(),
+        cost_per_hour: t.gauges.cost_per_hour,
+    }
+}
+
+/// The difference sentence(s) shown above the twins: "sync vs async: p95
+/// wait 15.0 s vs 72 ms: answered 208× sooner; backlog 0 vs 2,887; ...".
+pub fn difference_text(snap: &Snapshot, histories: &[History]) -> String {
+    let figures: Option<Vec<(String, Figures)>> = snap
+        .twins
+        .iter()
+        .zip(histories)
+        .map(|(t, h)| {
+            h.last
+                .as_ref()
+                .map(|w| (t.name.clone(), live_figures(t, h, w)))
+        })
+        .collect();
+    let Some(figures) = figures.filter(|f| f.len() >= 2) else {
+        return "The difference appears when every twin has closed its first window.".to_string();
+    };
+    let sentences = crate::compare::sentences(&figures, Scope::Live);
+    if figures.len() == 2 {
+        format!(
+            "{} vs {}: {}",
+            figures[0].0,
+            figures[1].0,
+            sentences.join("")
+        )
+    } else {
+        sentences.join("\n")
+    }
+}

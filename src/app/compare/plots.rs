@@ -1,0 +1,338 @@
+//! The twins' plots: one line per twin for each measure, on the same
+//! axes (overlaid) or on the same y scale in a column per twin (split).
+//! Twins are told apart by colour and line style, and named in the legend.
+
+use super::{CompareContext, PlotLayout};
+use crate::app::history::{History, Row};
+use crate::app::palette;
+use crate::app::plots::kind::LineSpec;
+use crate::app::plots::{self, axes, markers, series};
+use crate::host::Snapshot;
+use egui::{Color32, Id};
+use egui_plot::{HLine, LineStyle, Plot};
+
+/// One measure compared across twins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ComparePlot {
+    /// p95 user-perceived wait, s.
+    Wait,
+    /// p95 time from click to saved, s.
+    Processed,
+    /// Jobs queued or in backoff.
+    Backlog,
+    /// User-visible errors per second.
+    Errors,
+    /// Database commits per second.
+    Commits,
+    /// Capacity cost, $ per hour.
+    Cost,
+}
+
+/// The compare plots in screen order.
+pub const COMPARE_PLOTS: [ComparePlot; 6] = [
+    ComparePlot::Wait,
+    ComparePlot::Backlog,
+    ComparePlot::Errors,
+    ComparePlot::Processed,
+    ComparePlot::Commits,
+    ComparePlot::Cost,
+];
+
+impl ComparePlot {
+    /// The title above the plot (tests find plots by it).
+    pub const fn title(self) -> &'static str {
+        match self {
+            ComparePlot::Wait => "p95 user-perceived wait (s)",
+            ComparePlot::Processed => "p95 time to processed (s)",
+            ComparePlot::Backlog => "Jobs waiting: queued + in backoff",
+            ComparePlot::Errors => "User-visible errors (/s)",
+            ComparePlot::Commits => "Saved in the database (/s)",
+            ComparePlot::Cost => "Capacity cost ($/h)",
+        }
+    }
+
+    /// The measure in a history row (NaN: a gap).
+    fn value(self, r: &Row) -> f64 {
+        match self {
+            ComparePlot::Wait => r.wait_s[1],
+            ComparePlot::Processed => r.processed_s[1],
+            ComparePlot::Backlog => r.backlog + r.in_backoff,
+            ComparePlot::Errors => r.errors_per_s.iter().sum(),
+            ComparePlot::Commits => r.commits_per_s,
+            ComparePlot::Cost => r.cost_per_hour,
+        }
+    }
+
+    /// A percentile: gaps are bridged (see [`LineSpec::percentile`]).
+    fn percentile(self) -> bool {
+        matches!(self, ComparePlot::Wait | ComparePlot::Processed)
+    }
+}
+
+/// Twin `k`'s colour: the first two are the mode colours' opposites the
+/// room already knows (vermillion for the first, bluish green for the
+/// second), then blue and reddish purple.
+pub fn twin_color(k: usize) -> Color32 {
+    const COLORS: [Color32; 4] = [
+        palette::OKABE_ITO[5],
+        palette::OKABE_ITO[2],
+        palette::OKABE_ITO[0],
+        palette::OKABE_ITO[3],
+    ];
+    COLORS[k % COLORS.len()]
+}
+
+/// Twin `k`'s line style: solid, dashed, dotted, loosely dashed, so twins
+/// stay apart in print and for colour-blind eyes.
+pub fn twin_style(k: usize) -> LineStyle {
+    match k % 4 {
+        0 => LineStyle::Solid,
+        1 => LineStyle::dashed_dense(),
+        2 => LineStyle::dotted_dense(),
+        _ => LineStyle::dashed_loose(),
+    }
+}
+
+/// Width of a twin's line, points: the first widest, beneath the others,
+/// so equal lines still show each.
+fn twin_width(k: usize) -> f32 {
+    3.2 - 0.5 * k.min(3) as f32
+}
+
+/// Draws the compare plots, two per row when there is room.
+pub(super) fn show(
+    ui: &mut egui::Ui,
+    snap: &Snapshot,
+    histories: &[History],
+    cx: &CompareContext,
+    layout: PlotLayout,
+) {
+    let kinds: &[ComparePlot] = if cx.presentation {
+        &COMPARE_PLOTS[..4]
+    } else {
+        &COMPARE_PLOTS
+    };
+    let x1 = snap.now_s.max(cx.span_s);
+    let x_range = (x1 - cx.span_s, x1);
+    let columns = match layout {
+        PlotLayout::Overlaid => plots::columns(ui.available_width()),
+        PlotLayout::Split => 1,
+    };
+    let rows = kinds.len().div_ceil(columns).max(1) as f32;
+    let height = (ui.available_height() / rows - plots::TITLE_H - 6.0).max(130.0);
+    let gap = 8.0;
+    let width = ((ui.available_width() - gap * (columns as f32 - 1.0)) / columns as f32).max(100.0);
+    let names: Vec<&str> = snap.twins.iter().map(|t| t.name.as_str()).collect();
+    for row in kinds.chunks(columns) {
+        ui.horizontal_top(|ui| {
+            ui.spacing_mut().item_spacing.x = gap;
+            for kind in row {
+                ui.vertical(|ui| {
+                    ui.set_width(width);
+                    let p = PlotInput {
+                        kind: *kind,
+                        snap,
+                        histories,
+                        names: &names,
+                        x_range,
+                    };
+                    match layout {
+                        PlotLayout::Overlaid => overlaid(ui, &p, egui::vec2(width, height)),
+                        PlotLayout::Split => split(ui, &p, egui::vec2(width, height)),
+                    }
+                });
+            }
+        });
+    }
+}
+
+/// What one compare plot draws.
+struct PlotInput<'a> {
+    kind: ComparePlot,
+    snap: &'a Snapshot,
+    histories: &'a [History],
+    names: &'a [&'a str],
+    x_range: (f64, f64),
+}
+
+impl PlotInput<'_> {
+    /// Each twin's visible rows and their values.
+    fn values(&self) -> Vec<(&[Row], Vec<f64>)> {
+        self.histories
+            .iter()
+            .map(|h| {
+                let rows = visible(&h.rows, self.x_range);
+                (rows, rows.iter().map(|r| self.kind.value(r)).collect())
+            })
+            .collect()
+    }
+
+    /// The y top shared by every twin: the same scale, so a twin's line
+    /// that looks twice as high is twice as high.
+    fn top(&self, values: &[(&[Row], Vec<f64>)]) -> (f64, Option<f64>) {
+        let all: Vec<Vec<f64>> = values.iter().map(|(_, v)| v.clone()).collect();
+        let (mut top, clipped) = axes::y_top(&all);
+        if let Some(sla) = self.reference() {
+            top = top.max(sla * 1.1);
+        }
+        (top.max(1.0) * 1.08, clipped)
+    }
+
+    /// The SLA wait target, on the wait plot.
+    fn reference(&self) -> Option<f64> {
+        (self.kind == ComparePlot::Wait).then_some(self.snap.live.sla.wait_target_s)
+    }
+
+    /// Twin `k`'s line.
+    fn line(&self, k: usize) -> LineSpec<'static> {
+        let kind = self.kind;
+        let mut spec = LineSpec::new(self.names[k], twin_color(k), move |r: &Row| kind.value(r));
+        if kind.percentile() {
+            spec = spec.percentile();
+        }
+        spec.width = twin_width(k);
+        spec.style = twin_style(k);
+        spec
+    }
+}
+
+/// The rows within the range, plus one on each side.
+fn visible(rows: &[Row], (x0, x1): (f64, f64)) -> &[Row] {
+    let start = rows.partition_point(|r| r.t_s < x0).saturating_sub(1);
+    let end = (rows.partition_point(|r| r.t_s <= x1) + 1).min(rows.len());
+    &rows[start.min(end)..end]
+}
+
+/// Every twin on one plot.
+fn overlaid(ui: &mut egui::Ui, p: &PlotInput<'_>, size: egui::Vec2) {
+    let values = p.values();
+    let (top, _) = p.top(&values);
+    let lines: Vec<LineSpec<'static>> = (0..values.len()).map(|k| p.line(k)).collect();
+    legend(ui, p.kind.title(), &lines, p);
+    draw(ui, p, &values, &lines, top, size, "all");
+}
+
+/// A row of plots, one per twin, on the same y scale.
+fn split(ui: &mut egui::Ui, p: &PlotInput<'_>, size: egui::Vec2) {
+    let values = p.values();
+    let (top, _) = p.top(&values);
+    let n = values.len().max(1);
+    let gap = 8.0;
+    let w = ((size.x - gap * (n as f32 - 1.0)) / n as f32).max(80.0);
+    let all: Vec<LineSpec<'static>> = (0..n).map(|k| p.line(k)).collect();
+    legend(ui, p.kind.title(), &all, p);
+    ui.horizontal_top(|ui| {
+        ui.spacing_mut().item_spacing.x = gap;
+        for (k, (spec, v)) in all.into_iter().zip(values).enumerate() {
+            ui.vertical(|ui| {
+                draw(ui, p, &[v], &[spec], top, egui::vec2(w, size.y), p.names[k]);
+            });
+        }
+    });
+}
+
+/// The title and a legend entry per twin (and the SLA).
+fn legend(ui: &mut egui::Ui, title: &str, lines: &[LineSpec<'_>], p: &PlotInput<'_>) {
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 6.0;
+        ui.label(egui::RichText::new(title).strong());
+        for (k, s) in lines.iter().enumerate() {
+            swatch(ui, s.color, twin_style(k));
+            ui.label(&s.name);
+        }
+        if let Some(sla) = p.reference() {
+            swatch(ui, palette::SLA, LineStyle::dashed_loose());
+            ui.label(format!("SLA {}", crate::fmt::target(sla)));
+        }
+    });
+}
+
+/// A short sample of a line in `color` and `style`.
+pub(super) fn swatch(ui: &mut egui::Ui, color: Color32, style: LineStyle) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(26.0, 14.0), egui::Sense::hover());
+    let y = rect.center().y;
+    let stroke = egui::Stroke::new(3.0, color);
+    let (a, b) = (rect.left(), rect.right());
+    let dash = |len: f32, gap: f32| {
+        let mut x = a;
+        while x < b {
+            let end = (x + len).min(b);
+            ui.painter()
+                .line_segment([egui::pos2(x, y), egui::pos2(end, y)], stroke);
+            x = end + gap;
+        }
+    };
+    match style {
+        LineStyle::Solid => dash(b - a, 0.0),
+        LineStyle::Dashed { length } => dash(length.max(3.0), length.max(3.0) / 2.0),
+        LineStyle::Dotted { spacing } => dash(2.0, spacing.max(2.0)),
+    }
+}
+
+/// One plot of `lines` (with `values[k]` for line k) with a fixed top.
+fn draw(
+    ui: &mut egui::Ui,
+    p: &PlotInput<'_>,
+    values: &[(&[Row], Vec<f64>)],
+    lines: &[LineSpec<'_>],
+    top: f64,
+    size: egui::Vec2,
+    which: &str,
+) {
+    let group = Id::unique("asynclab-compare-time-axis");
+    let (x0, x1) = p.x_range;
+    let dark = ui.visuals().dark_mode;
+    let markers_of_first = &p.snap.twins.first().map(|t| t.markers.as_slice());
+    let pc = plots::PlotContext {
+        markers: markers_of_first.unwrap_or(&[]),
+        settings: &p.snap.live,
+        clients: Vec::new(),
+        endpoints: Vec::new(),
+        sla_wait_s: p.snap.live.sla.wait_target_s,
+        x_range: p.x_range,
+        height: size.y,
+    };
+    let reference = p.reference();
+    let response = Plot::new(("compare-plot", p.kind, which.to_string()))
+        .height(size.y)
+        .width(size.x)
+        .link_axis(group, [true, false])
+        .link_cursor(group, [true, false])
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .y_axis_min_width(40.0)
+        .x_grid_spacer(axes::time_grid)
+        .x_axis_formatter(|mark, _| axes::fmt_clock_short(mark.value))
+        .y_grid_spacer(axes::nice_grid)
+        .y_axis_formatter(|mark, _| axes::fmt_tick(mark.value))
+        .show(ui, |plot| {
+            plot.set_plot_bounds_x(x0..=x1);
+            plot.set_plot_bounds_y(-top * 0.03..=top);
+            for (spec, (rows, v)) in lines.iter().zip(values) {
+                let keys = series::bucket_keys(rows, (size.x, x1 - x0));
+                series::series(plot, spec, rows, v, &keys);
+            }
+            if let Some(sla) = reference {
+                plot.hline(
+                    HLine::new("SLA", sla)
+                        .color(palette::SLA)
+                        .style(LineStyle::dashed_loose()),
+                );
+            }
+            markers::markers(plot, &pc, dark);
+        });
+    let frame = *response.transform.frame();
+    let label = format!("compare plot: {} ({which})", p.kind.title());
+    ui.interact(
+        frame,
+        ui.scope_id().with(("compare-plot-frame", p.kind, which)),
+        egui::Sense::hover(),
+    )
+    .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &label));
+    if p.kind == ComparePlot::Wait {
+        markers::captions(ui, &response.transform, &pc);
+    }
+}

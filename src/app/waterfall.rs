@@ -1,0 +1,514 @@
+//! One request's journey (View -> Request journey): the run's recent
+//! traced actions with their outcomes, and the one picked drawn as a
+//! waterfall of spans on one time axis, as a tracing tool draws them.
+//!
+//! ```text
+//!  user        |== waiting ==|            sync: one long wait, its parts
+//!  request 1   |net|backlog|CPU|DB wait|write|net|   on the request's row
+//!  job 1                       (async)  |queued ...|write|   later
+//!  polls                 |-| |-| |-|
+//!              0 s ...................................... end
+//! ```
+//!
+//! A user who gave up has their wait end at the patience limit, while the
+//! request's row goes on past it: work nobody will use. Comparing twins,
+//! the same user (the same arrival number) is drawn in every twin, one
+//! waterfall under the other on the same axis.
+
+use super::palette;
+use crate::host::Snapshot;
+use crate::sim::trace::{Fate, Lane, Outcome, SpanKind, Trace};
+use crate::sim::{Reason, SimTime};
+use egui::{Color32, RichText};
+
+/// Traced actions listed, newest first, at most.
+const LISTED: usize = 200;
+
+/// One bar of a waterfall, seconds after the action's first click.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bar {
+    /// Start, s after the first click.
+    pub start_s: f64,
+    /// End, s after the first click.
+    pub end_s: f64,
+    /// What it was spent on (`None`: a status poll, sent to answered).
+    pub kind: Option<SpanKind>,
+}
+
+/// One row: the user, a click's request or job, or the polls.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// "user", "request 1", "job 1", "polls".
+    pub label: String,
+    /// Its bars in time order.
+    pub bars: Vec<Bar>,
+}
+
+/// A moment marked across the rows: an outcome, a commit, a dead letter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mark {
+    /// When, s after the first click.
+    pub at_s: f64,
+    /// What happened: "saved", "accepted", "gave up (patience)", ...
+    pub label: String,
+}
+
+/// A traced action laid out for drawing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Waterfall {
+    /// Rows, user first.
+    pub rows: Vec<Row>,
+    /// Outcomes, commits and dead letters.
+    pub marks: Vec<Mark>,
+    /// The axis' end, s after the first click.
+    pub end_s: f64,
+    /// The action went through the queue (async).
+    pub asynchronous: bool,
+}
+
+impl Waterfall {
+    /// When the user's wait for their last click ended, s after the first
+    /// click (`None` while they still wait).
+    pub fn wait_end_s(&self) -> Option<f64> {
+        self.rows
+            .first()
+            .and_then(|r| {
+                r.bars
+                    .iter()
+                    .rev()
+                    .find(|b| b.kind == Some(SpanKind::Waiting))
+            })
+            .map(|b| b.end_s)
+    }
+
+    /// Bars in all rows.
+    pub fn bars(&self) -> usize {
+        self.rows.iter().map(|r| r.bars.len()).sum()
+    }
+}
+
+/// The waterfall of `t`, times relative to its first click.
+pub fn layout(t: &Trace) -> Waterfall {
+    let t0 = t.first_click();
+    let rel = |x: SimTime| (x - t0).as_secs_f64();
+    let bar = |s: &crate::sim::trace::Span| Bar {
+        start_s: rel(s.start),
+        end_s: rel(s.end),
+        kind: Some(s.kind),
+    };
+    let end = t.end();
+    let mut rows = vec![Row {
+        label: "user".into(),
+        bars: t.user_spans(end).iter().map(bar).collect(),
+    }];
+    for n in 1..=t.clicks.len() as u16 {
+        for (lane, label) in [(Lane::Request(n), "request"), (Lane::Job(n), "job")] {
+            let bars: Vec<Bar> = t.lane(lane).map(bar).collect();
+            if !bars.is_empty() {
+                rows.push(Row {
+                    label: format!("{label} {n}"),
+                    bars,
+                });
+            }
+        }
+    }
+    if !t.polls.is_empty() {
+        let bars = t
+            .polls
+            .iter()
+            .map(|p| Bar {
+                start_s: rel(p.sent),
+                end_s: rel(p.answered),
+                kind: None,
+            })
+            .collect();
+        rows.push(Row {
+            label: "polls".into(),
+            bars,
+        });
+    }
+    let mut marks: Vec<Mark> = t
+        .clicks
+        .iter()
+        .filter_map(|c| c.outcome)
+        .map(|(at, o)| Mark {
+            at_s: rel(at),
+            label: outcome_word(o).into(),
+        })
+        .collect();
+    marks.extend(t.commits.iter().map(|c| Mark {
+        at_s: rel(c.at),
+        label: "committed".into(),
+    }));
+    marks.extend(t.dead_letters.iter().map(|d| Mark {
+        at_s: rel(d.1),
+        label: "dead letter".into(),
+    }));
+    Waterfall {
+        rows,
+        marks,
+        end_s: rel(end),
+        asynchronous: !t.jobs.is_empty() || t.spans.iter().any(|s| s.kind == SpanKind::Enqueue),
+    }
+}
+
+/// What the user saw, in a word or two.
+pub fn outcome_word(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Ok => "saved",
+        Outcome::Ack => "accepted",
+        Outcome::Error(Reason::Timeout) => "gave up (patience)",
+        Outcome::Error(r) => crate::words::reason(r),
+    }
+}
+
+/// What became of the action, for the list.
+pub fn fate_word(t: &Trace) -> String {
+    match t.fate() {
+        Fate::InFlight => "under way".into(),
+        Fate::Succeeded if t.jobs.is_empty() => "saved".into(),
+        Fate::Succeeded => "processed".into(),
+        Fate::Failed(Reason::Timeout) => "gave up".into(),
+        Fate::Failed(r) => crate::words::reason(r).into(),
+        Fate::DeadLettered => "accepted, dead-lettered".into(),
+    }
+}
+
+/// What a span was spent on, for the legend and hover.
+pub fn kind_word(k: Option<SpanKind>) -> &'static str {
+    let Some(k) = k else {
+        return "status poll";
+    };
+    match k {
+        SpanKind::Waiting => "user waits",
+        SpanKind::Think => "user thinks",
+        SpanKind::NetworkOut => "network out",
+        SpanKind::AcceptBacklog => "accept backlog",
+        SpanKind::Cpu => "CPU",
+        SpanKind::DbWait => "waiting for a DB connection",
+        SpanKind::Write => "write",
+        SpanKind::FailedWrite => "failed write",
+        SpanKind::RetryPause => "retry pause",
+        SpanKind::Enqueue => "enqueue",
+        SpanKind::NetworkBack => "network back",
+        SpanKind::Queued => "queued",
+        SpanKind::Backoff => "backoff",
+    }
+}
+
+/// A span's colour: network grey, waiting in amber tones, work in blue
+/// and green, failures in red.
+fn colour(k: Option<SpanKind>) -> Color32 {
+    let o = palette::OKABE_ITO;
+    match k {
+        None => Color32::from_rgb(0x80, 0xA0, 0xC0),
+        Some(SpanKind::Waiting) => Color32::from_rgb(0x88, 0x88, 0x88),
+        Some(SpanKind::Think) => Color32::from_rgb(0xBB, 0xBB, 0xBB),
+        Some(SpanKind::NetworkOut | SpanKind::NetworkBack) => Color32::from_rgb(0x9A, 0x9A, 0xB0),
+        Some(SpanKind::AcceptBacklog | SpanKind::Queued) => o[1],
+        Some(SpanKind::DbWait) => o[6],
+        Some(SpanKind::Cpu) => o[0],
+        Some(SpanKind::Enqueue) => o[4],
+        Some(SpanKind::Write) => o[2],
+        Some(SpanKind::FailedWrite) => palette::RED,
+        Some(SpanKind::RetryPause | SpanKind::Backoff) => o[3],
+    }
+}
+
+/// The Request journey window.
+#[derive(Default)]
+pub struct Journey {
+    /// Shown.
+    pub open: bool,
+    /// The action picked, by arrival number.
+    picked: Option<u64>,
+    /// Bars drawn in the last frame (tests).
+    drawn: usize,
+    /// The axis ends where the user's wait ends (the rest is cut off and
+    /// said so), instead of at the journey's end.
+    wait_only: bool,
+    /// The list shows failed and dead-lettered actions only.
+    failures_only: bool,
+}
+
+impl Journey {
+    /// Bars the waterfall drew in the last frame.
+    pub fn drawn(&self) -> usize {
+        self.drawn
+    }
+
+    /// The action picked, by arrival number.
+    pub fn picked(&self) -> Option<u64> {
+        self.picked
+    }
+
+    /// Draws the window while it is open.
+    pub fn ui(&mut self, ctx: &egui::Context, snap: &Snapshot) {
+        self.drawn = 0;
+        if !self.open {
+            return;
+        }
+        let mut open = self.open;
+        egui::Window::new("Request journey")
+            .open(&mut open)
+            .default_size([900.0, 520.0])
+            .resizable(true)
+            .show(ctx, |ui| self.contents(ui, snap));
+        self.open = open;
+    }
+
+    /// The list on the left, the waterfall (or one per twin) on the right.
+    fn contents(&mut self, ui: &mut egui::Ui, snap: &Snapshot) {
+        let traces = &snap.traces;
+        if self
+            .picked
+            .is_none_or(|p| !traces.iter().any(|t| t.seq == p))
+        {
+            // The newest finished action until one is picked; a picked one
+            // stays until the run forgets it.
+            self.picked = traces.last().map(|t| t.seq);
+        }
+        ui.label(
+            "Traced actions (one in 100 by arrival, the last 300 and the last failures of each kind). \
+             Pick one to see its spans on one time axis; hover a bar for its length.",
+        );
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.set_width(300.0_f32.min(ui.available_width() * 0.35));
+                self.list(ui, traces);
+            });
+            ui.separator();
+            ui.vertical(|ui| {
+                ui.horizontal(|ui| {
+                    ui.label("Time axis:");
+                    ui.selectable_value(&mut self.wait_only, false, "the whole journey");
+                    ui.selectable_value(&mut self.wait_only, true, "the user's wait");
+                });
+                let zoom = self.wait_only;
+                let Some(seq) = self.picked else {
+                    ui.label("No traced action has finished yet: let the run play a little.");
+                    return;
+                };
+                if snap.twins.is_empty() {
+                    if let Some(t) = traces.iter().find(|t| t.seq == seq) {
+                        self.drawn += waterfall_ui(ui, t, None, zoom);
+                    }
+                } else {
+                    for tw in &snap.twins {
+                        match tw.traces.iter().find(|t| t.seq == seq) {
+                            Some(t) => self.drawn += waterfall_ui(ui, t, Some(&tw.name), zoom),
+                            None => {
+                                ui.label(format!(
+                                    "{}: this user's action is still under way, or no longer kept.",
+                                    tw.name
+                                ));
+                            }
+                        }
+                        ui.separator();
+                    }
+                }
+            });
+        });
+    }
+
+    /// The traced actions, newest first: arrival number, when, outcome and
+    /// the wait the user saw.
+    fn list(&mut self, ui: &mut egui::Ui, traces: &[Trace]) {
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut self.failures_only, false, "all");
+            ui.selectable_value(&mut self.failures_only, true, "failed only");
+        });
+        if traces.is_empty() {
+            ui.label("(none yet)");
+            return;
+        }
+        let failed = |t: &&Trace| matches!(t.fate(), Fate::Failed(_) | Fate::DeadLettered);
+        let shown: Vec<&Trace> = if self.failures_only {
+            traces.iter().rev().filter(failed).take(LISTED).collect()
+        } else {
+            traces.iter().rev().take(LISTED).collect()
+        };
+        if shown.is_empty() {
+            ui.label("(no failures kept)");
+        }
+        egui::ScrollArea::vertical()
+            .id_salt("journey list")
+            .max_height(ui.available_height().max(200.0))
+            .show(ui, |ui| {
+                for t in shown {
+                    let wait = t.user_wait().map_or(f64::NAN, SimTime::as_secs_f64);
+                    let text = format!(
+                        "#{} {} · {} · {}",
+                        t.seq,
+                        crate::fmt::clock(t.first_click().as_secs_f64()),
+                        fate_word(t),
+                        crate::fmt::secs(wait)
+                    );
+                    let on = self.picked == Some(t.seq);
+                    if ui.selectable_label(on, text).clicked() {
+                        self.picked = Some(t.seq);
+                    }
+                }
+            });
+    }
+}
+
+/// The line above a waterfall: the twin's name when comparing, the
+/// action, its mode, what became of it, the wait and the time to
+/// processed.
+pub fn head(t: &Trace, w: &Waterfall, twin: Option<&str>) -> String {
+    let mode = if w.asynchronous { "ASYNC" } else { "SYNC" };
+    format!(
+        "{}#{} ({mode}): {} · user wait {} · time to processed {}",
+        twin.map_or(String::new(), |n| format!("{n}: ")),
+        t.seq,
+        fate_word(t),
+        crate::fmt::secs(t.user_wait().map_or(f64::NAN, SimTime::as_secs_f64)),
+        crate::fmt::secs(t.time_to_processed().map_or(f64::NAN, SimTime::as_secs_f64)),
+    )
+}
+
+/// Height of one row, points.
+const ROW_H: f32 = 18.0;
+/// Width of the row labels, points.
+const LABEL_W: f32 = 80.0;
+
+/// Draws `t`'s waterfall (with the twin's name above it when comparing),
+/// its axis cut at the user's wait when `wait_only`; returns the bars
+/// drawn.
+fn waterfall_ui(ui: &mut egui::Ui, t: &Trace, twin: Option<&str>, wait_only: bool) -> usize {
+    let w = layout(t);
+    let axis_s = if wait_only {
+        w.wait_end_s().unwrap_or(w.end_s)
+    } else {
+        w.end_s
+    };
+    let head = head(t, &w, twin);
+    ui.label(RichText::new(head).strong());
+    let rows = w.rows.len() as f32;
+    let width = ui.available_width().max(LABEL_W + 100.0);
+    let height = ROW_H * (rows + 2.2);
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(width, height), egui::Sense::hover());
+    let painter = ui.painter_at(rect);
+    let text_col = ui.visuals().text_color();
+    let font = egui::FontId::proportional(12.0);
+    let x0 = rect.left() + LABEL_W;
+    let span_s = axis_s.max(1e-3);
+    let to_x = |s: f64| x0 + ((s / span_s) as f32).clamp(0.0, 1.0) * (rect.right() - x0 - 4.0);
+    let mut drawn = 0;
+    let mut hovered: Option<String> = None;
+    let pointer = response.hover_pos();
+    for (i, row) in w.rows.iter().enumerate() {
+        let y = rect.top() + ROW_H * i as f32;
+        painter.text(
+            egui::pos2(rect.left(), y + ROW_H / 2.0),
+            egui::Align2::LEFT_CENTER,
+            &row.label,
+            font.clone(),
+            text_col,
+        );
+        for b in row.bars.iter().filter(|b| b.start_s <= span_s) {
+            let (a, z) = (to_x(b.start_s), to_x(b.end_s));
+            // A bar is at least 2 points wide: a 70 ms acknowledgement
+            // still shows on a minute's axis.
+            let r = egui::Rect::from_min_max(
+                egui::pos2(a, y + 3.0),
+                egui::pos2(z.max(a + 2.0), y + ROW_H - 3.0),
+            );
+            painter.rect_filled(r, 1.0, colour(b.kind));
+            drawn += 1;
+            if pointer.is_some_and(|p| r.expand2(egui::vec2(1.0, 0.0)).contains(p)) {
+                hovered = Some(format!(
+                    "{}: {} (from {} to {})",
+                    kind_word(b.kind),
+                    crate::fmt::secs(b.end_s - b.start_s),
+                    crate::fmt::secs(b.start_s),
+                    crate::fmt::secs(b.end_s)
+                ));
+            }
+        }
+    }
+    let axis_y = rect.top() + ROW_H * rows;
+    marks_ui(&painter, &w, span_s, (rect.top(), axis_y), &to_x);
+    for i in 0..=4 {
+        let s = span_s * f64::from(i) / 4.0;
+        let align = match i {
+            0 => egui::Align2::LEFT_TOP,
+            4 => egui::Align2::RIGHT_TOP,
+            _ => egui::Align2::CENTER_TOP,
+        };
+        let tick = if i == 0 {
+            "0".to_string()
+        } else {
+            crate::fmt::secs(s)
+        };
+        painter.text(
+            egui::pos2(to_x(s), axis_y + 2.0),
+            align,
+            tick,
+            font.clone(),
+            text_col,
+        );
+    }
+    if span_s < w.end_s - 1e-9 {
+        let cut = format!(
+            "cut at the user's wait: the journey goes on to {}",
+            crate::fmt::secs(w.end_s)
+        );
+        let at = egui::pos2(rect.right(), axis_y + ROW_H);
+        painter.text(at, egui::Align2::RIGHT_TOP, cut, font.clone(), text_col);
+    }
+    if let Some(text) = hovered {
+        response.on_hover_text_at_pointer(text);
+    }
+    legend_ui(ui, &w);
+    drawn
+}
+
+/// Thin vertical lines at outcomes, commits and dead letters (listed with
+/// their times under the legend); giving up and dead letters are red.
+fn marks_ui(
+    painter: &egui::Painter,
+    w: &Waterfall,
+    axis_s: f64,
+    (top, bottom): (f32, f32),
+    to_x: &dyn Fn(f64) -> f32,
+) {
+    for m in w.marks.iter().filter(|m| m.at_s <= axis_s) {
+        let x = to_x(m.at_s);
+        let col = match m.label.as_str() {
+            "gave up (patience)" | "dead letter" => palette::RED,
+            "committed" => palette::COMMITS,
+            _ => palette::ANSWERS,
+        };
+        painter.line_segment(
+            [egui::pos2(x, top), egui::pos2(x, bottom)],
+            egui::Stroke::new(1.5, col),
+        );
+    }
+}
+
+/// The colours used by this waterfall, and its marks with their times.
+fn legend_ui(ui: &mut egui::Ui, w: &Waterfall) {
+    let mut kinds: Vec<Option<SpanKind>> = Vec::new();
+    for b in w.rows.iter().flat_map(|r| &r.bars) {
+        if !kinds.contains(&b.kind) {
+            kinds.push(b.kind);
+        }
+    }
+    ui.horizontal_wrapped(|ui| {
+        for k in kinds {
+            let (r, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+            ui.painter().rect_filled(r, 2.0, colour(k));
+            ui.label(kind_word(k));
+        }
+    });
+    let marks: Vec<String> = w
+        .marks
+        .iter()
+        .map(|m| format!("{} at {}", m.label, crate::fmt::secs(m.at_s)))
+        .collect();
+    if !marks.is_empty() {
+        ui.label(RichText::new(format!("Lines: {}", marks.join(" · "))).weak());
+    }
+}

@@ -1,0 +1,319 @@
+//! The compare view through egui_kittest: the twins side by side, each
+//! with its own headline and switch, changes for every twin or for one,
+//! the difference sentence against the twins' own figures, files, and
+//! extreme twins.
+
+use asynclab::app::{AsyncLabApp, compare};
+use asynclab::host::{Command, FakeClock, Speed, Target};
+use asynclab::scenario::{Mode, Scenario, Settings};
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use std::time::Duration;
+
+struct TestApp {
+    app: AsyncLabApp,
+    clock: FakeClock,
+}
+
+/// The default scene at 150 actions/s (percentiles in every window),
+/// without its script, at 10× so each 50 ms frame is half a second.
+fn scene() -> Scenario {
+    let mut s = asynclab::app::default_scene();
+    s.settings.clients[0].rate_per_s = 150.0;
+    s.settings.timeline.clear();
+    s.view.speed = asynclab::scenario::StartSpeed::Times(10.0);
+    s
+}
+
+fn harness(s: Scenario) -> Harness<'static, TestApp> {
+    let clock = FakeClock::new();
+    let app = AsyncLabApp::new_for_test(s, Box::new(clock.clone()));
+    Harness::builder()
+        .with_size([1600.0, 1000.0])
+        .build_ui_state(
+            |ui, t: &mut TestApp| {
+                t.clock.advance(Duration::from_millis(50));
+                t.app.frame(ui);
+            },
+            TestApp { app, clock },
+        )
+}
+
+fn twin_live(h: &Harness<'_, TestApp>, k: usize) -> Settings {
+    (*h.state().app.host().snapshot().twins[k].live).clone()
+}
+
+fn labels(h: &Harness<'_, TestApp>, part: &str) -> Vec<String> {
+    h.get_all_by_label_contains(part)
+        .map(|n| n.accesskit_node().label().unwrap_or_default())
+        .collect()
+}
+
+/// Opens the compare view with its key and lets the twins run `frames`.
+fn comparing(frames: usize) -> Harness<'static, TestApp> {
+    let mut h = harness(scene());
+    h.run_steps(2);
+    assert!(!h.state().app.host().snapshot().compare);
+    h.key_press(egui::Key::C);
+    h.run_steps(frames);
+    h
+}
+
+#[test]
+fn c_opens_the_twins_side_by_side_each_with_its_headline() {
+    let mut h = comparing(40);
+    let snap = h.state().app.host().snapshot().clone();
+    assert!(snap.compare);
+    let names: Vec<&str> = snap.twins.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["sync", "async"],
+        "a scene without variants: all sync vs all async"
+    );
+    h.get_by_label("twin sync: SYNC");
+    h.get_by_label("twin async: ASYNC");
+    // One headline per twin, each over the same labelled span.
+    assert_eq!(labels(&h, "p95 wait · last 10 s:").len(), 2);
+    assert_eq!(labels(&h, "jobs waiting:").len(), 2);
+    assert_eq!(labels(&h, "capacity cost:").len(), 2);
+    // The plots: one per measure with every twin on it.
+    for p in compare::COMPARE_PLOTS {
+        h.get_by_label(&format!("compare plot: {} (all)", p.title()));
+    }
+    // C again: back to one run and its usual plots.
+    h.key_press(egui::Key::C);
+    h.run_steps(3);
+    assert!(!h.state().app.host().snapshot().compare);
+    assert!(h.query_by_label("twin sync: SYNC").is_none());
+    h.get_by_label("plot: User-perceived wait (s)");
+}
+
+#[test]
+fn a_twins_own_switch_flips_only_that_twin() {
+    let mut h = comparing(6);
+    // Comparing, the top bar has no switch of its own: each twin's header
+    // has SYNC and ASYNC, the first twin's first.
+    let async_buttons = h.get_all_by_role_and_label(Role::Button, "ASYNC").count();
+    assert_eq!(async_buttons, 2);
+    h.get_all_by_role_and_label(Role::Button, "ASYNC")
+        .next()
+        .expect("the sync twin's ASYNC")
+        .click();
+    h.run_steps(3);
+    assert_eq!(twin_live(&h, 0).endpoints[0].mode, Mode::Async);
+    assert_eq!(twin_live(&h, 1).endpoints[0].mode, Mode::Async);
+    h.get_by_label("twin sync: ASYNC");
+    h.get_all_by_role_and_label(Role::Button, "SYNC")
+        .nth(1)
+        .expect("the async twin's SYNC")
+        .click();
+    h.run_steps(3);
+    assert_eq!(twin_live(&h, 0).endpoints[0].mode, Mode::Async);
+    assert_eq!(twin_live(&h, 1).endpoints[0].mode, Mode::Sync);
+    h.get_by_label("twin async: SYNC");
+    // A, the solo run's toggle, would make the twins the same system: it
+    // says where the switches are instead.
+    h.key_press(egui::Key::A);
+    h.run_steps(3);
+    assert_eq!(twin_live(&h, 0).endpoints[0].mode, Mode::Async);
+    assert_eq!(twin_live(&h, 1).endpoints[0].mode, Mode::Sync);
+    h.get_by_label_contains("each twin has its own SYNC | ASYNC switch");
+}
+
+/// Types `value` into the knob labelled `label`.
+fn set_knob(h: &mut Harness<'_, TestApp>, label: &str, value: f64) {
+    h.get_by_role_and_label(Role::SpinButton, label).focus();
+    h.run_steps(1);
+    h.get_by_role_and_label(Role::SpinButton, label)
+        .type_text(&format!("{value}"));
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(4);
+}
+
+#[test]
+fn a_knob_changes_every_twin_or_only_the_chosen_one() {
+    let mut h = comparing(4);
+    let before = twin_live(&h, 0).database.connections;
+    set_knob(&mut h, "connections", (before + 4) as f64);
+    assert_eq!(twin_live(&h, 0).database.connections, before + 4);
+    assert_eq!(twin_live(&h, 1).database.connections, before + 4);
+    h.get_by_label("only async").click();
+    h.run_steps(2);
+    set_knob(&mut h, "connections", (before + 10) as f64);
+    assert_eq!(
+        twin_live(&h, 0).database.connections,
+        before + 4,
+        "left alone"
+    );
+    assert_eq!(twin_live(&h, 1).database.connections, before + 10);
+    // The knob now shows the chosen twin's value.
+    let shown = h
+        .get_by_role_and_label(Role::SpinButton, "connections")
+        .accesskit_node()
+        .numeric_value();
+    assert_eq!(shown, Some((before + 10) as f64));
+    // A traffic change for one twin is refused with the reason: the twins
+    // share their users.
+    set_knob(&mut h, "webshop: rate", 60.0);
+    let snap = h.state().app.host().snapshot().clone();
+    assert_eq!(snap.twins[1].live.clients[0].rate_per_s, 150.0);
+    let error = snap.last_error.clone().unwrap_or_default();
+    assert!(error.contains("users"), "{error}");
+}
+
+#[test]
+fn the_difference_sentence_states_the_twins_own_headline_figures() {
+    let h = comparing(60);
+    let snap = h.state().app.host().snapshot().clone();
+    let app = &h.state().app;
+    let view = app.compare_view();
+    let histories: Vec<_> = (0..2)
+        .map(|k| view.history(k).expect("a history per twin").clone())
+        .collect();
+    let text = compare::difference_text(&snap, &histories);
+    assert!(text.starts_with("sync vs async: p95 wait "), "{text}");
+    // The sentence on screen is this one.
+    let shown = asynclab::app::plain(&text);
+    h.get_by_label(&shown);
+    // Each twin's headline p95, queue, errors per minute and cost appear in
+    // it, in twin order.
+    let p95: Vec<String> = labels(&h, "p95 wait · last 10 s:")
+        .iter()
+        .map(|l| l.rsplit(": ").next().unwrap_or_default().to_string())
+        .collect();
+    let expected = format!("p95 wait {} vs {}", p95[0], p95[1]);
+    assert!(text.contains(&expected), "{text} / {expected}");
+    let figures: Vec<_> = snap
+        .twins
+        .iter()
+        .zip(&histories)
+        .map(|(t, h)| compare::live_figures(t, h, h.last.as_ref().expect("a window")))
+        .collect();
+    for (f, t) in figures.iter().zip(&snap.twins) {
+        assert_eq!(f.backlog, t.gauges.queue_len);
+        assert_eq!(f.cost_per_hour, t.gauges.cost_per_hour);
+    }
+    let jobs = labels(&h, "jobs waiting:");
+    for (f, j) in figures.iter().zip(&jobs) {
+        let queued = asynclab::fmt::thousands(f.backlog);
+        assert!(j.contains(&format!("{queued} queued")), "{j} / {queued}");
+    }
+    assert!(
+        text.contains(&format!(
+            "cost {}/h vs {}/h",
+            asynclab::fmt::dollars(figures[0].cost_per_hour),
+            asynclab::fmt::dollars(figures[1].cost_per_hour)
+        )),
+        "{text}"
+    );
+    // The default scene's point, on screen: above 100 saves/s the sync twin
+    // waits far longer than the async one.
+    assert!(
+        figures[0].wait_p95_s > 10.0 * figures[1].wait_p95_s,
+        "{figures:?}"
+    );
+}
+
+#[test]
+fn a_recording_made_while_comparing_reopens_comparing() {
+    let mut h = comparing(10);
+    h.state_mut()
+        .app
+        .apply(asynclab::app::AppAction::Host(Command::ApplyTo(
+            asynclab::scenario::Change::Set {
+                path: "database.connections".into(),
+                value: 9.0,
+            },
+            Target::Twin(1),
+        )));
+    h.run_steps(10);
+    let dir = std::env::temp_dir().join(format!("asynclab-compare-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("recording.ron");
+    h.state_mut().app.save_recording_to(&path);
+    let text = std::fs::read_to_string(&path).expect("written");
+    let saved = Scenario::from_ron(&text, "recording.ron").expect("valid");
+    assert!(saved.view.compare, "{text}");
+    assert_eq!(saved.variants.len(), 2);
+    let mut h2 = harness(scene());
+    h2.run_steps(2);
+    h2.state_mut().app.open_path(&path);
+    h2.run_steps(30);
+    let snap = h2.state().app.host().snapshot().clone();
+    assert!(snap.compare, "the recording opens comparing");
+    assert_eq!(snap.twins[1].live.database.connections, 9);
+    assert_eq!(snap.twins[0].live.database.connections, 5);
+    h2.get_by_label("twin sync: SYNC");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn four_twins_and_one_without_a_database_render_at_any_scale() {
+    let mut s = scene();
+    s.variants = vec![
+        asynclab::scenario::Variant::new("FIFO", vec![]),
+        asynclab::scenario::Variant::new(
+            "no database",
+            vec![asynclab::scenario::Change::Set {
+                path: "database.connections".into(),
+                value: 0.0,
+            }],
+        ),
+        asynclab::scenario::Variant::new(
+            "async",
+            vec![asynclab::scenario::Change::SetMode {
+                endpoint: None,
+                mode: Mode::Async,
+            }],
+        ),
+        asynclab::scenario::Variant::new(
+            "async, 20 connections",
+            vec![
+                asynclab::scenario::Change::SetMode {
+                    endpoint: None,
+                    mode: Mode::Async,
+                },
+                asynclab::scenario::Change::Set {
+                    path: "database.connections".into(),
+                    value: 20.0,
+                },
+            ],
+        ),
+    ];
+    let mut h = harness(s);
+    h.run_steps(2);
+    h.state_mut()
+        .app
+        .apply(asynclab::app::AppAction::Host(Command::SetSpeed(
+            Speed::Times(100.0),
+        )));
+    h.key_press(egui::Key::C);
+    h.run_steps(20);
+    assert_eq!(h.state().app.host().snapshot().twins.len(), 4);
+    h.get_by_label("twin no database: SYNC");
+    // More than two twins: one sentence per twin against the first.
+    let snap = h.state().app.host().snapshot().clone();
+    let histories: Vec<_> = (0..4)
+        .filter_map(|k| h.state().app.compare_view().history(k).cloned())
+        .collect();
+    let text = compare::difference_text(&snap, &histories);
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(text.starts_with("FIFO vs no database: "), "{text}");
+    for scale in [1.5, 2.5] {
+        h.state_mut()
+            .app
+            .apply(asynclab::app::AppAction::SetUiScale(scale));
+        h.state_mut()
+            .app
+            .apply(asynclab::app::AppAction::SetCompareLayout(
+                compare::PlotLayout::Split,
+            ));
+        h.run_steps(3);
+        h.state_mut()
+            .app
+            .apply(asynclab::app::AppAction::SetPresentation(true));
+        h.run_steps(3);
+    }
+}

@@ -278,7 +278,7 @@ impl TimelinePanel {
     /// "Add caption here" at the current sim time, and "Add event".
     fn add_ui(&mut self, ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
         let now = (snap.now_s * 1000.0).round() / 1000.0;
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let label = ui.label("New caption");
             let field = egui::TextEdit::singleline(&mut self.caption)
                 .hint_text("text")

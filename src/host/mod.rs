@@ -150,7 +150,11 @@ impl Host {
 
     /// A host without a thread: [`Host::pump`] ticks it with `clock`.
     pub fn manual(scenario: Scenario, clock: Box<dyn Clock>) -> Host {
-        let mut core = HostCore::new(scenario, None);
+        Host::manual_core(HostCore::new(scenario, None), clock)
+    }
+
+    /// A host without a thread on a prepared core (a test's budgeted one).
+    pub fn manual_core(mut core: HostCore, clock: Box<dyn Clock>) -> Host {
         let shared = Arc::new(Mutex::new(core.snapshot(Vec::new())));
         let (tx, rx) = channel();
         Host {

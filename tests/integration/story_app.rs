@@ -274,3 +274,115 @@ fn jump_to_a_time_from_the_panel() {
     let last = h.state().app.history().rows.last().map(|r| r.t_s);
     assert_eq!(last, Some(2.0), "the plots show the replay up to there");
 }
+
+/// With the Timeline panel open (and the controls), at every scale and
+/// window size: every plot is there and readable, the panel on screen and,
+/// when the window has room, beside the plots.
+#[test]
+fn plots_stay_reachable_beside_the_timeline_panel() {
+    use asynclab::app::AppAction;
+    use egui_kittest::kittest::NodeT;
+    for size in [[1280.0, 720.0], [1600.0, 1000.0], [3840.0, 2160.0]] {
+        for scale in [1.0, 1.5, 2.0, 2.5] {
+            let at = format!("{scale}x in {size:?}");
+            let clock = FakeClock::new();
+            let app = AsyncLabApp::new_for_test(scene(), Box::new(clock.clone()));
+            let mut h = Harness::builder().with_size(size).build_ui_state(
+                |ui, t: &mut TestApp| {
+                    t.clock.advance(Duration::from_millis(50));
+                    t.app.frame(ui);
+                },
+                TestApp { app, clock },
+            );
+            h.state_mut().app.apply(AppAction::SetUiScale(scale));
+            h.state_mut().app.apply(AppAction::ShowTimeline(true));
+            h.run_steps(30);
+            let screen = h.ctx.content_rect();
+            let panel = h.get_by_label("Jump to any time").rect();
+            let plots: Vec<(String, egui::Rect)> = h
+                .root()
+                .query_all(egui_kittest::kittest::by().label_contains("plot: "))
+                .map(|n| (n.accesskit_node().label().unwrap_or_default(), n.rect()))
+                .collect();
+            assert_eq!(plots.len(), 6, "{at}: {plots:#?}");
+            assert!(screen.contains_rect(panel), "{at}: the panel is on screen");
+            for (i, (label, r)) in plots.iter().enumerate() {
+                assert!(r.left() >= screen.left() - 0.5, "{at}: {label} {r:?}");
+                // Beside the plots when the window has room; in a small
+                // window at a large scale it floats over them instead.
+                if screen.width() >= 1000.0 {
+                    assert!(
+                        r.right() <= panel.left() + 0.5,
+                        "{at}: {label} under the panel"
+                    );
+                }
+                assert!(
+                    r.height() >= 90.0 && r.width() >= 90.0,
+                    "{at}: {label} {r:?}"
+                );
+                for (other, ro) in &plots[i + 1..] {
+                    let o = r.intersect(*ro);
+                    assert!(
+                        o.width() <= 0.5 || o.height() <= 0.5,
+                        "{at}: {label} on {other}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A budget clock that moves a millisecond each time it is read.
+#[derive(Default)]
+struct Ticking(std::sync::atomic::AtomicU64);
+
+impl asynclab::host::Clock for Ticking {
+    fn elapsed(&self) -> Duration {
+        Duration::from_millis(self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
+    }
+}
+
+/// A long jump shows its progress in the panel, and Cancel stops it where
+/// it got to.
+#[test]
+fn a_long_jump_shows_progress_and_cancels() {
+    use asynclab::host::{Budget, Command, Host, HostCore, TICK_BUDGET};
+    let mut s = scene();
+    s.duration_s = 2_000.0;
+    let budget = Budget {
+        limit: TICK_BUDGET,
+        clock: Box::new(Ticking::default()),
+    };
+    let clock = FakeClock::new();
+    let host = Host::manual_core(HostCore::new(s, Some(budget)), Box::new(clock.clone()));
+    let app = AsyncLabApp::new_for_test_on(host, 60.0);
+    let mut h = Harness::builder()
+        .with_size([1600.0, 1000.0])
+        .build_ui_state(
+            |ui, t: &mut TestApp| {
+                t.clock.advance(Duration::from_millis(50));
+                t.app.frame(ui);
+            },
+            TestApp { app, clock },
+        );
+    h.run_steps(3);
+    open_timeline(&mut h);
+    let app = &mut h.state_mut().app;
+    app.apply(asynclab::app::AppAction::Host(Command::Seek(1_500.0)));
+    h.run_steps(2);
+    let snap = h.state().app.host().snapshot().clone();
+    let seek = snap.seek.expect("still replaying");
+    assert!(seek.done(snap.now_s) < 1.0);
+    assert!(h.query_by_label_contains("replaying to 0:25:00").is_some());
+    h.get_by_label("Cancel jump").click();
+    h.run_steps(3);
+    let snap = h.state().app.host().snapshot().clone();
+    assert!(snap.seek.is_none() && !snap.playing, "stopped");
+    assert!(
+        snap.now_s > 0.0 && snap.now_s < 1_500.0,
+        "where it got: {}",
+        snap.now_s
+    );
+    assert!(h.query_by_label("Cancel jump").is_none());
+    assert!(h.query_by_label("Go").is_some());
+}

@@ -194,7 +194,10 @@ fn pace_twins(args: &Args, n: usize, threads: bool, speed: Speed) -> anyhow::Res
 
 fn memory(args: &Args) {
     let before = rss_mb();
-    let scene = asynclab::app::default_scene();
+    let mut scene = asynclab::app::default_scene();
+    // The run pauses at the scene's end: make the scene as long as the
+    // test, or the loop below would wait for ever.
+    scene.duration_s = args.hours * 3600.0;
     let window_s = scene.settings.window_s;
     let clock = FakeClock::new();
     let mut app = AsyncLabApp::new_for_test(scene, Box::new(clock.clone()));

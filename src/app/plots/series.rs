@@ -8,7 +8,7 @@ use egui_plot::{Line, LineStyle, PlotUi, Points};
 /// Most points a series draws per point of plot width: beyond this, lines
 /// are decimated (min and max of each bucket, in time order), which keeps
 /// every peak and dip visible while the frame cost stays flat with history.
-const POINTS_PER_PX: f64 = 1.0;
+const POINTS_PER_PX: f64 = 0.5;
 
 /// The decimation bucket of each row (its own index when the rows fit the
 /// width): computed once per plot and shared by its series.

@@ -14,10 +14,16 @@
 //!  status line                                               messages.rs
 //! ```
 //!
+//! Comparing (C, View -> Compare twins), the centre shows the twins side
+//! by side instead (`compare/`), and the controls panel first asks which
+//! twin its changes go to.
+//!
 //! Explaining views (issue 11): the bottleneck strip under the headline
 //! (`bottleneck.rs`), one request's journey as a waterfall (`waterfall.rs`,
 //! View -> Request journey) and the load curve swept in the background
-//! (`sweep_window.rs`, View -> Load curve).
+//! (`sweep_window.rs`, View -> Load curve), wired in `explain_views.rs`.
+//! The workshop kit (exports, scene as text, Check my answer) is wired in
+//! `workshop.rs`.
 //!
 //! Also: the help window (`help.rs`), the problem dialog (`messages.rs`),
 //! keyboard shortcuts (`keys.rs`), scene files, dialogs and preferences
@@ -38,6 +44,7 @@ pub mod compare;
 pub mod controls;
 mod counters;
 pub mod diagram;
+mod explain_views;
 mod file_dialog;
 mod files;
 mod flashes;
@@ -116,17 +123,9 @@ pub struct AsyncLabApp {
     /// Undo and redo of live changes and story edits.
     undo: undo::UndoHistory,
     /// The bottleneck strip, the request journey and the load curve.
-    explain: ExplainViews,
+    explain: explain_views::ExplainViews,
     /// Exports, scene sharing and the goal check (`workshop.rs`).
     workshop: workshop::Workshop,
-}
-
-/// The views that explain the run (issue 11).
-#[derive(Default)]
-struct ExplainViews {
-    strip: bottleneck::BottleneckStrip,
-    journey: waterfall::Journey,
-    sweep: sweep_window::SweepWindow,
 }
 
 impl AsyncLabApp {
@@ -154,7 +153,7 @@ impl AsyncLabApp {
             target: crate::host::Target::All,
             timeline: timeline::TimelinePanel::default(),
             undo: undo::UndoHistory::default(),
-            explain: ExplainViews::default(),
+            explain: explain_views::ExplainViews::default(),
             workshop: workshop::Workshop::default(),
         }
     }
@@ -245,21 +244,6 @@ impl AsyncLabApp {
     /// The compare view, mutable (benchmarks fill the twins' histories).
     pub fn compare_view_mut(&mut self) -> &mut compare::CompareView {
         &mut self.compare
-    }
-
-    /// The bottleneck strip (tests read its sentences).
-    pub fn bottleneck(&self) -> &bottleneck::BottleneckStrip {
-        &self.explain.strip
-    }
-
-    /// The request journey window.
-    pub fn journey(&self) -> &waterfall::Journey {
-        &self.explain.journey
-    }
-
-    /// The load curve window.
-    pub fn sweep_window(&self) -> &sweep_window::SweepWindow {
-        &self.explain.sweep
     }
 
     /// Frames drawn so far.
@@ -459,46 +443,6 @@ impl AsyncLabApp {
         shown.iter().find_map(|s| s.marker.clone())
     }
 
-    /// The controls panel; while comparing, first which twin its changes
-    /// go to (every twin by default: the same world changed), and the
-    /// knobs show that twin's settings.
-    fn controls_panel(&mut self, ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
-        use crate::host::Target;
-        let mut live = &snap.live;
-        let mut gauges = &snap.gauges;
-        if snap.compare && !snap.twins.is_empty() {
-            ui.horizontal_wrapped(|ui| {
-                ui.label("Changes go to");
-                ui.selectable_value(&mut self.target, Target::All, "every twin");
-                for (k, t) in snap.twins.iter().enumerate() {
-                    ui.selectable_value(
-                        &mut self.target,
-                        Target::Twin(k),
-                        format!("only {}", t.name),
-                    );
-                }
-            });
-            if let Target::Twin(k) = self.target {
-                match snap.twins.get(k) {
-                    Some(t) => (live, gauges) = (&t.live, &t.gauges),
-                    None => self.target = Target::All,
-                }
-            }
-            ui.separator();
-        } else {
-            self.target = Target::All;
-        }
-        let first = actions.len();
-        self.controls.ui(ui, live, gauges, actions);
-        if self.target != Target::All {
-            for a in &mut actions[first..] {
-                if let AppAction::Host(Command::Apply(c)) = a {
-                    *a = AppAction::Host(Command::ApplyTo(c.clone(), self.target));
-                }
-            }
-        }
-    }
-
     /// Every plot; in presentation mode the scene's key plots (or four that
     /// carry most lessons, for a scene that names none).
     fn plot_kinds(&self, snap: &Snapshot) -> Vec<plots::PlotKind> {
@@ -621,11 +565,8 @@ impl AsyncLabApp {
             AppAction::ShowLesson => self.lesson.open = true,
             AppAction::ShowStatus(text) => self.messages.status = Some(text),
             AppAction::ShowError(text) => self.messages.error = Some(text),
-            AppAction::ShowJourney => self.explain.journey.open = true,
-            AppAction::ShowLoadCurve => self.explain.sweep.open = true,
-            AppAction::Sweep(act) => {
-                let scene = self.host.snapshot().edited.clone();
-                self.explain.sweep.act(act, &scene);
+            AppAction::ShowJourney | AppAction::ShowLoadCurve | AppAction::Sweep(_) => {
+                self.explain_action(action)
             }
             AppAction::Workshop(action) => self.workshop(action),
         }

@@ -169,6 +169,53 @@ fn twin_header(ui: &mut egui::Ui, t: &TwinSnapshot, k: usize, actions: &mut Vec<
     });
 }
 
+impl super::AsyncLabApp {
+    /// The controls panel; while comparing, first which twin its changes
+    /// go to (every twin by default: the same world changed), and the
+    /// knobs show that twin's settings.
+    pub(in crate::app) fn controls_panel(
+        &mut self,
+        ui: &mut egui::Ui,
+        snap: &Snapshot,
+        actions: &mut Vec<AppAction>,
+    ) {
+        use crate::host::Target;
+        let mut live = &snap.live;
+        let mut gauges = &snap.gauges;
+        if snap.compare && !snap.twins.is_empty() {
+            ui.horizontal_wrapped(|ui| {
+                ui.label("Changes go to");
+                ui.selectable_value(&mut self.target, Target::All, "every twin");
+                for (k, t) in snap.twins.iter().enumerate() {
+                    ui.selectable_value(
+                        &mut self.target,
+                        Target::Twin(k),
+                        format!("only {}", t.name),
+                    );
+                }
+            });
+            if let Target::Twin(k) = self.target {
+                match snap.twins.get(k) {
+                    Some(t) => (live, gauges) = (&t.live, &t.gauges),
+                    None => self.target = Target::All,
+                }
+            }
+            ui.separator();
+        } else {
+            self.target = Target::All;
+        }
+        let first = actions.len();
+        self.controls.ui(ui, live, gauges, actions);
+        if self.target != Target::All {
+            for a in &mut actions[first..] {
+                if let AppAction::Host(Command::Apply(c)) = a {
+                    *a = AppAction::Host(Command::ApplyTo(c.clone(), self.target));
+                }
+            }
+        }
+    }
+}
+
 /// "twin sync: SYNC" — what tests and screen readers read of a twin's
 /// header: its name and its modes now.
 pub fn twin_label(t: &TwinSnapshot) -> String {

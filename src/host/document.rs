@@ -218,7 +218,7 @@ impl Document {
                 .map_err(|e| e.to_string())?;
             // A variant setting the same knob would undo it on restart.
             for v in &mut self.edited.variants {
-                v.changes.retain(|c| !same_setting(change, c));
+                v.changes.retain(|c| !supersedes(change, c));
             }
             return Ok(());
         }
@@ -234,7 +234,7 @@ impl Document {
         }
         for (k, v) in self.edited.variants.iter_mut().enumerate() {
             if target == Target::All || target == Target::Twin(k) {
-                v.changes.retain(|c| !same_setting(change, c));
+                v.changes.retain(|c| !supersedes(change, c));
                 v.changes.push(change.clone());
             }
         }
@@ -310,7 +310,11 @@ fn scene_modes(base: &mut Scenario, file: &Scenario) {
     }
 }
 
-fn same_setting(newer: &Change, older: &Change) -> bool {
+/// True when `newer`, applied to a variant, makes its `older` change moot.
+/// Unlike [`Change::same_setting`] (which asks whether two changes touch a
+/// common setting), a mode switch for one endpoint does not supersede one
+/// for all endpoints: the others keep it.
+fn supersedes(newer: &Change, older: &Change) -> bool {
     match (newer, older) {
         (Change::Set { path: a, .. }, Change::Set { path: b, .. }) => a == b,
         (Change::SetMode { endpoint: a, .. }, Change::SetMode { endpoint: b, .. }) => {

@@ -9,7 +9,7 @@ use crate::app::plots::kind::LineSpec;
 use crate::app::plots::{self, axes, markers, series};
 use crate::host::Snapshot;
 use egui::{Color32, Id};
-use egui_plot::{HLine, LineStyle, Plot};
+use egui_plot::{HLine, LineStyle};
 
 /// One measure compared across twins.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -156,26 +156,28 @@ struct PlotInput<'a> {
 }
 
 impl PlotInput<'_> {
-    /// Each twin's visible rows and their values.
-    fn values(&self) -> Vec<(&[Row], Vec<f64>)> {
-        self.histories
+    /// Each twin's visible rows, and their values.
+    fn values(&self) -> (Vec<&[Row]>, Vec<Vec<f64>>) {
+        let rows: Vec<&[Row]> = self
+            .histories
             .iter()
-            .map(|h| {
-                let rows = visible(&h.rows, self.x_range);
-                (rows, rows.iter().map(|r| self.kind.value(r)).collect())
-            })
-            .collect()
+            .map(|h| plots::visible_rows(&h.rows, self.x_range))
+            .collect();
+        let values = rows
+            .iter()
+            .map(|rows| rows.iter().map(|r| self.kind.value(r)).collect())
+            .collect();
+        (rows, values)
     }
 
     /// The y top shared by every twin: the same scale, so a twin's line
     /// that looks twice as high is twice as high.
-    fn top(&self, values: &[(&[Row], Vec<f64>)]) -> (f64, Option<f64>) {
-        let all: Vec<Vec<f64>> = values.iter().map(|(_, v)| v.clone()).collect();
-        let (mut top, clipped) = axes::y_top(&all);
+    fn top(&self, values: &[Vec<f64>]) -> f64 {
+        let (mut top, _) = axes::y_top(values);
         if let Some(sla) = self.reference() {
             top = top.max(sla * 1.1);
         }
-        (top.max(1.0) * 1.08, clipped)
+        top.max(1.0) * 1.08
     }
 
     /// The SLA wait target, on the wait plot.
@@ -196,36 +198,38 @@ impl PlotInput<'_> {
     }
 }
 
-/// The rows within the range, plus one on each side.
-fn visible(rows: &[Row], (x0, x1): (f64, f64)) -> &[Row] {
-    let start = rows.partition_point(|r| r.t_s < x0).saturating_sub(1);
-    let end = (rows.partition_point(|r| r.t_s <= x1) + 1).min(rows.len());
-    &rows[start.min(end)..end]
-}
-
 /// Every twin on one plot.
 fn overlaid(ui: &mut egui::Ui, p: &PlotInput<'_>, size: egui::Vec2) {
-    let values = p.values();
-    let (top, _) = p.top(&values);
+    let (rows, values) = p.values();
+    let top = p.top(&values);
     let lines: Vec<LineSpec<'static>> = (0..values.len()).map(|k| p.line(k)).collect();
     legend(ui, p.kind.title(), &lines, p);
-    draw(ui, p, &values, &lines, top, size, "all");
+    draw(ui, p, (&rows, &values), &lines, top, size, "all");
 }
 
 /// A row of plots, one per twin, on the same y scale.
 fn split(ui: &mut egui::Ui, p: &PlotInput<'_>, size: egui::Vec2) {
-    let values = p.values();
-    let (top, _) = p.top(&values);
+    let (rows, values) = p.values();
+    let top = p.top(&values);
     let n = values.len().max(1);
     let gap = 8.0;
     let w = ((size.x - gap * (n as f32 - 1.0)) / n as f32).max(80.0);
-    let all: Vec<LineSpec<'static>> = (0..n).map(|k| p.line(k)).collect();
-    legend(ui, p.kind.title(), &all, p);
+    let lines: Vec<LineSpec<'static>> = (0..values.len()).map(|k| p.line(k)).collect();
+    legend(ui, p.kind.title(), &lines, p);
     ui.horizontal_top(|ui| {
         ui.spacing_mut().item_spacing.x = gap;
-        for (k, (spec, v)) in all.into_iter().zip(values).enumerate() {
+        for k in 0..values.len() {
             ui.vertical(|ui| {
-                draw(ui, p, &[v], &[spec], top, egui::vec2(w, size.y), p.names[k]);
+                let one = (&rows[k..=k], &values[k..=k]);
+                draw(
+                    ui,
+                    p,
+                    one,
+                    &lines[k..=k],
+                    top,
+                    egui::vec2(w, size.y),
+                    p.names[k],
+                );
             });
         }
     });
@@ -269,11 +273,12 @@ pub(super) fn swatch(ui: &mut egui::Ui, color: Color32, style: LineStyle) {
     }
 }
 
-/// One plot of `lines` (with `values[k]` for line k) with a fixed top.
+/// One plot of `lines` (line k: `values[k]` over `rows[k]`) with a fixed
+/// top.
 fn draw(
     ui: &mut egui::Ui,
     p: &PlotInput<'_>,
-    values: &[(&[Row], Vec<f64>)],
+    (rows, values): (&[&[Row]], &[Vec<f64>]),
     lines: &[LineSpec<'_>],
     top: f64,
     size: egui::Vec2,
@@ -293,37 +298,23 @@ fn draw(
         height: size.y,
     };
     let reference = p.reference();
-    let response = Plot::new(("compare-plot", p.kind, which.to_string()))
-        .height(size.y)
-        .width(size.x)
-        .link_axis(group, [true, false])
-        .link_cursor(group, [true, false])
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .allow_boxed_zoom(false)
-        .allow_double_click_reset(false)
-        .y_axis_min_width(40.0)
-        .x_grid_spacer(axes::time_grid)
-        .x_axis_formatter(|mark, _| axes::fmt_clock_short(mark.value))
-        .y_grid_spacer(axes::nice_grid)
-        .y_axis_formatter(|mark, _| axes::fmt_tick(mark.value))
-        .show(ui, |plot| {
-            plot.set_plot_bounds_x(x0..=x1);
-            plot.set_plot_bounds_y(-top * 0.03..=top);
-            for (spec, (rows, v)) in lines.iter().zip(values) {
-                let keys = series::bucket_keys(rows, (size.x, x1 - x0));
-                series::series(plot, spec, rows, v, &keys);
-            }
-            if let Some(sla) = reference {
-                plot.hline(
-                    HLine::new("SLA", sla)
-                        .color(palette::SLA)
-                        .style(LineStyle::dashed_loose()),
-                );
-            }
-            markers::markers(plot, &pc, dark);
-        });
+    let id = ("compare-plot", p.kind, which.to_string());
+    let response = plots::time_plot(id, size, group).show(ui, |plot| {
+        plot.set_plot_bounds_x(x0..=x1);
+        plot.set_plot_bounds_y(-top * 0.03..=top);
+        for ((spec, rows), v) in lines.iter().zip(rows).zip(values) {
+            let keys = series::bucket_keys(rows, (size.x, x1 - x0));
+            series::series(plot, spec, rows, v, &keys);
+        }
+        if let Some(sla) = reference {
+            plot.hline(
+                HLine::new("SLA", sla)
+                    .color(palette::SLA)
+                    .style(LineStyle::dashed_loose()),
+            );
+        }
+        markers::markers(plot, &pc, dark);
+    });
     let frame = *response.transform.frame();
     let label = format!("compare plot: {} ({which})", p.kind.title());
     ui.interact(

@@ -178,7 +178,7 @@ fn legend_entry(ui: &mut egui::Ui, name: &str, color: Color32, dashed: bool) {
 
 /// The rows within the shown range, plus one on each side so lines reach
 /// the edges.
-fn visible_rows(rows: &[Row], (x0, x1): (f64, f64)) -> &[Row] {
+pub(crate) fn visible_rows(rows: &[Row], (x0, x1): (f64, f64)) -> &[Row] {
     let start = rows.partition_point(|r| r.t_s < x0).saturating_sub(1);
     let end = (rows.partition_point(|r| r.t_s <= x1) + 1).min(rows.len());
     &rows[start.min(end)..end]
@@ -204,36 +204,21 @@ fn plot(
         .map(|s| rows.iter().map(|r| (s.y)(r)).collect())
         .collect();
     let (top, clipped) = y_range(kind, &values, reference.as_ref());
-    let response = Plot::new(("plot", kind))
-        .height(size.y)
-        .width(size.x)
-        .link_axis(group, [true, false])
-        .link_cursor(group, [true, false])
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .allow_boxed_zoom(false)
-        .allow_double_click_reset(false)
-        .y_axis_min_width(40.0)
-        .x_grid_spacer(axes::time_grid)
-        .x_axis_formatter(|mark, _| axes::fmt_clock_short(mark.value))
-        .y_grid_spacer(axes::nice_grid)
-        .y_axis_formatter(|mark, _| axes::fmt_tick(mark.value))
-        .show(ui, |p| {
-            p.set_plot_bounds_x(x0..=x1);
-            p.set_plot_bounds_y(-top * 0.03..=top);
-            let keys = series::bucket_keys(rows, (size.x, x1 - x0));
-            let mut order: Vec<usize> = (0..lines.len()).collect();
-            order.sort_by(|a, b| lines[*b].width.total_cmp(&lines[*a].width));
-            for k in order {
-                let s = &lines[k];
-                series::series(p, s, rows, &values[k], &keys);
-            }
-            if let Some(r) = reference {
-                p.hline(HLine::new(r.name, r.y).color(r.color).style(r.style));
-            }
-            markers::markers(p, pc, dark);
-        });
+    let response = time_plot(("plot", kind), size, group).show(ui, |p| {
+        p.set_plot_bounds_x(x0..=x1);
+        p.set_plot_bounds_y(-top * 0.03..=top);
+        let keys = series::bucket_keys(rows, (size.x, x1 - x0));
+        let mut order: Vec<usize> = (0..lines.len()).collect();
+        order.sort_by(|a, b| lines[*b].width.total_cmp(&lines[*a].width));
+        for k in order {
+            let s = &lines[k];
+            series::series(p, s, rows, &values[k], &keys);
+        }
+        if let Some(r) = reference {
+            p.hline(HLine::new(r.name, r.y).color(r.color).style(r.style));
+        }
+        markers::markers(p, pc, dark);
+    });
     // Screen readers and tests find the plot by its title.
     let frame = *response.transform.frame();
     let label = format!("plot: {}", kind.title());
@@ -256,6 +241,27 @@ fn plot(
         None
     };
     (response.response, marker)
+}
+
+/// A plot on the moving time axis, `size` points: its x axis linked (and
+/// its cursor) with every plot of `group`, no drag or zoom (the app moves
+/// the axis), m:ss ticks below and 1-2-5 steps up the side.
+pub(crate) fn time_plot<'a>(id: impl egui::AsIdSalt, size: egui::Vec2, group: Id) -> Plot<'a> {
+    Plot::new(id)
+        .height(size.y)
+        .width(size.x)
+        .link_axis(group, [true, false])
+        .link_cursor(group, [true, false])
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .y_axis_min_width(40.0)
+        .x_grid_spacer(axes::time_grid)
+        .x_axis_formatter(|mark, _| axes::fmt_clock_short(mark.value))
+        .y_grid_spacer(axes::nice_grid)
+        .y_axis_formatter(|mark, _| axes::fmt_tick(mark.value))
 }
 
 /// Our own y range, from zero: the top of the data (spikes clipped, see

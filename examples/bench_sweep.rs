@@ -7,6 +7,14 @@
 //! Prints one `key=value` line. The target (issue 11): the parallel sweep
 //! takes at most 0.6× the time of the runs one after another, and under
 //! 4 s on a 2-core machine.
+//!
+//! A shared VM's speed drifts by a third from one second to the next (the
+//! same single-threaded run measures 0.6-0.9 s here), so one sequential
+//! timing against one parallel timing says as much about the drift as about
+//! the sweep. The benchmark times `--rounds` pairs in A-B-B-A order (one
+//! after another, on all cores, on all cores, one after another, ...) so a
+//! drift weighs on both alike, and reports the ratio of the medians and
+//! of the best times beside every round's own ratio.
 
 use asynclab::scenario::{self, Mode};
 use asynclab::sweep::{Knob, Spec, grid, run_sweep};
@@ -35,6 +43,24 @@ struct Args {
     /// Worker threads of the parallel sweep (0: all cores).
     #[arg(long, default_value_t = 0)]
     threads: usize,
+    /// Timed pairs (one sequential and one parallel sweep each).
+    #[arg(long, default_value_t = 5)]
+    rounds: usize,
+}
+
+/// The middle value (the mean of the two middle ones for an even count).
+fn median(xs: &[f64]) -> f64 {
+    let mut v = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+fn min(xs: &[f64]) -> f64 {
+    xs.iter().copied().fold(f64::INFINITY, f64::min)
 }
 
 /// CPU time of this process so far (all threads), seconds; NaN where
@@ -76,17 +102,55 @@ fn main() -> Result<(), String> {
     // One untimed pass first, so neither timing pays for cold caches and
     // the allocator's first growth.
     time(a.threads)?;
-    let (seq_wall, seq_cpu, _) = time(1)?;
-    let (par_wall, par_cpu, events) = time(a.threads)?;
+    let (mut seq, mut par, mut seq_cpu, mut par_cpu) = (vec![], vec![], vec![], vec![]);
+    let mut events = 0;
+    for round in 0..a.rounds.max(1) {
+        // A-B in even rounds, B-A in odd ones.
+        let order = if round % 2 == 0 {
+            [1, a.threads]
+        } else {
+            [a.threads, 1]
+        };
+        for (k, threads) in order.into_iter().enumerate() {
+            let (wall, cpu, ev) = time(threads)?;
+            let sequential = (round % 2 == 0) == (k == 0);
+            if sequential {
+                seq.push(wall);
+                seq_cpu.push(cpu);
+            } else {
+                par.push(wall);
+                par_cpu.push(cpu);
+                events = ev;
+            }
+        }
+    }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let list = |xs: &[f64]| {
+        xs.iter()
+            .map(|x| format!("{x:.3}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let ratios: Vec<f64> = par.iter().zip(&seq).map(|(p, s)| p / s).collect();
     println!(
-        "bench=sweep scene=\"Slow database\" knob={} steps={} runs={} sim_s_per_run={} cores={cores} events={events} parallel_wall_s={par_wall:.3} parallel_cpu_s={par_cpu:.2} sequential_wall_s={seq_wall:.3} sequential_cpu_s={seq_cpu:.2} ratio={:.3} events_per_s={:.0}",
+        "bench=sweep scene=\"Slow database\" knob={} steps={} runs={} sim_s_per_run={} cores={cores} rounds={} events={events} parallel_wall_s_median={:.3} parallel_wall_s_best={:.3} parallel_cpu_s_median={:.2} sequential_wall_s_median={:.3} sequential_wall_s_best={:.3} sequential_cpu_s_median={:.2} ratio_of_medians={:.3} ratio_of_best={:.3} round_ratios={} parallel_walls={} sequential_walls={} events_per_s={:.0}",
         a.knob,
         a.steps,
         2 * a.steps,
         a.duration,
-        par_wall / seq_wall,
-        events as f64 / par_wall,
+        seq.len(),
+        median(&par),
+        min(&par),
+        median(&par_cpu),
+        median(&seq),
+        min(&seq),
+        median(&seq_cpu),
+        median(&par) / median(&seq),
+        min(&par) / min(&seq),
+        list(&ratios),
+        list(&par),
+        list(&seq),
+        events as f64 / median(&par),
     );
     Ok(())
 }

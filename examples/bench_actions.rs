@@ -12,6 +12,7 @@
 //! thread's CPU time is what two free cores would give.
 
 use asynclab::scenario::{self, Client, Mode, Scenario, Shape};
+use asynclab::sim::mmc::{MmcParams, run_mmc};
 use asynclab::sim::trace::TraceConfig;
 use asynclab::sim::{SimTime, System, Twins};
 use clap::Parser;
@@ -28,15 +29,15 @@ struct Args {
     /// Hours of sim time to run (default: the scene's duration).
     #[arg(long)]
     hours: Option<f64>,
-    /// Trace one action in this many (0: none; default: the run's own
-    /// default sampling).
+    /// Trace one action in this many, as the live app does (1 in 100);
+    /// default and 0: none, as `asynclab run` (the solo runs only).
     #[arg(long)]
     trace_every: Option<u64>,
     /// Time only the compare (twins on a thread each).
     #[arg(long)]
     twins_only: bool,
     /// Runs of the compare to time.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 5)]
     repeat: u32,
 }
 
@@ -108,12 +109,14 @@ fn time_run(mut s: Scenario, mode: Mode, trace_every: Option<u64>) -> Result<Tim
     let started = Instant::now();
     let cpu_started = cpu_s();
     let mut sys = System::new(s);
-    if let Some(every) = trace_every {
-        sys.set_tracing(TraceConfig {
+    // As `asynclab run`: no journeys sampled unless asked for.
+    sys.set_tracing(match trace_every {
+        Some(every) if every > 0 => TraceConfig {
             every,
             ..TraceConfig::default()
-        });
-    }
+        },
+        _ => TraceConfig::OFF,
+    });
     sys.run_until(end);
     let wall_s = started.elapsed().as_secs_f64();
     let cpu_s = cpu_s() - cpu_started;
@@ -145,7 +148,8 @@ fn thread_cpu_s() -> f64 {
 /// thread each as `asynclab run --compare` runs them (steps of 250,000
 /// events, windows drained after each), timed on the wall clock and on
 /// each thread's CPU clock.
-fn time_compare(s: &Scenario) -> Result<(), String> {
+fn time_compare(s: &Scenario) -> Result<f64, String> {
+    let reference = reference_events_per_s();
     let mut twins = Twins::compare(&s.settings, &s.variants).map_err(|e| e.to_string())?;
     let end = SimTime::from_secs_f64(s.duration_s);
     let started = Instant::now();
@@ -154,6 +158,8 @@ fn time_compare(s: &Scenario) -> Result<(), String> {
             .twins_mut()
             .iter_mut()
             .map(|t| {
+                // As `asynclab run --compare`: no journeys sampled headless.
+                t.system_mut().set_tracing(TraceConfig::OFF);
                 scope.spawn(move || {
                     let cpu0 = thread_cpu_s();
                     while !t.run_for(end, asynclab::cli::simulate::EVENTS_PER_UPDATE) {
@@ -191,13 +197,53 @@ fn time_compare(s: &Scenario) -> Result<(), String> {
         })
         .collect();
     println!(
-        "bench=compare scene={:?} twins={} sim_s={} actions_all_twins={actions} wall_s={wall_s:.3} actions_per_wall_s={:.0} actions_per_s_on_two_free_cores={:.0} threads={}",
+        "bench=compare scene={:?} twins={} sim_s={} actions_all_twins={actions} wall_s={wall_s:.3} actions_per_wall_s={:.0} actions_per_s_on_two_free_cores={:.0} threads={} machine_ref_mmc_events_per_s={reference:.0}",
         s.title,
         twins.len(),
         s.duration_s,
         actions as f64 / wall_s,
         actions as f64 / slowest_cpu,
         per_twin.join(","),
+    );
+    Ok(actions as f64 / wall_s)
+}
+
+/// The VM's speed of the moment: events per second of the bare M/M/10
+/// loop (`examples/mmc.rs`, 15-17 M on a quiet run here), timed just
+/// before each compare. A shared VM's speed drifts by half within an hour,
+/// so a compare's figure means little without it.
+fn reference_events_per_s() -> f64 {
+    let p = MmcParams {
+        lambda_per_s: 90.0,
+        mu_per_s: 10.0,
+        servers: 10,
+        customers: 1_000_000,
+        warmup: 10_000,
+        seed: 42,
+        record_waits: false,
+    };
+    let t0 = Instant::now();
+    let r = run_mmc(&p);
+    r.events as f64 / t0.elapsed().as_secs_f64().max(1e-9)
+}
+
+/// Every compare's rate, then their median, least and most.
+fn time_compares(s: &Scenario, repeat: u32) -> Result<(), String> {
+    let mut rates = Vec::new();
+    for _ in 0..repeat.max(1) {
+        rates.push(time_compare(s)?);
+    }
+    rates.sort_by(f64::total_cmp);
+    let n = rates.len();
+    let median = if n % 2 == 1 {
+        rates[n / 2]
+    } else {
+        (rates[n / 2 - 1] + rates[n / 2]) / 2.0
+    };
+    println!(
+        "bench=compare_summary runs={n} actions_per_wall_s_median={median:.0} least={:.0} most={:.0}",
+        rates[0],
+        rates[n - 1],
     );
     Ok(())
 }
@@ -209,10 +255,7 @@ fn main() -> Result<(), String> {
         s.duration_s = h * 3600.0;
     }
     if args.twins_only {
-        for _ in 0..args.repeat {
-            time_compare(&s)?;
-        }
-        return Ok(());
+        return time_compares(&s, args.repeat);
     }
     let sync = time_run(s.clone(), Mode::Sync, args.trace_every)?;
     let asyn = time_run(s.clone(), Mode::Async, args.trace_every)?;
@@ -232,8 +275,5 @@ fn main() -> Result<(), String> {
         rate(asyn.actions, asyn.cpu_s),
         rate(asyn.events, asyn.wall_s),
     );
-    for _ in 0..args.repeat {
-        time_compare(&s)?;
-    }
-    Ok(())
+    time_compares(&s, args.repeat)
 }

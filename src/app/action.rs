@@ -65,6 +65,9 @@ pub enum AppAction {
     SelectEvent(f64, Change),
     /// Open the request journey (the waterfall of a traced action).
     ShowJourney,
+    /// Open the request journey on this traced action (by arrival
+    /// number): its dot on the wait plot was clicked.
+    ShowJourneyOf(u64),
     /// Open the load curve (the sweep window).
     ShowLoadCurve,
     /// Start or cancel the load curve's sweep.

@@ -12,6 +12,9 @@ pub(super) struct ExplainViews {
     pub strip: bottleneck::BottleneckStrip,
     pub journey: waterfall::Journey,
     pub sweep: sweep_window::SweepWindow,
+    /// The traced dots the wait plot drew in the last frame: arrival
+    /// number and screen position.
+    pub dots: Vec<(u64, egui::Pos2)>,
 }
 
 impl AsyncLabApp {
@@ -25,6 +28,13 @@ impl AsyncLabApp {
         &self.explain.journey
     }
 
+    /// The traced dots on the wait plot in the last frame: arrival number
+    /// and screen position (a click within a few points opens the journey
+    /// on that action).
+    pub fn traced_dots(&self) -> &[(u64, egui::Pos2)] {
+        &self.explain.dots
+    }
+
     /// The load curve window.
     pub fn sweep_window(&self) -> &sweep_window::SweepWindow {
         &self.explain.sweep
@@ -35,6 +45,7 @@ impl AsyncLabApp {
     pub(super) fn explain_action(&mut self, action: AppAction) {
         match action {
             AppAction::ShowJourney => self.explain.journey.open = true,
+            AppAction::ShowJourneyOf(seq) => self.explain.journey.pick(seq),
             AppAction::ShowLoadCurve => self.explain.sweep.open = true,
             AppAction::Sweep(act) => {
                 let scene = self.host.snapshot().edited.clone();

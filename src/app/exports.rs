@@ -167,6 +167,7 @@ pub fn save_csv(
         sla_wait_s: snap.live.sla.wait_target_s,
         x_range: (0.0, snap.now_s),
         height: 0.0,
+        traces: &[],
     };
     let rows = &history.rows;
     let polling = rows.iter().any(|r| r.polls_per_s > 0.0);

@@ -436,10 +436,15 @@ impl AsyncLabApp {
                 sla_wait_s: snap.live.sla.wait_target_s,
                 x_range: (x1 - span, x1),
                 height: per_plot,
+                traces: &snap.traces,
             },
             &kinds,
         );
         self.workshop.plots_shown(&shown, actions);
+        if let Some(seq) = shown.iter().find_map(|s| s.trace) {
+            actions.push(AppAction::ShowJourneyOf(seq));
+        }
+        self.explain.dots = shown.iter().flat_map(|s| s.dots.clone()).collect();
         shown.iter().find_map(|s| s.marker.clone())
     }
 
@@ -565,9 +570,10 @@ impl AsyncLabApp {
             AppAction::ShowLesson => self.lesson.open = true,
             AppAction::ShowStatus(text) => self.messages.status = Some(text),
             AppAction::ShowError(text) => self.messages.error = Some(text),
-            AppAction::ShowJourney | AppAction::ShowLoadCurve | AppAction::Sweep(_) => {
-                self.explain_action(action)
-            }
+            AppAction::ShowJourney
+            | AppAction::ShowJourneyOf(_)
+            | AppAction::ShowLoadCurve
+            | AppAction::Sweep(_) => self.explain_action(action),
             AppAction::Workshop(action) => self.workshop(action),
         }
     }

@@ -20,6 +20,7 @@ use crate::host::Snapshot;
 use crate::sim::trace::{Fate, Lane, Outcome, SpanKind, Trace};
 use crate::sim::{Reason, SimTime};
 use egui::{Color32, RichText};
+use std::sync::Arc;
 
 /// Traced actions listed, newest first, at most.
 const LISTED: usize = 200;
@@ -229,6 +230,10 @@ pub struct Journey {
     wait_only: bool,
     /// The list shows failed and dead-lettered actions only.
     failures_only: bool,
+    /// The list as it was when the pointer came onto it: held still while
+    /// the pointer is there, so an action can be picked while the run
+    /// plays (new traces would otherwise push the rows down under it).
+    held: Option<Arc<Vec<Trace>>>,
 }
 
 impl Journey {
@@ -240,6 +245,18 @@ impl Journey {
     /// The action picked, by arrival number.
     pub fn picked(&self) -> Option<u64> {
         self.picked
+    }
+
+    /// Opens the window on action `seq` (its dot on the wait plot was
+    /// clicked).
+    pub fn pick(&mut self, seq: u64) {
+        self.open = true;
+        self.picked = Some(seq);
+    }
+
+    /// Whether the list is held still under the pointer.
+    pub fn list_held(&self) -> bool {
+        self.held.is_some()
     }
 
     /// Draws the window while it is open.
@@ -275,7 +292,15 @@ impl Journey {
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
                 ui.set_width(300.0_f32.min(ui.available_width() * 0.35));
-                self.list(ui, traces);
+                let live = Arc::clone(traces);
+                let shown = self.held.clone().unwrap_or(live);
+                let area = self.list(ui, &shown);
+                let over = ui.rect_contains_pointer(area);
+                match (over, self.held.is_some()) {
+                    (true, false) => self.held = Some(shown),
+                    (false, true) => self.held = None,
+                    _ => {}
+                }
             });
             ui.separator();
             ui.vertical(|ui| {
@@ -312,15 +337,15 @@ impl Journey {
     }
 
     /// The traced actions, newest first: arrival number, when, outcome and
-    /// the wait the user saw.
-    fn list(&mut self, ui: &mut egui::Ui, traces: &[Trace]) {
+    /// the wait the user saw. Returns the rows' area (the filter buttons
+    /// above it are not part of it).
+    fn list(&mut self, ui: &mut egui::Ui, traces: &[Trace]) -> egui::Rect {
         ui.horizontal(|ui| {
             ui.selectable_value(&mut self.failures_only, false, "all");
             ui.selectable_value(&mut self.failures_only, true, "failed only");
         });
         if traces.is_empty() {
-            ui.label("(none yet)");
-            return;
+            return ui.label("(none yet)").rect;
         }
         let failed = |t: &&Trace| matches!(t.fate(), Fate::Failed(_) | Fate::DeadLettered);
         let shown: Vec<&Trace> = if self.failures_only {
@@ -331,6 +356,12 @@ impl Journey {
         if shown.is_empty() {
             ui.label("(no failures kept)");
         }
+        let held = self.held.is_some();
+        ui.weak(if held {
+            "Held while the pointer is on the list."
+        } else {
+            "Newest first; the list holds still under the pointer."
+        });
         egui::ScrollArea::vertical()
             .id_salt("journey list")
             .max_height(ui.available_height().max(200.0))
@@ -349,7 +380,8 @@ impl Journey {
                         self.picked = Some(t.seq);
                     }
                 }
-            });
+            })
+            .inner_rect
     }
 }
 

@@ -13,6 +13,7 @@
 
 use super::report::{RunReport, TwinReport};
 use super::simulate::{EVENTS_PER_UPDATE, Update};
+use crate::sim::trace::TraceConfig;
 use crate::sim::{SimTime, Twin, Twins, Window};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Sender, channel};
@@ -63,6 +64,10 @@ pub fn simulate_twins<E>(
     let started = Instant::now();
     let end = SimTime::from_secs_f64(duration_s);
     let n = twins.len();
+    // As for one run: nothing headless shows a journey.
+    for t in twins.twins_mut() {
+        t.system_mut().set_tracing(TraceConfig::OFF);
+    }
     let shared = Shared {
         stop: AtomicBool::new(false),
         written: (0..n).map(|_| AtomicU64::new(0)).collect(),

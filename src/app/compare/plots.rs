@@ -296,6 +296,7 @@ fn draw(
         sla_wait_s: p.snap.live.sla.wait_target_s,
         x_range: p.x_range,
         height: size.y,
+        traces: &[],
     };
     let reference = p.reference();
     let id = ("compare-plot", p.kind, which.to_string());

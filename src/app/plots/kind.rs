@@ -378,6 +378,7 @@ mod tests {
             sla_wait_s: 0.5,
             x_range: (0.0, 60.0),
             height: 100.0,
+            traces: &[],
         };
         for (kind, title) in PlotKind::ALL.iter().zip(super::super::PLOT_TITLES) {
             assert_eq!(kind.title(), title);

@@ -9,6 +9,7 @@ pub(crate) mod axes;
 pub mod kind;
 pub(crate) mod markers;
 pub(crate) mod series;
+pub mod traced;
 
 use super::history::{History, Row};
 pub use axes::y_top;
@@ -33,6 +34,8 @@ pub struct PlotContext<'a> {
     pub x_range: (f64, f64),
     /// Height of each plot, points.
     pub height: f32,
+    /// Traced actions, drawn as dots on the wait plot (empty: none).
+    pub traces: &'a [crate::sim::trace::Trace],
 }
 
 /// The plots' titles in screen order, the names tests look plots up by.
@@ -82,6 +85,10 @@ pub struct Shown {
     pub response: egui::Response,
     /// The marker the user clicked on it, if any.
     pub marker: Option<crate::sim::Marker>,
+    /// The traced action whose dot the user clicked, by arrival number.
+    pub trace: Option<u64>,
+    /// The traced dots drawn: arrival number and screen position.
+    pub dots: Vec<(u64, egui::Pos2)>,
 }
 
 /// Draws the plots `kinds`, two columns when there is room; returns each
@@ -107,7 +114,8 @@ pub fn show(
                     ui.set_width(width);
                     let lines = kind.lines(pc, polling);
                     let top = ui.cursor().top();
-                    legend_row(ui, kind.title(), &lines, kind.reference(pc).as_ref());
+                    let dots = *kind == PlotKind::Wait && !pc.traces.is_empty();
+                    legend_row(ui, kind.title(), &lines, kind.reference(pc).as_ref(), dots);
                     // A legend that wraps takes its extra lines from the
                     // plot, so the grid keeps its height.
                     let used = ui.cursor().top() - top;
@@ -115,12 +123,14 @@ pub fn show(
                     let size = egui::vec2(width, height);
                     plot(ui, *kind, visible, pc, &lines, size)
                 });
-                let (response, marker) = cell.inner;
+                let (response, marker, trace, dots) = cell.inner;
                 shown.push(Shown {
                     kind: *kind,
                     rect: cell.response.rect.intersect(ui.clip_rect()),
                     response,
                     marker,
+                    trace,
+                    dots,
                 });
             }
         });
@@ -129,12 +139,13 @@ pub fn show(
 }
 
 /// The title and, beside it, the legend: outside the plot, so it never
-/// covers the live data.
+/// covers the live data. `dots`: the plot shows traced actions as dots.
 fn legend_row(
     ui: &mut egui::Ui,
     title: &str,
     lines: &[LineSpec<'_>],
     reference: Option<&Reference>,
+    dots: bool,
 ) {
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = 6.0;
@@ -146,7 +157,36 @@ fn legend_row(
         if let Some(r) = reference {
             legend_entry(ui, &r.name, r.color, true);
         }
+        if dots {
+            dot_legend(ui);
+        }
     });
+}
+
+/// The traced dots' legend entry: an answered and a failed dot, and what
+/// a click on one does.
+fn dot_legend(ui: &mut egui::Ui) {
+    let text = ui.visuals().text_color();
+    let dark = ui.visuals().dark_mode;
+    let font = egui::FontId::proportional(12.5);
+    let galley = ui
+        .painter()
+        .layout_no_wrap(traced::LEGEND.to_string(), font, text);
+    let swatch = 16.0;
+    let size = egui::vec2(swatch + 4.0 + galley.size().x, galley.size().y.max(14.0));
+    let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+    let y = rect.center().y;
+    let answered = if dark {
+        Color32::from_gray(0xD0)
+    } else {
+        traced::ANSWERED
+    };
+    ui.painter()
+        .circle_filled(egui::pos2(rect.left() + 3.5, y), 3.0, answered);
+    ui.painter()
+        .circle_filled(egui::pos2(rect.left() + 11.5, y), 3.0, traced::FAILED);
+    let pos = egui::pos2(rect.left() + swatch + 4.0, y - galley.size().y / 2.0);
+    ui.painter().galley(pos, galley, text);
 }
 
 /// A swatch (a dashed one for a reference line) and a name, as one widget
@@ -186,7 +226,9 @@ pub(crate) fn visible_rows(rows: &[Row], (x0, x1): (f64, f64)) -> &[Row] {
 
 /// One plot of `size` points: its lines over `rows`, its reference line,
 /// the markers, a note when a spike is clipped, and captions on the first.
-/// Returns the plot's response and the marker clicked, if any.
+/// Returns the plot's response, the marker clicked, the traced action
+/// whose dot was clicked (a dot wins over a marker line under it) and
+/// where the dots are on screen.
 fn plot(
     ui: &mut egui::Ui,
     kind: PlotKind,
@@ -194,7 +236,12 @@ fn plot(
     pc: &PlotContext<'_>,
     lines: &[LineSpec<'_>],
     size: egui::Vec2,
-) -> (egui::Response, Option<crate::sim::Marker>) {
+) -> (
+    egui::Response,
+    Option<crate::sim::Marker>,
+    Option<u64>,
+    Vec<(u64, egui::Pos2)>,
+) {
     let group = Id::unique("asynclab-time-axis");
     let (x0, x1) = pc.x_range;
     let dark = ui.visuals().dark_mode;
@@ -204,6 +251,11 @@ fn plot(
         .map(|s| rows.iter().map(|r| (s.y)(r)).collect())
         .collect();
     let (top, clipped) = y_range(kind, &values, reference.as_ref());
+    let dots = if kind == PlotKind::Wait {
+        traced::dots(pc.traces, pc.x_range, top)
+    } else {
+        Vec::new()
+    };
     let response = time_plot(("plot", kind), size, group).show(ui, |p| {
         p.set_plot_bounds_x(x0..=x1);
         p.set_plot_bounds_y(-top * 0.03..=top);
@@ -218,6 +270,7 @@ fn plot(
             p.hline(HLine::new(r.name, r.y).color(r.color).style(r.style));
         }
         markers::markers(p, pc, dark);
+        traced::draw(p, &dots, dark);
     });
     // Screen readers and tests find the plot by its title.
     let frame = *response.transform.frame();
@@ -235,12 +288,23 @@ fn plot(
         markers::captions(ui, &response.transform, pc);
     }
     let at = response.response.interact_pointer_pos();
-    let marker = if response.response.clicked() {
-        at.and_then(|p| markers::near(p, &response.transform, pc))
-    } else {
-        None
-    };
-    (response.response, marker)
+    let clicked = response.response.clicked();
+    let trace = at
+        .filter(|_| clicked)
+        .and_then(|p| traced::near(p, &response.transform, &dots));
+    let marker = at
+        .filter(|_| clicked && trace.is_none())
+        .and_then(|p| markers::near(p, &response.transform, pc));
+    let on_screen = dots
+        .iter()
+        .map(|d| {
+            let at = response
+                .transform
+                .position_from_point(&egui_plot::PlotPoint::new(d.x, d.y));
+            (d.seq, at)
+        })
+        .collect();
+    (response.response, marker, trace, on_screen)
 }
 
 /// A plot on the moving time axis, `size` points: its x axis linked (and

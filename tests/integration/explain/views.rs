@@ -249,6 +249,105 @@ fn the_waterfall_draws_a_traced_sync_and_a_traced_async_action() {
     assert!(h.state().app.journey().drawn() > 0);
 }
 
+/// While the run plays, new traces push the list's rows down; with the
+/// pointer on the list it holds still, so the row under it stays there
+/// to be clicked, and moves on once the pointer leaves.
+#[test]
+fn the_journey_list_holds_still_under_the_pointer() {
+    let mut h = harness(busy(60.0, Mode::Sync));
+    h.state_mut().app.apply(AppAction::ShowJourney);
+    let before = traced(&mut h, 2);
+    h.run_steps(2);
+    // Not the newest: that one is picked, and its waterfall's head names
+    // it too.
+    let row = before[before.len() - 2].seq;
+    let newest = before.last().expect("two").seq;
+    h.get_by_label_contains(&format!("#{row} ")).hover();
+    h.run_steps(1);
+    assert!(
+        h.state().app.journey().list_held(),
+        "held under the pointer"
+    );
+    // Play on until a newer action has been traced.
+    let mut newer = None;
+    for _ in 0..400 {
+        h.run_steps(1);
+        let live = h.state().app.host().snapshot().traces.clone();
+        if let Some(t) = live.last().filter(|t| t.seq > newest) {
+            newer = Some(t.seq);
+            break;
+        }
+    }
+    let newer = newer.expect("a newer trace while playing");
+    h.run_steps(1);
+    assert!(h.state().app.journey().list_held());
+    assert!(
+        h.query_by_label_contains(&format!("#{newer} ")).is_none(),
+        "the held list does not show #{newer} yet"
+    );
+    h.get_by_label_contains(&format!("#{row} ")).click();
+    h.run_steps(1);
+    assert_eq!(h.state().app.journey().picked(), Some(row));
+    // The pointer leaves: the list shows the newest again.
+    h.get_by_label("Time axis:").hover();
+    h.run_steps(2);
+    assert!(!h.state().app.journey().list_held());
+    assert!(h.query_by_label_contains(&format!("#{newer} ")).is_some());
+}
+
+/// Every traced action with an outcome is a dot on the wait plot, at
+/// the moment its user saw the outcome and at the wait recorded; a click
+/// on a dot opens the request journey on that action.
+#[test]
+fn clicking_a_traced_dot_on_the_wait_plot_opens_its_journey() {
+    let mut h = harness(busy(60.0, Mode::Sync));
+    traced(&mut h, 3);
+    h.state().app.host().send(Command::Pause);
+    h.run_steps(3);
+    assert!(!h.state().app.journey().open);
+    let dots = h.state().app.traced_dots().to_vec();
+    let traces = h.state().app.host().snapshot().traces.clone();
+    let done: Vec<u64> = traces
+        .iter()
+        .filter(|t| t.user_done)
+        .map(|t| t.seq)
+        .collect();
+    let drawn: Vec<u64> = dots.iter().map(|d| d.0).collect();
+    assert_eq!(
+        drawn, done,
+        "one dot per traced action with an outcome, in the list's order"
+    );
+    // The dots sit on the wait plot.
+    let plot = h
+        .get_by_label(&format!(
+            "plot: {}",
+            asynclab::app::plots::PlotKind::Wait.title()
+        ))
+        .rect();
+    for (_, at) in &dots {
+        assert!(plot.contains(*at), "{at:?} in {plot:?}");
+    }
+    // A click on the plot away from every dot opens nothing.
+    let far = dots.iter().map(|(_, p)| p.x).fold(f32::INFINITY, f32::min) - 40.0;
+    let far = egui::pos2(far.max(plot.left() + 50.0), plot.top() + 20.0);
+    assert!(dots.iter().all(|(_, p)| p.distance(far) > 20.0), "{far:?}");
+    h.drag_at(far);
+    h.run_steps(1);
+    h.drop_at(far);
+    h.run_steps(2);
+    assert!(!h.state().app.journey().open);
+    // A click a couple of points off a dot opens the journey on it.
+    let (seq, at) = dots[dots.len() / 2];
+    let near = at + egui::vec2(2.0, -1.0);
+    h.drag_at(near);
+    h.run_steps(1);
+    h.drop_at(near);
+    h.run_steps(2);
+    assert!(h.state().app.journey().open, "the click opened the journey");
+    assert_eq!(h.state().app.journey().picked(), Some(seq));
+    assert!(h.state().app.journey().drawn() > 0);
+}
+
 #[test]
 fn a_user_who_gave_up_ends_at_patience_while_the_work_goes_on() {
     let mut s = scene("02-slow-database.ron");

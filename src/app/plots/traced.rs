@@ -1,0 +1,178 @@
+//! Traced actions as dots on the wait plot: one dot per traced action
+//! whose user has an outcome, at the moment the user saw it and at the
+//! wait the metrics recorded for it (so it sits where the wait lines
+//! counted it). Clicking near a dot opens the request journey on it.
+
+use super::super::palette;
+use crate::sim::trace::{Fate, Trace};
+use egui::Color32;
+use egui_plot::{MarkerShape, PlotPoint, PlotPoints, PlotTransform, PlotUi, Points};
+
+/// A click lands on a dot this close, points.
+pub const REACH: f32 = 8.0;
+
+/// The legend's name for the dots.
+pub const LEGEND: &str = "traced actions (click one)";
+
+/// Colour of a dot whose user was answered (saved or accepted).
+pub const ANSWERED: Color32 = Color32::from_rgb(0x50, 0x50, 0x50);
+
+/// Colour of a dot whose user saw an error (or whose job dead-lettered).
+pub const FAILED: Color32 = palette::RED;
+
+/// One traced action on the plot.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Dot {
+    /// The action's number in the run.
+    pub seq: u64,
+    /// When the user saw the outcome, s of sim time.
+    pub x: f64,
+    /// The wait the metrics recorded, s.
+    pub y: f64,
+    /// The user saw an error, or the acknowledged job dead-lettered.
+    pub failed: bool,
+}
+
+/// The dots of `traces` within `(x0, x1)` and below `top` (a dot above
+/// the plot's clipped top is not drawn, so it cannot be clicked either).
+pub fn dots(traces: &[Trace], (x0, x1): (f64, f64), top: f64) -> Vec<Dot> {
+    traces
+        .iter()
+        .filter(|t| t.user_done)
+        .filter_map(|t| {
+            let last = t.clicks.last()?;
+            let (at, _) = last.outcome?;
+            let wait = last.measured_wait?;
+            let failed = matches!(t.fate(), Fate::Failed(_) | Fate::DeadLettered);
+            Some(Dot {
+                seq: t.seq,
+                x: at.as_secs_f64(),
+                y: wait.as_secs_f64(),
+                failed,
+            })
+        })
+        .filter(|d| d.x >= x0 && d.x <= x1 && d.y <= top)
+        .collect()
+}
+
+/// Draws the dots: answered ones dark, failed ones red.
+pub fn draw(p: &mut PlotUi<'_>, dots: &[Dot], dark: bool) {
+    let answered = if dark {
+        Color32::from_gray(0xD0)
+    } else {
+        ANSWERED
+    };
+    for (failed, color) in [(false, answered), (true, FAILED)] {
+        let points: Vec<[f64; 2]> = dots
+            .iter()
+            .filter(|d| d.failed == failed)
+            .map(|d| [d.x, d.y])
+            .collect();
+        if points.is_empty() {
+            continue;
+        }
+        p.points(
+            Points::new(LEGEND, PlotPoints::from(points))
+                .shape(MarkerShape::Circle)
+                .radius(3.0)
+                .filled(true)
+                .color(color),
+        );
+    }
+}
+
+/// The dot nearest `pos` within [`REACH`] points, if any.
+pub fn near(pos: egui::Pos2, transform: &PlotTransform, dots: &[Dot]) -> Option<u64> {
+    dots.iter()
+        .map(|d| {
+            let at = transform.position_from_point(&PlotPoint::new(d.x, d.y));
+            (at.distance(pos), d.seq)
+        })
+        .filter(|(dist, _)| *dist <= REACH)
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, seq)| seq)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::SimTime;
+    use crate::sim::trace::{Click, Outcome};
+
+    fn trace(seq: u64, clicked_s: f64, wait_s: Option<f64>, outcome: Outcome) -> Trace {
+        let at = SimTime::from_secs_f64(clicked_s);
+        let wait = wait_s.map(SimTime::from_secs_f64);
+        Trace {
+            seq,
+            client: 0,
+            endpoint: 0,
+            clicks: vec![Click {
+                at,
+                outcome: wait.map(|w| (at + w, outcome)),
+                measured_wait: wait,
+            }],
+            spans: vec![],
+            commits: vec![],
+            jobs: vec![],
+            dead_letters: vec![],
+            polls: vec![],
+            polls_sent: 0,
+            in_progress: vec![],
+            user_done: wait.is_some(),
+            finished: wait.is_some(),
+            truncated: false,
+        }
+    }
+
+    #[test]
+    fn a_dot_sits_where_the_wait_was_recorded_and_only_when_shown() {
+        use crate::sim::Reason;
+        let ts = vec![
+            trace(1, 10.0, Some(2.0), Outcome::Ok),
+            trace(2, 11.0, Some(15.0), Outcome::Error(Reason::Timeout)),
+            // Still waiting: no dot.
+            trace(3, 12.0, None, Outcome::Ok),
+            // Outside the shown range, and above the plot's top.
+            trace(4, 100.0, Some(1.0), Outcome::Ok),
+            trace(5, 20.0, Some(40.0), Outcome::Ok),
+        ];
+        let ds = dots(&ts, (0.0, 60.0), 30.0);
+        assert_eq!(
+            ds,
+            vec![
+                Dot {
+                    seq: 1,
+                    x: 12.0,
+                    y: 2.0,
+                    failed: false
+                },
+                Dot {
+                    seq: 2,
+                    x: 26.0,
+                    y: 15.0,
+                    failed: true
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_click_picks_the_nearest_dot_within_reach() {
+        let t = PlotTransform::new(
+            egui::Rect::from_min_size(egui::pos2(0.0, 0.0), egui::vec2(100.0, 100.0)),
+            egui_plot::PlotBounds::from_min_max([0.0, 0.0], [100.0, 100.0]),
+            egui::Vec2b::new(false, false),
+        );
+        let d = |seq, x, y| Dot {
+            seq,
+            x,
+            y,
+            failed: false,
+        };
+        let ds = vec![d(1, 10.0, 50.0), d(2, 16.0, 50.0)];
+        // Screen y runs down: plot y 50 is screen y 50 here.
+        assert_eq!(near(egui::pos2(11.0, 50.0), &t, &ds), Some(1));
+        assert_eq!(near(egui::pos2(15.0, 52.0), &t, &ds), Some(2));
+        assert_eq!(near(egui::pos2(40.0, 50.0), &t, &ds), None);
+    }
+}

@@ -32,9 +32,17 @@ pub struct Bar {
     pub start_s: f64,
     /// End, s after the first click.
     pub end_s: f64,
-    /// What it was spent on (`None`: a status poll, sent to answered).
+    /// What it was spent on (`None`: a status poll, sent to answered, or
+    /// a phase still under way).
     pub kind: Option<SpanKind>,
+    /// A phase still under way at the last update (the action's work has
+    /// not ended): from its start to then; what it is is known when it
+    /// ends.
+    pub under_way: bool,
 }
+
+/// What an under-way bar is, for the legend and hover.
+pub const UNDER_WAY: &str = "under way (work goes on)";
 
 /// One row: the user, a click's request or job, or the polls.
 #[derive(Clone, Debug, PartialEq)]
@@ -88,7 +96,9 @@ impl Waterfall {
     }
 }
 
-/// The waterfall of `t`, times relative to its first click.
+/// The waterfall of `t`, times relative to its first click. A phase
+/// still under way when `t` was copied (`Trace::as_of`) is a bar from its
+/// start to then.
 pub fn layout(t: &Trace) -> Waterfall {
     let t0 = t.first_click();
     let rel = |x: SimTime| (x - t0).as_secs_f64();
@@ -96,15 +106,27 @@ pub fn layout(t: &Trace) -> Waterfall {
         start_s: rel(s.start),
         end_s: rel(s.end),
         kind: Some(s.kind),
+        under_way: false,
     };
-    let end = t.end();
+    let end = t.as_of.map_or(t.end(), |at| at.max(t.end()));
     let mut rows = vec![Row {
         label: "user".into(),
         bars: t.user_spans(end).iter().map(bar).collect(),
     }];
     for n in 1..=t.clicks.len() as u16 {
         for (lane, label) in [(Lane::Request(n), "request"), (Lane::Job(n), "job")] {
-            let bars: Vec<Bar> = t.lane(lane).map(bar).collect();
+            let mut bars: Vec<Bar> = t.lane(lane).map(bar).collect();
+            bars.extend(
+                t.in_progress
+                    .iter()
+                    .filter(|(l, _)| *l == lane)
+                    .map(|(_, since)| Bar {
+                        start_s: rel(*since),
+                        end_s: rel(end),
+                        kind: None,
+                        under_way: true,
+                    }),
+            );
             if !bars.is_empty() {
                 rows.push(Row {
                     label: format!("{label} {n}"),
@@ -121,6 +143,7 @@ pub fn layout(t: &Trace) -> Waterfall {
                 start_s: rel(p.sent),
                 end_s: rel(p.answered),
                 kind: None,
+                under_way: false,
             })
             .collect();
         rows.push(Row {
@@ -165,6 +188,15 @@ pub fn outcome_word(o: Outcome) -> &'static str {
 
 /// What became of the action, for the list.
 pub fn fate_word(t: &Trace) -> String {
+    if t.user_done && !t.finished {
+        // The user has the final outcome; the work it caused goes on.
+        return match t.fate() {
+            Fate::Failed(Reason::Timeout) => "gave up, work goes on".into(),
+            Fate::Failed(r) => format!("{}, work goes on", crate::words::reason(r)),
+            _ if !t.jobs.is_empty() => "accepted, job under way".into(),
+            _ => "answered, work goes on".into(),
+        };
+    }
     match t.fate() {
         Fate::InFlight => "under way".into(),
         Fate::Succeeded if t.jobs.is_empty() => "saved".into(),
@@ -286,7 +318,8 @@ impl Journey {
             self.picked = traces.last().map(|t| t.seq);
         }
         ui.label(
-            "Traced actions (one in 100 by arrival, the last 300 and the last failures of each kind). \
+            "Traced actions (one in 100 by arrival: the last 300 finished, the last failures of each kind, \
+             and the newest 100 whose user has an answer while the work goes on). \
              Pick one to see its spans on one time axis; hover a bar for its length.",
         );
         ui.horizontal_top(|ui| {
@@ -447,12 +480,12 @@ fn waterfall_ui(ui: &mut egui::Ui, t: &Trace, twin: Option<&str>, wait_only: boo
                 egui::pos2(a, y + 3.0),
                 egui::pos2(z.max(a + 2.0), y + ROW_H - 3.0),
             );
-            painter.rect_filled(r, 1.0, colour(b.kind));
+            painter.rect_filled(r, 1.0, bar_colour(b));
             drawn += 1;
             if pointer.is_some_and(|p| r.expand2(egui::vec2(1.0, 0.0)).contains(p)) {
                 hovered = Some(format!(
                     "{}: {} (from {} to {})",
-                    kind_word(b.kind),
+                    bar_word(b),
                     crate::fmt::secs(b.end_s - b.start_s),
                     crate::fmt::secs(b.start_s),
                     crate::fmt::secs(b.end_s)
@@ -534,19 +567,39 @@ fn marks_ui(
     }
 }
 
+/// A bar's colour: its kind's, or grey while under way.
+fn bar_colour(b: &Bar) -> Color32 {
+    if b.under_way {
+        Color32::from_gray(0x90)
+    } else {
+        colour(b.kind)
+    }
+}
+
+/// A bar's name, for the legend and hover.
+fn bar_word(b: &Bar) -> &'static str {
+    if b.under_way {
+        UNDER_WAY
+    } else {
+        kind_word(b.kind)
+    }
+}
+
 /// The colours used by this waterfall, and its marks with their times.
 fn legend_ui(ui: &mut egui::Ui, w: &Waterfall) {
-    let mut kinds: Vec<Option<SpanKind>> = Vec::new();
+    let mut seen: Vec<(Option<SpanKind>, bool)> = Vec::new();
+    let mut bars: Vec<&Bar> = Vec::new();
     for b in w.rows.iter().flat_map(|r| &r.bars) {
-        if !kinds.contains(&b.kind) {
-            kinds.push(b.kind);
+        if !seen.contains(&(b.kind, b.under_way)) {
+            seen.push((b.kind, b.under_way));
+            bars.push(b);
         }
     }
     ui.horizontal_wrapped(|ui| {
-        for k in kinds {
+        for b in bars {
             let (r, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
-            ui.painter().rect_filled(r, 2.0, colour(k));
-            ui.label(kind_word(k));
+            ui.painter().rect_filled(r, 2.0, bar_colour(b));
+            ui.label(bar_word(b));
         }
     });
     let marks: Vec<String> = w

@@ -79,12 +79,20 @@ fn build(base: &Scenario, compare: bool) -> (Twins, Option<String>) {
     }
 }
 
-/// Twin `t`'s kept traces of run `run_id`, keyed by what moves when they
+/// Traces published whose user has the final outcome while their work
+/// goes on, at most (the newest): every traced user who gave up belongs
+/// on the wait plot, not only those whose wasted work has ended.
+pub const ANSWERED_IN_FLIGHT: usize = 100;
+
+/// Twin `t`'s kept traces of run `run_id` and the newest answered ones
+/// still in flight, oldest action first, keyed by what moves when they
 /// change.
 fn traces_of(run_id: u64, t: &Twin) -> SharedTraces {
     let tracer = t.system().tracer();
-    let kept = tracer.finished().into_iter().cloned().collect();
-    ((run_id, tracer.finished_total()), Arc::new(kept))
+    let mut kept: Vec<Trace> = tracer.finished().into_iter().cloned().collect();
+    kept.extend(tracer.answered_in_flight(ANSWERED_IN_FLIGHT, t.now()));
+    kept.sort_by_key(|t| t.seq);
+    ((run_id, tracer.revision()), Arc::new(kept))
 }
 
 /// Twin `t`'s live settings as shared: the same `Arc` until it changes.
@@ -418,8 +426,9 @@ impl HostCore {
         if shared.traces_age >= TRACES_EVERY || !self.pace.playing() {
             shared.traces_age = 0;
             for (t, traces) in runs.iter().zip(&mut shared.traces) {
-                // Copied only when another trace finished.
-                if traces.0.1 != t.system().tracer().finished_total() {
+                // Copied only when another trace finished or another
+                // traced user saw the final outcome.
+                if traces.0.1 != t.system().tracer().revision() {
                     *traces = traces_of(self.run_id, t);
                 }
             }

@@ -46,7 +46,7 @@ mod pacing;
 mod snapshot;
 mod story;
 
-pub use self::core::{HostCore, MAX_PENDING_WINDOWS};
+pub use self::core::{ANSWERED_IN_FLIGHT, HostCore, MAX_PENDING_WINDOWS};
 pub use crate::sim::Target;
 pub use clock::{Clock, FakeClock, WallClock};
 pub use command::{Command, SPEEDS, Speed, StepKind};

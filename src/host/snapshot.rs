@@ -59,8 +59,11 @@ pub struct Snapshot {
     /// timeline: replays this run exactly.
     pub recording: Arc<Scenario>,
     /// The run's finished traced actions that are kept (recent ones and
-    /// recent failures of each kind), oldest action first; of twin 0 when
-    /// comparing. The same `Arc` until another trace finishes.
+    /// recent failures of each kind) and the newest ones whose user has
+    /// the final outcome while their work goes on (`finished` false; see
+    /// `host::ANSWERED_IN_FLIGHT`), oldest action first; of twin 0 when
+    /// comparing. The same `Arc` until another trace finishes or another
+    /// traced user sees the final outcome.
     pub traces: Arc<Vec<Trace>>,
     /// Last rejected change, for the status line.
     pub last_error: Option<String>,
@@ -126,9 +129,9 @@ pub struct TwinSnapshot {
     pub markers: Vec<Marker>,
     /// This twin's live settings (its variant and every change applied).
     pub live: Arc<Settings>,
-    /// This twin's finished traced actions kept, oldest first: the same
-    /// arrival numbers are traced in every twin, so `seq` finds one user
-    /// in each.
+    /// This twin's traced actions as in [`Snapshot::traces`], oldest
+    /// first: the same arrival numbers are traced in every twin, so `seq`
+    /// finds one user in each.
     pub traces: Arc<Vec<Trace>>,
     /// This twin's sim time, s.
     pub now_s: f64,

@@ -123,7 +123,12 @@ pub fn show(
                     let size = egui::vec2(width, height);
                     plot(ui, *kind, visible, pc, &lines, size)
                 });
-                let (response, marker, trace, dots) = cell.inner;
+                let Drawn {
+                    response,
+                    marker,
+                    trace,
+                    dots,
+                } = cell.inner;
                 shown.push(Shown {
                     kind: *kind,
                     rect: cell.response.rect.intersect(ui.clip_rect()),
@@ -176,11 +181,7 @@ fn dot_legend(ui: &mut egui::Ui) {
     let size = egui::vec2(swatch + 4.0 + galley.size().x, galley.size().y.max(14.0));
     let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
     let y = rect.center().y;
-    let answered = if dark {
-        Color32::from_gray(0xD0)
-    } else {
-        traced::ANSWERED
-    };
+    let answered = traced::answered(dark);
     ui.painter()
         .circle_filled(egui::pos2(rect.left() + 3.5, y), 3.0, answered);
     ui.painter()
@@ -236,12 +237,7 @@ fn plot(
     pc: &PlotContext<'_>,
     lines: &[LineSpec<'_>],
     size: egui::Vec2,
-) -> (
-    egui::Response,
-    Option<crate::sim::Marker>,
-    Option<u64>,
-    Vec<(u64, egui::Pos2)>,
-) {
+) -> Drawn {
     let group = Id::unique("asynclab-time-axis");
     let (x0, x1) = pc.x_range;
     let dark = ui.visuals().dark_mode;
@@ -259,6 +255,7 @@ fn plot(
     let response = time_plot(("plot", kind), size, group).show(ui, |p| {
         p.set_plot_bounds_x(x0..=x1);
         p.set_plot_bounds_y(-top * 0.03..=top);
+        traced::draw(p, &dots, dark, false);
         let keys = series::bucket_keys(rows, (size.x, x1 - x0));
         let mut order: Vec<usize> = (0..lines.len()).collect();
         order.sort_by(|a, b| lines[*b].width.total_cmp(&lines[*a].width));
@@ -270,7 +267,7 @@ fn plot(
             p.hline(HLine::new(r.name, r.y).color(r.color).style(r.style));
         }
         markers::markers(p, pc, dark);
-        traced::draw(p, &dots, dark);
+        traced::draw(p, &dots, dark, true);
     });
     // Screen readers and tests find the plot by its title.
     let frame = *response.transform.frame();
@@ -304,7 +301,20 @@ fn plot(
             (d.seq, at)
         })
         .collect();
-    (response.response, marker, trace, on_screen)
+    Drawn {
+        response: response.response,
+        marker,
+        trace,
+        dots: on_screen,
+    }
+}
+
+/// What [`plot`] drew and what was clicked on it.
+struct Drawn {
+    response: egui::Response,
+    marker: Option<crate::sim::Marker>,
+    trace: Option<u64>,
+    dots: Vec<(u64, egui::Pos2)>,
 }
 
 /// A plot on the moving time axis, `size` points: its x axis linked (and

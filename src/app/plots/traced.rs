@@ -55,30 +55,37 @@ pub fn dots(traces: &[Trace], (x0, x1): (f64, f64), top: f64) -> Vec<Dot> {
         .collect()
 }
 
-/// Draws the dots: answered ones dark, failed ones red.
-pub fn draw(p: &mut PlotUi<'_>, dots: &[Dot], dark: bool) {
-    let answered = if dark {
-        Color32::from_gray(0xD0)
+/// The answered dots' colour on a dark or light background: half
+/// transparent, so a cloud of them leaves the lines readable.
+pub fn answered(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_gray(0xC0).gamma_multiply(0.55)
     } else {
-        ANSWERED
-    };
-    for (failed, color) in [(false, answered), (true, FAILED)] {
-        let points: Vec<[f64; 2]> = dots
-            .iter()
-            .filter(|d| d.failed == failed)
-            .map(|d| [d.x, d.y])
-            .collect();
-        if points.is_empty() {
-            continue;
-        }
-        p.points(
-            Points::new(LEGEND, PlotPoints::from(points))
-                .shape(MarkerShape::Circle)
-                .radius(3.0)
-                .filled(true)
-                .color(color),
-        );
+        ANSWERED.gamma_multiply(0.55)
     }
+}
+
+/// Draws the answered dots (grey; under the lines, so a cloud of them
+/// leaves the lines readable) or the failed ones (red; over the lines, so
+/// users who gave up at the patience limit show on a p95 line sitting
+/// right there).
+pub fn draw(p: &mut PlotUi<'_>, dots: &[Dot], dark: bool, failed: bool) {
+    let color = if failed { FAILED } else { answered(dark) };
+    let points: Vec<[f64; 2]> = dots
+        .iter()
+        .filter(|d| d.failed == failed)
+        .map(|d| [d.x, d.y])
+        .collect();
+    if points.is_empty() {
+        return;
+    }
+    p.points(
+        Points::new(LEGEND, PlotPoints::from(points))
+            .shape(MarkerShape::Circle)
+            .radius(2.5)
+            .filled(true)
+            .color(color),
+    );
 }
 
 /// The dot nearest `pos` within [`REACH`] points, if any.
@@ -121,6 +128,7 @@ mod tests {
             user_done: wait.is_some(),
             finished: wait.is_some(),
             truncated: false,
+            as_of: None,
         }
     }
 

@@ -174,6 +174,10 @@ pub struct Trace {
     pub finished: bool,
     /// Spans beyond [`TraceConfig::max_spans`] were not kept.
     pub truncated: bool,
+    /// For a copy made while the action was in flight
+    /// ([`Tracer::answered_in_flight`]): the run's time then. The phases
+    /// in `in_progress` were under way until at least this moment.
+    pub as_of: Option<SimTime>,
 }
 
 impl Trace {

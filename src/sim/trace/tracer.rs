@@ -1,7 +1,10 @@
 //! Recording traces while a run goes on, with bounded memory: one action
-//! in [`TraceConfig::every`] is traced; finished traces are kept in rings
-//! (the most recent ones, and separately the most recent failures of each
-//! kind, so a rare failure is not pushed out by a flood of successes).
+//! in [`TraceConfig::every`] is traced; finished traces are kept in rings:
+//! the most recent ones whatever became of them (so the kept traces are a
+//! fair sample of the recent past: a wait plot's dots show the users who
+//! gave up beside those answered), and, once pushed out of that ring, the
+//! most recent failures of each kind (so a rare failure is not pushed out
+//! by a flood of successes).
 //!
 //! The system calls in only for work marked as traced (a flag on the
 //! request, job or polling record), so a run that traces nothing pays one
@@ -18,10 +21,10 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 pub struct TraceConfig {
     /// Trace one action in this many, by arrival number (0: none).
     pub every: u64,
-    /// Finished traces kept, most recent first out.
+    /// Finished traces kept, whatever their fate; the oldest leaves first.
     pub keep_recent: usize,
-    /// Finished traces kept per kind of failure (each error reason, and
-    /// acknowledged-but-dead-lettered), beside the recent ones.
+    /// Failed traces kept per kind of failure (each error reason, and
+    /// acknowledged-but-dead-lettered) after they leave the recent ones.
     pub keep_failures: usize,
     /// Traces in flight at most; arrivals sampled beyond it are skipped.
     pub max_active: usize,
@@ -123,6 +126,8 @@ pub struct Tracer {
     /// Traces finished so far (kept or not): a reader that copies the
     /// kept ones can tell whether they changed.
     finished_total: u64,
+    /// Traced users who saw their final outcome so far.
+    users_done_total: u64,
 }
 
 impl Default for Tracer {
@@ -143,6 +148,7 @@ impl Tracer {
             sampled: 0,
             skipped: 0,
             finished_total: 0,
+            users_done_total: 0,
         }
     }
 
@@ -183,6 +189,33 @@ impl Tracer {
             .recent
             .iter()
             .chain(self.failed.iter().flatten())
+            .collect();
+        v.sort_by_key(|t| t.seq);
+        v
+    }
+
+    /// Moves whenever a traced action finished or its user saw the final
+    /// outcome: a reader that copies [`Tracer::finished`] and
+    /// [`Tracer::answered_in_flight`] can tell whether either changed.
+    pub fn revision(&self) -> u64 {
+        self.finished_total + self.users_done_total
+    }
+
+    /// Traces whose user has the final outcome while the work they caused
+    /// goes on (a sync save the user gave up on, an acknowledged job still
+    /// queued): the newest `limit`, oldest action first, with the phases
+    /// under way filled in.
+    /// `now` is the run's time, recorded in each copy ([`Trace::as_of`]).
+    pub fn answered_in_flight(&self, limit: usize, now: SimTime) -> Vec<Trace> {
+        let mut done: Vec<&Active> = self.active.values().filter(|a| a.trace.user_done).collect();
+        done.sort_by_key(|a| std::cmp::Reverse(a.trace.seq));
+        let mut v: Vec<Trace> = done
+            .into_iter()
+            .take(limit)
+            .map(|a| Trace {
+                as_of: Some(now),
+                ..snapshot(a)
+            })
             .collect();
         v.sort_by_key(|t| t.seq);
         v
@@ -239,6 +272,7 @@ impl Tracer {
             user_done: false,
             finished: false,
             truncated: false,
+            as_of: None,
         };
         self.active.insert(
             key,
@@ -318,8 +352,11 @@ impl Tracer {
 
     /// The user will not click again (succeeded, or gave up for good).
     pub(crate) fn user_done(&mut self, key: TraceKey) {
-        if let Some(a) = self.active.get_mut(&key) {
+        if let Some(a) = self.active.get_mut(&key)
+            && !a.trace.user_done
+        {
             a.trace.user_done = true;
+            self.users_done_total += 1;
         }
         self.maybe_finish(key);
     }
@@ -435,22 +472,34 @@ impl Tracer {
         let mut t = a.trace;
         t.finished = true;
         self.finished_total += 1;
-        let (ring, keep) = match t.fate() {
-            Fate::Failed(r) => (
-                Reason::ALL
-                    .iter()
-                    .position(|x| *x == r)
-                    .map(|i| &mut self.failed[i]),
-                self.cfg.keep_failures,
-            ),
-            Fate::DeadLettered => (self.failed.last_mut(), self.cfg.keep_failures),
-            _ => (Some(&mut self.recent), self.cfg.keep_recent),
+        if self.cfg.keep_recent > 0 {
+            self.recent.push_back(t);
+            while self.recent.len() > self.cfg.keep_recent {
+                if let Some(old) = self.recent.pop_front() {
+                    self.keep_failure(old);
+                }
+            }
+        } else {
+            self.keep_failure(t);
+        }
+    }
+
+    /// A finished trace leaving the recent ring (or not let in): a
+    /// failure goes to its kind's ring, anything else is dropped.
+    fn keep_failure(&mut self, t: Trace) {
+        let ring = match t.fate() {
+            Fate::Failed(r) => Reason::ALL
+                .iter()
+                .position(|x| *x == r)
+                .and_then(|i| self.failed.get_mut(i)),
+            Fate::DeadLettered => self.failed.last_mut(),
+            _ => None,
         };
         if let Some(ring) = ring
-            && keep > 0
+            && self.cfg.keep_failures > 0
         {
             ring.push_back(t);
-            trim(ring, keep);
+            trim(ring, self.cfg.keep_failures);
         }
     }
 }

@@ -203,6 +203,56 @@ fn a_user_who_gave_up_ends_at_the_patience_limit_while_the_work_goes_on() {
     }
 }
 
+/// A user who gave up has the final outcome while the work goes on: the
+/// tracer hands out such traces while they are still in flight (the
+/// newest first, as of the run's time), so the wait plot's dots and the
+/// journey show them before the wasted work ends.
+#[test]
+fn users_who_gave_up_while_the_work_goes_on_are_handed_out_in_flight() {
+    let mut s = scene("02-slow-database.ron");
+    hold_mode(&mut s, Mode::Sync);
+    let mut sys = System::new(s.clone());
+    sys.set_tracing(TraceConfig {
+        every: 10,
+        ..TraceConfig::default()
+    });
+    let before = sys.tracer().revision();
+    let now = SimTime::from_secs_f64(200.0);
+    sys.run_until(now);
+    assert!(sys.tracer().revision() > before);
+    let patience = SimTime::from_secs_f64(s.settings.browser.patience_s);
+    let answered = sys.tracer().answered_in_flight(40, now);
+    assert_eq!(answered.len(), 40, "the overload leaves many in flight");
+    let in_flight: Vec<u64> = sys.tracer().in_flight().iter().map(|t| t.seq).collect();
+    for t in &answered {
+        assert!(t.user_done && !t.finished, "trace {}", t.seq);
+        assert!(in_flight.contains(&t.seq));
+        assert_eq!(t.as_of, Some(now));
+        assert!(!t.in_progress.is_empty(), "its work is under way");
+        assert!(t.in_progress.iter().all(|(_, since)| *since <= now));
+    }
+    let gave_up = answered
+        .iter()
+        .filter(|t| t.fate() == Fate::Failed(Reason::Timeout))
+        .count();
+    assert!(gave_up > 20, "{gave_up} of 40 gave up");
+    for t in answered
+        .iter()
+        .filter(|t| t.fate() == Fate::Failed(Reason::Timeout))
+    {
+        assert_eq!(t.user_wait(), Some(patience));
+    }
+    // The newest: no answered trace left out is newer than the oldest kept.
+    let oldest = answered.first().map(|t| t.seq).unwrap_or(0);
+    let all = sys.tracer().answered_in_flight(usize::MAX, now);
+    assert!(all.len() >= answered.len());
+    assert!(
+        all.iter()
+            .filter(|t| !answered.iter().any(|a| a.seq == t.seq))
+            .all(|t| t.seq < oldest)
+    );
+}
+
 #[test]
 fn tracing_keeps_its_memory_bounded_and_samples_the_same_users_in_twins() {
     let cfg = TraceConfig {
@@ -230,7 +280,23 @@ fn tracing_keeps_its_memory_bounded_and_samples_the_same_users_in_twins() {
         .iter()
         .filter(|t| t.fate() == Fate::Failed(Reason::Timeout))
         .count();
-    assert_eq!(timeouts, 3, "the last failures of each kind are kept");
+    // The recent ring keeps the last 50 whatever became of them (in this
+    // overload most users gave up), then the last 3 timeouts before them.
+    let answered = t
+        .finished()
+        .iter()
+        .filter(|t| !matches!(t.fate(), Fate::Failed(_) | Fate::DeadLettered))
+        .count();
+    assert!(answered <= 50);
+    assert!(
+        timeouts > 3 && timeouts <= 50 + 3,
+        "{timeouts} timeouts: the recent ones and the last 3 before them"
+    );
+    let kept = t.finished().len();
+    assert!(
+        (50 + 3..=50 + 3 * 6).contains(&kept),
+        "{kept}: 50 recent, then 3 older failures of each kind seen"
+    );
     // Off: nothing is traced.
     let mut off = System::new(scene("02-slow-database.ron"));
     off.set_tracing(TraceConfig::OFF);

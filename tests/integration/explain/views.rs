@@ -348,6 +348,61 @@ fn clicking_a_traced_dot_on_the_wait_plot_opens_its_journey() {
     assert!(h.state().app.journey().drawn() > 0);
 }
 
+/// In Slow database held in sync, users give up at 15 s while their
+/// saves still wait for the database: the host publishes them before
+/// that work ends, so they are red dots at 15 s on the wait plot (where
+/// the p95 line is) and their journey shows the work under way.
+#[test]
+fn users_who_gave_up_are_dots_and_journeys_before_their_work_ends() {
+    use asynclab::app::plots::traced;
+    use asynclab::host::HostCore;
+    let mut s = scene("02-slow-database.ron");
+    super::hold_mode(&mut s, Mode::Sync);
+    s.view.speed = StartSpeed::Times(1.0);
+    let mut core = HostCore::new(s.clone(), None);
+    core.handle(Command::SetSpeed(Speed::Times(100.0)), Duration::ZERO);
+    let mut wall = Duration::ZERO;
+    let mut snap = core.snapshot(Vec::new());
+    while snap.now_s < 200.0 {
+        wall += Duration::from_millis(100);
+        core.tick(wall);
+        snap = core.snapshot(Vec::new());
+    }
+    core.handle(Command::Pause, wall);
+    let snap = core.snapshot(Vec::new());
+    let gave_up: Vec<&Trace> = snap
+        .traces
+        .iter()
+        .filter(|t| !t.finished && t.user_done)
+        .collect();
+    assert!(gave_up.len() >= 3, "{} published in flight", gave_up.len());
+    let patience = s.settings.browser.patience_s;
+    let dots = traced::dots(&snap.traces, (0.0, snap.now_s), f64::INFINITY);
+    let red_at_patience = dots
+        .iter()
+        .filter(|d| d.failed && (d.y - patience).abs() < 1e-9)
+        .filter(|d| gave_up.iter().any(|t| t.seq == d.seq))
+        .count();
+    assert!(red_at_patience >= 3, "{red_at_patience} red dots at 15 s");
+    let t = gave_up
+        .iter()
+        .find(|t| t.fate() == asynclab::sim::trace::Fate::Failed(Reason::Timeout))
+        .expect("one gave up");
+    assert_eq!(waterfall::fate_word(t), "gave up, work goes on");
+    let w = waterfall::layout(t);
+    let as_of = (t.as_of.expect("copied in flight") - t.first_click()).as_secs_f64();
+    let under_way: Vec<&waterfall::Bar> = w
+        .rows
+        .iter()
+        .flat_map(|r| &r.bars)
+        .filter(|b| b.under_way)
+        .collect();
+    assert!(!under_way.is_empty(), "{w:#?}");
+    assert!(under_way.iter().all(|b| (b.end_s - as_of).abs() < 1e-9));
+    assert!(as_of > patience, "the work goes on past the user's wait");
+    assert!((w.end_s - as_of).abs() < 1e-9);
+}
+
 #[test]
 fn a_user_who_gave_up_ends_at_patience_while_the_work_goes_on() {
     let mut s = scene("02-slow-database.ron");
@@ -495,17 +550,20 @@ fn the_host_publishes_traces_shared_and_every_twin_traces_the_same_users() {
     core.handle(Command::Pause, wall);
     let paused = [core.snapshot(Vec::new()), core.snapshot(Vec::new())];
     assert!(Arc::ptr_eq(&paused[0].traces, &paused[1].traces));
-    let kept: Vec<u64> = core
-        .system()
-        .tracer()
-        .finished()
-        .iter()
-        .map(|t| t.seq)
-        .collect();
+    let tracer = core.system().tracer();
+    let mut kept: Vec<u64> = tracer.finished().iter().map(|t| t.seq).collect();
+    let now = SimTime::from_secs_f64(paused[1].now_s);
+    kept.extend(
+        tracer
+            .answered_in_flight(asynclab::host::ANSWERED_IN_FLIGHT, now)
+            .iter()
+            .map(|t| t.seq),
+    );
+    kept.sort();
     let published: Vec<u64> = paused[1].traces.iter().map(|t| t.seq).collect();
     assert_eq!(
         published, kept,
-        "exactly the tracer's kept traces, oldest first"
+        "exactly the tracer's kept traces and the answered ones in flight, oldest first"
     );
     core.handle(Command::Play, wall);
     let mut later = step(&mut core, &mut wall, 10.0);

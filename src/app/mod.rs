@@ -425,7 +425,7 @@ impl AsyncLabApp {
         let per_plot =
             plots::height_to_fit(ui.available_height(), ui.available_width(), kinds.len())
                 .max(MIN_PLOT_H);
-        let shown = plots::show(
+        let mut shown = plots::show(
             ui,
             &self.history,
             &plots::PlotContext {
@@ -444,7 +444,10 @@ impl AsyncLabApp {
         if let Some(seq) = shown.iter().find_map(|s| s.trace) {
             actions.push(AppAction::ShowJourneyOf(seq));
         }
-        self.explain.dots = shown.iter().flat_map(|s| s.dots.clone()).collect();
+        self.explain.dots = shown
+            .iter_mut()
+            .flat_map(|s| std::mem::take(&mut s.dots))
+            .collect();
         shown.iter().find_map(|s| s.marker.clone())
     }
 

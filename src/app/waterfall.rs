@@ -380,7 +380,7 @@ impl Journey {
         if traces.is_empty() {
             return ui.label("(none yet)").rect;
         }
-        let failed = |t: &&Trace| matches!(t.fate(), Fate::Failed(_) | Fate::DeadLettered);
+        let failed = |t: &&Trace| t.fate().is_failure();
         let shown: Vec<&Trace> = if self.failures_only {
             traces.iter().rev().filter(failed).take(LISTED).collect()
         } else {

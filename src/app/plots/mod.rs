@@ -157,64 +157,60 @@ fn legend_row(
         ui.label(egui::RichText::new(title).strong());
         ui.add_space(6.0);
         for s in lines {
-            legend_entry(ui, &s.name, s.color, false);
+            legend_entry(ui, &s.name, Swatch::Line(s.color));
         }
         if let Some(r) = reference {
-            legend_entry(ui, &r.name, r.color, true);
+            legend_entry(ui, &r.name, Swatch::Dashed(r.color));
         }
         if dots {
-            dot_legend(ui);
+            legend_entry(ui, traced::LEGEND, Swatch::Dots);
         }
     });
 }
 
-/// The traced dots' legend entry: an answered and a failed dot, and what
-/// a click on one does.
-fn dot_legend(ui: &mut egui::Ui) {
-    let text = ui.visuals().text_color();
-    let dark = ui.visuals().dark_mode;
-    let font = egui::FontId::proportional(12.5);
-    let galley = ui
-        .painter()
-        .layout_no_wrap(traced::LEGEND.to_string(), font, text);
-    let swatch = 16.0;
-    let size = egui::vec2(swatch + 4.0 + galley.size().x, galley.size().y.max(14.0));
-    let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
-    let y = rect.center().y;
-    let answered = traced::answered(dark);
-    ui.painter()
-        .circle_filled(egui::pos2(rect.left() + 3.5, y), 3.0, answered);
-    ui.painter()
-        .circle_filled(egui::pos2(rect.left() + 11.5, y), 3.0, traced::FAILED);
-    let pos = egui::pos2(rect.left() + swatch + 4.0, y - galley.size().y / 2.0);
-    ui.painter().galley(pos, galley, text);
+/// How a legend entry's swatch looks.
+#[derive(Clone, Copy)]
+enum Swatch {
+    /// A line of this colour.
+    Line(Color32),
+    /// A dashed line (a reference line).
+    Dashed(Color32),
+    /// An answered and a failed dot (the traced actions).
+    Dots,
 }
 
-/// A swatch (a dashed one for a reference line) and a name, as one widget
-/// so an entry wraps as a whole.
-fn legend_entry(ui: &mut egui::Ui, name: &str, color: Color32, dashed: bool) {
+/// A swatch and a name, as one widget so an entry wraps as a whole.
+fn legend_entry(ui: &mut egui::Ui, name: &str, swatch: Swatch) {
     let text = ui.visuals().text_color();
     let font = egui::FontId::proportional(12.5);
     let galley = ui.painter().layout_no_wrap(name.to_string(), font, text);
-    let swatch = 16.0;
+    let width = 16.0;
     let gap = 4.0;
-    let size = egui::vec2(swatch + gap + galley.size().x, galley.size().y.max(14.0));
+    let size = egui::vec2(width + gap + galley.size().x, galley.size().y.max(14.0));
     let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
     let y = rect.center().y;
     let x0 = rect.left();
-    let stroke = egui::Stroke::new(3.0, color);
-    if dashed {
-        for k in 0..3 {
-            let x = x0 + k as f32 * 6.0;
-            ui.painter()
-                .line_segment([egui::pos2(x, y), egui::pos2(x + 3.5, y)], stroke);
+    let painter = ui.painter();
+    match swatch {
+        Swatch::Line(color) => {
+            let stroke = egui::Stroke::new(3.0, color);
+            painter.line_segment([egui::pos2(x0, y), egui::pos2(x0 + width, y)], stroke);
         }
-    } else {
-        ui.painter()
-            .line_segment([egui::pos2(x0, y), egui::pos2(x0 + swatch, y)], stroke);
+        Swatch::Dashed(color) => {
+            let stroke = egui::Stroke::new(3.0, color);
+            for k in 0..3 {
+                let x = x0 + k as f32 * 6.0;
+                painter.line_segment([egui::pos2(x, y), egui::pos2(x + 3.5, y)], stroke);
+            }
+        }
+        Swatch::Dots => {
+            let answered = traced::answered(ui.visuals().dark_mode);
+            painter.circle_filled(egui::pos2(x0 + 3.5, y), 3.0, answered);
+            painter.circle_filled(egui::pos2(x0 + 11.5, y), 3.0, traced::FAILED);
+        }
     }
-    let pos = egui::pos2(x0 + swatch + gap, y - galley.size().y / 2.0);
-    ui.painter().galley(pos, galley, text);
+    let pos = egui::pos2(x0 + width + gap, y - galley.size().y / 2.0);
+    painter.galley(pos, galley, text);
 }
 
 /// The rows within the shown range, plus one on each side so lines reach
@@ -284,23 +280,15 @@ fn plot(
     if kind.shows_captions() {
         markers::captions(ui, &response.transform, pc);
     }
+    let on_screen = traced::on_screen(&dots, &response.transform);
     let at = response.response.interact_pointer_pos();
     let clicked = response.response.clicked();
     let trace = at
         .filter(|_| clicked)
-        .and_then(|p| traced::near(p, &response.transform, &dots));
+        .and_then(|p| traced::near(p, &on_screen));
     let marker = at
         .filter(|_| clicked && trace.is_none())
         .and_then(|p| markers::near(p, &response.transform, pc));
-    let on_screen = dots
-        .iter()
-        .map(|d| {
-            let at = response
-                .transform
-                .position_from_point(&egui_plot::PlotPoint::new(d.x, d.y));
-            (d.seq, at)
-        })
-        .collect();
     Drawn {
         response: response.response,
         marker,

@@ -4,7 +4,7 @@
 //! counted it). Clicking near a dot opens the request journey on it.
 
 use super::super::palette;
-use crate::sim::trace::{Fate, Trace};
+use crate::sim::trace::Trace;
 use egui::Color32;
 use egui_plot::{MarkerShape, PlotPoint, PlotPoints, PlotTransform, PlotUi, Points};
 
@@ -43,12 +43,11 @@ pub fn dots(traces: &[Trace], (x0, x1): (f64, f64), top: f64) -> Vec<Dot> {
             let last = t.clicks.last()?;
             let (at, _) = last.outcome?;
             let wait = last.measured_wait?;
-            let failed = matches!(t.fate(), Fate::Failed(_) | Fate::DeadLettered);
             Some(Dot {
                 seq: t.seq,
                 x: at.as_secs_f64(),
                 y: wait.as_secs_f64(),
-                failed,
+                failed: t.fate().is_failure(),
             })
         })
         .filter(|d| d.x >= x0 && d.x <= x1 && d.y <= top)
@@ -88,13 +87,23 @@ pub fn draw(p: &mut PlotUi<'_>, dots: &[Dot], dark: bool, failed: bool) {
     );
 }
 
-/// The dot nearest `pos` within [`REACH`] points, if any.
-pub fn near(pos: egui::Pos2, transform: &PlotTransform, dots: &[Dot]) -> Option<u64> {
+/// Where each dot is on screen: its arrival number and position.
+pub fn on_screen(dots: &[Dot], transform: &PlotTransform) -> Vec<(u64, egui::Pos2)> {
     dots.iter()
         .map(|d| {
-            let at = transform.position_from_point(&PlotPoint::new(d.x, d.y));
-            (at.distance(pos), d.seq)
+            (
+                d.seq,
+                transform.position_from_point(&PlotPoint::new(d.x, d.y)),
+            )
         })
+        .collect()
+}
+
+/// The dot nearest `pos` within [`REACH`] points, if any, of dots at
+/// `at` on screen ([`on_screen`]).
+pub fn near(pos: egui::Pos2, at: &[(u64, egui::Pos2)]) -> Option<u64> {
+    at.iter()
+        .map(|(seq, p)| (p.distance(pos), *seq))
         .filter(|(dist, _)| *dist <= REACH)
         .min_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, seq)| seq)
@@ -179,8 +188,13 @@ mod tests {
         };
         let ds = vec![d(1, 10.0, 50.0), d(2, 16.0, 50.0)];
         // Screen y runs down: plot y 50 is screen y 50 here.
-        assert_eq!(near(egui::pos2(11.0, 50.0), &t, &ds), Some(1));
-        assert_eq!(near(egui::pos2(15.0, 52.0), &t, &ds), Some(2));
-        assert_eq!(near(egui::pos2(40.0, 50.0), &t, &ds), None);
+        let at = on_screen(&ds, &t);
+        assert_eq!(
+            at,
+            vec![(1, egui::pos2(10.0, 50.0)), (2, egui::pos2(16.0, 50.0))]
+        );
+        assert_eq!(near(egui::pos2(11.0, 50.0), &at), Some(1));
+        assert_eq!(near(egui::pos2(15.0, 52.0), &at), Some(2));
+        assert_eq!(near(egui::pos2(40.0, 50.0), &at), None);
     }
 }

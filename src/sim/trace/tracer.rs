@@ -83,6 +83,14 @@ pub enum Fate {
     DeadLettered,
 }
 
+impl Fate {
+    /// A failure as the failure lists count it: an error the user saw, or
+    /// an acknowledged job dead-lettered.
+    pub fn is_failure(self) -> bool {
+        matches!(self, Fate::Failed(_) | Fate::DeadLettered)
+    }
+}
+
 /// Where a hook's span goes.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum At {

@@ -1,8 +1,9 @@
 //! The app without a display: a fake clock drives the host, egui_kittest
 //! drives the UI.
 
-use asynclab::app::{AppAction, AsyncLabApp, diagram, history::History, plots};
-use asynclab::host::{Command, FakeClock, Speed};
+use crate::kit::{TestApp, harness};
+use asynclab::app::{AppAction, diagram, history::History, plots};
+use asynclab::host::{Command, Speed};
 use asynclab::scenario::{Change, Mode, Scenario, Settings};
 use asynclab::sim::{Gauges, System, Window};
 use egui::accesskit::Role;
@@ -22,25 +23,6 @@ fn scene() -> Scenario {
 }
 
 // ----- the app through egui_kittest -------------------------------------------
-
-struct TestApp {
-    app: AsyncLabApp,
-    clock: FakeClock,
-}
-
-fn harness(s: Scenario) -> Harness<'static, TestApp> {
-    let clock = FakeClock::new();
-    let app = AsyncLabApp::new_for_test(s, Box::new(clock.clone()));
-    Harness::builder()
-        .with_size([1600.0, 1000.0])
-        .build_ui_state(
-            |ui, t: &mut TestApp| {
-                t.clock.advance(Duration::from_millis(50));
-                t.app.frame(ui);
-            },
-            TestApp { app, clock },
-        )
-}
 
 /// Runs frames until a scene file being read in the background has loaded
 /// (at most 10 s), then a few more so the new run shows.
@@ -551,15 +533,7 @@ fn layout_at(
     size: [f32; 2],
     presentation: bool,
 ) -> (Vec<(String, egui::Rect)>, egui::Rect) {
-    let clock = FakeClock::new();
-    let app = AsyncLabApp::new_for_test(scene(), Box::new(clock.clone()));
-    let mut h = Harness::builder().with_size(size).build_ui_state(
-        |ui, t: &mut TestApp| {
-            t.clock.advance(Duration::from_millis(50));
-            t.app.frame(ui);
-        },
-        TestApp { app, clock },
-    );
+    let mut h = crate::kit::harness_sized(scene(), size);
     h.state_mut().app.apply(AppAction::SetUiScale(scale));
     if presentation {
         h.state_mut().app.apply(AppAction::SetPresentation(true));

@@ -3,18 +3,13 @@
 //! the difference sentence against the twins' own figures, files, and
 //! extreme twins.
 
-use asynclab::app::{AsyncLabApp, compare};
-use asynclab::host::{Command, FakeClock, Speed, Target};
+use crate::kit::{TestApp, harness};
+use asynclab::app::compare;
+use asynclab::host::{Command, Speed, Target};
 use asynclab::scenario::{Mode, Scenario, Settings};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use std::time::Duration;
-
-struct TestApp {
-    app: AsyncLabApp,
-    clock: FakeClock,
-}
 
 /// The default scene at 150 actions/s (percentiles in every window),
 /// without its script, at 10× so each 50 ms frame is half a second.
@@ -24,20 +19,6 @@ fn scene() -> Scenario {
     s.settings.timeline.clear();
     s.view.speed = asynclab::scenario::StartSpeed::Times(10.0);
     s
-}
-
-fn harness(s: Scenario) -> Harness<'static, TestApp> {
-    let clock = FakeClock::new();
-    let app = AsyncLabApp::new_for_test(s, Box::new(clock.clone()));
-    Harness::builder()
-        .with_size([1600.0, 1000.0])
-        .build_ui_state(
-            |ui, t: &mut TestApp| {
-                t.clock.advance(Duration::from_millis(50));
-                t.app.frame(ui);
-            },
-            TestApp { app, clock },
-        )
 }
 
 fn twin_live(h: &Harness<'_, TestApp>, k: usize) -> Settings {

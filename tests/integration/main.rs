@@ -9,6 +9,7 @@ mod files;
 mod fuzz;
 mod hardening;
 mod host;
+mod kit;
 mod layout;
 mod model;
 mod presenter;

@@ -3,11 +3,9 @@
 //! recording replays the skip, and Restart keeps their knob tweaks but the
 //! scene's own modes.
 
-use asynclab::app::AsyncLabApp;
 use asynclab::host::{Command, FakeClock, Host, Speed};
 use asynclab::scenario::{Change, Mode, Scenario};
 use asynclab::sim::{SimTime, System, Window};
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use std::time::Duration;
 
@@ -175,21 +173,7 @@ fn the_app_shows_the_cue_in_its_caption_line() {
     let mut s = scene();
     s.view.speed = asynclab::scenario::StartSpeed::Times(100.0);
     let at = script_switch_s(&s);
-    struct T {
-        app: AsyncLabApp,
-        clock: FakeClock,
-    }
-    let clock = FakeClock::new();
-    let app = AsyncLabApp::new_for_test(s, Box::new(clock.clone()));
-    let mut h = Harness::builder()
-        .with_size([1600.0, 1000.0])
-        .build_ui_state(
-            |ui, t: &mut T| {
-                t.clock.advance(Duration::from_millis(50));
-                t.app.frame(ui);
-            },
-            T { app, clock },
-        );
+    let mut h = crate::kit::harness(s);
     h.run_steps(3);
     h.key_press(egui::Key::A);
     h.run_steps(3);

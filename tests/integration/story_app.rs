@@ -2,6 +2,7 @@
 //! reach the saved scene; undo and redo by keys and the Edit menu; a click
 //! on a plot marker selects its event; jumping to a time.
 
+use crate::kit::{TestApp, harness};
 use asynclab::app::AsyncLabApp;
 use asynclab::host::{FakeClock, ScriptedEvent, scripted_events};
 use asynclab::scenario::{Change, Scenario, TimelineEvent};
@@ -18,25 +19,6 @@ fn scene() -> Scenario {
     s.view.speed = asynclab::scenario::StartSpeed::Times(1.0);
     s.view.span_s = 60.0;
     s
-}
-
-struct TestApp {
-    app: AsyncLabApp,
-    clock: FakeClock,
-}
-
-fn harness(s: Scenario) -> Harness<'static, TestApp> {
-    let clock = FakeClock::new();
-    let app = AsyncLabApp::new_for_test(s, Box::new(clock.clone()));
-    Harness::builder()
-        .with_size([1600.0, 1000.0])
-        .build_ui_state(
-            |ui, t: &mut TestApp| {
-                t.clock.advance(Duration::from_millis(50));
-                t.app.frame(ui);
-            },
-            TestApp { app, clock },
-        )
 }
 
 fn edited(h: &Harness<'_, TestApp>) -> Scenario {
@@ -285,15 +267,7 @@ fn plots_stay_reachable_beside_the_timeline_panel() {
     for size in [[1280.0, 720.0], [1600.0, 1000.0], [3840.0, 2160.0]] {
         for scale in [1.0, 1.5, 2.0, 2.5] {
             let at = format!("{scale}x in {size:?}");
-            let clock = FakeClock::new();
-            let app = AsyncLabApp::new_for_test(scene(), Box::new(clock.clone()));
-            let mut h = Harness::builder().with_size(size).build_ui_state(
-                |ui, t: &mut TestApp| {
-                    t.clock.advance(Duration::from_millis(50));
-                    t.app.frame(ui);
-                },
-                TestApp { app, clock },
-            );
+            let mut h = crate::kit::harness_sized(scene(), size);
             h.state_mut().app.apply(AppAction::SetUiScale(scale));
             h.state_mut().app.apply(AppAction::ShowTimeline(true));
             h.run_steps(30);
@@ -356,15 +330,7 @@ fn a_long_jump_shows_progress_and_cancels() {
     let clock = FakeClock::new();
     let host = Host::manual_core(HostCore::new(s, Some(budget)), Box::new(clock.clone()));
     let app = AsyncLabApp::new_for_test_on(host, 60.0);
-    let mut h = Harness::builder()
-        .with_size([1600.0, 1000.0])
-        .build_ui_state(
-            |ui, t: &mut TestApp| {
-                t.clock.advance(Duration::from_millis(50));
-                t.app.frame(ui);
-            },
-            TestApp { app, clock },
-        );
+    let mut h = crate::kit::harness_on(app, clock, crate::kit::SIZE);
     h.run_steps(3);
     open_timeline(&mut h);
     let app = &mut h.state_mut().app;

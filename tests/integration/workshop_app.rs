@@ -4,8 +4,8 @@
 //! scene and Paste scene round-trip through the clipboard commands; the
 //! "Check my answer" panel at an exercise's end; the GIF recorder.
 
-use asynclab::app::AsyncLabApp;
-use asynclab::host::{Command, FakeClock};
+use crate::kit::TestApp;
+use asynclab::host::Command;
 use asynclab::scenario::{Mode, Scenario, StartSpeed};
 use egui::{ColorImage, OutputCommand, ViewportCommand};
 use egui_kittest::Harness;
@@ -13,11 +13,6 @@ use egui_kittest::kittest::Queryable;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
-
-struct TestApp {
-    app: AsyncLabApp,
-    clock: FakeClock,
-}
 
 /// A busy scene at 1x, no timeline.
 fn scene() -> Scenario {
@@ -29,15 +24,7 @@ fn scene() -> Scenario {
 }
 
 fn harness(s: Scenario, size: [f32; 2]) -> Harness<'static, TestApp> {
-    let clock = FakeClock::new();
-    let app = AsyncLabApp::new_for_test(s, Box::new(clock.clone()));
-    let h = Harness::builder().with_size(size).build_ui_state(
-        |ui, t: &mut TestApp| {
-            t.clock.advance(Duration::from_millis(50));
-            t.app.frame(ui);
-        },
-        TestApp { app, clock },
-    );
+    let h = crate::kit::harness_sized(s, size);
     // The in-app file browser's icons are not in the app's font.
     h.ctx
         .set_missing_glyph_policy(egui::epaint::text::MissingGlyphPolicy::Tofu);

@@ -5,11 +5,12 @@
 //! three render on an empty run and on extreme ones.
 
 use super::scene;
+use crate::kit::{TestApp, harness};
 use asynclab::app::sweep_window::{SweepAction, SweepRequest};
 use asynclab::app::waterfall::{self, Waterfall};
-use asynclab::app::{AppAction, AsyncLabApp, bottleneck};
+use asynclab::app::{AppAction, bottleneck};
 use asynclab::explain;
-use asynclab::host::{Command, FakeClock, Speed};
+use asynclab::host::{Command, Speed};
 use asynclab::scenario::{Mode, Scenario, StartSpeed};
 use asynclab::sim::capacity::{self, Measured};
 use asynclab::sim::trace::{Outcome, SpanKind, Trace};
@@ -17,25 +18,6 @@ use asynclab::sim::{MarkerKind, Reason, SimTime, System, Window};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use std::time::Duration;
-
-struct TestApp {
-    app: AsyncLabApp,
-    clock: FakeClock,
-}
-
-fn harness(s: Scenario) -> Harness<'static, TestApp> {
-    let clock = FakeClock::new();
-    let app = AsyncLabApp::new_for_test(s, Box::new(clock.clone()));
-    Harness::builder()
-        .with_size([1600.0, 1000.0])
-        .build_ui_state(
-            |ui, t: &mut TestApp| {
-                t.clock.advance(Duration::from_millis(50));
-                t.app.frame(ui);
-            },
-            TestApp { app, clock },
-        )
-}
 
 /// The default scene, busy from the start, with no script, at 1×.
 fn busy(rate_per_s: f64, mode: Mode) -> Scenario {

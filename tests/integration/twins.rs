@@ -233,11 +233,11 @@ fn a_twin_holds_its_mode_through_the_scripted_switch_and_marks_it() {
     assert!(solo.markers().iter().all(|m| !m.held));
 }
 
-#[test]
-fn four_twins_and_one_without_a_database_run_on_threads_with_balanced_ledgers() {
-    let s = four_twins();
+/// Scene `s`'s twins a thread each, as `asynclab run --compare` runs
+/// them: the run and each twin's windows.
+fn threaded(s: &Scenario) -> (asynclab::cli::twins::CompareRun, Vec<Vec<Window>>) {
     let twins = Twins::compare(&s.settings, &s.variants).expect("twins");
-    let mut windows = vec![Vec::new(); 4];
+    let mut windows = vec![Vec::new(); twins.len()];
     let run = simulate_twins(
         twins,
         &s.title,
@@ -250,6 +250,13 @@ fn four_twins_and_one_without_a_database_run_on_threads_with_balanced_ledgers() 
         |_| {},
     )
     .expect("no sink errors");
+    (run, windows)
+}
+
+#[test]
+fn four_twins_and_one_without_a_database_run_on_threads_with_balanced_ledgers() {
+    let s = four_twins();
+    let (run, windows) = threaded(&s);
     assert!(run.same_users);
     assert_eq!(run.twins.len(), 4);
     for (k, t) in run.twins.iter().enumerate() {
@@ -265,20 +272,7 @@ fn four_twins_and_one_without_a_database_run_on_threads_with_balanced_ledgers() 
 #[test]
 fn the_difference_sentence_states_the_twins_own_figures() {
     let s = slow_db();
-    let twins = Twins::compare(&s.settings, &s.variants).expect("twins");
-    let mut windows = vec![Vec::new(); 2];
-    let run = simulate_twins(
-        twins,
-        &s.title,
-        s.duration_s,
-        true,
-        |k, ws| {
-            windows[k].extend_from_slice(ws);
-            Ok::<(), ()>(())
-        },
-        |_| {},
-    )
-    .expect("no sink errors");
+    let (run, windows) = threaded(&s);
     let figures: Vec<Figures> = run.twins.iter().map(|t| t.figures()).collect();
     for (k, t) in run.twins.iter().enumerate() {
         let f = figures[k];

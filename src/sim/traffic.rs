@@ -10,8 +10,39 @@ pub const MIN_PERIOD_S: f64 = 0.1;
 /// the rest of the run by its value now (thinning then accepts ≥ 99.9%).
 const BLAST_TAIL: f64 = 1e-3;
 
+/// Where the last lookup in a `Points` shape landed: the index of the first
+/// point after that time. One client's lookups move forward in time, so the
+/// next one almost always falls in the same segment, and checking that is
+/// two comparisons instead of a binary search (the arrivals' thinning looks
+/// the shape up twice per candidate). Any cursor gives the same answer as
+/// none: a stale one is checked and then ignored.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Cursor {
+    after: usize,
+}
+
+impl Cursor {
+    /// Index of the first point after `t_s` (points are sorted by time,
+    /// which validation enforces), trying the remembered segment before a
+    /// binary search (a shape may have thousands of points).
+    fn first_after(&mut self, points: &[(f64, f64)], t_s: f64) -> Option<usize> {
+        let i = self.after;
+        let starts_before = i == 0 || points.get(i - 1).is_some_and(|p| p.0 <= t_s);
+        let ends_after = points.get(i).is_none_or(|p| p.0 > t_s);
+        if !(i <= points.len() && starts_before && ends_after) {
+            self.after = points.partition_point(|(t, _)| *t <= t_s);
+        }
+        (self.after < points.len()).then_some(self.after)
+    }
+}
+
 /// The shape's multiplier at `t_s` seconds of sim time (never negative).
 pub fn multiplier(shape: &Shape, t_s: f64) -> f64 {
+    multiplier_with(shape, t_s, &mut Cursor::default())
+}
+
+/// [`multiplier`], looking a `Points` shape up from `cursor`.
+pub fn multiplier_with(shape: &Shape, t_s: f64, cursor: &mut Cursor) -> f64 {
     let m = match shape {
         Shape::Constant => 1.0,
         Shape::EmailBlast {
@@ -54,7 +85,7 @@ pub fn multiplier(shape: &Shape, t_s: f64) -> f64 {
                 peak + (1.0 - peak) * (t_s - hold_end) / ramp_down_s.max(1e-9)
             }
         }
-        Shape::Points(points) => match first_after(points, t_s) {
+        Shape::Points(points) => match cursor.first_after(points, t_s) {
             None => points.last().map_or(1.0, |p| p.1),
             Some(0) => points[0].1,
             Some(i) => {
@@ -78,13 +109,6 @@ fn black_friday_edges(start_s: f64, ramp_up_s: f64, hold_s: f64, ramp_down_s: f6
     [start_s, up_end, hold_end, hold_end + ramp_down_s]
 }
 
-/// Index of the first point after `t_s` (points are sorted by time, which
-/// validation enforces): a binary search, as a shape may have thousands.
-fn first_after(points: &[(f64, f64)], t_s: f64) -> Option<usize> {
-    let i = points.partition_point(|(t, _)| *t <= t_s);
-    (i < points.len()).then_some(i)
-}
-
 /// An upper bound of the multiplier from `t_s` until the returned time (s,
 /// possibly infinite), for piecewise thinning. Every shape is monotone or
 /// constant between its breakpoints, so the larger end value bounds a span.
@@ -95,6 +119,11 @@ pub fn bound(shape: &Shape, t_s: f64) -> (f64, f64) {
 /// [`bound`] given the multiplier at `t_s` (`m_now`, which an arrival has
 /// just computed for its own thinning test).
 pub fn bound_at(shape: &Shape, t_s: f64, m_now: f64) -> (f64, f64) {
+    bound_with(shape, t_s, m_now, &mut Cursor::default())
+}
+
+/// [`bound_at`], looking a `Points` shape up from `cursor`.
+pub fn bound_with(shape: &Shape, t_s: f64, m_now: f64, cursor: &mut Cursor) -> (f64, f64) {
     let m = |t: f64| {
         if t == t_s {
             m_now
@@ -146,7 +175,7 @@ pub fn bound_at(shape: &Shape, t_s: f64, m_now: f64) -> (f64, f64) {
                 None => (m(t_s), f64::INFINITY),
             }
         }
-        Shape::Points(points) => match first_after(points, t_s) {
+        Shape::Points(points) => match cursor.first_after(points, t_s) {
             None => (m(t_s), f64::INFINITY),
             Some(i) => (m(t_s).max(points[i].1), points[i].0),
         },
@@ -235,5 +264,39 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_cursor_changes_no_answer() {
+        // Forward in small steps (the arrivals' pattern), jumps back, jumps
+        // past the end, repeated times, and a cursor reused on another shape.
+        let day = Shape::Points(vec![
+            (0.0, 1.0),
+            (100.0, 2.0),
+            (100.0, 5.0),
+            (250.0, 1.0),
+            (400.0, 3.0),
+        ]);
+        let other = Shape::Points(vec![(50.0, 2.0), (60.0, 0.0)]);
+        let mut times: Vec<f64> = (0..5_000).map(|k| k as f64 * 0.1).collect();
+        times.extend([0.0, 399.9, 400.0, 1e9, 100.0, 99.999, -1.0, f64::NAN, 250.0]);
+        let mut cursor = Cursor::default();
+        for shape in [&day, &other, &day] {
+            for &t in &times {
+                let m = multiplier(shape, t);
+                let with = multiplier_with(shape, t, &mut cursor);
+                assert_eq!(m.to_bits(), with.to_bits(), "{shape:?} at {t}");
+                let (b, until) = bound_at(shape, t, m);
+                let (bw, untilw) = bound_with(shape, t, m, &mut cursor);
+                assert_eq!(
+                    (b.to_bits(), until.to_bits()),
+                    (bw.to_bits(), untilw.to_bits())
+                );
+            }
+        }
+        // The cursor did move with the lookups: it is not always rebuilt.
+        let mut c = Cursor::default();
+        multiplier_with(&day, 300.0, &mut c);
+        assert_eq!(c.after, 4);
     }
 }

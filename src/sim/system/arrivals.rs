@@ -34,8 +34,9 @@ impl System {
         let now = self.now();
         let cl = &self.cfg.clients[c];
         let t_s = now.as_secs_f64();
-        let m_now = m_now.unwrap_or_else(|| traffic::multiplier(&cl.shape, t_s));
-        let (bound, until_s) = traffic::bound_at(&cl.shape, t_s, m_now);
+        let cursor = &mut self.arrivals.cursor[c];
+        let m_now = m_now.unwrap_or_else(|| traffic::multiplier_with(&cl.shape, t_s, cursor));
+        let (bound, until_s) = traffic::bound_with(&cl.shape, t_s, m_now, cursor);
         let rate = cl.rate_per_s.max(0.0) * bound;
         let generation = self.arrivals.generation[c];
         let client = c as u16;
@@ -80,7 +81,8 @@ impl System {
         if !boundary {
             // Thinning: accept with probability rate(t) / bound.
             let cl = &self.cfg.clients[c];
-            let m = traffic::multiplier(&cl.shape, now.as_secs_f64());
+            let cursor = &mut self.arrivals.cursor[c];
+            let m = traffic::multiplier_with(&cl.shape, now.as_secs_f64(), cursor);
             let rate = cl.rate_per_s.max(0.0) * m;
             let u: f64 = self.rng.arrivals[c].random();
             if u * self.arrivals.bound[c] < rate {

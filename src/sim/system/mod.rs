@@ -47,6 +47,7 @@ use super::station::{Fifo, Station};
 use super::stats::{BusyMeter, TimeWeighted};
 use super::time::SimTime;
 use super::trace::Tracer;
+use super::traffic;
 use browser::Action;
 use events::{DbOp, Ev, Req};
 use patience::Patience;
@@ -172,6 +173,8 @@ struct ArrivalState {
     bound: Vec<f64>,
     /// Cumulative endpoint shares, for picking an action's endpoint.
     endpoint_cum: Vec<f64>,
+    /// Each client's place in its traffic shape (see [`traffic::Cursor`]).
+    cursor: Vec<traffic::Cursor>,
 }
 
 /// Sync requests at the database, each holding its server worker.
@@ -300,6 +303,7 @@ impl System {
                 rate: vec![f64::NAN; nc],
                 bound: vec![0.0; nc],
                 endpoint_cum: Vec::new(),
+                cursor: vec![traffic::Cursor::default(); nc],
             },
             rec: Recorder::new(nc, ne, span),
             rng: Rngs::new(cfg.seed, nc),

@@ -80,8 +80,9 @@ fn build(base: &Scenario, compare: bool) -> (Twins, Option<String>) {
 }
 
 /// Traces published whose user has the final outcome while their work
-/// goes on, at most (the newest): every traced user who gave up belongs
-/// on the wait plot, not only those whose wasted work has ended.
+/// goes on, at most (the newest, half of them failures when there are
+/// that many): every traced user who gave up belongs on the wait plot,
+/// not only those whose wasted work has ended.
 pub const ANSWERED_IN_FLIGHT: usize = 100;
 
 /// Twin `t`'s kept traces of run `run_id` and the newest answered ones

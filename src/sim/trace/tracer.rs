@@ -211,15 +211,31 @@ impl Tracer {
 
     /// Traces whose user has the final outcome while the work they caused
     /// goes on (a sync save the user gave up on, an acknowledged job still
-    /// queued): the newest `limit`, oldest action first, with the phases
-    /// under way filled in.
+    /// queued), oldest action first, with the phases under way filled in.
+    /// At most `limit`: the newest failures and the newest of the others,
+    /// half each when both have more (after a switch to async, a long
+    /// backlog's acknowledgements would otherwise crowd out every user who
+    /// gave up while the sync work still drains); a kind with fewer leaves
+    /// its room to the other.
     /// `now` is the run's time, recorded in each copy ([`Trace::as_of`]).
     pub fn answered_in_flight(&self, limit: usize, now: SimTime) -> Vec<Trace> {
-        let mut done: Vec<&Active> = self.active.values().filter(|a| a.trace.user_done).collect();
-        done.sort_by_key(|a| std::cmp::Reverse(a.trace.seq));
-        let mut v: Vec<Trace> = done
-            .into_iter()
-            .take(limit)
+        let newest_first = |failed: bool| {
+            let mut v: Vec<&Active> = self
+                .active
+                .values()
+                .filter(|a| a.trace.user_done && a.trace.fate().is_failure() == failed)
+                .collect();
+            v.sort_by_key(|a| std::cmp::Reverse(a.trace.seq));
+            v
+        };
+        let (failed, answered) = (newest_first(true), newest_first(false));
+        let take_failed = failed
+            .len()
+            .min((limit / 2).max(limit.saturating_sub(answered.len())));
+        let take_answered = answered.len().min(limit - take_failed);
+        let mut v: Vec<Trace> = failed[..take_failed]
+            .iter()
+            .chain(&answered[..take_answered])
             .map(|a| Trace {
                 as_of: Some(now),
                 ..snapshot(a)

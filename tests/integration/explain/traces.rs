@@ -242,15 +242,70 @@ fn users_who_gave_up_while_the_work_goes_on_are_handed_out_in_flight() {
     {
         assert_eq!(t.user_wait(), Some(patience));
     }
-    // The newest: no answered trace left out is newer than the oldest kept.
-    let oldest = answered.first().map(|t| t.seq).unwrap_or(0);
+    // The newest of each kind: no trace left out is newer than the oldest
+    // kept of its kind (failures, the others).
     let all = sys.tracer().answered_in_flight(usize::MAX, now);
     assert!(all.len() >= answered.len());
+    newest_of_each_kind(&answered, &all);
+}
+
+/// Every trace of `all` missing from `kept` is older than the oldest kept
+/// trace of its kind (failed or not).
+fn newest_of_each_kind(kept: &[Trace], all: &[Trace]) {
+    for failed in [true, false] {
+        let of_kind = |t: &&Trace| t.fate().is_failure() == failed;
+        let oldest = kept.iter().filter(of_kind).map(|t| t.seq).min();
+        let left_out = all
+            .iter()
+            .filter(of_kind)
+            .filter(|t| !kept.iter().any(|k| k.seq == t.seq));
+        for t in left_out {
+            assert!(
+                oldest.is_some_and(|o| t.seq < o),
+                "trace {} (failed: {failed}) left out, newer than the oldest kept {oldest:?}",
+                t.seq
+            );
+        }
+    }
+}
+
+/// After Slow database's switch to async, the backlog's acknowledgements are
+/// the newest traces in flight; the users who gave up while the sync work
+/// drains must still be handed out (half the room each), not crowded out.
+#[test]
+fn acknowledgements_do_not_crowd_out_users_who_gave_up() {
+    let s = scene("02-slow-database.ron");
+    let mut sys = System::new(s.clone());
+    sys.set_tracing(TraceConfig {
+        every: 2,
+        ..TraceConfig::default()
+    });
+    let now = SimTime::from_secs_f64(243.0);
+    sys.run_until(now);
+    let all = sys.tracer().answered_in_flight(usize::MAX, now);
+    let failed = all.iter().filter(|t| t.fate().is_failure()).count();
+    let acked = all.len() - failed;
     assert!(
-        all.iter()
-            .filter(|t| !answered.iter().any(|a| a.seq == t.seq))
-            .all(|t| t.seq < oldest)
+        failed >= 20 && acked >= 20,
+        "{failed} failed, {acked} acknowledged"
     );
+    // The newest 40 of all would be acknowledgements only: the crowding.
+    let newest_40: Vec<&Trace> = all.iter().rev().take(40).collect();
+    assert_eq!(
+        newest_40.iter().filter(|t| t.fate().is_failure()).count(),
+        0,
+        "the scene must exercise the crowding"
+    );
+    let kept = sys.tracer().answered_in_flight(40, now);
+    assert_eq!(kept.len(), 40);
+    let kept_failed = kept.iter().filter(|t| t.fate().is_failure()).count();
+    assert_eq!((kept_failed, kept.len() - kept_failed), (20, 20));
+    newest_of_each_kind(&kept, &all);
+    // A kind with fewer leaves its room to the other.
+    let room = 2 * failed + 10;
+    let few = sys.tracer().answered_in_flight(room, now);
+    let few_failed = few.iter().filter(|t| t.fate().is_failure()).count();
+    assert_eq!((few_failed, few.len()), (failed, room.min(failed + acked)));
 }
 
 #[test]

@@ -11,6 +11,9 @@
 //! time: on a machine shared with other work, actions ÷ the slowest
 //! thread's CPU time is what two free cores would give.
 
+#[path = "common/stats.rs"]
+mod stats;
+
 use asynclab::scenario::{self, Client, Mode, Scenario, Shape};
 use asynclab::sim::mmc::{MmcParams, run_mmc};
 use asynclab::sim::trace::TraceConfig;
@@ -233,17 +236,12 @@ fn time_compares(s: &Scenario, repeat: u32) -> Result<(), String> {
     for _ in 0..repeat.max(1) {
         rates.push(time_compare(s)?);
     }
-    rates.sort_by(f64::total_cmp);
-    let n = rates.len();
-    let median = if n % 2 == 1 {
-        rates[n / 2]
-    } else {
-        (rates[n / 2 - 1] + rates[n / 2]) / 2.0
-    };
     println!(
-        "bench=compare_summary runs={n} actions_per_wall_s_median={median:.0} least={:.0} most={:.0}",
-        rates[0],
-        rates[n - 1],
+        "bench=compare_summary runs={} actions_per_wall_s_median={:.0} least={:.0} most={:.0}",
+        rates.len(),
+        stats::median(&rates),
+        stats::min(&rates),
+        stats::max(&rates),
     );
     Ok(())
 }

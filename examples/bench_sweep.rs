@@ -16,9 +16,13 @@
 //! drift weighs on both alike, and reports the ratio of the medians and
 //! of the best times beside every round's own ratio.
 
+#[path = "common/stats.rs"]
+mod stats;
+
 use asynclab::scenario::{self, Mode};
 use asynclab::sweep::{Knob, Spec, grid, run_sweep};
 use clap::Parser;
+use stats::{median, min};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
@@ -46,21 +50,6 @@ struct Args {
     /// Timed pairs (one sequential and one parallel sweep each).
     #[arg(long, default_value_t = 5)]
     rounds: usize,
-}
-
-/// The middle value (the mean of the two middle ones for an even count).
-fn median(xs: &[f64]) -> f64 {
-    let mut v = xs.to_vec();
-    v.sort_by(f64::total_cmp);
-    match v.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => v[n / 2],
-        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
-    }
-}
-
-fn min(xs: &[f64]) -> f64 {
-    xs.iter().copied().fold(f64::INFINITY, f64::min)
 }
 
 /// CPU time of this process so far (all threads), seconds; NaN where

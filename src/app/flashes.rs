@@ -2,12 +2,8 @@
 //! part of the diagram where requests fail, made from each new window's
 //! failure counts.
 
-use super::diagram::{FLASH_LIFE_S, Flash, Spot};
+use super::diagram::{FLASH_JOIN_S, FLASH_LIFE_S, Flash, Spot};
 use crate::sim::{Reason, Window};
-
-/// A label takes in new counts for this long before the next one starts,
-/// s of animation time.
-const FLASH_JOIN_S: f64 = 0.8;
 /// Most labels alive at once, so a storm stays readable.
 const MAX_FLASHES: usize = 20;
 

@@ -53,6 +53,11 @@ pub struct Flash {
 /// How long a failure label stays, s of animation time.
 pub const FLASH_LIFE_S: f64 = 2.5;
 
+/// A spot's label takes in new counts for this long before the next one
+/// starts, s of animation time: consecutive labels of a spot are born at
+/// least this far apart (their rise keeps them a line apart).
+pub const FLASH_JOIN_S: f64 = 0.8;
+
 /// Everything the diagram draws.
 pub struct DiagramInput<'a> {
     /// Live levels.

@@ -2,7 +2,7 @@
 //! load, the queue filling up per client, the outage label and the failure
 //! labels rising from where requests fail.
 
-use super::{Canvas, FLASH_LIFE_S, Flash, Load, Spot};
+use super::{Canvas, FLASH_JOIN_S, FLASH_LIFE_S, Flash, Load, Spot};
 use crate::app::palette;
 use crate::fmt::thousands;
 use crate::sim::Gauges;
@@ -188,6 +188,14 @@ fn queue_fill(c: &Canvas, g: &Gauges) {
     }
 }
 
+/// How far above its spot a failure label of `age` s is drawn, points:
+/// fast enough that labels born [`FLASH_JOIN_S`] apart are a line of text
+/// (`font_px`) apart and do not overprint each other.
+fn flash_rise(age_s: f64, font_px: f32) -> f32 {
+    let per_s = 1.2 * font_px / FLASH_JOIN_S as f32;
+    4.0 + per_s * age_s as f32
+}
+
 /// Failure labels rising from their spot and fading out over
 /// [`FLASH_LIFE_S`] of animation time (`anim_s` is now).
 pub(super) fn failure_labels(c: &Canvas, flashes: &[Flash], anim_s: f64) {
@@ -209,7 +217,7 @@ pub(super) fn failure_labels(c: &Canvas, flashes: &[Flash], anim_s: f64) {
             Spot::Database => l.db.center_top(),
         };
         let alpha = (1.0 - age / FLASH_LIFE_S) as f32;
-        let pos = anchor - Vec2::new(0.0, 4.0 + 14.0 * age as f32);
+        let pos = anchor - Vec2::new(0.0, flash_rise(age, l.font.size));
         c.painter.text(
             pos,
             Align2::CENTER_BOTTOM,
@@ -217,5 +225,20 @@ pub(super) fn failure_labels(c: &Canvas, flashes: &[Flash], anim_s: f64) {
             l.font.clone(),
             palette::RED.gamma_multiply(alpha),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consecutive_failure_labels_are_a_line_apart() {
+        for font_px in [9.0, 12.0, 24.0] {
+            for age in [0.0, 0.5, 1.6] {
+                let gap = flash_rise(age + FLASH_JOIN_S, font_px) - flash_rise(age, font_px);
+                assert!(gap >= font_px, "{gap} < {font_px} at {age} s");
+            }
+        }
     }
 }

@@ -393,7 +393,7 @@ impl AsyncLabApp {
                 presentation,
                 span_s: self.files.prefs.span_s,
             };
-            self.compare.ui(ui, snap, &cx, actions);
+            self.explain.dots = self.compare.ui(ui, snap, &cx, actions);
             return None;
         }
         headline::ui(ui, headline::RunView::of(snap), &self.history, presentation);

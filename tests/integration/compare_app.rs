@@ -298,3 +298,54 @@ fn four_twins_and_one_without_a_database_render_at_any_scale() {
         h.run_steps(3);
     }
 }
+
+/// The compare view's wait plot shows every twin's traced actions as dots
+/// (the same user once per twin); a click on one opens the journey on that
+/// user, which draws it in every twin. A click away from the dots opens
+/// nothing.
+#[test]
+fn a_traced_dot_on_the_compare_wait_plot_opens_its_journey() {
+    let mut h = comparing(80);
+    h.state().app.host().send(Command::Pause);
+    h.run_steps(3);
+    let (done0, done1) = {
+        let snap = h.state().app.host().snapshot();
+        let done = |k: usize| snap.twins[k].traces.iter().filter(|t| t.user_done).count();
+        (done(0), done(1))
+    };
+    assert!(done0 >= 5 && done1 >= 5, "{done0} and {done1} traced users");
+    let dots = h.state().app.traced_dots().to_vec();
+    assert_eq!(dots.len(), done0 + done1, "a dot per traced user per twin");
+    let plot = h
+        .get_by_label(&format!(
+            "compare plot: {} (all)",
+            compare::ComparePlot::Wait.title()
+        ))
+        .rect();
+    assert!(dots.iter().all(|(_, at)| plot.contains(*at)));
+    assert!(!h.state().app.journey().open);
+    // Away from every dot: nothing opens.
+    let far = egui::pos2(plot.right() - 10.0, plot.top() + 10.0);
+    assert!(dots.iter().all(|(_, p)| p.distance(far) > 20.0), "{far:?}");
+    h.drag_at(far);
+    h.run_steps(1);
+    h.drop_at(far);
+    h.run_steps(2);
+    assert!(!h.state().app.journey().open);
+    // A couple of points off a dot: its journey.
+    let (_, at) = dots[dots.len() / 2];
+    let near = at + egui::vec2(1.5, -1.0);
+    h.drag_at(near);
+    h.run_steps(1);
+    h.drop_at(near);
+    h.run_steps(2);
+    assert!(h.state().app.journey().open, "the click opened the journey");
+    let picked = h.state().app.journey().picked();
+    // Dots of the same user in two twins may sit together: the nearest wins.
+    let nearest = dots
+        .iter()
+        .min_by(|a, b| a.1.distance(near).total_cmp(&b.1.distance(near)))
+        .map(|d| d.0);
+    assert_eq!(picked, nearest);
+    assert!(h.state().app.journey().drawn() > 0);
+}

@@ -85,17 +85,19 @@ impl CompareView {
     }
 
     /// The whole view: the difference, a column per twin, the plots.
+    /// Returns the traced dots drawn on the wait plot (arrival number,
+    /// screen position); a click on one asks for its journey.
     pub fn ui(
         &self,
         ui: &mut egui::Ui,
         snap: &Snapshot,
         cx: &CompareContext,
         actions: &mut Vec<AppAction>,
-    ) {
+    ) -> Vec<(u64, egui::Pos2)> {
         let twins = &snap.twins;
         if twins.is_empty() || self.histories.len() != twins.len() {
             ui.label("Starting the twins…");
-            return;
+            return Vec::new();
         }
         difference(ui, snap, &self.histories);
         ui.separator();
@@ -108,7 +110,11 @@ impl CompareView {
             }
         });
         ui.separator();
-        plots::show(ui, snap, &self.histories, cx, self.layout);
+        let shown = plots::show(ui, snap, &self.histories, cx, self.layout);
+        if let Some(seq) = shown.clicked {
+            actions.push(AppAction::ShowJourneyOf(seq));
+        }
+        shown.dots
     }
 
     /// One twin: its name and mode switches, headline, ledgers, diagram.

@@ -6,7 +6,7 @@ use super::{CompareContext, PlotLayout};
 use crate::app::history::{History, Row};
 use crate::app::palette;
 use crate::app::plots::kind::LineSpec;
-use crate::app::plots::{self, axes, markers, series};
+use crate::app::plots::{self, axes, markers, series, traced};
 use crate::host::Snapshot;
 use egui::{Color32, Id};
 use egui_plot::{HLine, LineStyle};
@@ -63,6 +63,12 @@ impl ComparePlot {
         }
     }
 
+    /// The plot shows traced actions as dots (the wait plot: each dot is
+    /// one user's wait, beside the twins' p95 lines).
+    fn shows_dots(self) -> bool {
+        self == ComparePlot::Wait
+    }
+
     /// A percentile: gaps are bridged (see [`LineSpec::percentile`]).
     fn percentile(self) -> bool {
         matches!(self, ComparePlot::Wait | ComparePlot::Processed)
@@ -99,6 +105,15 @@ fn twin_width(k: usize) -> f32 {
     3.2 - 0.5 * k.min(3) as f32
 }
 
+/// What the compare plots drew and what was clicked on them.
+#[derive(Default)]
+pub(super) struct Shown {
+    /// The traced action whose dot was clicked, by arrival number.
+    pub clicked: Option<u64>,
+    /// The traced dots drawn: arrival number and screen position.
+    pub dots: Vec<(u64, egui::Pos2)>,
+}
+
 /// Draws the compare plots, two per row when there is room.
 pub(super) fn show(
     ui: &mut egui::Ui,
@@ -106,7 +121,8 @@ pub(super) fn show(
     histories: &[History],
     cx: &CompareContext,
     layout: PlotLayout,
-) {
+) -> Shown {
+    let mut shown = Shown::default();
     let kinds: &[ComparePlot] = if cx.presentation {
         &COMPARE_PLOTS[..4]
     } else {
@@ -137,13 +153,16 @@ pub(super) fn show(
                         x_range,
                     };
                     match layout {
-                        PlotLayout::Overlaid => overlaid(ui, &p, egui::vec2(width, height)),
-                        PlotLayout::Split => split(ui, &p, egui::vec2(width, height)),
+                        PlotLayout::Overlaid => {
+                            overlaid(ui, &p, egui::vec2(width, height), &mut shown)
+                        }
+                        PlotLayout::Split => split(ui, &p, egui::vec2(width, height), &mut shown),
                     }
                 });
             }
         });
     }
+    shown
 }
 
 /// What one compare plot draws.
@@ -199,16 +218,26 @@ impl PlotInput<'_> {
 }
 
 /// Every twin on one plot.
-fn overlaid(ui: &mut egui::Ui, p: &PlotInput<'_>, size: egui::Vec2) {
+fn overlaid(ui: &mut egui::Ui, p: &PlotInput<'_>, size: egui::Vec2, shown: &mut Shown) {
     let (rows, values) = p.values();
     let top = p.top(&values);
     let lines: Vec<LineSpec<'static>> = (0..values.len()).map(|k| p.line(k)).collect();
     legend(ui, p.kind.title(), &lines, p);
-    draw(ui, p, (&rows, &values), &lines, top, size, "all");
+    let twins = 0..values.len();
+    draw(
+        ui,
+        p,
+        (&rows, &values),
+        &lines,
+        top,
+        size,
+        (twins, "all"),
+        shown,
+    );
 }
 
 /// A row of plots, one per twin, on the same y scale.
-fn split(ui: &mut egui::Ui, p: &PlotInput<'_>, size: egui::Vec2) {
+fn split(ui: &mut egui::Ui, p: &PlotInput<'_>, size: egui::Vec2, shown: &mut Shown) {
     let (rows, values) = p.values();
     let top = p.top(&values);
     let n = values.len().max(1);
@@ -228,7 +257,8 @@ fn split(ui: &mut egui::Ui, p: &PlotInput<'_>, size: egui::Vec2) {
                     &lines[k..=k],
                     top,
                     egui::vec2(w, size.y),
-                    p.names[k],
+                    (k..k + 1, p.names[k]),
+                    shown,
                 );
             });
         }
@@ -247,6 +277,9 @@ fn legend(ui: &mut egui::Ui, title: &str, lines: &[LineSpec<'_>], p: &PlotInput<
         if let Some(sla) = p.reference() {
             swatch(ui, palette::SLA, LineStyle::dashed_loose());
             ui.label(format!("SLA {}", crate::fmt::target(sla)));
+        }
+        if p.kind.shows_dots() {
+            plots::dots_legend_entry(ui);
         }
     });
 }
@@ -274,7 +307,9 @@ pub(super) fn swatch(ui: &mut egui::Ui, color: Color32, style: LineStyle) {
 }
 
 /// One plot of `lines` (line k: `values[k]` over `rows[k]`) with a fixed
-/// top.
+/// top. `twins`: whose traced dots it shows (on the wait plot), and the
+/// name of the plot (a twin's, or "all").
+#[allow(clippy::too_many_arguments)]
 fn draw(
     ui: &mut egui::Ui,
     p: &PlotInput<'_>,
@@ -282,7 +317,8 @@ fn draw(
     lines: &[LineSpec<'_>],
     top: f64,
     size: egui::Vec2,
-    which: &str,
+    (twins, which): (std::ops::Range<usize>, &str),
+    shown: &mut Shown,
 ) {
     let group = Id::unique("asynclab-compare-time-axis");
     let (x0, x1) = p.x_range;
@@ -299,10 +335,21 @@ fn draw(
         traces: &[],
     };
     let reference = p.reference();
+    // The same user is a dot in every twin it shows; any of them opens the
+    // journey, which draws that user in every twin.
+    let dots: Vec<traced::Dot> = if p.kind.shows_dots() {
+        p.snap.twins[twins]
+            .iter()
+            .flat_map(|t| traced::dots(&t.traces, p.x_range, top))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let id = ("compare-plot", p.kind, which.to_string());
     let response = plots::time_plot(id, size, group).show(ui, |plot| {
         plot.set_plot_bounds_x(x0..=x1);
         plot.set_plot_bounds_y(-top * 0.03..=top);
+        traced::draw(plot, &dots, dark, false);
         for ((spec, rows), v) in lines.iter().zip(rows).zip(values) {
             let keys = series::bucket_keys(rows, (size.x, x1 - x0));
             series::series(plot, spec, rows, v, &keys);
@@ -315,7 +362,16 @@ fn draw(
             );
         }
         markers::markers(plot, &pc, dark);
+        traced::draw(plot, &dots, dark, true);
     });
+    let on_screen = traced::on_screen(&dots, &response.transform);
+    if response.response.clicked()
+        && let Some(at) = response.response.interact_pointer_pos()
+        && let Some(seq) = traced::near(at, &on_screen)
+    {
+        shown.clicked = Some(seq);
+    }
+    shown.dots.extend(on_screen);
     let frame = *response.transform.frame();
     let label = format!("compare plot: {} ({which})", p.kind.title());
     ui.interact(

@@ -168,6 +168,12 @@ fn legend_row(
     });
 }
 
+/// The traced dots' legend entry (the compare view's legend has its own
+/// swatches for the twins' lines).
+pub(crate) fn dots_legend_entry(ui: &mut egui::Ui) {
+    legend_entry(ui, traced::LEGEND, Swatch::Dots);
+}
+
 /// How a legend entry's swatch looks.
 #[derive(Clone, Copy)]
 enum Swatch {

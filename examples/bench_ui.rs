@@ -3,10 +3,14 @@
 //! `--compare`, the compare view of two twins (sync and async), an hour of
 //! history each.
 //!
-//! `cargo run --release --example bench_ui -- --frames 300 [--compare]`
+//! With `--played`, the history comes from playing the live host (at
+//! 1000× on a fake clock) instead of windows fed in, so the wait plot also
+//! carries the traced actions' dots the live app draws.
+//!
+//! `cargo run --release --example bench_ui -- --frames 300 [--compare] [--played]`
 
 use asynclab::app::AsyncLabApp;
-use asynclab::host::{Command, FakeClock};
+use asynclab::host::{Command, FakeClock, Speed};
 use asynclab::sim::{SimTime, System, Twins};
 use clap::Parser;
 use std::time::Instant;
@@ -29,6 +33,9 @@ struct Args {
     /// Time the compare view: two twins, an hour of history each.
     #[arg(long)]
     compare: bool,
+    /// Build the history by playing the host (traced dots included).
+    #[arg(long)]
+    played: bool,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -36,6 +43,17 @@ fn main() -> anyhow::Result<()> {
     let mut scene = asynclab::app::default_scene();
     // Busy enough that every plot has data: load near the DB's capacity.
     scene.settings.clients[0].rate_per_s = 90.0;
+    let ctx = egui::Context::default();
+    let input = || egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(args.width, args.height),
+        )),
+        ..Default::default()
+    };
+    if args.played {
+        return played(&args, scene, &ctx, &input);
+    }
     let window_s = scene.settings.window_s;
     let t0 = Instant::now();
     let mut sys = System::new(scene.clone());
@@ -53,14 +71,6 @@ fn main() -> anyhow::Result<()> {
     app.set_span_s(args.history_s);
     println!("rows kept: {}", app.history().rows.len());
 
-    let ctx = egui::Context::default();
-    let input = || egui::RawInput {
-        screen_rect: Some(egui::Rect::from_min_size(
-            egui::Pos2::ZERO,
-            egui::vec2(args.width, args.height),
-        )),
-        ..Default::default()
-    };
     if args.compare {
         app.host().send(Command::SetCompare(true));
         // One frame takes the twins' first snapshot (and their histories).
@@ -76,6 +86,66 @@ fn main() -> anyhow::Result<()> {
             .collect();
         println!("compare: {} twins, rows kept {rows:?}", twins.len());
     }
+    time_frames(&args, &mut app, &ctx, &input);
+    Ok(())
+}
+
+/// The history played by the live host: the scene (or its twins) at 1000×
+/// on a fake clock moved 50 ms a frame, then paused.
+fn played(
+    args: &Args,
+    mut scene: asynclab::scenario::Scenario,
+    ctx: &egui::Context,
+    input: &dyn Fn() -> egui::RawInput,
+) -> anyhow::Result<()> {
+    // No script: its switch to async would leave the solo view's dots all
+    // acknowledgements.
+    scene.settings.timeline.clear();
+    // A scene stops at its end: make it last the history.
+    scene.duration_s = scene.duration_s.max(args.history_s);
+    let clock = FakeClock::new();
+    let mut app = AsyncLabApp::new_for_test(scene, Box::new(clock.clone()));
+    app.set_span_s(args.history_s);
+    if args.compare {
+        app.host().send(Command::SetCompare(true));
+    }
+    app.host().send(Command::SetSpeed(Speed::Times(1000.0)));
+    app.host().send(Command::Play);
+    let t0 = Instant::now();
+    while app.host().snapshot().now_s < args.history_s {
+        clock.advance(std::time::Duration::from_millis(50));
+        let _ = ctx.run_ui(input(), |ui| app.frame(ui));
+    }
+    app.host().send(Command::Pause);
+    for _ in 0..3 {
+        let _ = ctx.run_ui(input(), |ui| app.frame(ui));
+    }
+    let (now_s, traces) = {
+        let snap = app.host().snapshot();
+        let traces: Vec<usize> = if snap.twins.is_empty() {
+            vec![snap.traces.len()]
+        } else {
+            snap.twins.iter().map(|t| t.traces.len()).collect()
+        };
+        (snap.now_s, traces)
+    };
+    println!(
+        "played {now_s:.0} s of sim time in {:.1} s; traced actions kept {traces:?}; dots drawn {}",
+        t0.elapsed().as_secs_f64(),
+        app.traced_dots().len()
+    );
+    time_frames(args, &mut app, ctx, input);
+    Ok(())
+}
+
+/// Times `args.frames` frames (after ten to settle) and prints p50, p95,
+/// p99 and the worst.
+fn time_frames(
+    args: &Args,
+    app: &mut AsyncLabApp,
+    ctx: &egui::Context,
+    input: &dyn Fn() -> egui::RawInput,
+) {
     let mut times_ms = Vec::with_capacity(args.frames);
     for i in 0..args.frames + 10 {
         let start = Instant::now();
@@ -102,5 +172,4 @@ fn main() -> anyhow::Result<()> {
         q(0.99),
         q(1.0)
     );
-    Ok(())
 }

@@ -338,10 +338,12 @@ fn draw(
     // The same user is a dot in every twin it shows; any of them opens the
     // journey, which draws that user in every twin.
     let dots: Vec<traced::Dot> = if p.kind.shows_dots() {
-        p.snap.twins[twins]
+        let all = p.snap.twins[twins]
             .iter()
             .flat_map(|t| traced::dots(&t.traces, p.x_range, top))
-            .collect()
+            .collect();
+        let px = ((x1 - x0) / f64::from(size.x), top / f64::from(size.y));
+        traced::one_per_pixel(all, px)
     } else {
         Vec::new()
     };

@@ -54,6 +54,20 @@ pub fn dots(traces: &[Trace], (x0, x1): (f64, f64), top: f64) -> Vec<Dot> {
         .collect()
 }
 
+/// `dots` with at most one per screen pixel of each colour (`px`: the
+/// plot units one pixel spans, x and y): dots on the same pixel look like
+/// one and open the same journey, and drawing each of hundreds of them was
+/// half of a compare frame. The newest action of a pixel stays.
+pub fn one_per_pixel(mut dots: Vec<Dot>, (px_x, px_y): (f64, f64)) -> Vec<Dot> {
+    if !(px_x > 0.0 && px_y > 0.0) {
+        return dots;
+    }
+    let mut seen = std::collections::HashSet::new();
+    dots.sort_by_key(|d| std::cmp::Reverse(d.seq));
+    dots.retain(|d| seen.insert(((d.x / px_x) as i64, (d.y / px_y) as i64, d.failed)));
+    dots
+}
+
 /// The answered dots' colour on a dark or light background: half
 /// transparent, so a cloud of them leaves the lines readable.
 pub fn answered(dark: bool) -> Color32 {
@@ -196,5 +210,23 @@ mod tests {
         assert_eq!(near(egui::pos2(11.0, 50.0), &at), Some(1));
         assert_eq!(near(egui::pos2(15.0, 52.0), &at), Some(2));
         assert_eq!(near(egui::pos2(40.0, 50.0), &at), None);
+    }
+
+    #[test]
+    fn one_dot_per_pixel_and_colour_the_newest_kept() {
+        let dot = |seq, x, y, failed| Dot { seq, x, y, failed };
+        let dots = vec![
+            dot(1, 10.2, 0.51, false),
+            dot(2, 10.7, 0.58, false), // same pixel as 1: the newer stays
+            dot(3, 10.5, 0.55, true),  // same pixel, other colour: kept
+            dot(4, 11.1, 0.55, false), // next pixel
+        ];
+        let kept = one_per_pixel(dots.clone(), (1.0, 0.1));
+        let mut seqs: Vec<u64> = kept.iter().map(|d| d.seq).collect();
+        seqs.sort_unstable();
+        assert_eq!(seqs, vec![2, 3, 4]);
+        // No pixel size (an empty plot): nothing thinned.
+        assert_eq!(one_per_pixel(dots.clone(), (0.0, 0.1)).len(), 4);
+        assert_eq!(one_per_pixel(dots, (f64::NAN, 0.1)).len(), 4);
     }
 }

@@ -3,7 +3,7 @@
 //! the difference sentence against the twins' own figures, files, and
 //! extreme twins.
 
-use crate::kit::{TestApp, harness};
+use crate::kit::{TestApp, click_at, harness};
 use asynclab::app::compare;
 use asynclab::host::{Command, Speed, Target};
 use asynclab::scenario::{Mode, Scenario, Settings};
@@ -337,18 +337,12 @@ fn a_traced_dot_on_the_compare_wait_plot_opens_its_journey() {
     // Away from every dot: nothing opens.
     let far = egui::pos2(plot.right() - 10.0, plot.top() + 10.0);
     assert!(dots.iter().all(|(_, p)| p.distance(far) > 20.0), "{far:?}");
-    h.drag_at(far);
-    h.run_steps(1);
-    h.drop_at(far);
-    h.run_steps(2);
+    click_at(&mut h, far);
     assert!(!h.state().app.journey().open);
     // A couple of points off a dot: its journey.
     let (_, at) = dots[dots.len() / 2];
     let near = at + egui::vec2(1.5, -1.0);
-    h.drag_at(near);
-    h.run_steps(1);
-    h.drop_at(near);
-    h.run_steps(2);
+    click_at(&mut h, near);
     assert!(h.state().app.journey().open, "the click opened the journey");
     let picked = h.state().app.journey().picked();
     // Dots of the same user in two twins may sit together: the nearest wins.

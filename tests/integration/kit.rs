@@ -43,3 +43,12 @@ pub fn harness_on(app: AsyncLabApp, clock: FakeClock, size: [f32; 2]) -> Harness
         TestApp { app, clock },
     )
 }
+
+/// A click at `pos` (press, a frame, release, two frames): for spots
+/// inside a plot that no widget label names, such as a traced dot.
+pub fn click_at(h: &mut Harness<'_, TestApp>, pos: egui::Pos2) {
+    h.drag_at(pos);
+    h.run_steps(1);
+    h.drop_at(pos);
+    h.run_steps(2);
+}

@@ -367,10 +367,7 @@ fn draw(
         traced::draw(plot, &dots, dark, true);
     });
     let on_screen = traced::on_screen(&dots, &response.transform);
-    if response.response.clicked()
-        && let Some(at) = response.response.interact_pointer_pos()
-        && let Some(seq) = traced::near(at, &on_screen)
-    {
+    if let Some(seq) = traced::clicked(&response.response, &on_screen) {
         shown.clicked = Some(seq);
     }
     shown.dots.extend(on_screen);

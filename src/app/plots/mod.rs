@@ -287,11 +287,9 @@ fn plot(
         markers::captions(ui, &response.transform, pc);
     }
     let on_screen = traced::on_screen(&dots, &response.transform);
+    let trace = traced::clicked(&response.response, &on_screen);
     let at = response.response.interact_pointer_pos();
     let clicked = response.response.clicked();
-    let trace = at
-        .filter(|_| clicked)
-        .and_then(|p| traced::near(p, &on_screen));
     let marker = at
         .filter(|_| clicked && trace.is_none())
         .and_then(|p| markers::near(p, &response.transform, pc));

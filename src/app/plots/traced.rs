@@ -113,6 +113,15 @@ pub fn on_screen(dots: &[Dot], transform: &PlotTransform) -> Vec<(u64, egui::Pos
         .collect()
 }
 
+/// The dot a click on the plot (`response`) landed on, if any: the
+/// nearest within [`REACH`] points of dots at `at` on screen.
+pub fn clicked(response: &egui::Response, at: &[(u64, egui::Pos2)]) -> Option<u64> {
+    response
+        .interact_pointer_pos()
+        .filter(|_| response.clicked())
+        .and_then(|p| near(p, at))
+}
+
 /// The dot nearest `pos` within [`REACH`] points, if any, of dots at
 /// `at` on screen ([`on_screen`]).
 pub fn near(pos: egui::Pos2, at: &[(u64, egui::Pos2)]) -> Option<u64> {

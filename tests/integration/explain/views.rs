@@ -5,7 +5,7 @@
 //! three render on an empty run and on extreme ones.
 
 use super::scene;
-use crate::kit::{TestApp, harness};
+use crate::kit::{TestApp, click_at, harness};
 use asynclab::app::sweep_window::{SweepAction, SweepRequest};
 use asynclab::app::waterfall::{self, Waterfall};
 use asynclab::app::{AppAction, bottleneck};
@@ -313,18 +313,12 @@ fn clicking_a_traced_dot_on_the_wait_plot_opens_its_journey() {
     let far = dots.iter().map(|(_, p)| p.x).fold(f32::INFINITY, f32::min) - 40.0;
     let far = egui::pos2(far.max(plot.left() + 50.0), plot.top() + 20.0);
     assert!(dots.iter().all(|(_, p)| p.distance(far) > 20.0), "{far:?}");
-    h.drag_at(far);
-    h.run_steps(1);
-    h.drop_at(far);
-    h.run_steps(2);
+    click_at(&mut h, far);
     assert!(!h.state().app.journey().open);
     // A click a couple of points off a dot opens the journey on it.
     let (seq, at) = dots[dots.len() / 2];
     let near = at + egui::vec2(2.0, -1.0);
-    h.drag_at(near);
-    h.run_steps(1);
-    h.drop_at(near);
-    h.run_steps(2);
+    click_at(&mut h, near);
     assert!(h.state().app.journey().open, "the click opened the journey");
     assert_eq!(h.state().app.journey().picked(), Some(seq));
     assert!(h.state().app.journey().drawn() > 0);

@@ -45,11 +45,25 @@ pub enum AppAction {
     ShowHelp,
     /// Show the scene's lesson strip again.
     ShowLesson,
-    /// Carry out a scene switch the user confirmed (after saving or
-    /// choosing to discard unsaved changes).
+    /// Carry out an action that drops unsaved edits, which the user
+    /// confirmed (after saving or choosing to discard them).
     Confirmed(Box<AppAction>),
-    /// Close the "unsaved changes" question without switching.
+    /// Save the scene; once it is saved, carry out this action (confirmed).
+    /// A save that fails or is cancelled carries out nothing.
+    SaveThen(Box<AppAction>),
+    /// Close the "unsaved changes" question without doing anything.
     CancelSwitch,
+    /// Quit the app (Ctrl+Q, File -> Quit, the window's close button).
+    Quit,
+    /// Back to the scene as in its file: a new run without the edits. One
+    /// undo step brings them back.
+    ResetToFile,
+    /// Restore the unsaved work an earlier app left in its recovery file.
+    RestoreFound,
+    /// Not now: the recovery file stays until this app exits cleanly.
+    DeclineFound,
+    /// The simulation thread stopped: start a new one on the edited scene.
+    RestartHost,
     /// Write this line in the status bar.
     ShowStatus(String),
     /// Open the problem dialog with this text.
@@ -77,16 +91,37 @@ pub enum AppAction {
 }
 
 impl AppAction {
-    /// True for an action that replaces the running scene: it asks first
-    /// when the scene has unsaved changes.
-    pub fn switches_scene(&self) -> bool {
+    /// True for an action that drops the scene's unsaved edits (another
+    /// scene, quitting, back to the file, restored work): it asks first
+    /// when there are any.
+    pub fn drops_edits(&self) -> bool {
         matches!(
             self,
             AppAction::Open(_)
                 | AppAction::OpenBuiltin(_)
                 | AppAction::PickOpen
                 | AppAction::Workshop(super::workshop::WorkshopAction::OpenScene(_))
+                | AppAction::Quit
+                | AppAction::ResetToFile
+                | AppAction::RestoreFound
         )
+    }
+
+    /// What this action does to unsaved edits, in the question asked
+    /// first: "Quitting drops them."
+    pub fn drops_words(&self) -> (&'static str, &'static str) {
+        match self {
+            AppAction::Quit => ("Quitting drops them.", "Save, then quit"),
+            AppAction::ResetToFile => (
+                "Resetting to the file drops them (Edit -> Undo brings them back).",
+                "Save, then reset",
+            ),
+            AppAction::RestoreFound => (
+                "Restoring the earlier unsaved work replaces them.",
+                "Save, then restore",
+            ),
+            _ => ("Opening another scene drops them.", "Save, then open"),
+        }
     }
 
     /// A live change to the running scene.

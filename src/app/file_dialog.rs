@@ -86,6 +86,11 @@ impl InAppDialog {
         self.open = Some((d, purpose));
     }
 
+    /// True while the browser is open.
+    pub fn is_open(&self) -> bool {
+        self.open.is_some()
+    }
+
     /// Draws the browser while it is open; the chosen file and what it is
     /// for, once the user chose one.
     pub fn ui(&mut self, ctx: &egui::Context) -> Option<(Purpose, PathBuf)> {

@@ -32,6 +32,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ),
     ("Ctrl+O", "open a scene"),
     ("Ctrl+S", "save the scene with your changes"),
+    ("Ctrl+Q", "quit (asks first when there are unsaved edits)"),
     ("Ctrl+Z", "undo the last live change or timeline edit"),
     ("Ctrl+Shift+Z  Ctrl+Y", "redo"),
     (
@@ -126,6 +127,9 @@ pub fn shortcuts(
     }
     if pressed(Modifiers::COMMAND, Key::S) {
         actions.push(AppAction::Save);
+    }
+    if pressed(Modifiers::COMMAND, Key::Q) {
+        actions.push(AppAction::Quit);
     }
     // Shift first: Ctrl+Z alone would also match Ctrl+Shift+Z.
     if pressed(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z) || pressed(Modifiers::COMMAND, Key::Y)

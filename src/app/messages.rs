@@ -11,9 +11,12 @@ pub struct Messages {
     pub status: Option<String>,
     /// Problem dialog text; the dialog is open while this is set.
     pub error: Option<String>,
-    /// A scene switch waiting for the user to save or discard unsaved
-    /// changes first; the question is open while this is set.
+    /// An action that drops unsaved edits (another scene, quit, reset),
+    /// waiting for the user to save or discard them first; the question is
+    /// open while this is set.
     pub confirm: Option<AppAction>,
+    /// Why the simulation thread stopped, while its dialog is open.
+    pub host_down: Option<String>,
 }
 
 impl Messages {
@@ -50,8 +53,8 @@ impl Messages {
 }
 
 impl Messages {
-    /// "Unsaved changes to TITLE": Save first, Discard, or Cancel, while a
-    /// switch waits for the answer.
+    /// "Unsaved changes to TITLE": Save first, Discard, or Cancel, while an
+    /// action that drops them waits for the answer.
     pub fn confirm_ui(&mut self, ctx: &egui::Context, title: &str, actions: &mut Vec<AppAction>) {
         let Some(pending) = self.confirm.clone() else {
             return;
@@ -61,19 +64,83 @@ impl Messages {
             .resizable(false)
             .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
             .show(ctx, |ui| {
+                let (drops, save) = pending.drops_words();
                 ui.label(format!(
-                    "\"{title}\" has live changes that are not saved. Opening another scene drops them."
+                    "\"{title}\" has edits that are not saved (live changes, timeline or texts). {drops}"
                 ));
                 ui.horizontal(|ui| {
-                    if ui.button("Save, then open").clicked() {
-                        actions.push(AppAction::Save);
-                        actions.push(AppAction::Confirmed(Box::new(pending.clone())));
+                    if ui.button(save).clicked() {
+                        actions.push(AppAction::SaveThen(Box::new(pending.clone())));
                     }
                     if ui.button("Discard changes").clicked() {
                         actions.push(AppAction::Confirmed(Box::new(pending.clone())));
                     }
                     if ui.button("Cancel").clicked() {
                         actions.push(AppAction::CancelSwitch);
+                    }
+                });
+            });
+    }
+}
+
+impl Messages {
+    /// "The simulation stopped": what it said, and a way back to work
+    /// from the edited scene, while the host thread is down.
+    pub fn host_down_ui(&self, ctx: &egui::Context, title: &str, actions: &mut Vec<AppAction>) {
+        let Some(why) = &self.host_down else { return };
+        egui::Window::new("The simulation stopped")
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
+            .show(ctx, |ui| {
+                ui.label(format!("{why}."));
+                ui.label(format!(
+                    "Your edits of \"{title}\" are kept. Restart runs the scene as you edited it from 0:00; Save keeps it."
+                ));
+                ui.horizontal(|ui| {
+                    if ui.button("Restart from the edited scene").clicked() {
+                        actions.push(AppAction::RestartHost);
+                    }
+                    if ui.button("Save As...").clicked() {
+                        actions.push(AppAction::SaveAs);
+                    }
+                });
+            });
+    }
+
+    /// "Restore unsaved work?": what an earlier app left, with Restore and
+    /// Not now.
+    pub fn found_ui(
+        ctx: &egui::Context,
+        found: &super::recovery::Found,
+        actions: &mut Vec<AppAction>,
+    ) {
+        egui::Window::new("Restore unsaved work?")
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
+            .show(ctx, |ui| {
+                let from = found
+                    .scene_path
+                    .as_ref()
+                    .map_or("not saved to a file".to_string(), |p| {
+                        p.display().to_string()
+                    });
+                ui.label(format!(
+                    "AsyncLab did not exit cleanly. It kept unsaved edits of \"{}\" ({from}), {}.",
+                    found.edited.title,
+                    found.when()
+                ));
+                ui.horizontal(|ui| {
+                    if ui.button("Restore").clicked() {
+                        actions.push(AppAction::RestoreFound);
+                    }
+                    if ui
+                        .button("Not now")
+                        .on_hover_text("The recovery file stays until you quit AsyncLab")
+                        .clicked()
+                    {
+                        actions.push(AppAction::DeclineFound);
                     }
                 });
             });

@@ -56,6 +56,7 @@ mod lesson;
 mod messages;
 pub mod palette;
 pub mod plots;
+pub mod recovery;
 pub mod sweep_window;
 mod timeline;
 mod top_bar;
@@ -126,7 +127,20 @@ pub struct AsyncLabApp {
     explain: explain_views::ExplainViews,
     /// Exports, scene sharing and the goal check (`workshop.rs`).
     workshop: workshop::Workshop,
+    /// The recovery file (the edited scene on disk, a few seconds behind).
+    recovery: recovery::Recovery,
+    /// Starts a new host thread on a scene (after the host stopped).
+    respawn: Option<Respawn>,
+    /// What to carry out once the scene is saved ("Save, then quit").
+    after_save: Option<AppAction>,
+    /// The user chose to quit: the window may close.
+    quitting: bool,
+    /// Wall clock of the recovery file's pace.
+    started: std::time::Instant,
 }
+
+/// Starts a host thread on a scene.
+pub type Respawn = Box<dyn Fn(Scenario) -> anyhow::Result<Host>>;
 
 impl AsyncLabApp {
     fn with_host(host: Host, prefs: Prefs, path: Option<PathBuf>, native_dialogs: bool) -> Self {
@@ -155,6 +169,11 @@ impl AsyncLabApp {
             undo: undo::UndoHistory::default(),
             explain: explain_views::ExplainViews::default(),
             workshop: workshop::Workshop::default(),
+            recovery: recovery::Recovery::off(),
+            respawn: None,
+            after_save: None,
+            quitting: false,
+            started: std::time::Instant::now(),
         }
     }
 
@@ -167,12 +186,19 @@ impl AsyncLabApp {
         let (scenario, path, error) = files::startup_scene(file.as_deref());
         let span_s = scenario.view.span_s;
         let ctx = cc.egui_ctx.clone();
-        let host = Host::spawn(
-            scenario,
-            Box::new(WallClock::new()),
-            Box::new(move || ctx.request_repaint()),
-        )?;
+        let respawn: Respawn = Box::new(move |scene| {
+            let ctx = ctx.clone();
+            Host::spawn(
+                scene,
+                Box::new(WallClock::new()),
+                Box::new(move || ctx.request_repaint()),
+            )
+        });
+        let host = respawn(scenario)?;
         let mut app = AsyncLabApp::with_host(host, prefs, path.clone(), true);
+        app.respawn = Some(respawn);
+        app.recovery = recovery::Recovery::default_dir()
+            .map_or_else(recovery::Recovery::off, |d| recovery::Recovery::in_dir(&d));
         app.files.prefs.span_s = span_s;
         app.messages.error = error;
         if let Some(p) = path {
@@ -189,6 +215,36 @@ impl AsyncLabApp {
             ..Prefs::default()
         };
         AsyncLabApp::with_host(Host::manual(scenario, clock), prefs, None, false)
+    }
+
+    /// An app on a host of the caller's making (a threaded one in tests of
+    /// a host that stops), with `respawn` to start another.
+    pub fn new_with_host(host: Host, scenario_span_s: f64, respawn: Respawn) -> Self {
+        let prefs = Prefs {
+            span_s: scenario_span_s,
+            ..Prefs::default()
+        };
+        let mut app = AsyncLabApp::with_host(host, prefs, None, false);
+        app.respawn = Some(respawn);
+        app
+    }
+
+    /// Keeps a recovery file in `dir` (the installed app uses
+    /// [`recovery::Recovery::default_dir`]), and offers what other apps
+    /// left there.
+    pub fn with_recovery(mut self, dir: &Path) -> Self {
+        self.recovery = recovery::Recovery::in_dir(dir);
+        self
+    }
+
+    /// The recovery file (tests).
+    pub fn recovery(&self) -> &recovery::Recovery {
+        &self.recovery
+    }
+
+    /// True once the user chose to quit (the window may close).
+    pub fn quitting(&self) -> bool {
+        self.quitting
     }
 
     /// The host (tests send commands and read the live scenario).
@@ -298,12 +354,17 @@ impl AsyncLabApp {
                 .request_repaint_after(std::time::Duration::from_millis(30));
         }
         self.host.pump();
+        if let Some(why) = self.host.stopped() {
+            self.messages.host_down = Some(why.to_string());
+        }
         let snap = self.host.take_snapshot();
         self.absorb(&snap, ui.input(|i| i.time));
+        self.keep_recovery(ui.ctx(), &snap);
         self.apply_view(ui.ctx());
         // Keys and dropped files act before anything is drawn, as if they
         // came between frames; what panels ask for acts after them.
         let mut actions = Vec::new();
+        self.intercept_close(ui.ctx(), snap.dirty);
         let view = (self.files.prefs.ui_scale, self.files.prefs.presentation);
         keys::shortcuts(ui.ctx(), &snap, view, &mut actions);
         files::dropped(ui, &mut actions);
@@ -369,6 +430,13 @@ impl AsyncLabApp {
         self.messages.error_ui(ui.ctx());
         self.messages
             .confirm_ui(ui.ctx(), &snap.edited.title, actions);
+        self.messages
+            .host_down_ui(ui.ctx(), &snap.edited.title, actions);
+        if let Some(found) = self.recovery.found.first()
+            && self.messages.confirm.is_none()
+        {
+            messages::Messages::found_ui(ui.ctx(), found, actions);
+        }
         self.help.ui(ui.ctx());
         self.explain.journey.ui(ui.ctx(), snap);
         self.explain.sweep.ui(ui.ctx(), snap, actions);
@@ -502,8 +570,8 @@ impl AsyncLabApp {
     /// Carries out one action. Every change the user asks for comes through
     /// here, and this is the only place that sends commands to the host.
     pub fn apply(&mut self, action: AppAction) {
-        if action.switches_scene() && self.host.snapshot().dirty {
-            // Switching away would drop the presenter's changes: ask.
+        if action.drops_edits() && self.host.snapshot().dirty {
+            // This would drop the presenter's edits: ask.
             self.messages.confirm = Some(action);
             return;
         }
@@ -526,10 +594,31 @@ impl AsyncLabApp {
                     AppAction::Workshop(workshop::WorkshopAction::OpenScene(s)) => {
                         self.workshop(workshop::WorkshopAction::OpenScene(s))
                     }
+                    AppAction::Quit => self.quit_now(),
+                    AppAction::ResetToFile => self.send(Command::ResetToFile, true),
+                    AppAction::RestoreFound => self.restore_found(),
                     other => self.apply(other),
                 }
             }
-            AppAction::CancelSwitch => self.messages.confirm = None,
+            AppAction::SaveThen(next) => {
+                self.messages.confirm = None;
+                self.after_save = Some(*next);
+                self.apply(AppAction::Save);
+                // Saved (its continuation ran), failed or cancelled: done,
+                // unless the in-app browser is still asking where.
+                if !self.browser.is_open() {
+                    self.after_save = None;
+                }
+            }
+            AppAction::CancelSwitch => {
+                self.messages.confirm = None;
+                self.after_save = None;
+            }
+            AppAction::Quit => self.quit_now(),
+            AppAction::ResetToFile => self.send(Command::ResetToFile, true),
+            AppAction::RestoreFound => self.restore_found(),
+            AppAction::DeclineFound => self.recovery.decline(),
+            AppAction::RestartHost => self.restart_host(),
             AppAction::Open(path) => self.open_now(&path),
             AppAction::OpenBuiltin(file) => self.open_builtin_now(file),
             AppAction::PickOpen => self.choose(file_dialog::Purpose::Open),
@@ -545,8 +634,14 @@ impl AsyncLabApp {
                     Ok(()) => {
                         self.apply(AppAction::Host(Command::MarkSaved));
                         self.messages.status = Some(format!("saved {}", path.display()));
+                        if let Some(next) = self.after_save.take() {
+                            self.apply(AppAction::Confirmed(Box::new(next)));
+                        }
                     }
-                    Err(e) => self.messages.error = Some(e),
+                    Err(e) => {
+                        self.after_save = None;
+                        self.messages.error = Some(e);
+                    }
                 }
             }
             AppAction::SaveRecordingTo(path) => {
@@ -588,7 +683,114 @@ impl AsyncLabApp {
         if remember {
             self.undo.note(&command, &self.host.snapshot());
         }
+        if matches!(
+            command,
+            Command::EditTimeline(_)
+                | Command::EditTexts { .. }
+                | Command::ResetToFile
+                | Command::Restore { .. }
+        ) {
+            // A structural edit reaches the recovery file at once.
+            self.recovery.soon();
+        }
         self.host.send(command);
+    }
+
+    /// The user chose to quit (after saving or discarding any edits): the
+    /// recovery file goes, and the window closes on the next frame.
+    fn quit_now(&mut self) {
+        self.quitting = true;
+        self.recovery.exit(false);
+        if let Some(ctx) = &self.workshop.ctx {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+
+    /// A close of the window (its button, the desktop's Quit) with unsaved
+    /// edits is held back and asked about, like Ctrl+Q.
+    fn intercept_close(&mut self, ctx: &egui::Context, dirty: bool) {
+        let asked = ctx.input(|i| i.viewport().close_requested());
+        if asked && dirty && !self.quitting {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            // A minimised window cannot show the question.
+            ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
+            ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
+            self.messages.confirm = Some(AppAction::Quit);
+        }
+    }
+
+    /// Restores the work an earlier app left in its recovery file: the
+    /// scene as it was on disk and as it was edited (unsaved again), on
+    /// its own file.
+    fn restore_found(&mut self) {
+        let Some(found) = self.recovery.take_offer() else {
+            return;
+        };
+        self.files.path = found.scene_path.clone();
+        self.files.prefs.span_s = found.edited.view.span_s;
+        self.messages.status = Some(format!(
+            "restored the unsaved edits of \"{}\"",
+            found.edited.title
+        ));
+        // A load starts the scene at its own speed and clears Undo; the
+        // restore then puts the edits back.
+        self.send(Command::LoadScenario(Box::new(found.file.clone())), true);
+        self.send(
+            Command::Restore {
+                file: Box::new(found.file),
+                edited: Box::new(found.edited),
+            },
+            false,
+        );
+        self.lesson.open = true;
+    }
+
+    /// A new host thread on the edited scene, after the last one stopped.
+    fn restart_host(&mut self) {
+        let (file, edited) = {
+            let s = self.host.snapshot();
+            ((*s.file).clone(), (*s.edited).clone())
+        };
+        let Some(respawn) = &self.respawn else {
+            self.messages.error = Some("This app cannot start a new simulation thread.".into());
+            return;
+        };
+        match respawn(file.clone()) {
+            Ok(host) => {
+                self.host = host;
+                self.messages.host_down = None;
+                self.send(
+                    Command::Restore {
+                        file: Box::new(file),
+                        edited: Box::new(edited),
+                    },
+                    false,
+                );
+                self.messages.status = Some("restarted from the edited scene".into());
+            }
+            Err(e) => {
+                self.messages.error = Some(format!("Could not start the simulation again: {e}"))
+            }
+        }
+    }
+
+    /// Keeps the recovery file in step with the document; drops a
+    /// continuation whose Save As browser was closed without a choice.
+    fn keep_recovery(&mut self, ctx: &egui::Context, snap: &Snapshot) {
+        if self.after_save.is_some() && !self.browser.is_open() {
+            self.after_save = None;
+        }
+        let now_s = self.started.elapsed().as_secs_f64();
+        let path = self.files.path.clone();
+        if let Some(wait) =
+            self.recovery
+                .track(&snap.edited, &snap.file, snap.dirty, path.as_deref(), now_s)
+        {
+            ctx.request_repaint_after(wait);
+        }
+        if let Some(problem) = self.recovery.problem.take() {
+            self.messages.status = Some(problem);
+        }
     }
 
     /// Starts reading a scene file (no questions asked).
@@ -773,12 +975,24 @@ pub fn plain(text: &str) -> String {
 }
 
 impl eframe::App for AsyncLabApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        // Also when minimised (no ui pass then): a close is still asked about.
+        let dirty = self.host.snapshot().dirty;
+        self.intercept_close(ctx, dirty);
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.frame(ui);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         self.files.prefs.store(storage);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // Edits nobody chose to drop stay in the recovery file.
+        let keep = self.host.snapshot().dirty && !self.quitting;
+        self.recovery.exit(keep);
     }
 }
 

@@ -116,6 +116,14 @@ fn file_menu(ui: &mut egui::Ui, recent: &[PathBuf], actions: &mut Vec<AppAction>
     }
     ui.separator();
     ui.menu_button("Export", |ui| super::workshop::export_menu(ui, actions));
+    ui.separator();
+    if ui
+        .button("Quit (Ctrl+Q)")
+        .on_hover_text("Asks first when the scene has unsaved edits")
+        .clicked()
+    {
+        actions.push(AppAction::Quit);
+    }
 }
 
 /// Undo and Redo, saying what they will do ("Undo: database connections
@@ -312,10 +320,10 @@ fn transport(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
     }
     if ui
         .button("Reset to file")
-        .on_hover_text("Discard your changes and start over")
+        .on_hover_text("Discard your changes and start over from the scene's file (asks first; Undo brings them back)")
         .clicked()
     {
-        host(Command::ResetToFile);
+        actions.push(AppAction::ResetToFile);
     }
 }
 

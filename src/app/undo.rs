@@ -9,8 +9,10 @@
 //!   directly, by its inverse edit.
 //!
 //! Redo makes the change again. A new change clears the redo list; opening
-//! another scene or resetting to the file clears both (Restart keeps them:
-//! the scene, with the tweaks, is still the same).
+//! another scene (or restoring one) clears both. Reset to file is a step of
+//! its own: undoing it puts back the edited scene as it was (the run starts
+//! again from it), so the steps before it can still be undone. Restart
+//! keeps them: the scene, with the tweaks, is still the same.
 
 use super::plain;
 use crate::host::{Command, ScriptedEvent, Snapshot, Target, TimelineEdit};
@@ -87,7 +89,15 @@ impl UndoHistory {
                 }],
                 redo: vec![command.clone()],
             }),
-            Command::LoadScenario(_) | Command::ResetToFile => {
+            Command::ResetToFile if snap.dirty => Some(Step {
+                what: "reset to file".to_string(),
+                undo: vec![Command::Restore {
+                    file: Box::new((*snap.file).clone()),
+                    edited: Box::new((*snap.edited).clone()),
+                }],
+                redo: vec![command.clone()],
+            }),
+            Command::LoadScenario(_) | Command::Restore { .. } => {
                 self.clear();
                 None
             }

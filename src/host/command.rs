@@ -82,6 +82,16 @@ pub enum Command {
     Restart,
     /// Back to the scene as loaded, discarding tweaks.
     ResetToFile,
+    /// Put back a document: `file` is the scene as on disk, `edited` the
+    /// user's edits of it (Undo of Reset to file, a recovery file, a
+    /// restart after the host stopped). A new run from the edits, as
+    /// Restart makes it; the scene counts as unsaved when they differ.
+    Restore {
+        /// The scene as loaded or last saved.
+        file: Box<Scenario>,
+        /// The scene as the user edited it.
+        edited: Box<Scenario>,
+    },
     /// A live change for every twin (or the solo run), recorded for "Save
     /// Recording". The same as `ApplyTo(change, Target::All)`.
     Apply(Change),

@@ -46,6 +46,7 @@ struct Shared {
     live: Vec<(usize, Arc<Settings>)>,
     doc_revision: u64,
     edited: Arc<Scenario>,
+    file: Arc<Scenario>,
     recording: Arc<Scenario>,
     dirty: bool,
     script_pending: bool,
@@ -116,6 +117,7 @@ impl HostCore {
             live: twins.twins().iter().map(live_of).collect(),
             doc_revision: doc.revision(),
             edited: Arc::new(doc.edited().clone()),
+            file: Arc::new(doc.file().clone()),
             recording: Arc::new(doc.recording()),
             dirty: doc.dirty(),
             script_pending: false,
@@ -213,6 +215,10 @@ impl HostCore {
             }
             Command::ResetToFile => {
                 self.doc.reset_to_file();
+                self.start_run();
+            }
+            Command::Restore { file, edited } => {
+                self.doc.restore(*file, *edited);
                 self.start_run();
             }
             // Already so: nothing to restart.
@@ -343,6 +349,7 @@ impl HostCore {
             lagging_at: self.pace.lagging_at(),
             live: self.shared.live[0].1.clone(),
             edited: self.shared.edited.clone(),
+            file: self.shared.file.clone(),
             dirty: self.shared.dirty,
             recording: self.shared.recording.clone(),
             traces: self.shared.traces[0].1.clone(),
@@ -437,6 +444,7 @@ impl HostCore {
         if shared.doc_revision != self.doc.revision() {
             shared.doc_revision = self.doc.revision();
             shared.edited = Arc::new(self.doc.edited().clone());
+            shared.file = Arc::new(self.doc.file().clone());
             shared.recording = Arc::new(self.doc.recording());
             shared.dirty = self.doc.dirty();
             shared.script_pending = self.doc.script_pending();

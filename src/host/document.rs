@@ -169,6 +169,23 @@ impl Document {
         self.restart()
     }
 
+    /// Puts back a document as it was: `file` as the scene on disk,
+    /// `edited` as the user's edits (Undo of Reset to file, a recovery
+    /// file, a restart after the host stopped). A new run from the edits,
+    /// as Restart makes it (the scene's own starting modes); it compares
+    /// twins when the edited scene says so.
+    pub fn restore(&mut self, file: Scenario, edited: Scenario) -> &Scenario {
+        self.compare = edited.view.compare;
+        self.file = file;
+        self.edited = edited;
+        self.restart()
+    }
+
+    /// The scene as loaded or last saved.
+    pub fn file(&self) -> &Scenario {
+        &self.file
+    }
+
     /// Discards the tweaks; a new run from the file.
     pub fn reset_to_file(&mut self) -> &Scenario {
         self.edited = self.file.clone();

@@ -73,6 +73,9 @@ enum Driver {
         stop: Arc<AtomicBool>,
         join: Option<std::thread::JoinHandle<()>>,
     },
+    /// The thread ended by itself (a panic, or anything else that was not
+    /// `Host`'s own stop): what it said.
+    Stopped(String),
     /// Tests: `pump` ticks the core on the caller's thread.
     Manual {
         core: Box<HostCore>,
@@ -182,6 +185,26 @@ impl Host {
         }
     }
 
+    /// Why the host thread ended, if it ended by itself (a panic): the
+    /// last published snapshot stays readable, but nothing runs any more
+    /// and commands go nowhere. `None` while it runs (and for manual
+    /// hosts, which run on the caller's thread).
+    pub fn stopped(&mut self) -> Option<&str> {
+        if let Driver::Thread { join, .. } = &mut self.driver
+            && join.as_ref().is_some_and(|j| j.is_finished())
+        {
+            let why = match join.take().map(|j| j.join()) {
+                Some(Err(panic)) => panic_message(panic.as_ref()),
+                _ => "the simulation thread ended".to_string(),
+            };
+            self.driver = Driver::Stopped(why);
+        }
+        match &self.driver {
+            Driver::Stopped(why) => Some(why),
+            _ => None,
+        }
+    }
+
     /// Locks the latest snapshot.
     pub fn snapshot(&self) -> MutexGuard<'_, Snapshot> {
         lock(&self.shared)
@@ -217,6 +240,16 @@ impl Drop for Host {
             }
         }
     }
+}
+
+/// A panic's message, as the user is shown it.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    let text = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string());
+    format!("the simulation thread stopped with an error: {text}")
 }
 
 /// Handles every queued command; false when the UI side has gone.

@@ -53,6 +53,8 @@ pub struct Snapshot {
     pub live: Arc<Settings>,
     /// The scene as the user edited it (file + user tweaks, file timeline).
     pub edited: Arc<Scenario>,
+    /// The scene as loaded or last saved (what `edited` is compared with).
+    pub file: Arc<Scenario>,
     /// True when `edited` differs from the file as loaded or last saved.
     pub dirty: bool,
     /// The run's start settings with every live change appended to its

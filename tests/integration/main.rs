@@ -12,6 +12,7 @@ mod host;
 mod kit;
 mod layout;
 mod model;
+mod nothing_lost;
 mod presenter;
 mod scenario_files;
 mod scenes;

@@ -280,7 +280,9 @@ impl TimelinePanel {
             .min(all.len().saturating_sub(LISTED_EVENTS));
         let end = (start + LISTED_EVENTS).min(all.len());
         if start > 0 {
-            ui.weak(format!("… {start} earlier (jump back in time to list them)"));
+            ui.weak(format!(
+                "… {start} earlier (jump back in time to list them)"
+            ));
         }
         for e in &all[start..end] {
             let text = event_line(e, &snap.live);

@@ -36,6 +36,9 @@ fn unblock_later(path: &Path, after: Duration) {
     });
 }
 
+/// One way of writing a file from the app.
+type Attempt<'a> = Box<dyn Fn(&mut asynclab::app::AsyncLabApp) + 'a>;
+
 /// Save, Save Recording and the CSV export to a FIFO nobody reads: each is
 /// refused at once with the reason, the window keeps drawing, and the
 /// FIFO is still a FIFO.
@@ -47,7 +50,7 @@ fn a_fifo_with_no_reader_is_refused_as_a_target_and_the_window_keeps_going() {
     unblock_later(&fifo, Duration::from_secs(20));
     let mut h = harness(Scenario::default());
     h.run_steps(3);
-    let attempts: [(&str, Box<dyn Fn(&mut asynclab::app::AsyncLabApp)>); 3] = [
+    let attempts: [(&str, Attempt<'_>); 3] = [
         ("Could not save.", Box::new(|a| a.save_to(&fifo))),
         (
             "Could not save the recording.",
@@ -79,8 +82,10 @@ fn a_fifo_with_no_reader_is_refused_as_a_target_and_the_window_keeps_going() {
 /// not by the scene.
 #[test]
 fn ten_thousand_captions_draw_at_most_a_line_per_point_of_plot_width() {
-    let mut s = Scenario::default();
-    s.duration_s = 600.0;
+    let mut s = Scenario {
+        duration_s: 600.0,
+        ..Scenario::default()
+    };
     s.settings.timeline = (0..10_000)
         .map(|i| TimelineEvent {
             at_s: 0.05 * i as f64,

@@ -263,7 +263,9 @@ impl Pace {
 
     /// Runs towards `goal`, looking at the budget's clock every
     /// [`EVENTS_PER_CHECK`] events and stopping when the budget is spent.
-    /// Twins share the budget: on a thread each, or taking turns.
+    /// Twins share the budget: on a thread each, or taking turns; either
+    /// way none runs more than one window past the slowest, so they stay
+    /// on one clock whatever their loads.
     fn run_budgeted(&self, twins: &mut Twins, goal: SimTime) {
         let window = SimTime::from_secs_f64(twins.first().settings().window_s);
         let now = twins.now();

@@ -248,6 +248,6 @@ mod tests {
         );
         // Out of range: none; zoomed in, every one.
         assert!(lines(&markers, (100.0, 160.0), 800.0).is_empty());
-        assert_eq!(lines(&markers[..50], (0.0, 60.0), 800.0).len(), 50);
+        assert_eq!(lines(&markers[..50], (0.0, 0.3), 800.0).len(), 50);
     }
 }

@@ -1,7 +1,10 @@
-//! The property test's generator run for a fixed wall time: random valid
-//! scenes with random live commands, each checked as in
-//! `tests/integration/fuzz.rs`. Prints the cases tried and the events
-//! simulated; stops at the first failing case and prints it.
+//! The property test's generator run for a fixed wall time: random scenes
+//! (hostile variant names, switched-off events, goals, thousands of
+//! captions among them) with random live commands, each checked as in
+//! `tests/integration/fuzz.rs` (refusals, ledgers, holdings, twins, CSV
+//! cells), and besides: every window's quantiles in order and within
+//! [0, max]. Prints the cases tried and the events simulated; stops at the
+//! first failing case and prints it.
 //!
 //! `cargo run --release --example fuzz_soak -- --seconds 600 [--seed N]`
 
@@ -40,7 +43,9 @@ fn main() {
             }
         };
         let (scene, cmds) = tree.current();
-        match fuzz_gen::check(&scene, &cmds) {
+        let checked = fuzz_gen::run_checked(&scene, &cmds)
+            .and_then(|(n, windows)| quantiles_in_order(&windows).map(|()| n));
+        match checked {
             Ok(n) => {
                 cases += 1;
                 events += n;
@@ -56,4 +61,29 @@ fn main() {
         "fuzz_soak: {cases} cases passed in {wall:.0} s ({:.0} cases/s), {events} events simulated, seed {seed}",
         cases as f64 / wall
     );
+}
+
+/// Every window's wait and time-to-processed quantiles: 0 ≤ p50 ≤ p95 ≤
+/// p99 ≤ max (a quantile outside the samples' range would be a number no
+/// user saw).
+fn quantiles_in_order(windows: &[asynclab::sim::Window]) -> Result<(), String> {
+    for w in windows {
+        for (what, q) in [("wait", &w.wait), ("processed", &w.processed)] {
+            if q.p50.is_nan() {
+                continue;
+            }
+            let slack = 1e-9 * q.max.abs().max(1.0);
+            let ordered = 0.0 <= q.p50
+                && q.p50 <= q.p95 + slack
+                && q.p95 <= q.p99 + slack
+                && q.p99 <= q.max + slack;
+            if !ordered {
+                return Err(format!(
+                    "{what} quantiles out of order in the window ending {}: {q:?}",
+                    w.t_s
+                ));
+            }
+        }
+    }
+    Ok(())
 }

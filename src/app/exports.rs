@@ -129,6 +129,8 @@ impl Exports {
             .as_ref()
             .ok_or_else(|| "No image taken yet: nothing to save.".to_string())?;
         let [w, h] = image.size;
+        crate::scenario::regular_target(path)
+            .map_err(|e| format!("Could not save the image.\n\n{e}"))?;
         crate::export::save_png(path, w as u32, h as u32, image.as_raw())
             .map_err(|e| format!("Could not save the image.\n\n{e}"))?;
         Ok(format!("image saved to {} ({w}x{h} px)", path.display()))
@@ -159,6 +161,8 @@ pub fn save_csv(
     snap: &Snapshot,
     kinds: &[PlotKind],
 ) -> Result<String, String> {
+    crate::scenario::regular_target(path)
+        .map_err(|e| format!("Could not export the plotted series.\n\n{e}"))?;
     let pc = PlotContext {
         markers: &snap.markers,
         settings: &snap.live,

@@ -204,10 +204,19 @@ impl Files {
             }
         };
         let path = self.loading.take()?.path;
-        if result.is_ok() {
-            self.path = Some(path.clone());
-            self.remember(&path);
-        }
+        let result = match result {
+            Ok(scene) => {
+                self.path = Some(path.clone());
+                self.remember(&path);
+                Ok(scene)
+            }
+            Err(e) if self.prefs.recent.contains(&path) => {
+                // A recent entry that fails would fail again: it goes.
+                self.prefs.recent.retain(|p| p != &path);
+                Err(format!("{e}\n\nRemoved from Open recent."))
+            }
+            Err(e) => Err(e),
+        };
         Some((path, result))
     }
 
@@ -224,6 +233,7 @@ impl Files {
 
     /// Writes `scene` to `path` (atomically) and makes it the current file.
     pub fn save(&mut self, scene: &Scenario, path: &Path) -> Result<(), String> {
+        crate::scenario::regular_target(path).map_err(|e| format!("Could not save.\n\n{e}"))?;
         scene
             .save(path)
             .map_err(|e| format!("Could not save.\n\n{e}"))?;
@@ -234,6 +244,8 @@ impl Files {
 
     /// Writes a run's recording to `path`; the current file stays.
     pub fn save_recording(&mut self, recording: &Scenario, path: &Path) -> Result<(), String> {
+        crate::scenario::regular_target(path)
+            .map_err(|e| format!("Could not save the recording.\n\n{e}"))?;
         recording
             .save(path)
             .map_err(|e| format!("Could not save the recording.\n\n{e}"))?;

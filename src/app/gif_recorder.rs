@@ -298,6 +298,8 @@ impl GifPanel {
 
     /// Writes the estimated clip to `path` on a thread.
     pub fn write(&mut self, path: &Path, ctx: Option<egui::Context>) -> Result<(), String> {
+        crate::scenario::regular_target(path)
+            .map_err(|e| format!("Could not save the GIF.\n\n{e}"))?;
         let Stage::Ready { clip, .. } = std::mem::replace(&mut self.stage, Stage::Idle) else {
             return Err("Estimate the GIF's size first.".into());
         };

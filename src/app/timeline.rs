@@ -35,7 +35,15 @@ pub struct TimelinePanel {
     /// Lesson and watch as being typed, and as the scene had them when
     /// typing started.
     texts: Texts,
+    /// The scene's scripted events, in time order, with the scene they
+    /// were listed from (listed again only when it changes).
+    listed: Option<(std::sync::Arc<Scenario>, std::sync::Arc<Vec<ScriptedEvent>>)>,
 }
+
+/// Most scripted events the panel lists at once: those around the run's
+/// time. A scene may script 100,000; a widget each, every frame, would
+/// make the window slow. Jumping in time lists the others.
+pub const LISTED_EVENTS: usize = 200;
 
 #[derive(Default)]
 struct Texts {
@@ -246,7 +254,14 @@ impl TimelinePanel {
 
     /// Every scripted event in time order; click one to edit it.
     fn events_ui(&mut self, ui: &mut egui::Ui, snap: &Snapshot) {
-        let all = scripted_events(&snap.edited);
+        let all = match &self.listed {
+            Some((scene, all)) if std::sync::Arc::ptr_eq(scene, &snap.edited) => all.clone(),
+            _ => {
+                let all = std::sync::Arc::new(scripted_events(&snap.edited));
+                self.listed = Some((snap.edited.clone(), all.clone()));
+                all
+            }
+        };
         if let Some(old) = self.form.as_ref().and_then(|f| f.original.as_ref())
             && !all.contains(old)
         {
@@ -258,7 +273,18 @@ impl TimelinePanel {
             ui.label("(none yet)");
         }
         let selected = self.selected();
-        for e in &all {
+        // The events around now: a tenth of the list before it.
+        let now = all.partition_point(|e| e.at_s < snap.now_s);
+        let start = now
+            .saturating_sub(LISTED_EVENTS / 10)
+            .min(all.len().saturating_sub(LISTED_EVENTS));
+        let end = (start + LISTED_EVENTS).min(all.len());
+        if start > 0 {
+            ui.weak(format!(
+                "… {start} earlier (jump back in time to list them)"
+            ));
+        }
+        for e in &all[start..end] {
             let text = event_line(e, &snap.live);
             let mut rich = egui::RichText::new(&text);
             if !e.enabled {
@@ -272,6 +298,12 @@ impl TimelinePanel {
                     Some(Form::of(e, &snap.live))
                 };
             }
+        }
+        if end < all.len() {
+            ui.weak(format!(
+                "… {} later (jump ahead in time to list them)",
+                all.len() - end
+            ));
         }
     }
 

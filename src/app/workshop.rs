@@ -70,7 +70,15 @@ pub struct Workshop {
     /// The window's context, from the first frame on (actions applied
     /// between frames copy to its clipboard and ask it for screenshots).
     pub ctx: Option<egui::Context>,
+    /// A paste was asked of the clipboard: `Some(None)` until the next
+    /// frame sets when to give up waiting for it (input time, s).
+    paste_asked: Option<Option<f64>>,
 }
+
+/// How long a paste asked for may take to arrive, s. The window sends no
+/// paste at all when the clipboard holds no text (an image, a file, bytes
+/// that are not UTF-8), so silence this long means there was none.
+const PASTE_WAIT_S: f64 = 1.0;
 
 impl Workshop {
     /// The area of every plot shown last frame, points (None: none shown).
@@ -115,7 +123,20 @@ impl Workshop {
                 })
             });
             if let Some(text) = pasted {
+                self.paste_asked = None;
                 actions.push(AppAction::Workshop(WorkshopAction::Pasted(text)));
+            }
+        }
+        if let Some(asked) = &mut self.paste_asked {
+            let now = ctx.input(|i| i.time);
+            let until = *asked.get_or_insert(now + PASTE_WAIT_S);
+            if now >= until {
+                self.paste_asked = None;
+                actions.push(AppAction::ShowError(
+                    "Nothing to paste: the clipboard holds no text (an image, a file, or bytes that are not UTF-8 text). The current scene keeps running.".into(),
+                ));
+            } else {
+                ctx.request_repaint_after(std::time::Duration::from_millis(100));
             }
         }
         let screen = ctx.content_rect();
@@ -233,6 +254,7 @@ impl AsyncLabApp {
             W::PasteScene => {
                 if let Some(ctx) = &self.workshop.ctx {
                     ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaste);
+                    self.workshop.paste_asked = Some(None);
                 }
             }
             W::Pasted(text) => match crate::export::scene_from_text(&text) {

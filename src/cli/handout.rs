@@ -11,6 +11,11 @@ use std::io::{IsTerminal, Write};
 /// Writes the hand-out of `args.scene` to `args.out`.
 pub(super) fn write(args: &ReportArgs) -> anyhow::Result<()> {
     let scene = load_scene(&args.scene)?;
+    let path = &args.out;
+    // The output path is checked before the run: a directory or a missing
+    // folder fails at once, not after minutes of simulation.
+    let mut out =
+        Output::create(path).with_context(|| format!("writing the hand-out {}", path.display()))?;
     let runs = if args.compare {
         twin_runs(&scene)?
     } else {
@@ -22,9 +27,7 @@ pub(super) fn write(args: &ReportArgs) -> anyhow::Result<()> {
             bail!("ledgers do not balance (a simulator bug, please report it): {e}");
         }
     }
-    let path = &args.out;
     let commit = || -> std::io::Result<()> {
-        let mut out = Output::create(path)?;
         out.write_all(html.as_bytes())?;
         out.commit()
     };

@@ -74,8 +74,34 @@ fn grid(args: &SweepArgs, s: &Scenario, knob: Knob, name: &str) -> anyhow::Resul
     let (Some(from), Some(to)) = (args.from, args.to) else {
         bail!("a sweep needs --from A and --to B (or --cheapest to search)");
     };
+    for (flag, v) in [("--from", from), ("--to", to)] {
+        if !v.is_finite() {
+            bail!("{flag} {v}: must be a finite number");
+        }
+    }
+    let integer = knob.integer(&s.settings);
+    let values = sweep::grid(from, to, args.steps, integer);
+    if values.len() < args.steps {
+        // Whole-number knob: several steps round to the same value.
+        let shown: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+        eprintln!(
+            "note: --from {from} --to {to} --steps {} on a whole-number knob gives {} distinct value{}: {}",
+            args.steps,
+            values.len(),
+            if values.len() == 1 { "" } else { "s" },
+            shown.join(", ")
+        );
+    }
+    // The output path is checked before the sweep runs: a directory or a
+    // missing folder fails at once, not after every run.
+    let out = match &args.csv {
+        Some(path) => {
+            Some(Output::create(path).with_context(|| format!("writing CSV {}", path.display()))?)
+        }
+        None => None,
+    };
     let spec = Spec {
-        values: sweep::grid(from, to, args.steps, knob.integer(&s.settings)),
+        values,
         knob,
         modes: vec![Mode::Sync, Mode::Async],
         seeds: sweep::seeds(s.settings.seed, args.seeds),
@@ -87,13 +113,10 @@ fn grid(args: &SweepArgs, s: &Scenario, knob: Knob, name: &str) -> anyhow::Resul
     let result = sweep::run_sweep(s, &spec, |p| show(&mut bar, p), &cancel);
     bar.finish();
     let sw = result?;
-    if let Some(path) = &args.csv {
-        let write = || -> std::io::Result<()> {
-            let mut out = Output::create(path)?;
-            out.write_all(report::sweep_csv(&sw, &s.settings).as_bytes())?;
-            out.commit()
-        };
-        write().with_context(|| format!("writing CSV {}", path.display()))?;
+    if let (Some(path), Some(mut out)) = (&args.csv, out) {
+        out.write_all(report::sweep_csv(&sw, &s.settings).as_bytes())
+            .and_then(|()| out.commit())
+            .with_context(|| format!("writing CSV {}", path.display()))?;
     }
     if args.json {
         let v = report::sweep_json(&sw, &s.settings, name);

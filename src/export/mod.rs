@@ -32,7 +32,7 @@ pub use self::gif::{
 };
 pub use self::png::{png_bytes, save_png};
 pub use scene_text::{CLIPBOARD_ORIGIN, scene_from_text, scene_to_text};
-pub use series_csv::{Series, save_series_csv, series_csv};
+pub use series_csv::{Series, save_series_csv, series_csv, text_cell};
 
 /// Why an export failed.
 #[derive(Debug, thiserror::Error)]

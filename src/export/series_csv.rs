@@ -31,10 +31,10 @@ pub fn series_csv(
         )));
     }
     let mut out = String::new();
-    out.push_str(&cell_text(time_name));
+    out.push_str(&text_cell(time_name));
     for s in series {
         out.push(',');
-        out.push_str(&cell_text(s.name));
+        out.push_str(&text_cell(s.name));
     }
     out.push('\n');
     for (i, t) in times_s.iter().enumerate() {
@@ -59,13 +59,21 @@ pub fn save_series_csv(
     save_bytes(path, text.as_bytes())
 }
 
-/// A header cell: quoted (with quotes doubled) when it holds a comma, a
-/// quote or a line break.
-fn cell_text(name: &str) -> String {
-    if name.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", name.replace('"', "\"\""))
+/// A text cell (a series' or twin's name) as CSV, safe to open in a
+/// spreadsheet: text beginning with `=`, `+`, `-` or `@` gets a leading
+/// `'` (a spreadsheet would run it as a formula; numbers are written
+/// elsewhere and never pass here), then the cell is quoted (with quotes
+/// doubled) when it holds a comma, a quote or a line break.
+pub fn text_cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
     } else {
-        name.to_string()
+        text.to_string()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
     }
 }
 
@@ -118,5 +126,22 @@ mod tests {
             e.to_string().contains("\"x\" has 1 values for 2 times"),
             "{e}"
         );
+    }
+}
+
+#[cfg(test)]
+mod text_cell_tests {
+    use super::text_cell;
+
+    /// A cell a spreadsheet would run as a formula is written as text.
+    #[test]
+    fn formula_like_text_is_prefixed_and_plain_text_is_not() {
+        assert_eq!(text_cell("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
+        assert_eq!(text_cell("+1"), "'+1");
+        assert_eq!(text_cell("-x"), "'-x");
+        assert_eq!(text_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(text_cell("=a,b"), "\"'=a,b\"");
+        assert_eq!(text_cell("wait p95"), "wait p95");
+        assert_eq!(text_cell("a\"b"), "\"a\"\"b\"");
     }
 }

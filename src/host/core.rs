@@ -35,6 +35,11 @@ pub struct HostCore {
     /// The last paused run's summary, with the run and event count it was
     /// taken at (a paused run publishes the same one again).
     summary: Option<(u64, u64, Arc<crate::sim::Summary>)>,
+    /// Comparing: per twin, windows closed but not yet published because
+    /// a slower twin has not closed its window of that time yet.
+    held: Vec<Vec<Window>>,
+    /// Per twin: the end of its last closed window, s (`-inf`: none yet).
+    closed_s: Vec<f64>,
 }
 
 /// Scene-sized parts of the snapshot, with the revisions they were built at.
@@ -55,6 +60,18 @@ struct Shared {
     traces: Vec<SharedTraces>,
     /// Snapshots since the traces were last looked at.
     traces_age: u32,
+    /// Per twin: the run and marker count its markers were copied at.
+    markers: Vec<SharedMarkers>,
+}
+
+/// A twin's markers as shared, with the run and count they were copied at
+/// (a run's markers are only ever appended to).
+type SharedMarkers = ((u64, usize), Arc<Vec<crate::sim::Marker>>);
+
+/// Twin `t`'s markers of run `run_id` as shared.
+fn markers_of(run_id: u64, t: &Twin) -> SharedMarkers {
+    let m = t.system().markers();
+    ((run_id, m.len()), Arc::new(m.to_vec()))
 }
 
 /// A twin's kept traces as shared, with the run and the tracer's
@@ -123,6 +140,7 @@ impl HostCore {
             script_pending: false,
             traces: twins.twins().iter().map(|t| traces_of(0, t)).collect(),
             traces_age: 0,
+            markers: twins.twins().iter().map(|t| markers_of(0, t)).collect(),
         };
         let mut pace = Pace::new(budget);
         pace.set_speed(start_speed(doc.edited()), Duration::ZERO, SimTime::ZERO);
@@ -137,6 +155,8 @@ impl HostCore {
             seek: None,
             shared,
             summary: None,
+            held: Vec::new(),
+            closed_s: Vec::new(),
         }
     }
 
@@ -172,6 +192,8 @@ impl HostCore {
     fn install(&mut self, twins: Twins, error: Option<String>) {
         self.twins = twins;
         self.seek = None;
+        self.held.clear();
+        self.closed_s.clear();
         if error.is_some() {
             self.last_error = error;
         }
@@ -322,7 +344,7 @@ impl HostCore {
         }
         let summary = (!self.pace.playing()).then(|| self.paused_summary());
         let sys = self.twins.first();
-        let markers = sys.markers().to_vec();
+        let markers = self.shared.markers[0].1.clone();
         // The banner: the latest caption, or the latest scripted change
         // skipped because the presenter had set it by hand (their cue).
         let caption = markers.iter().rev().find_map(|m| match &m.change {
@@ -376,14 +398,42 @@ impl HostCore {
     }
 
     /// Twin `k`'s closed windows after `kept`, the newest
-    /// [`MAX_PENDING_WINDOWS`] of them.
+    /// [`MAX_PENDING_WINDOWS`] of them. Comparing, only windows that every
+    /// twin has closed are published (the others wait in `held`): every
+    /// twin's newest published window is then of the same time, the
+    /// slowest twin's last closed one, and figures compared across twins
+    /// are read at one instant.
     fn drain(&mut self, k: usize, mut kept: Vec<Window>) -> Vec<Window> {
-        kept.extend(self.twins.twins_mut()[k].system_mut().drain_windows());
-        if kept.len() > MAX_PENDING_WINDOWS {
-            // The UI has not taken windows for a long while (a hidden
-            // window at Max speed): keep the newest, so memory stays flat.
-            let cut = kept.len() - MAX_PENDING_WINDOWS;
-            kept.drain(..cut);
+        let n = self.twins.len();
+        if self.held.len() != n {
+            self.held = vec![Vec::new(); n];
+            self.closed_s = vec![f64::NEG_INFINITY; n];
+        }
+        if k == 0 {
+            // Every twin's new windows first, so the common time is known.
+            for (j, t) in self.twins.twins_mut().iter_mut().enumerate() {
+                let new = t.system_mut().drain_windows();
+                if let Some(w) = new.last() {
+                    self.closed_s[j] = w.t_s;
+                }
+                self.held[j].extend(new);
+            }
+        }
+        let common = if self.twins.is_compare() {
+            self.closed_s.iter().copied().fold(f64::INFINITY, f64::min)
+        } else {
+            f64::INFINITY
+        };
+        let ready = self.held[k].partition_point(|w| w.t_s <= common);
+        kept.extend(self.held[k].drain(..ready));
+        for list in [&mut kept, &mut self.held[k]] {
+            if list.len() > MAX_PENDING_WINDOWS {
+                // The UI has not taken windows for a long while (a hidden
+                // window at Max speed): keep the newest, so memory stays
+                // flat.
+                let cut = list.len() - MAX_PENDING_WINDOWS;
+                list.drain(..cut);
+            }
         }
         kept
     }
@@ -398,7 +448,7 @@ impl HostCore {
             gauges: sys.gauges(),
             totals: sys.totals(),
             ledgers: sys.ledgers(),
-            markers: sys.markers().to_vec(),
+            markers: self.shared.markers[k].1.clone(),
             live: self.shared.live[k].1.clone(),
             traces: self.shared.traces[k].1.clone(),
             now_s: t.now().as_secs_f64(),
@@ -439,6 +489,15 @@ impl HostCore {
                 if traces.0.1 != t.system().tracer().revision() {
                     *traces = traces_of(self.run_id, t);
                 }
+            }
+        }
+        if shared.markers.len() != runs.len() {
+            shared.markers.clear();
+        }
+        shared.markers.resize_with(runs.len(), Default::default);
+        for (t, markers) in runs.iter().zip(&mut shared.markers) {
+            if markers.0 != (self.run_id, t.system().markers().len()) {
+                *markers = markers_of(self.run_id, t);
             }
         }
         if shared.doc_revision != self.doc.revision() {

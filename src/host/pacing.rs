@@ -11,6 +11,7 @@
 use super::clock::Clock;
 use super::command::Speed;
 use crate::sim::{SimTime, Twins};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Time the host may spend simulating per tick before it stops to handle
@@ -262,7 +263,9 @@ impl Pace {
 
     /// Runs towards `goal`, looking at the budget's clock every
     /// [`EVENTS_PER_CHECK`] events and stopping when the budget is spent.
-    /// Twins share the budget: on a thread each, or taking turns.
+    /// Twins share the budget: on a thread each, or taking turns; either
+    /// way none runs more than one window past the slowest, so they stay
+    /// on one clock whatever their loads.
     fn run_budgeted(&self, twins: &mut Twins, goal: SimTime) {
         let window = SimTime::from_secs_f64(twins.first().settings().window_s);
         let now = twins.now();
@@ -280,12 +283,42 @@ impl Pace {
         let goal = goal.min(SimTime(now.0.saturating_add(idle_cap)));
         let start = budget.clock.elapsed();
         let spent = || budget.clock.elapsed().saturating_sub(start) >= budget.limit;
+        // One clock: no twin runs more than one window past the slowest, so
+        // a light twin never races ahead of a heavy one (at Max speed the
+        // same budget buys a light twin far more sim time).
+        let stage = |slowest: SimTime| goal.min(SimTime(slowest.0.saturating_add(window.0)));
         if self.threads && twins.len() > 1 {
+            let times: Vec<AtomicU64> = twins
+                .twins()
+                .iter()
+                .map(|t| AtomicU64::new(t.now().0))
+                .collect();
+            let slowest = || {
+                SimTime(
+                    times
+                        .iter()
+                        .map(|t| t.load(Ordering::Acquire))
+                        .min()
+                        .unwrap_or(0),
+                )
+            };
             std::thread::scope(|scope| {
-                for twin in twins.twins_mut() {
-                    scope.spawn(|| {
-                        while !twin.run_for(goal, EVENTS_PER_CHECK) {
-                            if spent() {
+                for (k, twin) in twins.twins_mut().iter_mut().enumerate() {
+                    let (times, slowest, spent) = (&times, &slowest, &spent);
+                    scope.spawn(move || {
+                        loop {
+                            let to = stage(slowest());
+                            if twin.now() >= to {
+                                // Ahead by a window: wait for the slowest.
+                                if to >= goal || spent() {
+                                    break;
+                                }
+                                std::thread::sleep(Duration::from_micros(50));
+                                continue;
+                            }
+                            let reached = twin.run_for(to, EVENTS_PER_CHECK);
+                            times[k].store(twin.now().0, Ordering::Release);
+                            if (reached && to >= goal) || spent() {
                                 break;
                             }
                         }
@@ -297,8 +330,9 @@ impl Pace {
         // Taking turns, a few events each, so every twin moves on even
         // when the budget is short.
         let per_twin = (EVENTS_PER_CHECK / twins.len() as u64).max(1);
-        while !twins.run_for(goal, per_twin) {
-            if spent() {
+        loop {
+            let to = stage(twins.now());
+            if (twins.run_for(to, per_twin) && to >= goal) || spent() {
                 break;
             }
         }

@@ -30,8 +30,9 @@ pub struct Snapshot {
     pub summary: Option<Arc<Summary>>,
     /// Conservation ledgers.
     pub ledgers: Ledgers,
-    /// Every marker of this run.
-    pub markers: Vec<Marker>,
+    /// Every marker of this run, shared: a publish that added none hands
+    /// out the same list again, and a frame never copies it.
+    pub markers: Arc<Vec<Marker>>,
     /// Latest scripted caption and its sim time, s.
     pub caption: Option<(f64, String)>,
     /// Sim time now, s.
@@ -128,7 +129,7 @@ pub struct TwinSnapshot {
     pub ledgers: Ledgers,
     /// Every marker of this twin: the scene's scripted mode switches are
     /// held here (`Marker::held`), its own changes apply.
-    pub markers: Vec<Marker>,
+    pub markers: Arc<Vec<Marker>>,
     /// This twin's live settings (its variant and every change applied).
     pub live: Arc<Settings>,
     /// This twin's traced actions as in [`Snapshot::traces`], oldest

@@ -81,6 +81,25 @@ fn too_big(n: u64) -> io::Error {
     )
 }
 
+/// Refuses, before anything is opened, a path that exists and is not a
+/// regular file (or a link to one): a FIFO with no reader would block the
+/// opening thread until something reads it, and a device is no place for
+/// a scene or an image. The app calls this for every path a user picks;
+/// the command line writes FIFOs and devices in place on purpose.
+pub fn regular_target(path: &Path) -> io::Result<()> {
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => Err(error(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "{} is {}: the app reads and writes regular files only (a pipe with no reader would freeze the window); choose a file",
+                path.display(),
+                kind_of(&meta)
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn kind_of(meta: &std::fs::Metadata) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
     let t = meta.file_type();

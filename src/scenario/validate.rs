@@ -86,7 +86,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     disabled(&mut r, s);
     view(&mut r, &s.view);
     if let Some(g) = &s.goal {
-        goal(&mut r, g, &s.settings);
+        goal(&mut r, g, &s.settings, polls(s));
     }
     let s = &s.settings;
     r.positive("duration_s", duration_s, MAX_DURATION_S);
@@ -164,6 +164,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         if c.name.trim().is_empty() {
             r.push(format!("{p}.name"), "\"\"", "must not be empty");
         }
+        text_name(&mut r, &format!("{p}.name"), &c.name);
         if s.clients[..i].iter().any(|o| o.name == c.name) {
             r.push(
                 format!("{p}.name"),
@@ -184,6 +185,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         if e.name.trim().is_empty() {
             r.push(format!("{p}.name"), "\"\"", "must not be empty");
         }
+        text_name(&mut r, &format!("{p}.name"), &e.name);
         if s.endpoints[..i].iter().any(|o| o.name == e.name) {
             r.push(
                 format!("{p}.name"),
@@ -368,6 +370,25 @@ fn offered_load(r: &mut Report, s: &Settings, duration_s: f64) {
 /// Most twins a scene may declare.
 pub const MAX_VARIANTS: usize = crate::sim::twins::MAX_TWINS;
 
+/// Longest variant name, characters (not bytes: "é" counts once).
+pub const MAX_VARIANT_NAME: usize = 40;
+
+/// A name is text shown in columns, terminals and spreadsheets: a control
+/// character (newline, tab, escape) would break the columns or recolour
+/// the terminal, so none is allowed.
+fn text_name(r: &mut Report, path: &str, name: &str) {
+    if let Some(c) = name.chars().find(|c| c.is_control()) {
+        r.push(
+            path.to_string(),
+            format!("{name:?}"),
+            format!(
+                "must not hold control characters (found {:?}): a name is one line of plain text",
+                c
+            ),
+        );
+    }
+}
+
 /// The rule for a change that touches traffic in a variant.
 const SHARED_TRAFFIC: &str = "must not change traffic (rates, shares): twins share their users; change it in the scene for all twins";
 
@@ -384,13 +405,14 @@ fn variants(r: &mut Report, s: &Scenario) {
     }
     for (i, v) in s.variants.iter().enumerate() {
         let p = format!("variants[{i}]");
-        if v.name.trim().is_empty() || v.name.len() > 40 {
+        if v.name.trim().is_empty() || v.name.chars().count() > MAX_VARIANT_NAME {
             r.push(
                 format!("{p}.name"),
                 format!("{:?}", v.name),
-                "must be 1 to 40 characters",
+                format!("must be 1 to {MAX_VARIANT_NAME} characters"),
             );
         }
+        text_name(r, &format!("{p}.name"), &v.name);
         if s.variants[..i].iter().any(|o| o.name == v.name) {
             r.push(
                 format!("{p}.name"),
@@ -445,6 +467,15 @@ fn disabled(r: &mut Report, s: &Scenario) {
             change: d.change.clone(),
         };
         timeline_event(r, &p, &ev, &s.settings);
+        if d.variant.is_some() && d.change.touches_traffic() {
+            // Switched on, it would change the users of one twin alone,
+            // which the twins' timelines refuse: refused now, not then.
+            r.push(
+                format!("{p}.change"),
+                format!("{:?}", d.change),
+                "must not change traffic (rates, shares) for one twin alone, even switched off (it would be refused when switched on): twins share their users",
+            );
+        }
         if let Some(name) = &d.variant
             && !names.contains(name)
         {
@@ -496,8 +527,21 @@ fn view(r: &mut Report, v: &View) {
     }
 }
 
-/// Thresholds within their meaning; clients named must exist.
-fn goal(r: &mut Report, g: &Goal, s: &Settings) {
+/// True when the scene's browsers poll at some point: a poll interval at
+/// the start, or a scripted change (the scene's, a variant's) that sets
+/// one.
+fn polls(s: &Scenario) -> bool {
+    let sets_poll = |c: &crate::sim::config::Change| matches!(c, crate::sim::config::Change::Set { path, value } if path == "browser.poll_interval_s" && *value > 0.0);
+    s.settings.browser.poll_interval_s > 0.0
+        || s.settings.timeline.iter().any(|e| sets_poll(&e.change))
+        || s.variants.iter().any(|v| {
+            v.changes.iter().any(sets_poll) || v.timeline.iter().any(|e| sets_poll(&e.change))
+        })
+}
+
+/// Thresholds within their meaning; clients named must exist; a threshold
+/// must be measurable in the scene.
+fn goal(r: &mut Report, g: &Goal, s: &Settings, polls: bool) {
     let opt = |r: &mut Report, name: &str, v: Option<f64>, max: f64| {
         if let Some(v) = v {
             r.range(format!("goal.{name}"), v, 0.0, max);
@@ -516,6 +560,15 @@ fn goal(r: &mut Report, g: &Goal, s: &Settings) {
     opt(r, "cost_per_hour_max", g.cost_per_hour_max, 1e12);
     opt(r, "server_utilisation_max", g.server_utilisation_max, 1.0);
     opt(r, "learn_p95_max_s", g.learn_p95_max_s, MAX_DURATION_S);
+    if let Some(v) = g.learn_p95_max_s
+        && !polls
+    {
+        r.push(
+            "goal.learn_p95_max_s",
+            v,
+            "cannot be measured in this scene: its browsers never poll (browser.poll_interval_s is 0 and nothing sets it); set a poll interval or drop this threshold",
+        );
+    }
     if let Some(v) = g.writes_per_action_max {
         r.range("goal.writes_per_action_max", v, 1.0, 1e6);
     }

@@ -117,8 +117,107 @@ fn retry() -> impl Strategy<Value = RetryPolicy> {
     ]
 }
 
-/// A random valid scene of 1–20 s.
+/// Variant names, hostile ones included: control characters (refused),
+/// text a spreadsheet would run, commas and quotes, multi-byte letters
+/// at and over the 40-character limit.
+const NAMES: [&str; 14] = [
+    "sync",
+    "async",
+    "=cmd|' /C calc'!A0",
+    "+1",
+    "-x",
+    "@SUM(A1)",
+    "a,b",
+    "quo\"te",
+    "tab\there",
+    "new\nline",
+    "\u{1b}[31mred",
+    "éééééééééééééééééééééééééééééééééééééééé",
+    "ééééééééééééééééééééééééééééééééééééééééé",
+    "cr\rhere",
+];
+
+/// What [`scene`] adds to a base scene: 0 or 2–3 variants by name, scene
+/// captions (many markers), switched-off events (one twin's traffic
+/// among them, which validation refuses) and a goal (on the learn time
+/// even without polling, which validation refuses).
+#[derive(Clone, Debug)]
+pub struct Extras {
+    pub variants: Vec<usize>,
+    pub captions: usize,
+    pub disabled: Vec<(f64, bool, Option<usize>)>,
+    pub goal: Option<(bool, f64)>,
+}
+
+fn extras() -> impl Strategy<Value = Extras> {
+    (
+        prop_oneof![
+            Just(Vec::new()),
+            prop::collection::vec(0..NAMES.len(), 2..4)
+        ],
+        prop_oneof![Just(0usize), 0..3_000usize],
+        prop::collection::vec(
+            (0.0..1.0f64, any::<bool>(), prop::option::of(0..3usize)),
+            0..3,
+        ),
+        prop::option::of((any::<bool>(), 0.1..30.0f64)),
+    )
+        .prop_map(|(variants, captions, disabled, goal)| Extras {
+            variants,
+            captions,
+            disabled,
+            goal,
+        })
+}
+
+/// A random scene of 1–20 s: valid, except where [`Extras`] says a
+/// hostile name, a switched-off event or a goal must be refused.
 pub fn scene() -> impl Strategy<Value = Scenario> {
+    (base_scene(), extras()).prop_map(|(mut s, x)| {
+        s.variants = x
+            .variants
+            .iter()
+            .map(|&i| asynclab::sim::config::Variant {
+                name: NAMES[i].to_string(),
+                changes: Vec::new(),
+                timeline: Vec::new(),
+            })
+            .collect();
+        let d = s.duration_s;
+        s.settings
+            .timeline
+            .extend((0..x.captions).map(|i| scenario::TimelineEvent {
+                at_s: d * i as f64 / x.captions as f64,
+                change: Change::Caption(format!("caption {i}")),
+            }));
+        let names: Vec<String> = s.twin_variants().into_iter().map(|v| v.name).collect();
+        s.disabled = x
+            .disabled
+            .iter()
+            .map(|&(u, traffic, twin)| scenario::DisabledEvent {
+                at_s: d * u,
+                change: if traffic {
+                    Change::Set {
+                        path: "clients[0].rate_per_s".into(),
+                        value: 5.0,
+                    }
+                } else {
+                    Change::Caption("off".into())
+                },
+                variant: twin.and_then(|k| names.get(k).cloned()),
+            })
+            .collect();
+        s.goal = x.goal.map(|(learn, v)| scenario::Goal {
+            learn_p95_max_s: learn.then_some(v),
+            wait_p95_max_s: (!learn).then_some(v),
+            ..scenario::Goal::default()
+        });
+        s
+    })
+}
+
+/// A random valid scene of 1–20 s, without variants, captions or goal.
+fn base_scene() -> impl Strategy<Value = Scenario> {
     (1.0..20.0f64, 1..4usize, 1..4usize).prop_flat_map(|(duration_s, nc, ne)| {
         let clients: Vec<_> = (0..nc).map(|i| client(i, duration_s)).collect();
         let endpoints: Vec<_> = (0..ne).map(endpoint).collect();
@@ -258,14 +357,60 @@ pub fn change(cmd: &Cmd, s: &asynclab::sim::Settings) -> Change {
     }
 }
 
+/// The fields validation must refuse in a generated scene, and why.
+fn expected_refusals(s: &Scenario) -> Vec<String> {
+    let mut want = Vec::new();
+    for (i, v) in s.variants.iter().enumerate() {
+        if v.name.chars().any(char::is_control)
+            || v.name.chars().count() > 40
+            || s.variants[..i].iter().any(|o| o.name == v.name)
+        {
+            want.push(format!("variants[{i}].name"));
+        }
+    }
+    for (i, d) in s.disabled.iter().enumerate() {
+        if d.variant.is_some() && d.change.touches_traffic() {
+            want.push(format!("disabled_timeline[{i}].change"));
+        }
+    }
+    if let Some(g) = &s.goal
+        && g.learn_p95_max_s.is_some()
+        && s.settings.browser.poll_interval_s == 0.0
+    {
+        want.push("goal.learn_p95_max_s".into());
+    }
+    want
+}
+
 /// Runs one case and checks it: it completes within [`EVENT_CAP`] events,
 /// both ledgers balance at every command and at the end, every
 /// utilisation lies in [0, 1], and what it holds stays within its limits.
-/// Returns the events it took.
-pub fn check(s: &Scenario, cmds: &[(f64, Cmd)]) -> Result<u64, String> {
+/// A scene the generator made invalid on purpose must be refused for
+/// exactly those fields, and is not run; a valid scene's twins are run
+/// and their CSV checked too. Returns the events taken and the solo run's
+/// windows (the soak checks more on them).
+pub fn run_checked(
+    s: &Scenario,
+    cmds: &[(f64, Cmd)],
+) -> Result<(u64, Vec<asynclab::sim::Window>), String> {
     let problems = scenario::validate::validate(s);
-    if !problems.is_empty() {
-        return Err(format!("generated an invalid scene: {problems:?}"));
+    let want = expected_refusals(s);
+    let mut got: Vec<String> = problems.iter().map(|p| p.path.clone()).collect();
+    got.sort();
+    got.dedup();
+    let mut want_sorted = want.clone();
+    want_sorted.sort();
+    want_sorted.dedup();
+    if got != want_sorted {
+        return Err(format!(
+            "validation refused {got:?}, expected {want_sorted:?}: {problems:?}"
+        ));
+    }
+    if !want.is_empty() {
+        return Ok((0, Vec::new()));
+    }
+    if !s.variants.is_empty() {
+        check_twins(s)?;
     }
     let end = SimTime::from_secs_f64(s.duration_s);
     let mut sys = System::new(s);
@@ -318,7 +463,80 @@ pub fn check(s: &Scenario, cmds: &[(f64, Cmd)]) -> Result<u64, String> {
             sys.ledgers().actions.issued
         ));
     }
-    Ok(sys.events())
+    Ok((sys.events(), windows))
+}
+
+/// The scene's twins run to its end with balanced ledgers, and their CSV
+/// writes each name as one safe text cell: a formula-like name gets a
+/// leading `'`, every row has the header's number of cells, and every
+/// cell but the name is a number or empty.
+fn check_twins(s: &Scenario) -> Result<(), String> {
+    let mut twins = asynclab::sim::Twins::compare(&s.settings, &s.variants)
+        .map_err(|e| format!("twins of a valid scene: {e}"))?;
+    let end = SimTime::from_secs_f64(s.duration_s);
+    if !twins.run_for(end, EVENT_CAP) {
+        return Err("twins: event cap reached".into());
+    }
+    twins.finish();
+    twins.check_ledgers()?;
+    let mut csv = asynclab::cli::report::CsvWriter::new_compare(&s.settings, Vec::new())
+        .map_err(|e| e.to_string())?;
+    for t in twins.twins_mut() {
+        let name = t.name().to_string();
+        let windows = t.system_mut().drain_windows();
+        csv.twin_rows(&name, &windows).map_err(|e| e.to_string())?;
+    }
+    let text = String::from_utf8(csv.into_inner()).map_err(|e| e.to_string())?;
+    let rows = csv_rows(&text);
+    let header = rows.first().map_or(0, Vec::len);
+    for r in &rows[1..] {
+        if r.len() != header {
+            return Err(format!(
+                "CSV row of {} cells, header {header}: {r:?}",
+                r.len()
+            ));
+        }
+        let name = &r[0];
+        let bare = name.strip_prefix('\'').unwrap_or(name);
+        if !s.variants.iter().any(|v| v.name == bare) {
+            return Err(format!("CSV twin cell {name:?} names no twin"));
+        }
+        if bare.starts_with(['=', '+', '-', '@']) != name.starts_with('\'') {
+            return Err(format!(
+                "CSV twin cell {name:?}: a formula-like name needs its '"
+            ));
+        }
+        if let Some(c) = r[1..]
+            .iter()
+            .find(|c| !c.is_empty() && c.parse::<f64>().is_err())
+        {
+            return Err(format!("CSV cell {c:?} is not a number"));
+        }
+    }
+    Ok(())
+}
+
+/// CSV text as rows of unquoted cells (RFC 4180 quoting).
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let (mut row, mut cell, mut quoted) = (Vec::new(), String::new(), false);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                cell.push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => row.push(std::mem::take(&mut cell)),
+            ('\n', false) => {
+                row.push(std::mem::take(&mut cell));
+                rows.push(std::mem::take(&mut row));
+            }
+            (c, _) => cell.push(c),
+        }
+    }
+    rows
 }
 
 /// Ledgers balance; holdings within the limit and the bounds that follow.

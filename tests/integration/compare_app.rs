@@ -166,20 +166,22 @@ fn the_difference_sentence_states_the_twins_own_headline_figures() {
         .collect();
     let expected = format!("p95 wait {} vs {}", p95[0], p95[1]);
     assert!(text.contains(&expected), "{text} / {expected}");
-    let figures: Vec<_> = snap
-        .twins
+    let lasts: Vec<_> = histories
         .iter()
-        .zip(&histories)
-        .map(|(t, h)| compare::live_figures(t, h, h.last.as_ref().expect("a window")))
+        .map(|h| h.last.clone().expect("a window"))
         .collect();
-    for (f, t) in figures.iter().zip(&snap.twins) {
-        assert_eq!(f.backlog, t.gauges.queue_len);
-        assert_eq!(f.cost_per_hour, t.gauges.cost_per_hour);
-    }
-    let jobs = labels(&h, "jobs waiting:");
-    for (f, j) in figures.iter().zip(&jobs) {
+    // Both twins' figures are read at one instant: the same window.
+    assert_eq!(lasts[0].t_s, lasts[1].t_s);
+    let figures: Vec<_> = histories
+        .iter()
+        .zip(&lasts)
+        .map(|(h, w)| compare::live_figures(h, w))
+        .collect();
+    for (f, w) in figures.iter().zip(&lasts) {
+        assert_eq!(f.backlog, w.backlog);
+        assert_eq!(f.cost_per_hour, w.cost_per_hour);
         let queued = asynclab::fmt::thousands(f.backlog);
-        assert!(j.contains(&format!("{queued} queued")), "{j} / {queued}");
+        assert!(text.contains(&queued), "{text} / {queued}");
     }
     assert!(
         text.contains(&format!(

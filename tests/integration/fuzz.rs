@@ -29,7 +29,7 @@ proptest! {
         s in fuzz_gen::scene(),
         cmds in fuzz_gen::commands(),
     ) {
-        if let Err(e) = fuzz_gen::check(&s, &cmds) {
+        if let Err(e) = fuzz_gen::run_checked(&s, &cmds) {
             return Err(TestCaseError::fail(e));
         }
     }

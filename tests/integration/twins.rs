@@ -529,6 +529,56 @@ fn the_recording_replays_the_comparison_exactly() {
     }
 }
 
+/// At Max speed on a budget, twins of different loads (a sync twin whose
+/// users time out and click again, an async twin at ease) stay on
+/// one clock: after every tick no twin is more than one window ahead of
+/// the slowest, and every twin has published the same windows, so the
+/// newest window of each (what the difference sentence reads) is of the
+/// same time. Taking turns and on threads.
+#[test]
+fn twins_of_different_loads_share_one_clock_at_max() {
+    for threads in [false, true] {
+        let mut s = host_scene();
+        s.settings.clients[0].rate_per_s = 400.0;
+        let budget = Budget {
+            limit: Duration::from_millis(3),
+            clock: Box::new(TickingClock(Default::default())),
+        };
+        let mut core = HostCore::new(s, Some(budget));
+        core.set_threads(threads);
+        let mut wall = Duration::ZERO;
+        core.handle(Command::SetCompare(true), wall);
+        core.handle(Command::SetSpeed(Speed::Max), wall);
+        let window = SimTime::from_secs_f64(core.system().settings().window_s);
+        let mut got = vec![Vec::new(); 2];
+        for tick in 0..150 {
+            ticks(&mut core, &mut wall, 1, &mut got);
+            let t = core.twins();
+            let ahead = t.frontier().saturating_sub(t.now());
+            assert!(
+                ahead <= window,
+                "threads {threads}, tick {tick}: {} s ahead",
+                ahead.as_secs_f64()
+            );
+            assert_eq!(got[0].len(), got[1].len(), "threads {threads}, tick {tick}");
+            if let (Some(a), Some(b)) = (got[0].last(), got[1].last()) {
+                assert_eq!(a.t_s, b.t_s);
+            }
+        }
+        let events: Vec<u64> = core
+            .twins()
+            .twins()
+            .iter()
+            .map(|t| t.system().events())
+            .collect();
+        assert!(
+            events[0].max(events[1]) * 100 > events[0].min(events[1]) * 115,
+            "loads more than 15% apart: {events:?}"
+        );
+        assert!(got[0].len() > 10, "{} windows", got[0].len());
+    }
+}
+
 fn set(path: &str, value: f64) -> Change {
     Change::Set {
         path: path.into(),

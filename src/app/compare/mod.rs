@@ -245,15 +245,17 @@ fn difference(ui: &mut egui::Ui, snap: &Snapshot, histories: &[History]) {
     );
 }
 
-/// A twin's figures as its headline shows them: the trailing p95 wait of
-/// its latest window, the queue now, errors per minute over the trailing
-/// minute and the cost rate now, so the sentence and the headlines agree.
-pub fn live_figures(t: &TwinSnapshot, h: &History, last: &crate::sim::Window) -> Figures {
+/// A twin's figures at the end of its window `last`: the trailing p95
+/// wait, the backlog and the cost rate at that window's end, errors per
+/// minute over the trailing minute up to it. The host publishes a twin's
+/// window only once every twin has closed it, so each twin's `last` is of
+/// the same instant and the sentence compares the twins at one time.
+pub fn live_figures(h: &History, last: &crate::sim::Window) -> Figures {
     Figures {
         wait_p95_s: last.wait.p95,
-        backlog: t.gauges.queue_len,
+        backlog: last.backlog,
         errors_per_min: h.errors_per_min(),
-        cost_per_hour: t.gauges.cost_per_hour,
+        cost_per_hour: last.cost_per_hour,
     }
 }
 
@@ -267,7 +269,7 @@ pub fn difference_text(snap: &Snapshot, histories: &[History]) -> String {
         .map(|(t, h)| {
             h.last
                 .as_ref()
-                .map(|w| (t.name.clone(), live_figures(t, h, w)))
+                .map(|w| (t.name.clone(), live_figures(h, w)))
         })
         .collect();
     let Some(figures) = figures.filter(|f| f.len() >= 2) else {

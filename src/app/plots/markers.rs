@@ -33,10 +33,11 @@ pub(crate) fn markers(p: &mut PlotUi<'_>, pc: &PlotContext<'_>, dark: bool) {
         }
         p.span(Span::new("", a.max(x0)..=b.min(x1)).fill(palette::RED.gamma_multiply(0.14)));
     }
-    for (i, m) in pc.markers.iter().enumerate() {
-        if m.t_s < x0 || m.t_s > x1 {
-            continue;
-        }
+    let width_px = p.transform().frame().width();
+    let shown = lines(pc.markers, pc.x_range, width_px);
+    count_drawn(p.ctx(), LINES_DRAWN, shown.len());
+    for i in shown {
+        let m = &pc.markers[i];
         p.vline(
             VLine::new("", m.t_s)
                 .color(marker_color(m, dark))
@@ -44,6 +45,61 @@ pub(crate) fn markers(p: &mut PlotUi<'_>, pc: &PlotContext<'_>, dark: bool) {
                 .style(LineStyle::dashed_dense()),
         );
     }
+}
+
+/// The markers worth a line on a plot `width_px` points wide showing
+/// `x_range`: those in the range, at most one of each kind (colour) per
+/// point of width. A scene may script many thousands of captions; more
+/// lines than the plot has points would look the same and cost a frame
+/// its time. Indices into `markers`, in order.
+pub fn lines(markers: &[Marker], x_range: (f64, f64), width_px: f32) -> Vec<usize> {
+    let (x0, x1) = x_range;
+    let per_s = f64::from(width_px.max(1.0)) / (x1 - x0).max(1e-9);
+    let mut seen = std::collections::HashSet::new();
+    markers
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.t_s >= x0 && m.t_s <= x1)
+        .filter(|(_, m)| {
+            seen.insert((
+                ((m.t_s - x0) * per_s) as i64,
+                std::mem::discriminant(&m.kind()),
+            ))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Where a frame's count of marker lines is kept.
+const LINES_DRAWN: &str = "asynclab-marker-lines-drawn";
+/// Where a frame's count of marker captions is kept.
+const CAPTIONS_DRAWN: &str = "asynclab-marker-captions-drawn";
+
+/// Adds `n` to this frame's count under `what`, over every plot (tests
+/// read it with [`drawn_this_frame`]).
+fn count_drawn(ctx: &egui::Context, what: &str, n: usize) {
+    let frame = ctx.cumulative_frame_nr();
+    let id = egui::Id::unique(what);
+    ctx.data_mut(|d| {
+        let slot = d.get_temp_mut_or_default::<(u64, usize)>(id);
+        if slot.0 != frame {
+            *slot = (frame, 0);
+        }
+        slot.1 += n;
+    });
+}
+
+/// Marker lines and captions drawn in the latest frame that drew any, over
+/// every plot: what a frame's marker work is bounded by.
+pub fn drawn_this_frame(ctx: &egui::Context) -> (usize, usize) {
+    let lines = egui::Id::unique(LINES_DRAWN);
+    let captions = egui::Id::unique(CAPTIONS_DRAWN);
+    ctx.data(|d| {
+        (
+            d.get_temp::<(u64, usize)>(lines).map_or(0, |s| s.1),
+            d.get_temp::<(u64, usize)>(captions).map_or(0, |s| s.1),
+        )
+    })
 }
 
 /// The marker whose line is nearest `pos` (screen) within a few points,
@@ -80,20 +136,27 @@ fn marker_color(m: &Marker, dark: bool) -> Color32 {
 /// the plot so it never widens the plot's bounds. Captions never overlap:
 /// each takes the first of four rows where it fits; one that fits nowhere
 /// is cut to its first word (or to a dot), and every caption shows its full
-/// text on hover.
+/// text on hover. Many captions at one point of width (thousands of
+/// scripted ones seen from afar) show as the first of them.
 pub(crate) fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContext<'_>) {
     const ROWS: usize = 4;
-    let (x0, x1) = pc.x_range;
     let frame = *transform.frame();
     let painter = ui.painter_at(frame);
     let font = egui::FontId::proportional(11.0);
     let mut taken: Vec<Vec<(f32, f32)>> = vec![Vec::new(); ROWS];
-    let shown = pc
-        .markers
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.t_s >= x0 && m.t_s <= x1);
-    for (i, m) in shown {
+    // One caption at most per point of width and kind, as for the lines.
+    let shown = lines(pc.markers, pc.x_range, frame.width());
+    let mut placed_count = 0;
+    for i in shown {
+        let m = &pc.markers[i];
+        let x = transform.position_from_point(&PlotPoint::new(m.t_s, 0.0)).x + 3.0;
+        if taken
+            .iter()
+            .all(|row| row.iter().any(|(a, b)| x >= *a && x < *b))
+        {
+            // Every row is taken here: not even a dot would fit.
+            continue;
+        }
         let mut full = crate::app::plain(&crate::words::change(&m.change, pc.settings));
         if m.skipped {
             full = crate::app::plain(&crate::words::cue(&m.change, pc.settings));
@@ -101,7 +164,6 @@ pub(crate) fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContex
             // A twin keeps its own mode: the script's switch did nothing.
             full.push_str(" (script; held: twins keep their modes)");
         }
-        let x = transform.position_from_point(&PlotPoint::new(m.t_s, 0.0)).x + 3.0;
         let color = marker_color(m, ui.visuals().dark_mode);
         let first_word = full.split_whitespace().next().unwrap_or("•").to_string();
         let candidates = [short(&full), format!("{first_word}…"), "•".to_string()];
@@ -123,6 +185,7 @@ pub(crate) fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContex
         let Some((galley, row, left)) = placed else {
             continue;
         };
+        placed_count += 1;
         let pos = egui::pos2(left, frame.top() + 2.0 + 13.0 * row as f32);
         let rect = egui::Rect::from_min_size(pos, galley.size());
         painter.galley(pos, galley, color);
@@ -133,6 +196,7 @@ pub(crate) fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContex
         )
         .on_hover_text(full);
     }
+    count_drawn(ui.ctx(), CAPTIONS_DRAWN, placed_count);
 }
 
 /// Marker captions are cut so they do not cover the plot.
@@ -144,5 +208,46 @@ fn short(text: &str) -> String {
     } else {
         let cut: String = text.chars().take(MAX).collect();
         format!("{cut}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::Change;
+
+    fn caption(t_s: f64) -> Marker {
+        Marker {
+            t_s,
+            change: Change::Caption("hello".into()),
+            held: false,
+            skipped: false,
+        }
+    }
+
+    /// Ten thousand captions over a minute on an 800-point plot: a line
+    /// per point of width at most, and a lone marker of another kind
+    /// still drawn among them.
+    #[test]
+    fn marker_lines_are_at_most_one_per_point_of_width_and_kind() {
+        let mut markers: Vec<Marker> = (0..10_000).map(|i| caption(i as f64 * 0.006)).collect();
+        markers.push(Marker {
+            t_s: 30.0,
+            change: Change::OutageEnd,
+            held: false,
+            skipped: false,
+        });
+        markers.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
+        let shown = lines(&markers, (0.0, 60.0), 800.0);
+        assert!(shown.len() <= 802, "{} lines", shown.len());
+        assert!(shown.len() >= 700, "{} lines", shown.len());
+        assert!(
+            shown
+                .iter()
+                .any(|i| markers[*i].change == Change::OutageEnd)
+        );
+        // Out of range: none; zoomed in, every one.
+        assert!(lines(&markers, (100.0, 160.0), 800.0).is_empty());
+        assert_eq!(lines(&markers[..50], (0.0, 0.3), 800.0).len(), 50);
     }
 }

@@ -17,6 +17,7 @@ use egui::{Color32, Id};
 use egui_plot::{HLine, Plot};
 pub use kind::PlotKind;
 use kind::{LineSpec, Reference};
+pub use markers::drawn_this_frame;
 
 /// What every plot needs besides the history.
 pub struct PlotContext<'a> {

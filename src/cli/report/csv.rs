@@ -201,14 +201,11 @@ pub fn csv_text(s: &Settings, windows: &[Window]) -> String {
     out
 }
 
-/// A free-text cell (a twin's name) as CSV: quoted, inner quotes doubled,
-/// when it holds a comma, a quote or a line break; as it is otherwise.
+/// A free-text cell (a twin's name) as CSV: see
+/// [`crate::export::text_cell`] (formula-like text prefixed with `'`,
+/// quoted when it holds a comma, a quote or a line break).
 pub fn quoted(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
+    crate::export::text_cell(text)
 }
 
 /// Appends the cells separated by commas, then a newline.

@@ -104,7 +104,7 @@ fn the_strip_says_what_explain_says_for_the_live_settings() {
     let snap = h.state().app.host().snapshot().clone();
     // The same run headless: the same windows, closed by the same time.
     let mut sys = System::new(s);
-    for m in &snap.markers {
+    for m in snap.markers.iter() {
         if m.kind() != MarkerKind::Caption {
             sys.run_until(SimTime::from_secs_f64(m.t_s));
             sys.apply(m.change.clone()).expect("the change applies");

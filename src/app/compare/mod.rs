@@ -137,6 +137,8 @@ impl CompareView {
             &diagram::DiagramInput {
                 gauges: &t.gauges,
                 last: h.last.as_ref(),
+                // No strip beside a twin: its newest window.
+                busy: None,
                 clients,
                 window_s: t.live.window_s,
                 anim_s: cx.anim_s,
@@ -246,15 +248,11 @@ fn difference(ui: &mut egui::Ui, snap: &Snapshot, histories: &[History]) {
 }
 
 /// A twin's figures as its headline shows them: the trailing p95 wait of
-/// its latest window, the queue now, errors per minute over the trailing
-/// minute and the cost rate now, so the sentence and the headlines agree.
-pub fn live_figures(t: &TwinSnapshot, h: &History, last: &crate::sim::Window) -> Figures {
-    Figures {
-        wait_p95_s: last.wait.p95,
-        backlog: t.gauges.queue_len,
-        errors_per_min: h.errors_per_min(),
-        cost_per_hour: t.gauges.cost_per_hour,
-    }
+/// its latest window, the queue now, errors per minute over the same
+/// trailing span and the cost rate now, so the sentence and the headlines
+/// agree.
+pub fn live_figures(t: &TwinSnapshot, _h: &History, last: &crate::sim::Window) -> Figures {
+    Figures::live(last, &t.live, t.gauges.queue_len, t.gauges.cost_per_hour)
 }
 
 /// The difference sentence(s) shown above the twins: "sync vs async: p95

@@ -66,7 +66,9 @@ impl SpanCounts {
     /// The counts of `w`'s trailing span in a run with settings `live`.
     pub fn of(w: &Window, live: &Settings) -> SpanCounts {
         let window_s = live.window_s.max(1e-9);
-        let windows = (live.percentile_window_s / window_s).round().clamp(1.0, 3_600.0);
+        let windows = (live.percentile_window_s / window_s)
+            .round()
+            .clamp(1.0, 3_600.0);
         let within = if w.sla_share.is_finite() {
             (w.sla_share * w.outcomes as f64).round() as u64
         } else {
@@ -171,7 +173,11 @@ impl Figures {
                 .iter()
                 .enumerate()
                 .map(|(i, cl)| {
-                    let p95 = w.processed_p95_by_client.get(i).copied().unwrap_or(f64::NAN);
+                    let p95 = w
+                        .processed_p95_by_client
+                        .get(i)
+                        .copied()
+                        .unwrap_or(f64::NAN);
                     (cl.name.clone(), p95)
                 })
                 .collect(),
@@ -313,6 +319,90 @@ pub fn sentences(twins: &[(String, Figures)], scope: Scope) -> Vec<String> {
         .collect()
 }
 
+/// A run's story so far, tallied window by window: its worst whole
+/// minute of sim time (the most errors; without errors, the highest
+/// trailing p95 wait) and the peak backlog. Arrivals
+/// shed at the simulation limit are the simulator's and not counted.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StoryTally {
+    /// Minute index (0 = 0:00–1:00) of the windows being tallied.
+    minute: Option<u64>,
+    minute_errors: u64,
+    minute_p95_s: f64,
+    /// The worst minute so far: (index, errors, highest p95 wait, s).
+    worst: Option<(u64, u64, f64)>,
+    /// Jobs in the broker at the worst window end.
+    pub peak_backlog: u64,
+}
+
+impl StoryTally {
+    /// Adds the next closed window (a window counts in the minute its end
+    /// falls in).
+    pub fn add(&mut self, w: &Window) {
+        let errors = w.errors.total().saturating_sub(w.errors.sim_limit);
+        let minute = ((w.t_s - 1e-9).max(0.0) / 60.0).floor() as u64;
+        if self.minute != Some(minute) {
+            self.close_minute();
+            self.minute = Some(minute);
+        }
+        self.minute_errors += errors;
+        if w.wait.p95.is_finite() {
+            self.minute_p95_s = self.minute_p95_s.max(w.wait.p95);
+        }
+        self.peak_backlog = self.peak_backlog.max(w.backlog);
+    }
+
+    fn close_minute(&mut self) {
+        if let Some(m) = self.minute {
+            let this = (m, self.minute_errors, self.minute_p95_s);
+            let worse =
+                |a: (u64, u64, f64), b: (u64, u64, f64)| a.1 > b.1 || (a.1 == b.1 && a.2 > b.2);
+            if self.worst.is_none_or(|w| worse(this, w)) {
+                self.worst = Some(this);
+            }
+        }
+        self.minute_errors = 0;
+        self.minute_p95_s = 0.0;
+    }
+
+    /// The worst minute so far, the one under way included: (its start, s;
+    /// errors in it; highest trailing p95 wait in it, s).
+    pub fn worst_minute(&self) -> Option<(f64, u64, f64)> {
+        let mut t = self.clone();
+        t.close_minute();
+        t.worst.map(|(m, e, p)| (m as f64 * 60.0, e, p))
+    }
+
+    /// The story in one line: "worst minute 0:04:00–0:05:00 (3,210
+    /// errors); 12,345 errors users saw in all; peak backlog 0; cost $4.10;
+    /// revenue $0.00", with the run's errors (shed arrivals not counted),
+    /// cost and revenue so far, $, the open window included.
+    pub fn line(&self, errors: u64, cost: f64, revenue: f64) -> String {
+        let worst = match self.worst_minute() {
+            None => "no minute closed yet".to_string(),
+            Some((start, errors, _)) if errors > 0 => format!(
+                "worst minute {}–{} ({} errors)",
+                crate::fmt::clock(start),
+                crate::fmt::clock(start + 60.0),
+                thousands(errors)
+            ),
+            Some((start, _, p95)) => format!(
+                "no errors; slowest minute {}–{} (p95 wait up to {})",
+                crate::fmt::clock(start),
+                crate::fmt::clock(start + 60.0),
+                secs(p95)
+            ),
+        };
+        format!(
+            "{worst}; {} errors users saw in all; peak backlog {}; cost {}; revenue {}",
+            thousands(errors),
+            thousands(self.peak_backlog),
+            dollars(cost),
+            dollars(revenue)
+        )
+    }
+}
+
 /// A twin's marker in words: as [`crate::words::change`] says it, and
 /// for a scripted mode switch the twin held, that it held: "save order →
 /// ASYNC (scripted; this twin stays as it is)".
@@ -365,7 +455,8 @@ mod tests {
 
     #[test]
     fn scheduling_twins_name_the_client_that_differs_most() {
-        let clients = |big: f64, small: f64| vec![("big".to_string(), big), ("small".to_string(), small)];
+        let clients =
+            |big: f64, small: f64| vec![("big".to_string(), big), ("small".to_string(), small)];
         let fifo = Figures {
             clients: clients(30.0, 28.0),
             ..figures(0.07, 30.0, 0.0)
@@ -398,7 +489,9 @@ mod tests {
         let text = sentence(&calm, &flooded, Scope::Live);
         assert!(text.contains("errors 0/min vs 12/min;"), "{text}");
         assert!(
-            text.ends_with("; the simulator shed 0/min vs 41,965/min at its limit (not the system's errors)"),
+            text.ends_with(
+                "; the simulator shed 0/min vs 41,965/min at its limit (not the system's errors)"
+            ),
             "{text}"
         );
         // Over a whole run the shed arrivals are taken out of the errors.
@@ -414,9 +507,11 @@ mod tests {
 
     #[test]
     fn span_counts_put_share_and_rate_over_one_span() {
-        let mut s = Settings::default();
-        s.window_s = 1.0;
-        s.percentile_window_s = 10.0;
+        let s = Settings {
+            window_s: 1.0,
+            percentile_window_s: 10.0,
+            ..Settings::default()
+        };
         let mut sys = crate::sim::System::new(s.clone());
         sys.run_until(crate::sim::SimTime::from_secs_f64(1.0));
         let mut w = sys.windows()[0].clone();
@@ -428,7 +523,10 @@ mod tests {
         let c = SpanCounts::of(&w, &s);
         // 200 shed are the simulator's: 100 errors of 800 outcomes, over
         // the same 10 s: 600/min.
-        assert_eq!((c.outcomes, c.errors, c.shed, c.span_s), (800, 100, 200, 10.0));
+        assert_eq!(
+            (c.outcomes, c.errors, c.shed, c.span_s),
+            (800, 100, 200, 10.0)
+        );
         assert_eq!(c.error_share(), 0.125);
         assert_eq!(c.errors_per_min(), 600.0);
         assert_eq!(c.shed_per_min(), 1_200.0);

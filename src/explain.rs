@@ -465,7 +465,9 @@ mod tests {
         let e = explain(&analyse(&s, &m, None), &s, &Gauges::default());
         assert_eq!(
             e.next.as_deref(),
-            Some("Doubling server workers lifts the servers to 240/s, but the database tops out at 200/s.")
+            Some(
+                "Doubling server workers lifts the servers to 240/s, but the database tops out at 200/s."
+            )
         );
     }
 
@@ -498,14 +500,18 @@ mod tests {
         let e = explain(&a, &s, &Gauges::default());
         assert_eq!(
             e.queue.as_deref(),
-            Some("Queue grows 30 jobs/s (130/s in, 100/s out); at this backlog it drains 2 min after traffic falls to 50/s.")
+            Some(
+                "Queue grows 30 jobs/s (130/s in, 100/s out); at this backlog it drains 2 min after traffic falls to 50/s."
+            )
         );
         // Traffic that never falls back: no drain time promised.
         s.clients[0].shape = crate::sim::config::Shape::Constant;
         s.clients[0].rate_per_s = 130.0;
         let e = explain(&analyse(&s, &m, None), &s, &Gauges::default());
         assert!(
-            e.queue.as_deref().is_some_and(|q| q.ends_with("it drains only once traffic falls below 100/s.")),
+            e.queue
+                .as_deref()
+                .is_some_and(|q| q.ends_with("it drains only once traffic falls below 100/s.")),
             "{:?}",
             e.queue
         );

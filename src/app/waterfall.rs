@@ -719,7 +719,11 @@ mod tests {
         let t = sync_then_async();
         let w = layout(&t);
         assert_eq!(w.modes, [Mode::Sync, Mode::Async]);
-        assert!(head(&t, &w, None).starts_with("#7 (SYNC → ASYNC): "), "{}", head(&t, &w, None));
+        assert!(
+            head(&t, &w, None).starts_with("#7 (SYNC → ASYNC): "),
+            "{}",
+            head(&t, &w, None)
+        );
         // Only the first click, still in SYNC: no word of ASYNC.
         let mut first = t.clone();
         first.clicks.truncate(1);
@@ -730,8 +734,15 @@ mod tests {
         // Refused before the server decided: no mode claimed.
         let mut refused = first.clone();
         refused.spans.retain(|s| s.kind == SpanKind::NetworkOut);
-        refused.clicks[0].outcome = Some((SimTime::from_secs_f64(0.05), Outcome::Error(Reason::ServerBusy)));
+        refused.clicks[0].outcome = Some((
+            SimTime::from_secs_f64(0.05),
+            Outcome::Error(Reason::ServerBusy),
+        ));
         let w = layout(&refused);
-        assert!(head(&refused, &w, None).starts_with("#7: "), "{}", head(&refused, &w, None));
+        assert!(
+            head(&refused, &w, None).starts_with("#7: "),
+            "{}",
+            head(&refused, &w, None)
+        );
     }
 }

@@ -3,8 +3,8 @@
 
 use super::report::RunReport;
 use crate::scenario::Scenario;
-use crate::sim::trace::TraceConfig;
 use crate::sim::capacity::{self, MeasureSum, Measured};
+use crate::sim::trace::TraceConfig;
 use crate::sim::{SimTime, System, Window};
 use std::time::Instant;
 
@@ -113,9 +113,7 @@ impl SinceChange {
     /// settings last changed (−∞: never).
     fn add(&mut self, windows: &[Window], changed_s: f64) {
         for w in windows {
-            let start_s = self
-                .prev_end_s
-                .unwrap_or((w.t_s - self.window_s).max(0.0));
+            let start_s = self.prev_end_s.unwrap_or((w.t_s - self.window_s).max(0.0));
             self.prev_end_s = Some(w.t_s);
             if self.sum.windows() > 0 && self.from_s < changed_s - 1e-9 {
                 self.sum.clear();

@@ -70,7 +70,12 @@ pub fn page(scene: &Scenario, runs: &[HandoutRun]) -> Result<String, String> {
         section(&mut o, "difference", "The difference");
         let figures: Vec<(String, crate::compare::Figures)> = runs
             .iter()
-            .map(|r| (r.name.clone(), crate::compare::Figures::of_run(&r.summary, &r.settings)))
+            .map(|r| {
+                (
+                    r.name.clone(),
+                    crate::compare::Figures::of_run(&r.summary, &r.settings),
+                )
+            })
             .collect();
         let _ = writeln!(
             o,

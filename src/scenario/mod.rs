@@ -64,26 +64,23 @@ impl Scenario {
     /// Parses and validates RON text. `origin` names it in errors.
     pub fn from_ron(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
         let text = normalise(text);
-        let file: version::SceneFile =
-            ron::Options::default()
-                .from_str(&text)
-                .map_err(|e| {
-                    let (line, column) = (e.span.start.line, e.span.start.col);
-                    let mut message = e.code.to_string();
-                    let may_be_unclosed = matches!(
-                        e.code,
-                        ron::Error::NoSuchStructField { .. } | ron::Error::Eof
-                    );
-                    if may_be_unclosed && let Some(open) = unclosed::at(&text, line, column) {
-                        message.push_str(&open.hint());
-                    }
-                    ScenarioError::Parse {
-                        origin: origin.to_string(),
-                        line,
-                        column,
-                        message,
-                    }
-                })?;
+        let file: version::SceneFile = ron::Options::default().from_str(&text).map_err(|e| {
+            let (line, column) = (e.span.start.line, e.span.start.col);
+            let mut message = e.code.to_string();
+            let may_be_unclosed = matches!(
+                e.code,
+                ron::Error::NoSuchStructField { .. } | ron::Error::Eof
+            );
+            if may_be_unclosed && let Some(open) = unclosed::at(&text, line, column) {
+                message.push_str(&open.hint());
+            }
+            ScenarioError::Parse {
+                origin: origin.to_string(),
+                line,
+                column,
+                message,
+            }
+        })?;
         let found = file.version;
         let s = version::migrate(file).map_err(|rule| ScenarioError::Invalid {
             origin: origin.to_string(),

@@ -109,7 +109,8 @@ mod tests {
 
     #[test]
     fn a_structure_left_open_is_named_with_its_line() {
-        let text = "(\n    version: 5,\n    database: (connections: 5,\n    queue: (workers: 5),\n)\n";
+        let text =
+            "(\n    version: 5,\n    database: (connections: 5,\n    queue: (workers: 5),\n)\n";
         let open = at(text, 4, 5).expect("open");
         assert_eq!(
             (open.what.as_str(), open.line, open.column, open.closer),

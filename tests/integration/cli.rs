@@ -474,10 +474,17 @@ fn help_lists_every_subcommand() {
 }
 
 /// Every quantile object `{p50, p95, p99, max}` in `v`, with where it is.
-fn quantile_objects<'a>(v: &'a serde_json::Value, at: String, out: &mut Vec<(String, &'a serde_json::Value)>) {
+fn quantile_objects<'a>(
+    v: &'a serde_json::Value,
+    at: String,
+    out: &mut Vec<(String, &'a serde_json::Value)>,
+) {
     match v {
         serde_json::Value::Object(m) => {
-            if ["p50", "p95", "p99", "max"].iter().all(|k| m.contains_key(*k)) {
+            if ["p50", "p95", "p99", "max"]
+                .iter()
+                .all(|k| m.contains_key(*k))
+            {
                 out.push((at.clone(), v));
             }
             for (k, x) in m {
@@ -507,7 +514,9 @@ fn run_reports_quantiles_within_the_exact_maximum_on_every_scene() {
         assert!(found.len() >= 2, "{}: wait and processed", b.file);
         for (at, q) in found {
             let f = |k: &str| q[k].as_f64();
-            let (Some(p50), Some(p95), Some(p99), Some(max)) = (f("p50"), f("p95"), f("p99"), f("max")) else {
+            let (Some(p50), Some(p95), Some(p99), Some(max)) =
+                (f("p50"), f("p95"), f("p99"), f("max"))
+            else {
                 continue;
             };
             assert!(
@@ -520,7 +529,12 @@ fn run_reports_quantiles_within_the_exact_maximum_on_every_scene() {
         let mut lines = body.lines();
         let header: Vec<&str> = lines.next().expect("header").split(',').collect();
         let col = |name: &str| header.iter().position(|h| *h == name).expect("column");
-        let (p50, p95, p99, max) = (col("wait_p50"), col("wait_p95"), col("wait_p99"), col("wait_max"));
+        let (p50, p95, p99, max) = (
+            col("wait_p50"),
+            col("wait_p95"),
+            col("wait_p99"),
+            col("wait_max"),
+        );
         for l in lines {
             let cells: Vec<&str> = l.split(',').collect();
             let n = |i: usize| cells[i].parse::<f64>().ok().filter(|x| x.is_finite());
@@ -563,12 +577,14 @@ fn run_names_the_bottleneck_the_measured_throughput_shows() {
     assert!(o.status.success(), "{err}");
     let section = &out[out.find("\nBottleneck").expect("a bottleneck section")..];
     assert!(
-        section.contains("Bottleneck (averages over the whole run)\n  Rate limit of acme is the bottleneck: ")
-            && section.contains(" arrive, it can do 120/s (a token bucket at 120/s)."),
+        section.contains(
+            "Bottleneck (averages over the whole run)\n  Rate limit of acme is the bottleneck: "
+        ) && section.contains(" arrive, it can do 120/s (a token bucket at 120/s)."),
         "{section}"
     );
     assert!(
-        section.contains("  Queue grows ") && section.contains(" in, 120/s out); it drains only once traffic falls below 120/s."),
+        section.contains("  Queue grows ")
+            && section.contains(" in, 120/s out); it drains only once traffic falls below 120/s."),
         "{section}"
     );
     assert!(!section.contains("0.00/s offered"), "{section}");
@@ -580,7 +596,8 @@ fn run_names_the_bottleneck_the_measured_throughput_shows() {
     assert!(o.status.success(), "{err}");
     let section = &out[out.find("\nBottleneck").expect("a bottleneck section")..];
     assert!(
-        section.contains("servers would limit first") || section.contains("Servers are the bottleneck"),
+        section.contains("servers would limit first")
+            || section.contains("Servers are the bottleneck"),
         "{section}"
     );
     assert!(section.contains("on polls"), "{section}");

@@ -734,7 +734,11 @@ fn a_missing_parenthesis_names_the_structure_left_open() {
         .find(|b| b.file == "02-slow-database.ron")
         .expect("built in")
         .text;
-    let broken = text.replacen("database: (connections: 5),", "database: (connections: 5,", 1);
+    let broken = text.replacen(
+        "database: (connections: 5),",
+        "database: (connections: 5,",
+        1,
+    );
     assert_ne!(broken, text);
     let line = text
         .lines()
@@ -752,6 +756,8 @@ fn a_missing_parenthesis_names_the_structure_left_open() {
     );
     // A misspelt field on one line gets no such guess.
     let typo = text.replacen("database: (connections: 5)", "database: (conections: 5)", 1);
-    let msg = Scenario::from_ron(&typo, "typo.ron").expect_err("typo").to_string();
+    let msg = Scenario::from_ron(&typo, "typo.ron")
+        .expect_err("typo")
+        .to_string();
     assert!(!msg.contains("missing?"), "{msg}");
 }

@@ -647,7 +647,9 @@ fn s04_day(s: Scenario) {
     let slowest = max_of(ws, 0.0, s.duration_s, |w| w.wait.max);
     assert!(slowest < 0.25, "async slowest answer {slowest} s");
     assert!(
-        s.watch.contains("every user is answered within a quarter of a second, 95% of them in under 0.1 s"),
+        s.watch.contains(
+            "every user is answered within a quarter of a second, 95% of them in under 0.1 s"
+        ),
         "the text asserted here"
     );
     assert_eq!(asys.totals().errors.total(), 0, "async errors");

@@ -100,6 +100,7 @@ impl CompareView {
             return Vec::new();
         }
         difference(ui, snap, &self.histories);
+        story(ui, snap, &self.histories);
         ui.separator();
         let diagram_h = (ui.available_height() * 0.2).max(130.0);
         ui.columns(twins.len(), |cols| {
@@ -245,6 +246,45 @@ fn difference(ui: &mut egui::Ui, snap: &Snapshot, histories: &[History]) {
         egui::Label::new(egui::RichText::new(super::plain(&text)).size(size).strong())
             .wrap_mode(egui::TextWrapMode::Wrap),
     );
+}
+
+/// Each twin's story of the run so far (worst minute, errors in all, peak
+/// backlog, cost and revenue): at the scene's end, and on demand with the
+/// *Run story* toggle.
+fn story(ui: &mut egui::Ui, snap: &Snapshot, histories: &[History]) {
+    let id = ui.make_persistent_id("compare run story");
+    let mut on = ui.data(|d| d.get_temp::<bool>(id)).unwrap_or(false);
+    let shown = on || snap.ended;
+    if ui
+        .selectable_label(shown, "Run story")
+        .on_hover_text("Each twin's run so far: its worst minute, every error its users saw, its peak backlog, what it cost and earned. Shown by itself at the scene's end.")
+        .clicked()
+    {
+        on = !on;
+        ui.data_mut(|d| d.insert_temp(id, on));
+    }
+    if shown {
+        for line in story_lines(snap, histories) {
+            ui.label(line);
+        }
+    }
+}
+
+/// "sync: worst minute 0:04:00–0:05:00 (3,210 errors); ..." for each twin.
+pub fn story_lines(snap: &Snapshot, histories: &[History]) -> Vec<String> {
+    snap.twins
+        .iter()
+        .zip(histories)
+        .map(|(t, h)| {
+            let revenue: f64 = t.gauges.revenue_so_far.iter().sum();
+            let errors = t.totals.errors.total() - t.totals.errors.sim_limit;
+            format!(
+                "{}: {}",
+                t.name,
+                h.story.line(errors, t.gauges.cost_so_far, revenue)
+            )
+        })
+        .collect()
 }
 
 /// A twin's figures as its headline shows them: the trailing p95 wait of

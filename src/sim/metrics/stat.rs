@@ -266,7 +266,13 @@ impl Trailing {
         self.closed += 1;
         let max_ns = self.maxima.front().map_or(0, |m| m.1);
         let min_ns = self.minima.front().map_or(0, |m| m.1);
-        Quantiles::of(&self.sum, self.span_sum_ns, min_ns, max_ns, self.min_samples)
+        Quantiles::of(
+            &self.sum,
+            self.span_sum_ns,
+            min_ns,
+            max_ns,
+            self.min_samples,
+        )
     }
 }
 

@@ -345,7 +345,7 @@ impl StoryTally {
             self.close_minute();
             self.minute = Some(minute);
         }
-        self.minute_errors += errors;
+        self.minute_errors = self.minute_errors.saturating_add(errors);
         if w.wait.p95.is_finite() {
             self.minute_p95_s = self.minute_p95_s.max(w.wait.p95);
         }

@@ -232,14 +232,15 @@ fn consequence(a: &Analysis, s: &Settings, g: &Gauges) -> Option<String> {
     })
 }
 
-/// The sentence about the async queue, if there is one to say.
+/// The sentence about the async queue, if there is one to say. The drain
+/// is timed at the traffic the scene's shapes actually fall back to next.
 pub fn queue(q: &capacity::QueueOutlook, s: &Settings) -> Option<String> {
-    let base: f64 = s.clients.iter().map(|c| c.rate_per_s.max(0.0)).sum();
     let growth = q.growth_per_s();
     if growth > 0.0 && q.in_per_s > 0.0 {
         let below = q.drains_below_per_s();
-        let after = match q.drain_s_at(base) {
-            Some(d) if base < below => format!(
+        let base = q.falls_back_to_per_s(s);
+        let after = match base.and_then(|b| q.drain_s_at(b).map(|d| (b, d))) {
+            Some((base, d)) if base < below => format!(
                 "at this backlog it drains {} after traffic falls to {}",
                 fmt::span(d),
                 fmt::rate(base)
@@ -291,8 +292,12 @@ fn next(n: &capacity::NextOne, a: &Analysis, s: &Settings) -> String {
             format!("{start}: enough for the {offered} offered.")
         }
     } else if n.then_load >= 1.0 {
+        let verb = match n.then {
+            StageKind::Server | StageKind::QueueWorkers => "top",
+            StageKind::Database | StageKind::RateLimit { .. } => "tops",
+        };
         format!(
-            "{start}, but the {} top out at {}.",
+            "{start}, but the {} {verb} out at {}.",
             lower(stage_name(n.then, s)),
             fmt::rate(n.then_capacity_per_s)
         )
@@ -451,6 +456,64 @@ mod tests {
         assert_eq!(
             e.headline,
             "Servers are the bottleneck: 150/s arrive, they can do 120/s (9 workers ÷ (25 ms CPU + 50 ms write))."
+        );
+        // One database: it "tops out" (servers "top out").
+        let m = Measured {
+            clicks_per_s: 250.0,
+            ..Measured::default()
+        };
+        let e = explain(&analyse(&s, &m, None), &s, &Gauges::default());
+        assert_eq!(
+            e.next.as_deref(),
+            Some(
+                "Doubling server workers lifts the servers to 240/s, but the database tops out at 200/s."
+            )
+        );
+    }
+
+    #[test]
+    fn the_drain_is_timed_at_the_traffic_the_scene_falls_back_to() {
+        // Slow database's shape: 40/s × 3.25 until 420 s, down to × 1.25
+        // (50/s) by 480 s. At 300 s, async, the backlog drains after
+        // traffic falls to 50/s, not to the base 40/s.
+        let mut s = scene7();
+        s.endpoints[0].mode = Mode::Async;
+        s.server.workers_per_instance = 100;
+        s.clients[0].rate_per_s = 40.0;
+        s.clients[0].shape = crate::sim::config::Shape::Points(vec![
+            (0.0, 1.0),
+            (20.0, 1.0),
+            (60.0, 3.25),
+            (420.0, 3.25),
+            (480.0, 1.25),
+            (900.0, 1.25),
+        ]);
+        let m = Measured {
+            clicks_per_s: 130.0,
+            backlog: 5_000,
+            end_s: 300.0,
+            ..Measured::default()
+        };
+        let a = analyse(&s, &m, None);
+        let q = a.queue.as_ref().expect("async");
+        assert_eq!(q.falls_back_to_per_s(&s), Some(50.0));
+        let e = explain(&a, &s, &Gauges::default());
+        assert_eq!(
+            e.queue.as_deref(),
+            Some(
+                "Queue grows 30 jobs/s (130/s in, 100/s out); at this backlog it drains 2 min after traffic falls to 50/s."
+            )
+        );
+        // Traffic that never falls back: no drain time promised.
+        s.clients[0].shape = crate::sim::config::Shape::Constant;
+        s.clients[0].rate_per_s = 130.0;
+        let e = explain(&analyse(&s, &m, None), &s, &Gauges::default());
+        assert!(
+            e.queue
+                .as_deref()
+                .is_some_and(|q| q.ends_with("it drains only once traffic falls below 100/s.")),
+            "{:?}",
+            e.queue
         );
     }
 }

@@ -4,7 +4,10 @@
 use clap::Parser;
 
 fn main() -> anyhow::Result<()> {
-    let cli = asynclab::cli::Cli::parse();
+    let cli = match asynclab::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => asynclab::cli::usage_error(&e),
+    };
     match cli.command {
         Some(cmd) => asynclab::cli::run(cmd),
         None => asynclab::app::launch(cli.file),

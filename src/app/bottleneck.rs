@@ -7,11 +7,12 @@
 //! prints, made from [`capacity::analyse`] of the live settings and
 //! [`measured_span`] of the run's closed windows.
 
+use super::diagram::Busy;
 use super::palette;
 use crate::explain::{self, Explanation};
 use crate::host::Snapshot;
 use crate::sim::capacity::{self, Measured};
-use crate::sim::{Marker, MarkerKind, Window};
+use crate::sim::{Marker, Window};
 use egui::RichText;
 use std::collections::VecDeque;
 
@@ -35,19 +36,19 @@ pub struct BottleneckStrip {
     span_s: f64,
     /// Comparing twins: the name of the twin described (the first).
     twin: Option<String>,
+    /// Busy fractions over the span the sentences measured: what the
+    /// diagram colours its stations by.
+    busy: Option<Busy>,
 }
 
 /// The windows to measure rates over: the newest [`MEASURE_WINDOWS`] that
-/// began after the last change to the settings (a caption or a mode held
-/// in a twin changes nothing), so rates and capacities describe the same
-/// settings; just after a change, the newest window alone. `windows` are
-/// oldest first, each `window_s` long.
+/// began after the last change to the settings
+/// ([`capacity::last_change_s`], the rule the command line's bottleneck
+/// uses too), so rates and capacities describe the same settings; just
+/// after a change, the newest window alone. `windows` are oldest first,
+/// each `window_s` long.
 pub fn measured_span<'w>(windows: &'w [Window], markers: &[Marker], window_s: f64) -> &'w [Window] {
-    let changed_s = markers
-        .iter()
-        .filter(|m| !m.held && m.kind() != MarkerKind::Caption)
-        .map(|m| m.t_s)
-        .fold(f64::NEG_INFINITY, f64::max);
+    let changed_s = capacity::last_change_s(markers);
     let after = windows
         .iter()
         .rev()
@@ -69,6 +70,21 @@ pub fn explanation(snap: &Snapshot, windows: &[Window]) -> Option<(Explanation, 
     let m = Measured::from_windows(span, snap.live.window_s);
     let a = capacity::analyse(&snap.live, &m, snap.gauges.outage);
     Some((explain::explain(&a, &snap.live, &snap.gauges), m.span_s))
+}
+
+/// Busy fractions of server, database and queue workers over the span
+/// [`explanation`] measures.
+pub fn busy_over_span(snap: &Snapshot, windows: &[Window]) -> Option<Busy> {
+    let span = measured_span(windows, &snap.markers, snap.live.window_s);
+    if span.is_empty() {
+        return None;
+    }
+    let m = Measured::from_windows(span, snap.live.window_s);
+    Some(Busy {
+        server: m.util_server,
+        db: m.util_db,
+        workers: m.util_workers,
+    })
 }
 
 impl BottleneckStrip {
@@ -94,6 +110,13 @@ impl BottleneckStrip {
             }
             None => self.words = None,
         }
+        self.busy = busy_over_span(snap, &windows);
+    }
+
+    /// Busy fractions over the span the sentences measured (`None` before
+    /// the first window closes).
+    pub fn busy(&self) -> Option<Busy> {
+        self.busy
     }
 
     /// The sentences shown now (tests read them).

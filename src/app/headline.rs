@@ -5,6 +5,7 @@
 
 use super::history::History;
 use super::palette;
+use crate::compare::SpanCounts;
 use crate::fmt::{dollars, secs, share, thousands};
 use crate::host::{Snapshot, TwinSnapshot};
 use crate::sim::{Gauges, Ledgers, Settings, Window};
@@ -47,7 +48,7 @@ const ERRORS_DOMINATE: f64 = 0.5;
 
 /// Draws the figures, then both ledgers.
 pub fn ui(ui: &mut egui::Ui, run: RunView<'_>, history: &History, presentation: bool) {
-    figures(ui, run, history.last.as_ref(), history.errors_per_min());
+    figures(ui, run, history.last.as_ref());
     if presentation {
         // The room reads the figures; the gap between the ledgers still
         // shows when there is one.
@@ -58,14 +59,17 @@ pub fn ui(ui: &mut egui::Ui, run: RunView<'_>, history: &History, presentation: 
 }
 
 /// The headline figures, in large type.
-fn figures(ui: &mut egui::Ui, run: RunView<'_>, last: Option<&Window>, errors_per_min: f64) {
+fn figures(ui: &mut egui::Ui, run: RunView<'_>, last: Option<&Window>) {
     let span = format!("last {}", crate::fmt::span(run.live.percentile_window_s));
-    let nan = |f: fn(&Window) -> f64| last.map_or(f64::NAN, f);
-    let (p95, sla, errors) = (
-        nan(|w| w.wait.p95),
-        nan(|w| w.sla_share),
-        nan(|w| w.error_share),
-    );
+    let p95 = last.map_or(f64::NAN, |w| w.wait.p95);
+    // Shares and the error rate over the one trailing span the label
+    // names; arrivals shed at the simulation limit are the simulator's,
+    // shown apart below, not the system's errors or misses.
+    let counts = last.map(|w| SpanCounts::of(w, run.live));
+    let sla = counts.map_or(f64::NAN, |c| c.sla_share());
+    let errors = counts.map_or(f64::NAN, |c| c.error_share());
+    let errors_per_min = counts.map_or(0.0, |c| c.errors_per_min());
+    let shed_per_min = counts.map_or(0.0, |c| c.shed_per_min());
     let target = run.live.sla.wait_target_s;
     let failing = errors >= ERRORS_DOMINATE;
     ui.horizontal_wrapped(|ui| {
@@ -79,10 +83,10 @@ fn figures(ui: &mut egui::Ui, run: RunView<'_>, last: Option<&Window>, errors_pe
             share(sla),
             (sla < 0.95).then_some(palette::AMBER),
         )
-        .on_hover_text("Successes within the wait target / all outcomes in the same span: a fast error is a miss.");
+        .on_hover_text("Successes within the wait target / the system's outcomes in the same span: a fast error is a miss.");
         let err_text = format!("{} ({}/min)", share(errors), thousands(errors_per_min.round() as u64));
         big(ui, &format!("errors · {span}"), err_text, (errors > 0.0).then_some(palette::RED))
-            .on_hover_text("Errors (timeouts, refusals, failed writes, shed arrivals) / all outcomes in the span.");
+            .on_hover_text("The system's errors (timeouts, refusals, failed writes) / its outcomes, and per minute, both over the same span. Arrivals shed at the simulation limit are not counted here.");
         let g = run.gauges;
         let oldest = last.map_or(0.0, |w| w.oldest_job_age_s);
         let queue = format!("{} queued · {} in backoff", thousands(g.queue_len), thousands(g.in_backoff));
@@ -91,10 +95,12 @@ fn figures(ui: &mut egui::Ui, run: RunView<'_>, last: Option<&Window>, errors_pe
             secs(oldest)
         ));
         money(ui, run, last);
-        if g.held >= g.held_limit {
-            big(ui, "simulation", "LIMIT: shedding".to_string(), Some(palette::RED)).on_hover_text(format!(
-                "The simulation holds {} actions and requests, its limit (limits.max_in_flight): new arrivals are shed and counted as 'simulation limit'. This is the simulator's bound, not the modelled system's behaviour.",
-                thousands(g.held)
+        if g.held >= g.held_limit || shed_per_min > 0.0 {
+            let text = format!("LIMIT: shed {}/min", thousands(shed_per_min.round() as u64));
+            big(ui, &format!("simulator · {span}"), text, Some(palette::RED)).on_hover_text(format!(
+                "The simulation holds {} actions and requests (its limit is {}, limits.max_in_flight): arrivals beyond it are shed and counted as 'simulation limit'. This is the simulator's bound, not the modelled system's behaviour, so they are not in the errors or the share answered.",
+                thousands(g.held),
+                thousands(g.held_limit)
             ));
         }
     });

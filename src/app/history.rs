@@ -170,6 +170,8 @@ pub struct History {
     pub last: Option<Window>,
     /// Errors in the trailing minute: (window end, errors) pairs.
     recent_errors: std::collections::VecDeque<(f64, u64)>,
+    /// The run so far, for its story (worst minute, totals, peak).
+    pub story: crate::compare::StoryTally,
 }
 
 impl History {
@@ -184,6 +186,7 @@ impl History {
                 break;
             }
         }
+        self.story.add(w);
         self.last = Some(w.clone());
         if self.rows.len() > MAX_ROWS {
             self.compact();

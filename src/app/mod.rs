@@ -477,6 +477,7 @@ impl AsyncLabApp {
             &diagram::DiagramInput {
                 gauges: &snap.gauges,
                 last: self.history.last.as_ref(),
+                busy: self.explain.strip.busy(),
                 clients: clients.clone(),
                 window_s: snap.live.window_s,
                 anim_s: self.anim_s,

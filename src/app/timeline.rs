@@ -550,7 +550,14 @@ fn kind_fields(ui: &mut egui::Ui, form: &mut Form, live: &Settings) {
                 .selected_text(label)
                 .show_ui(ui, |ui| {
                     for k in &all {
-                        ui.selectable_value(&mut form.path, k.path.clone(), &k.label);
+                        // Another setting: its value starts from the live
+                        // one, not from the previous setting's number.
+                        if ui
+                            .selectable_value(&mut form.path, k.path.clone(), &k.label)
+                            .changed()
+                        {
+                            form.value = knobs::get(live, &k.path).unwrap_or(k.min);
+                        }
                     }
                 });
             ui.end_row();

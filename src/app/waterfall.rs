@@ -17,6 +17,7 @@
 
 use super::palette;
 use crate::host::Snapshot;
+use crate::scenario::Mode;
 use crate::sim::trace::{Fate, Lane, Outcome, SpanKind, Trace};
 use crate::sim::{Reason, SimTime};
 use egui::{Color32, RichText};
@@ -73,6 +74,10 @@ pub struct Waterfall {
     pub end_s: f64,
     /// The action went through the queue (async).
     pub asynchronous: bool,
+    /// The modes the server handled its clicks in, in click order, a
+    /// repeat merged (a click refused before the server decided has none):
+    /// what the journey's head names.
+    pub modes: Vec<Mode>,
 }
 
 impl Waterfall {
@@ -173,7 +178,44 @@ pub fn layout(t: &Trace) -> Waterfall {
         marks,
         end_s: rel(end),
         asynchronous: !t.jobs.is_empty() || t.spans.iter().any(|s| s.kind == SpanKind::Enqueue),
+        modes: modes_met(t),
     }
+}
+
+/// The mode each click's request met, in click order with repeats merged.
+/// The server decides when the request's CPU ends: an enqueue (or a job)
+/// means async, a database wait or write on the request's own row means
+/// sync; a request refused or still before that has no mode yet.
+fn modes_met(t: &Trace) -> Vec<Mode> {
+    let mut modes: Vec<Mode> = Vec::new();
+    for n in 1..=t.clicks.len() as u16 {
+        let on_request = |k: SpanKind| {
+            t.spans
+                .iter()
+                .any(|s| s.lane == Lane::Request(n) && s.kind == k)
+        };
+        let mode = if on_request(SpanKind::Enqueue) || t.jobs.iter().any(|j| j.0 == Lane::Job(n)) {
+            Some(Mode::Async)
+        } else if [
+            SpanKind::DbWait,
+            SpanKind::Write,
+            SpanKind::FailedWrite,
+            SpanKind::RetryPause,
+        ]
+        .into_iter()
+        .any(on_request)
+        {
+            Some(Mode::Sync)
+        } else {
+            None
+        };
+        if let Some(m) = mode
+            && modes.last() != Some(&m)
+        {
+            modes.push(m);
+        }
+    }
+    modes
 }
 
 /// What the user saw, in a word or two.
@@ -419,12 +461,18 @@ impl Journey {
 }
 
 /// The line above a waterfall: the twin's name when comparing, the
-/// action, its mode, what became of it, the wait and the time to
-/// processed.
+/// action, the modes its clicks met ("SYNC → ASYNC" when a switch came
+/// between them; none when no click reached the point the server decides),
+/// what became of it, the wait and the time to processed.
 pub fn head(t: &Trace, w: &Waterfall, twin: Option<&str>) -> String {
-    let mode = if w.asynchronous { "ASYNC" } else { "SYNC" };
+    let modes: Vec<&str> = w.modes.iter().map(|m| crate::words::mode(*m)).collect();
+    let mode = if modes.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", modes.join(" → "))
+    };
     format!(
-        "{}#{} ({mode}): {} · user wait {} · time to processed {}",
+        "{}#{}{mode}: {} · user wait {} · time to processed {}",
         twin.map_or(String::new(), |n| format!("{n}: ")),
         t.seq,
         fate_word(t),
@@ -609,5 +657,92 @@ fn legend_ui(ui: &mut egui::Ui, w: &Waterfall) {
         .collect();
     if !marks.is_empty() {
         ui.label(RichText::new(format!("Lines: {}", marks.join(" · "))).weak());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::trace::{Click, Span};
+
+    fn span(lane: Lane, kind: SpanKind, from_s: f64, to_s: f64) -> Span {
+        Span {
+            lane,
+            kind,
+            start: SimTime::from_secs_f64(from_s),
+            end: SimTime::from_secs_f64(to_s),
+        }
+    }
+
+    fn click(at_s: f64, outcome: Outcome, after_s: f64) -> Click {
+        Click {
+            at: SimTime::from_secs_f64(at_s),
+            outcome: Some((SimTime::from_secs_f64(at_s + after_s), outcome)),
+            measured_wait: Some(SimTime::from_secs_f64(after_s)),
+        }
+    }
+
+    /// A user who clicked during SYNC, gave up waiting for the database,
+    /// and clicked again after the switch to ASYNC.
+    fn sync_then_async() -> Trace {
+        Trace {
+            seq: 7,
+            client: 0,
+            endpoint: 0,
+            clicks: vec![
+                click(0.0, Outcome::Error(Reason::Timeout), 15.0),
+                click(20.0, Outcome::Ack, 0.1),
+            ],
+            spans: vec![
+                span(Lane::Request(1), SpanKind::NetworkOut, 0.0, 0.02),
+                span(Lane::Request(1), SpanKind::Cpu, 0.02, 0.03),
+                span(Lane::Request(1), SpanKind::DbWait, 0.03, 16.0),
+                span(Lane::Request(2), SpanKind::NetworkOut, 20.0, 20.02),
+                span(Lane::Request(2), SpanKind::Cpu, 20.02, 20.03),
+                span(Lane::Request(2), SpanKind::Enqueue, 20.03, 20.05),
+            ],
+            commits: Vec::new(),
+            jobs: vec![(Lane::Job(2), SimTime::from_secs_f64(20.05))],
+            dead_letters: Vec::new(),
+            polls: Vec::new(),
+            polls_sent: 0,
+            in_progress: Vec::new(),
+            user_done: true,
+            finished: false,
+            truncated: false,
+            as_of: None,
+        }
+    }
+
+    #[test]
+    fn the_head_names_the_modes_the_clicks_met() {
+        let t = sync_then_async();
+        let w = layout(&t);
+        assert_eq!(w.modes, [Mode::Sync, Mode::Async]);
+        assert!(
+            head(&t, &w, None).starts_with("#7 (SYNC → ASYNC): "),
+            "{}",
+            head(&t, &w, None)
+        );
+        // Only the first click, still in SYNC: no word of ASYNC.
+        let mut first = t.clone();
+        first.clicks.truncate(1);
+        first.spans.retain(|s| s.lane == Lane::Request(1));
+        first.jobs.clear();
+        let w = layout(&first);
+        assert!(head(&first, &w, None).starts_with("#7 (SYNC): "));
+        // Refused before the server decided: no mode claimed.
+        let mut refused = first.clone();
+        refused.spans.retain(|s| s.kind == SpanKind::NetworkOut);
+        refused.clicks[0].outcome = Some((
+            SimTime::from_secs_f64(0.05),
+            Outcome::Error(Reason::ServerBusy),
+        ));
+        let w = layout(&refused);
+        assert!(
+            head(&refused, &w, None).starts_with("#7: "),
+            "{}",
+            head(&refused, &w, None)
+        );
     }
 }

@@ -40,6 +40,19 @@ use std::path::PathBuf;
 /// Exit status of `run --check` when the goal is not met (1 is an error).
 pub const EXIT_GOAL_NOT_MET: i32 = 2;
 
+/// Exit status of a mistyped command line (an unknown option, a missing
+/// or malformed argument): distinct from an error (1) and from a goal not
+/// met (2), so a script checking an answer tells a typo from a failed
+/// exercise. It is `EX_USAGE` of sysexits.h.
+pub const EXIT_USAGE: i32 = 64;
+
+/// Prints a command-line parse error and exits: `--help` and `--version`
+/// with status 0, a usage error with [`EXIT_USAGE`].
+pub fn usage_error(e: &clap::Error) -> ! {
+    let _ = e.print();
+    std::process::exit(if e.use_stderr() { EXIT_USAGE } else { 0 })
+}
+
 /// How a command that did not fail ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Ended {

@@ -3,6 +3,7 @@
 
 use super::report::RunReport;
 use crate::scenario::Scenario;
+use crate::sim::capacity::{self, MeasureSum, Measured};
 use crate::sim::trace::TraceConfig;
 use crate::sim::{SimTime, System, Window};
 use std::time::Instant;
@@ -38,13 +39,17 @@ pub fn simulate<E>(
     let duration_s = s.duration_s;
     let end = SimTime::from_secs_f64(duration_s);
     let started = Instant::now();
+    let window_s = s.settings.window_s;
     let mut sys = System::new(s);
     // Nothing headless shows a journey: sampling traces would cost ~2% of
     // a run for nothing (results are the same either way; tested).
     sys.set_tracing(TraceConfig::OFF);
+    let mut since_change = SinceChange::new(window_s);
     loop {
         let done = sys.run_for(end, EVENTS_PER_UPDATE);
-        on_windows(&sys.drain_windows())?;
+        let ws = sys.drain_windows();
+        since_change.add(&ws, capacity::last_change_s(sys.markers()));
+        on_windows(&ws)?;
         let t_s = sys.now().as_secs_f64();
         on_update(Update {
             fraction: if duration_s > 0.0 {
@@ -60,7 +65,9 @@ pub fn simulate<E>(
         }
     }
     sys.finish();
-    on_windows(&sys.drain_windows())?;
+    let ws = sys.drain_windows();
+    since_change.add(&ws, capacity::last_change_s(sys.markers()));
+    on_windows(&ws)?;
     let wall = started.elapsed();
     let report = RunReport {
         title,
@@ -71,8 +78,64 @@ pub fn simulate<E>(
         balance: sys.check_ledgers(),
         events: sys.events(),
         wall,
+        measured: since_change.measured(),
     };
     Ok((report, sys))
+}
+
+/// The run's windows since its settings last changed, measured as the
+/// app's bottleneck strip measures its span (the same sums, the same rule
+/// for a change), so `run`'s bottleneck describes the settings at the end.
+struct SinceChange {
+    window_s: f64,
+    sum: MeasureSum,
+    /// Start of the sum's first window, s.
+    from_s: f64,
+    /// End of the last window seen, s (`None` before the first).
+    prev_end_s: Option<f64>,
+    /// The newest window: measured alone when the settings changed during
+    /// it (as the strip does just after a change).
+    last: Option<Window>,
+}
+
+impl SinceChange {
+    fn new(window_s: f64) -> SinceChange {
+        SinceChange {
+            window_s,
+            sum: MeasureSum::default(),
+            from_s: 0.0,
+            prev_end_s: None,
+            last: None,
+        }
+    }
+
+    /// Adds closed windows (oldest first); `changed_s` is when the
+    /// settings last changed (−∞: never).
+    fn add(&mut self, windows: &[Window], changed_s: f64) {
+        for w in windows {
+            let start_s = self.prev_end_s.unwrap_or((w.t_s - self.window_s).max(0.0));
+            self.prev_end_s = Some(w.t_s);
+            if self.sum.windows() > 0 && self.from_s < changed_s - 1e-9 {
+                self.sum.clear();
+            }
+            if start_s >= changed_s - 1e-9 {
+                if self.sum.windows() == 0 {
+                    self.from_s = start_s;
+                }
+                self.sum.add(w, self.window_s);
+            }
+            self.last = Some(w.clone());
+        }
+    }
+
+    fn measured(&self) -> Measured {
+        match &self.last {
+            Some(w) if self.sum.windows() == 0 => {
+                Measured::from_windows(std::slice::from_ref(w), self.window_s)
+            }
+            _ => self.sum.measured(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -64,13 +64,18 @@ pub fn page(scene: &Scenario, runs: &[HandoutRun]) -> Result<String, String> {
     o.push_str(&tables::system(&scene.settings));
     if !scene.settings.timeline.is_empty() {
         section(&mut o, "timeline", "What happens when");
-        o.push_str(&tables::timeline(&scene.settings));
+        o.push_str(&tables::timeline(&scene.settings, runs.len() > 1));
     }
     if runs.len() > 1 {
         section(&mut o, "difference", "The difference");
         let figures: Vec<(String, crate::compare::Figures)> = runs
             .iter()
-            .map(|r| (r.name.clone(), crate::compare::Figures::of_run(&r.summary)))
+            .map(|r| {
+                (
+                    r.name.clone(),
+                    crate::compare::Figures::of_run(&r.summary, &r.settings),
+                )
+            })
             .collect();
         let _ = writeln!(
             o,
@@ -94,7 +99,7 @@ pub fn page(scene: &Scenario, runs: &[HandoutRun]) -> Result<String, String> {
     o.push_str(&tables::summary(runs));
     section(&mut o, "ledgers", "Both ledgers");
     o.push_str(
-        "<p>Every user action ends one way as its user saw it, and every request or job ends one way as the system handled it. In async an acknowledged job may still fail later: the users' ledger counts a success, the system's a dead letter.</p>\n",
+        "<p>Every user action ends one way as its user saw it, and every request or job ends one way as the system handled it. In async an acknowledged job may still fail later: the users' ledger counts a success, the system's a dead letter. The users' ledger counts each action once, by how its last click ended; the summary's errors count every error a user saw, so an action that failed, was clicked again and failed again counts twice there and once here.</p>\n",
     );
     o.push_str(&tables::ledgers(runs));
     if let Some(goal) = &scene.goal {

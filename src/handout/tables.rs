@@ -118,15 +118,22 @@ pub(super) fn system(s: &Settings) -> String {
     pairs(&rows)
 }
 
-/// The scripted changes and captions, in time order.
-pub(super) fn timeline(s: &Settings) -> String {
+/// The scripted changes and captions, in time order. Comparing twins, the
+/// scene's mode switches are held (each twin keeps the mode its variant
+/// set), and the row says so.
+pub(super) fn timeline(s: &Settings, twins: bool) -> String {
     let mut o = String::from("<table>\n<tr><th>Time</th><th>What happens</th></tr>\n");
     let mut events: Vec<_> = s.timeline.iter().collect();
     events.sort_by(|a, b| a.at_s.total_cmp(&b.at_s));
     for e in events {
+        let held = if twins && matches!(e.change, crate::scenario::Change::SetMode { .. }) {
+            " (held: each twin keeps the mode its variant sets)"
+        } else {
+            ""
+        };
         let _ = writeln!(
             o,
-            "<tr><td class=\"n\">{}</td><td>{}</td></tr>",
+            "<tr><td class=\"n\">{}</td><td>{}{held}</td></tr>",
             clock(e.at_s),
             esc(&words::change(&e.change, s))
         );
@@ -221,7 +228,7 @@ fn failures(o: &mut String, runs: &[HandoutRun]) {
         if runs.iter().any(|r| r.summary.errors[reason] > 0) {
             row(
                 o,
-                &format!("Errors users saw: {}", words::reason(reason)),
+                &format!("Errors users saw, every click: {}", words::reason(reason)),
                 runs,
                 |r| thousands(r.summary.errors[reason]),
             );

@@ -88,12 +88,14 @@ const TRACES_EVERY: u32 = 15;
 /// of a validated scene always build; if they cannot, the run is solo and
 /// the reason is returned.
 fn build(base: &Scenario, compare: bool) -> (Twins, Option<String>) {
+    // Without the captions of switched-off changes.
+    let settings = base.run_settings();
     if !compare {
-        return (Twins::solo(base.settings.clone()), None);
+        return (Twins::solo(settings), None);
     }
-    match Twins::compare(&base.settings, &base.variants) {
+    match Twins::compare(&settings, &base.variants) {
         Ok(t) => (t, None),
-        Err(e) => (Twins::solo(base.settings.clone()), Some(e.to_string())),
+        Err(e) => (Twins::solo(settings), Some(e.to_string())),
     }
 }
 

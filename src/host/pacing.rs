@@ -161,6 +161,8 @@ impl Pace {
     pub fn pause(&mut self) {
         self.playing = false;
         self.jump_to = None;
+        // Paused, the clock keeps up with anything: no "can't keep up".
+        self.lagging_at = None;
     }
 
     /// Plays if paused, pauses if playing.
@@ -186,10 +188,15 @@ impl Pace {
     }
 
     /// A new run starts at sim time `now`: no jump, no lag, anchored at the
-    /// latest wall time. Playing or paused stays as it was.
+    /// latest wall time. Playing or paused stays as it was, except at the
+    /// scene's end: that pause was the scene's, not the presenter's, so the
+    /// new run (Restart, R, C, the end banner's Restart) plays.
     pub fn restart(&mut self, now: SimTime) {
         self.jump_to = None;
         self.lagging_at = None;
+        if self.ended {
+            self.playing = true;
+        }
         self.reanchor(self.last_wall, now);
     }
 

@@ -20,6 +20,8 @@ pub use crate::sim::config::{
     Queue, RetryPolicy, Scheduling, Server, Settings, Shape, Sla, Tier, TimelineEvent,
 };
 
+mod unclosed;
+
 use std::path::{Path, PathBuf};
 
 /// Why a scenario could not be loaded or saved.
@@ -62,15 +64,23 @@ impl Scenario {
     /// Parses and validates RON text. `origin` names it in errors.
     pub fn from_ron(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
         let text = normalise(text);
-        let file: version::SceneFile =
-            ron::Options::default()
-                .from_str(&text)
-                .map_err(|e| ScenarioError::Parse {
-                    origin: origin.to_string(),
-                    line: e.span.start.line,
-                    column: e.span.start.col,
-                    message: e.code.to_string(),
-                })?;
+        let file: version::SceneFile = ron::Options::default().from_str(&text).map_err(|e| {
+            let (line, column) = (e.span.start.line, e.span.start.col);
+            let mut message = e.code.to_string();
+            let may_be_unclosed = matches!(
+                e.code,
+                ron::Error::NoSuchStructField { .. } | ron::Error::Eof
+            );
+            if may_be_unclosed && let Some(open) = unclosed::at(&text, line, column) {
+                message.push_str(&open.hint());
+            }
+            ScenarioError::Parse {
+                origin: origin.to_string(),
+                line,
+                column,
+                message,
+            }
+        })?;
         let found = file.version;
         let s = version::migrate(file).map_err(|rule| ScenarioError::Invalid {
             origin: origin.to_string(),

@@ -170,14 +170,43 @@ impl Scenario {
     }
 }
 
+impl Scenario {
+    /// The settings a run of this scene plays: its own, with the captions
+    /// that tell of a switched-off change left out (a caption up to
+    /// [`CAPTION_TIE_S`](crate::sim::CAPTION_TIE_S) after a disabled
+    /// setting, mode or outage change of the scene's timeline), as a run
+    /// skips the caption of a change it skipped: the screen never says
+    /// "ASYNC: …" after a switch that did not happen.
+    pub fn run_settings(&self) -> Settings {
+        let mut s = self.settings.clone();
+        let off: Vec<f64> = self
+            .disabled
+            .iter()
+            .filter(|d| {
+                d.variant.is_none() && !matches!(d.change, crate::sim::config::Change::Caption(_))
+            })
+            .map(|d| d.at_s)
+            .collect();
+        if !off.is_empty() {
+            s.timeline.retain(|e| {
+                !(matches!(e.change, crate::sim::config::Change::Caption(_))
+                    && off
+                        .iter()
+                        .any(|t| e.at_s >= *t && e.at_s - t <= crate::sim::CAPTION_TIE_S))
+            });
+        }
+        s
+    }
+}
+
 impl From<Scenario> for Settings {
     fn from(s: Scenario) -> Settings {
-        s.settings
+        s.run_settings()
     }
 }
 
 impl From<&Scenario> for Settings {
     fn from(s: &Scenario) -> Settings {
-        s.settings.clone()
+        s.run_settings()
     }
 }

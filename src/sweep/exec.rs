@@ -211,6 +211,7 @@ fn measure(sys: &mut System, s: &Settings, slot: usize, acc: &Acc) -> Done {
     let u = summary.utilisation;
     let m = Measured {
         span_s: d,
+        end_s: d,
         clicks_per_s: rate(totals.clicks),
         clicks_by_client_per_s: totals.clicks_by_client.iter().map(|n| rate(*n)).collect(),
         commits_per_s: rate(totals.commits),

@@ -383,6 +383,7 @@ fn diagram_and_plots_survive_extreme_values() {
                         &diagram::DiagramInput {
                             gauges: g,
                             last: hist.last.as_ref(),
+                            busy: None,
                             clients: vec!["acme".into()],
                             window_s: 1.0,
                             anim_s: 3.0,

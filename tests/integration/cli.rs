@@ -472,3 +472,133 @@ fn help_lists_every_subcommand() {
         assert!(out.contains(flag), "run --help lacks {flag}:\n{out}");
     }
 }
+
+/// Every quantile object `{p50, p95, p99, max}` in `v`, with where it is.
+fn quantile_objects<'a>(
+    v: &'a serde_json::Value,
+    at: String,
+    out: &mut Vec<(String, &'a serde_json::Value)>,
+) {
+    match v {
+        serde_json::Value::Object(m) => {
+            if ["p50", "p95", "p99", "max"]
+                .iter()
+                .all(|k| m.contains_key(*k))
+            {
+                out.push((at.clone(), v));
+            }
+            for (k, x) in m {
+                quantile_objects(x, format!("{at}.{k}"), out);
+            }
+        }
+        serde_json::Value::Array(xs) => {
+            for (i, x) in xs.iter().enumerate() {
+                quantile_objects(x, format!("{at}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Histogram quantiles are bucket tops; the maximum is exact. `run` on
+/// every scene and exercise reports quantiles in order and never above
+/// the maximum, in the JSON summary and in every CSV window.
+#[test]
+fn run_reports_quantiles_within_the_exact_maximum_on_every_scene() {
+    let fx = Fixture::new();
+    for b in asynclab::scenario::BUILTIN_SCENES {
+        let csv = fx.path("w.csv");
+        let v = run_json(Path::new(b.file), &["--csv", s(&csv)]);
+        let mut found = Vec::new();
+        quantile_objects(&v["summary"], "summary".into(), &mut found);
+        assert!(found.len() >= 2, "{}: wait and processed", b.file);
+        for (at, q) in found {
+            let f = |k: &str| q[k].as_f64();
+            let (Some(p50), Some(p95), Some(p99), Some(max)) =
+                (f("p50"), f("p95"), f("p99"), f("max"))
+            else {
+                continue;
+            };
+            assert!(
+                0.0 <= p50 && p50 <= p95 && p95 <= p99 && p99 <= max,
+                "{} {at}: p50 {p50} p95 {p95} p99 {p99} max {max}",
+                b.file
+            );
+        }
+        let body = std::fs::read_to_string(&csv).expect("csv written");
+        let mut lines = body.lines();
+        let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+        let col = |name: &str| header.iter().position(|h| *h == name).expect("column");
+        let (p50, p95, p99, max) = (
+            col("wait_p50"),
+            col("wait_p95"),
+            col("wait_p99"),
+            col("wait_max"),
+        );
+        for l in lines {
+            let cells: Vec<&str> = l.split(',').collect();
+            let n = |i: usize| cells[i].parse::<f64>().ok().filter(|x| x.is_finite());
+            if let (Some(a), Some(b95), Some(c), Some(m)) = (n(p50), n(p95), n(p99), n(max)) {
+                assert!(a <= b95 && b95 <= c && c <= m, "{} window {l}", b.file);
+            }
+        }
+    }
+}
+
+/// `run`'s bottleneck is the app's: measured over the run's windows with
+/// every client's clicks (a token bucket's load) and the workers taken
+/// by polls, so it names the stage the measured throughput shows, and it
+/// prints the queue's growth.
+#[test]
+fn run_names_the_bottleneck_the_measured_throughput_shows() {
+    let fx = Fixture::new();
+    let scene = fx.file(
+        "bucket.ron",
+        r#"(
+    version: 3,
+    title: "Token bucket",
+    seed: 3,
+    duration_s: 60,
+    clients: [
+        (name: "acme", tier: Standard, rate_per_s: 200, rate_limit_per_s: 120, rate_limit_burst: 10),
+    ],
+    endpoints: [
+        (name: "save", mode: Async, cpu: Exponential(mean_ms: 5), db_write: Exponential(mean_ms: 50)),
+    ],
+    server: (instances: 2, workers_per_instance: 100),
+    database: (connections: 20),
+    queue: (workers: 20),
+)
+"#,
+    );
+    let o = asynclab(&["run", s(&scene)]);
+    no_panic(&o);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    let section = &out[out.find("\nBottleneck").expect("a bottleneck section")..];
+    assert!(
+        section.contains(
+            "Bottleneck (averages over the whole run)\n  Rate limit of acme is the bottleneck: "
+        ) && section.contains(" arrive, it can do 120/s (a token bucket at 120/s)."),
+        "{section}"
+    );
+    assert!(
+        section.contains("  Queue grows ")
+            && section.contains(" in, 120/s out); it drains only once traffic falls below 120/s."),
+        "{section}"
+    );
+    assert!(!section.contains("0.00/s offered"), "{section}");
+
+    // Exercise 5 as shipped: the servers, busy with polls, limit; not the
+    // database.
+    let o = asynclab(&["run", "ex5-poll-interval"]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    let section = &out[out.find("\nBottleneck").expect("a bottleneck section")..];
+    assert!(
+        section.contains("servers would limit first")
+            || section.contains("Servers are the bottleneck"),
+        "{section}"
+    );
+    assert!(section.contains("on polls"), "{section}");
+}

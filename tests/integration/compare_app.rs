@@ -172,10 +172,11 @@ fn the_difference_sentence_states_the_twins_own_headline_figures() {
         .collect();
     // Both twins' figures are read at one instant: the same window.
     assert_eq!(lasts[0].t_s, lasts[1].t_s);
-    let figures: Vec<_> = histories
+    let twins = &snap.twins;
+    let figures: Vec<_> = twins
         .iter()
         .zip(&lasts)
-        .map(|(h, w)| compare::live_figures(h, w))
+        .map(|(t, w)| compare::live_figures(t, w))
         .collect();
     for (f, w) in figures.iter().zip(&lasts) {
         assert_eq!(f.backlog, w.backlog);
@@ -354,4 +355,49 @@ fn a_traced_dot_on_the_compare_wait_plot_opens_its_journey() {
         .map(|d| d.0);
     assert_eq!(picked, nearest);
     assert!(h.state().app.journey().drawn() > 0);
+}
+
+/// On demand (and by itself at the scene's end) compare tells each twin's
+/// run so far: its worst minute, every error its users saw, its peak
+/// backlog, its cost and revenue, counted from its own windows.
+#[test]
+fn the_run_story_tells_each_twins_worst_minute_and_totals() {
+    let mut h = comparing(80);
+    assert!(
+        h.query_by_label_contains("errors users saw in all")
+            .is_none()
+    );
+    h.get_by_label("Run story").click();
+    h.run_steps(2);
+    h.state().app.host().send(Command::Pause);
+    h.run_steps(3);
+    let snap = h.state().app.host().snapshot().clone();
+    let view = h.state().app.compare_view();
+    let histories: Vec<_> = (0..2)
+        .map(|k| view.history(k).expect("a history per twin").clone())
+        .collect();
+    let lines = compare::story_lines(&snap, &histories);
+    for (line, t) in lines.iter().zip(&snap.twins) {
+        h.get_by_label(line);
+        let errors = t.totals.errors.total() - t.totals.errors.sim_limit;
+        assert!(
+            line.starts_with(&format!("{}: ", t.name))
+                && line.contains(&format!(
+                    "; {} errors users saw in all; ",
+                    asynclab::fmt::thousands(errors)
+                ))
+                && line.contains(&format!(
+                    "; cost {};",
+                    asynclab::fmt::dollars(t.gauges.cost_so_far)
+                )),
+            "{line}"
+        );
+    }
+    // The sync twin's worst minute has errors; the async one has none.
+    assert!(lines[0].starts_with("sync: worst minute "), "{}", lines[0]);
+    assert!(
+        lines[1].starts_with("async: no errors; slowest minute "),
+        "{}",
+        lines[1]
+    );
 }

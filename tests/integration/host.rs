@@ -255,6 +255,33 @@ fn a_tick_stops_at_its_budget_whatever_the_load() {
     core.tick(Duration::from_millis(1032));
     assert_eq!(core.system().now(), paused_at, "the pause held");
     assert!(!core.snapshot(Vec::new()).playing);
+    assert!(
+        core.snapshot(Vec::new()).lagging_at.is_none(),
+        "paused, nothing says it cannot keep up"
+    );
+}
+
+/// At the scene's end the run pauses by itself; Restart (R, the end
+/// banner's button) and switching to compare (C) then play the new run
+/// rather than leave a frozen screen at 0:00.
+#[test]
+fn restart_and_compare_after_the_end_play() {
+    use asynclab::host::HostCore;
+    for cmd in [Command::Restart, Command::SetCompare(true)] {
+        let mut s = scene();
+        s.duration_s = 2.0;
+        let mut core = HostCore::new(s, None);
+        core.handle(Command::SetSpeed(Speed::Times(1.0)), Duration::ZERO);
+        core.handle(Command::Play, Duration::ZERO);
+        core.tick(Duration::from_secs(3));
+        let snap = core.snapshot(Vec::new());
+        assert!(snap.ended && !snap.playing, "paused at the end");
+        core.handle(cmd.clone(), Duration::from_secs(3));
+        core.tick(Duration::from_secs(4));
+        let snap = core.snapshot(Vec::new());
+        assert!(snap.playing, "{cmd:?}: the new run plays");
+        assert!(snap.now_s > 0.5, "{cmd:?}: at {} s", snap.now_s);
+    }
 }
 
 /// Nobody drained windows for a long while (a hidden window at Max speed):

@@ -724,3 +724,40 @@ fn twins_view_and_goal_are_checked_by_field() {
     let again = Scenario::from_ron(&s.to_ron().expect("ron"), "again").expect("round trip");
     assert_eq!(again, s);
 }
+
+/// A missing `)` makes the parser read the next field as one of the
+/// structure left open: the message names that structure and its line.
+#[test]
+fn a_missing_parenthesis_names_the_structure_left_open() {
+    let text = asynclab::scenario::BUILTIN_SCENES
+        .iter()
+        .find(|b| b.file == "02-slow-database.ron")
+        .expect("built in")
+        .text;
+    let broken = text.replacen(
+        "database: (connections: 5),",
+        "database: (connections: 5,",
+        1,
+    );
+    assert_ne!(broken, text);
+    let line = text
+        .lines()
+        .position(|l| l.contains("database: (connections: 5)"))
+        .expect("the database line")
+        + 1;
+    let e = Scenario::from_ron(&broken, "slow.ron").expect_err("broken");
+    let msg = e.to_string();
+    assert!(msg.contains("Unexpected field named `queue`"), "{msg}");
+    assert!(
+        msg.contains(&format!(
+            "is a `)` missing? `database: (` opened at line {line}, column 15 is still open here"
+        )),
+        "{msg}"
+    );
+    // A misspelt field on one line gets no such guess.
+    let typo = text.replacen("database: (connections: 5)", "database: (conections: 5)", 1);
+    let msg = Scenario::from_ron(&typo, "typo.ron")
+        .expect_err("typo")
+        .to_string();
+    assert!(!msg.contains("missing?"), "{msg}");
+}

@@ -638,10 +638,20 @@ fn s04_day(s: Scenario) {
     all_modes(&mut a, Mode::Async);
     let asys = run(a);
     let ws = asys.windows();
-    // "every user is answered in under 0.1 s": the acknowledgement
-    // (network 40 ms + CPU 10 ms + enqueue 2 ms), whatever the load.
+    // "every user is answered within a quarter of a second, 95% of them
+    // in under 0.1 s": the acknowledgement (network 40 ms + CPU 10 ms +
+    // enqueue 2 ms), whatever the load; its exponential CPU tail makes the
+    // slowest answer of the day a few times that.
     let ack = max_of(ws, 0.0, s.duration_s, |w| w.wait.p95);
     assert!(ack < 0.1, "async p95 {ack} s");
+    let slowest = max_of(ws, 0.0, s.duration_s, |w| w.wait.max);
+    assert!(slowest < 0.25, "async slowest answer {slowest} s");
+    assert!(
+        s.watch.contains(
+            "every user is answered within a quarter of a second, 95% of them in under 0.1 s"
+        ),
+        "the text asserted here"
+    );
     assert_eq!(asys.totals().errors.total(), 0, "async errors");
     // "the backlog peaks near 80,000 orders around 09:20": arrivals above
     // 60/s pile up from 08:37:30 until traffic falls back to 60/s at

@@ -330,3 +330,54 @@ fn a_refused_edit_says_why() {
     let e = snap.last_error.expect("a reason");
     assert!(e.contains("timeline[0].change.value = -1"), "{e}");
 }
+
+/// A switched-off change takes the caption that tells of it along (within
+/// 5 s after it), as a skipped one does: Slow database with its 4:00
+/// ASYNC switch off never says "ASYNC: the server answers…" while SYNC,
+/// headless and in the live host, after a jump past it too.
+#[test]
+fn a_disabled_change_drops_its_caption() {
+    use asynclab::scenario::DisabledEvent;
+    let mut s = asynclab::scenario::builtin("02-slow-database.ron")
+        .expect("built in")
+        .expect("valid");
+    let at = s
+        .settings
+        .timeline
+        .iter()
+        .position(|e| matches!(e.change, Change::SetMode { .. }))
+        .expect("the 4:00 switch");
+    let off = s.settings.timeline.remove(at);
+    s.disabled.push(DisabledEvent {
+        at_s: off.at_s,
+        change: off.change,
+        variant: None,
+    });
+    let captions = |markers: &[asynclab::sim::Marker]| -> Vec<String> {
+        markers
+            .iter()
+            .filter_map(|m| match &m.change {
+                Change::Caption(c) => Some(c.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut sys = asynclab::sim::System::new(s.clone());
+    sys.run_until(asynclab::sim::SimTime::from_secs_f64(300.0));
+    let said = captions(sys.markers());
+    assert!(!said.iter().any(|c| c.starts_with("ASYNC")), "{said:?}");
+    assert!(
+        said.iter().any(|c| c.starts_with("Traffic passes 100/s")),
+        "{said:?}"
+    );
+    // Live: jump past 4:00.
+    let mut core = HostCore::new(s, None);
+    core.handle(Command::Seek(300.0), Duration::ZERO);
+    for k in 1..200 {
+        core.tick(Duration::from_millis(50 * k));
+    }
+    let snap = core.snapshot(Vec::new());
+    assert!(snap.now_s >= 299.0, "jumped to {}", snap.now_s);
+    let said = captions(&snap.markers);
+    assert!(!said.iter().any(|c| c.starts_with("ASYNC")), "{said:?}");
+}

@@ -352,3 +352,43 @@ fn a_long_jump_shows_progress_and_cancels() {
     assert!(h.query_by_label("Cancel jump").is_none());
     assert!(h.query_by_label("Go").is_some());
 }
+
+/// The Timeline form's value belongs to the setting picked: picking
+/// another setting starts its value from that setting's live value, not
+/// from the number typed for the previous one.
+#[test]
+fn the_timeline_form_resets_its_value_when_the_setting_changes() {
+    let mut h = harness(scene());
+    h.run_steps(5);
+    open_timeline(&mut h);
+    h.get_by_label("Add event").click();
+    h.run_steps(2);
+    type_into(&mut h, "value", "9");
+    h.key_press(Key::Enter);
+    h.run_steps(1);
+    // Pick "patience" instead of "connections".
+    let combo = h
+        .get_all_by_role(Role::ComboBox)
+        .find(|n| n.value().as_deref() == Some("connections"))
+        .expect("the setting's combo box");
+    combo.click();
+    h.run_steps(2);
+    h.get_all_by_label("patience")
+        .last()
+        .expect("patience in the list")
+        .click();
+    h.run_steps(2);
+    h.get_by_label("Apply").click();
+    h.run_steps(3);
+    let live = h.state().app.host().snapshot().live.browser.patience_s;
+    let timeline = edited(&h).settings.timeline;
+    assert_eq!(timeline.len(), 1, "{timeline:?}");
+    assert_eq!(
+        timeline[0].change,
+        Change::Set {
+            path: "browser.patience_s".into(),
+            value: live,
+        },
+        "the live patience, not the 9 typed for connections"
+    );
+}

@@ -554,6 +554,10 @@ fn exercise_5_poll_interval_has_a_window_between_two_failures() {
     let mut rare = start.clone();
     set(&mut rare, "browser.poll_interval_s", 6.0);
     assert_eq!(failed_keys(&checked(&rare)), ["learn_p95_max_s"]);
+    // More servers alone bring the utilisation down but break the budget.
+    let mut bought = start.clone();
+    set(&mut bought, "server.instances", 3.0);
+    assert_eq!(failed_keys(&checked(&bought)), ["cost_per_hour_max"]);
     // Reference: every 2 s.
     let mut answer = start;
     set(&mut answer, "browser.poll_interval_s", 2.0);
@@ -630,6 +634,13 @@ fn run_check_prints_the_report_and_exits_2_until_the_goal_is_met() {
     let o = asynclab(&["run", "01-hello-sync.ron", "--check", "--duration", "1"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(out(&o).1.contains("has no goal to check"), "{}", out(&o).1);
+    // A mistyped option is a usage error with its own status, never
+    // taken for "goal not met"; help is no error at all.
+    let o = asynclab(&["run", "ex3-noisy-neighbour", "--check", "--hnit"]);
+    assert_eq!(o.status.code(), Some(64), "{}", out(&o).1);
+    assert!(out(&o).1.contains("--hnit"), "{}", out(&o).1);
+    let o = asynclab(&["run", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
 }
 
 // --------------------------------------------------------------- hand-out
@@ -677,7 +688,11 @@ fn the_hand_out_is_one_self_contained_page_with_every_section() {
         html.contains(&scene.lesson.replace('\'', "&#39;")),
         "the lesson"
     );
-    assert!(html.contains("<h2 id=\"timeline\">") && html.contains("save order → ASYNC"));
+    assert!(html.contains("<h2 id=\"timeline\">") && html.contains("save order → ASYNC</td>"));
+    // The summary counts every error a user saw, the users' ledger each
+    // action once by its last click: the page says which is which.
+    assert!(html.contains("<th>Errors users saw, every click: timeout</th>"));
+    assert!(html.contains("the summary's errors count every error a user saw"));
     for title in [
         "User-perceived wait (s)",
         "Queue backlog (jobs)",
@@ -712,6 +727,11 @@ fn the_hand_out_is_one_self_contained_page_with_every_section() {
     let html = std::fs::read_to_string(p).expect("written");
     assert_self_contained(&html);
     assert!(html.contains("<h2 id=\"difference\">"));
+    // The twins hold the scene's switch: the timeline says so.
+    assert!(
+        html.contains("save order → ASYNC (held: each twin keeps the mode its variant sets)</td>"),
+        "held switch"
+    );
     let at = html
         .find("<li>sync vs async: p95 wait ")
         .expect("the sentence");

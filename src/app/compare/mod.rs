@@ -100,6 +100,7 @@ impl CompareView {
             return Vec::new();
         }
         difference(ui, snap, &self.histories);
+        story(ui, snap, &self.histories);
         ui.separator();
         let diagram_h = (ui.available_height() * 0.2).max(130.0);
         ui.columns(twins.len(), |cols| {
@@ -137,6 +138,8 @@ impl CompareView {
             &diagram::DiagramInput {
                 gauges: &t.gauges,
                 last: h.last.as_ref(),
+                // No strip beside a twin: its newest window.
+                busy: None,
                 clients,
                 window_s: t.live.window_s,
                 anim_s: cx.anim_s,
@@ -245,18 +248,52 @@ fn difference(ui: &mut egui::Ui, snap: &Snapshot, histories: &[History]) {
     );
 }
 
-/// A twin's figures at the end of its window `last`: the trailing p95
-/// wait, the backlog and the cost rate at that window's end, errors per
-/// minute over the trailing minute up to it. The host publishes a twin's
-/// window only once every twin has closed it, so each twin's `last` is of
-/// the same instant and the sentence compares the twins at one time.
-pub fn live_figures(h: &History, last: &crate::sim::Window) -> Figures {
-    Figures {
-        wait_p95_s: last.wait.p95,
-        backlog: last.backlog,
-        errors_per_min: h.errors_per_min(),
-        cost_per_hour: last.cost_per_hour,
+/// Each twin's story of the run so far (worst minute, errors in all, peak
+/// backlog, cost and revenue): at the scene's end, and on demand with the
+/// *Run story* toggle.
+fn story(ui: &mut egui::Ui, snap: &Snapshot, histories: &[History]) {
+    let id = ui.make_persistent_id("compare run story");
+    let mut on = ui.data(|d| d.get_temp::<bool>(id)).unwrap_or(false);
+    let shown = on || snap.ended;
+    if ui
+        .selectable_label(shown, "Run story")
+        .on_hover_text("Each twin's run so far: its worst minute, every error its users saw, its peak backlog, what it cost and earned. Shown by itself at the scene's end.")
+        .clicked()
+    {
+        on = !on;
+        ui.data_mut(|d| d.insert_temp(id, on));
     }
+    if shown {
+        for line in story_lines(snap, histories) {
+            ui.label(line);
+        }
+    }
+}
+
+/// "sync: worst minute 0:04:00–0:05:00 (3,210 errors); ..." for each twin.
+pub fn story_lines(snap: &Snapshot, histories: &[History]) -> Vec<String> {
+    snap.twins
+        .iter()
+        .zip(histories)
+        .map(|(t, h)| {
+            let revenue: f64 = t.gauges.revenue_so_far.iter().sum();
+            let errors = t.totals.errors.total() - t.totals.errors.sim_limit;
+            format!(
+                "{}: {}",
+                t.name,
+                h.story.line(errors, t.gauges.cost_so_far, revenue)
+            )
+        })
+        .collect()
+}
+
+/// A twin's figures at the end of its window `last`: the trailing p95s,
+/// errors per minute over the same trailing span, the backlog and the cost
+/// rate at that window's end. The host publishes a twin's window only once
+/// every twin has closed it, so each twin's `last` is of the same instant
+/// and the sentence compares the twins at one time.
+pub fn live_figures(t: &TwinSnapshot, last: &crate::sim::Window) -> Figures {
+    Figures::live(last, &t.live, last.backlog, last.cost_per_hour)
 }
 
 /// The difference sentence(s) shown above the twins: "sync vs async: p95
@@ -269,7 +306,7 @@ pub fn difference_text(snap: &Snapshot, histories: &[History]) -> String {
         .map(|(t, h)| {
             h.last
                 .as_ref()
-                .map(|w| (t.name.clone(), live_figures(h, w)))
+                .map(|w| (t.name.clone(), live_figures(t, w)))
         })
         .collect();
     let Some(figures) = figures.filter(|f| f.len() >= 2) else {

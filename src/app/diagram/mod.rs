@@ -62,8 +62,13 @@ pub const FLASH_JOIN_S: f64 = 0.8;
 pub struct DiagramInput<'a> {
     /// Live levels.
     pub gauges: &'a Gauges,
-    /// The newest closed window (rates, utilisation).
+    /// The newest closed window (rates; utilisation when `busy` is not
+    /// given).
     pub last: Option<&'a Window>,
+    /// Busy fractions of the server, database and queue workers over the
+    /// bottleneck strip's span, so a station's colour and "% busy" read
+    /// what the strip's sentence reads (`None`: the newest window's).
+    pub busy: Option<Busy>,
     /// Client names, in lane order.
     pub clients: Vec<String>,
     /// Window width, s (to turn counts into rates).
@@ -94,6 +99,28 @@ impl DiagramInput<'_> {
     }
 }
 
+/// Busy fractions of the three stations, 0–1.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Busy {
+    /// Server workers.
+    pub server: f64,
+    /// Database connections.
+    pub db: f64,
+    /// Queue workers.
+    pub workers: f64,
+}
+
+/// What the diagram colours each station by: the strip's span when given,
+/// else the newest window, else the gauges before the first window closes.
+pub fn busy_shown(d: &DiagramInput<'_>) -> Busy {
+    let l = Load::of(d);
+    Busy {
+        server: l.server,
+        db: l.db,
+        workers: l.workers,
+    }
+}
+
 /// How busy each station is and which paths carry traffic.
 struct Load {
     /// Busy fractions of the server, the queue workers and the database.
@@ -109,14 +136,15 @@ struct Load {
 }
 
 impl Load {
-    /// From the newest window's utilisation, or from the gauges before the
-    /// first window closes.
+    /// From the strip's span, or the newest window's utilisation, or the
+    /// gauges before the first window closes.
     fn of(d: &DiagramInput<'_>) -> Load {
         let g = d.gauges;
         let ratio = |busy: f64, cap: f64| if cap > 0.0 { busy / cap } else { 0.0 };
-        let (server, db, workers) = match d.last {
-            Some(w) => (w.util_server, w.util_db, w.util_workers),
-            None => (
+        let (server, db, workers) = match (d.busy, d.last) {
+            (Some(b), _) => (b.server, b.db, b.workers),
+            (None, Some(w)) => (w.util_server, w.util_db, w.util_workers),
+            (None, None) => (
                 ratio(g.server_busy as f64, g.server_workers as f64),
                 ratio(g.db_busy as f64, g.db_connections as f64),
                 ratio(g.workers_busy as f64, g.workers as f64),

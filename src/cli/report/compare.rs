@@ -25,7 +25,7 @@ pub struct TwinReport {
 impl TwinReport {
     /// The figures the difference sentence states.
     pub fn figures(&self) -> Figures {
-        Figures::of_run(&self.run.summary)
+        Figures::of_run(&self.run.summary, &self.settings)
     }
 }
 
@@ -306,6 +306,7 @@ mod tests {
             balance: Ok(()),
             events: 1_000,
             wall: Duration::from_millis(10),
+            measured: Default::default(),
         };
         run.summary.duration_s = 120.0;
         run.summary.errors.timeout = timeouts;

@@ -49,6 +49,7 @@ mod tests {
             balance: Err("off by one".into()),
             events: 10,
             wall: Duration::from_secs(2),
+            measured: Default::default(),
         };
         let v = json_value(&r, &Settings::default(), "scene.ron");
         let mut keys: Vec<&str> = v

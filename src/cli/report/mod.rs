@@ -19,6 +19,7 @@ pub use json::json_value;
 pub use summary::summary_text;
 pub use sweep::{cheapest_json, cheapest_text, sweep_csv, sweep_json, sweep_text};
 
+use crate::sim::capacity::Measured;
 use crate::sim::{Ledgers, Summary};
 use std::time::Duration;
 
@@ -41,6 +42,10 @@ pub struct RunReport {
     pub events: u64,
     /// Wall-clock time the run took.
     pub wall: Duration,
+    /// Rates and levels over the windows since the settings last changed
+    /// (the whole run without a change): what the bottleneck section
+    /// measures, as the app's strip measures its span.
+    pub measured: Measured,
 }
 
 impl RunReport {

@@ -5,7 +5,7 @@ use super::RunReport;
 use crate::explain;
 use crate::fmt::{secs, share, thousands};
 use crate::sim::Gauges;
-use crate::sim::capacity::{Measured, analyse};
+use crate::sim::capacity::analyse;
 use crate::sim::config::Tier;
 use crate::sim::{Quantiles, Reason, Settings};
 use crate::words;
@@ -188,27 +188,30 @@ fn capacity(r: &RunReport, s: &Settings) -> String {
     o
 }
 
-/// The bottleneck arithmetic at the run's average rates, with the
-/// settings as they were at its end.
+/// The bottleneck arithmetic with the settings as they were at the run's
+/// end, at the rates measured since they last changed (the whole run
+/// without a change): the same measurement, analysis and sentences as the
+/// app's strip, over a longer span.
 fn bottleneck(r: &RunReport, s: &Settings) -> String {
-    let sm = &r.summary;
-    let d = sm.duration_s;
-    let rate = |n: u64| if d > 0.0 { n as f64 / d } else { 0.0 };
-    let m = Measured {
-        span_s: d,
-        clicks_per_s: rate(r.ledgers.work.requests),
-        commits_per_s: rate(r.ledgers.work.committed),
-        commits_by_client_per_s: sm.commits_by_client.iter().map(|n| rate(*n)).collect(),
-        util_server: sm.utilisation.server,
-        util_db: sm.utilisation.database,
-        util_workers: sm.utilisation.queue_workers,
-        backlog: r.ledgers.work.in_flight.queued,
-        ..Measured::default()
-    };
-    let e = explain::explain(&analyse(s, &m, None), s, &Gauges::default());
+    let m = &r.measured;
+    let e = explain::explain(&analyse(s, m, None), s, &Gauges::default());
     let mut o = String::new();
-    let _ = writeln!(o, "\nBottleneck (run averages)");
-    for line in std::iter::once(&e.headline).chain(&e.next).chain(&e.stages) {
+    let from_s = m.end_s - m.span_s;
+    if from_s <= 1e-9 {
+        let _ = writeln!(o, "\nBottleneck (averages over the whole run)");
+    } else {
+        let _ = writeln!(
+            o,
+            "\nBottleneck (averages since the settings last changed: {}–{})",
+            crate::fmt::clock(from_s),
+            crate::fmt::clock(m.end_s)
+        );
+    }
+    for line in std::iter::once(&e.headline)
+        .chain(&e.queue)
+        .chain(&e.next)
+        .chain(&e.stages)
+    {
         let _ = writeln!(o, "  {line}");
     }
     for line in &e.estimates {
@@ -291,6 +294,7 @@ mod tests {
             balance: Ok(()),
             events: 12_345,
             wall: Duration::from_millis(500),
+            measured: Default::default(),
         };
         r.summary.errors.timeout = 1234;
         r.summary.errors.db_error = 5;

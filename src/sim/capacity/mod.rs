@@ -34,7 +34,7 @@ mod measured;
 mod mmc;
 mod queue;
 
-pub use measured::Measured;
+pub use measured::{MeasureSum, Measured, last_change_s};
 pub use mmc::{MmcStation, mmc_station};
 pub use queue::QueueOutlook;
 

@@ -3,6 +3,7 @@
 
 use super::{Ep, Measured, Stage, StageKind, attempts, endpoints, per_s};
 use crate::sim::config::{Mode, Settings};
+use crate::sim::traffic::multiplier;
 
 /// How the async queue grows or drains.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,6 +21,9 @@ pub struct QueueOutlook {
     pub measured_growth_per_s: f64,
     /// Servers' capacity, actions/s (caps what enters at a higher rate).
     pub(super) server_capacity_per_s: f64,
+    /// Sim time the rates were measured up to, s: where the traffic ahead
+    /// is looked up.
+    pub at_s: f64,
 }
 
 impl QueueOutlook {
@@ -53,6 +57,37 @@ impl QueueOutlook {
         } else {
             None
         }
+    }
+
+    /// The traffic the scene's clients next settle at below the rate the
+    /// backlog drains at ([`Self::drains_below_per_s`]), actions/s, looking
+    /// a day ahead of [`Self::at_s`] on their traffic shapes: the first
+    /// rate below it, followed down while it keeps falling (a ramp down
+    /// to its floor). `None` when traffic stays above it.
+    pub fn falls_back_to_per_s(&self, s: &Settings) -> Option<f64> {
+        let below = self.drains_below_per_s();
+        let rate = |t: f64| -> f64 {
+            s.clients
+                .iter()
+                .map(|c| c.rate_per_s.max(0.0) * multiplier(&c.shape, t))
+                .sum()
+        };
+        // Second by second for an hour (ramps of a minute are seen), then
+        // minute by minute to a day ahead.
+        let mut t = self.at_s.max(0.0);
+        let end = t + 86_400.0;
+        let mut found: Option<f64> = None;
+        while t <= end {
+            let r = rate(t);
+            match found {
+                None if r < below => found = Some(r),
+                Some(prev) if r < prev - 1e-9 => found = Some(r),
+                Some(_) => break,
+                None => {}
+            }
+            t += if t - self.at_s < 3_600.0 { 1.0 } else { 60.0 };
+        }
+        found
     }
 
     /// The traffic below which the backlog drains, actions/s.
@@ -124,5 +159,6 @@ pub(super) fn queue_outlook(s: &Settings, m: &Measured, stages: &[Stage]) -> Opt
         backlog: m.backlog,
         measured_growth_per_s: m.backlog_growth_per_s,
         server_capacity_per_s: server,
+        at_s: m.end_s,
     })
 }

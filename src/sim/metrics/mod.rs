@@ -6,7 +6,8 @@
 //! when fewer than [`MIN_SAMPLES`] outcomes fall in it. Only quantiles and
 //! counts are kept per window, so memory grows by a few hundred bytes per
 //! window however many actions a run has. Quantiles come from histograms
-//! accurate to 2 significant digits; means and maxima are exact.
+//! accurate to 2 significant digits, clamped to the exact minimum and
+//! maximum; means and maxima are exact.
 
 mod ledgers;
 mod reasons;
@@ -77,6 +78,12 @@ pub struct Window {
     /// Outcomes users saw over the trailing span (shed arrivals included):
     /// what `sla_share` and `error_share` divide by.
     pub outcomes: u64,
+    /// Errors over the trailing span (shed arrivals included): what
+    /// `error_share` counts.
+    pub span_errors: u64,
+    /// Arrivals shed at the simulation limit over the trailing span: the
+    /// simulator's bound, not the modelled system's errors.
+    pub span_shed: u64,
     /// Jobs in the broker.
     pub backlog: u64,
     /// Per client: jobs in the broker.

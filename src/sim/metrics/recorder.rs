@@ -40,8 +40,8 @@ pub(crate) struct Recorder {
     win_within: u64,
     /// Outcomes, those within the wait target, and errors (shed arrivals
     /// included) of each window in the trailing span.
-    trailing_counts: std::collections::VecDeque<[u64; 3]>,
-    trailing_sum: [u64; 3],
+    trailing_counts: std::collections::VecDeque<[u64; 4]>,
+    trailing_sum: [u64; 4],
     span: usize,
     pub run_outcomes: u64,
     pub run_within: u64,
@@ -79,7 +79,7 @@ impl Recorder {
             win_outcomes: 0,
             win_within: 0,
             trailing_counts: std::collections::VecDeque::new(),
-            trailing_sum: [0; 3],
+            trailing_sum: [0; 4],
             span: span.max(1),
             run_outcomes: 0,
             run_within: 0,
@@ -160,7 +160,12 @@ impl Recorder {
         // percentiles, so a headline never sets "p95 15 s" beside "100%
         // within 1 s" from a calmer last second.
         let shed = w.errors[super::Reason::SimLimit];
-        let counts = [self.win_outcomes + shed, self.win_within, w.errors.total()];
+        let counts = [
+            self.win_outcomes + shed,
+            self.win_within,
+            w.errors.total(),
+            shed,
+        ];
         if self.trailing_counts.len() >= self.span
             && let Some(old) = self.trailing_counts.pop_front()
         {
@@ -172,7 +177,7 @@ impl Recorder {
             *sum += c;
         }
         self.trailing_counts.push_back(counts);
-        let [outcomes, within, errors] = self.trailing_sum;
+        let [outcomes, within, errors, span_shed] = self.trailing_sum;
         (w.sla_share, w.error_share) = if outcomes > 0 {
             (
                 within as f64 / outcomes as f64,
@@ -182,6 +187,8 @@ impl Recorder {
             (f64::NAN, f64::NAN)
         };
         w.outcomes = outcomes;
+        w.span_errors = errors;
+        w.span_shed = span_shed;
         self.win_outcomes = 0;
         self.win_within = 0;
         gauges(&mut w);
@@ -288,6 +295,8 @@ pub(crate) fn empty_window(clients: usize, endpoints: usize) -> Window {
         partial: false,
         error_share: f64::NAN,
         outcomes: 0,
+        span_errors: 0,
+        span_shed: 0,
         revenue_per_hour: [0.0; 3],
         util_server_db_wait: 0.0,
         util_server_db_write: 0.0,

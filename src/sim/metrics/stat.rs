@@ -1,5 +1,8 @@
 //! Latency statistics: quantiles from an `hdrhistogram` (accurate to its 2
-//! significant digits), with the mean and maximum kept exactly beside it.
+//! significant digits), with the mean, minimum and maximum kept exactly
+//! beside it. A quantile is clamped to the exact minimum and maximum, so a
+//! bucket's top is never printed above the largest sample (or its bottom
+//! below the smallest).
 //!
 //! A whole run's statistic ([`RunStat`]) and a trailing span of windows
 //! ([`Trailing`]) both record nanosecond durations; the histogram holds
@@ -10,8 +13,8 @@ use hdrhistogram::Histogram;
 use serde::Serialize;
 use std::collections::VecDeque;
 
-/// p50 / p95 / p99 from the histogram; mean and max exact; in seconds
-/// (`NaN` when too few samples).
+/// p50 / p95 / p99 from the histogram, clamped to the exact minimum and
+/// maximum; mean and max exact; in seconds (`NaN` when too few samples).
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct Quantiles {
     /// Median, s.
@@ -39,9 +42,16 @@ impl Quantiles {
         n: 0,
     };
 
-    /// From a histogram of microseconds plus the exact sum and maximum of
-    /// the same samples, in nanoseconds; `NONE` below `min_samples`.
-    fn of(h: &Histogram<u64>, sum_ns: u128, max_ns: u64, min_samples: u64) -> Quantiles {
+    /// From a histogram of microseconds plus the exact sum, minimum and
+    /// maximum of the same samples, in nanoseconds; `NONE` below
+    /// `min_samples`.
+    fn of(
+        h: &Histogram<u64>,
+        sum_ns: u128,
+        min_ns: u64,
+        max_ns: u64,
+        min_samples: u64,
+    ) -> Quantiles {
         let n = h.len();
         if n < min_samples.max(1) {
             return Quantiles {
@@ -49,7 +59,10 @@ impl Quantiles {
                 ..Quantiles::NONE
             };
         }
-        let s = |v: u64| h.highest_equivalent(v) as f64 / 1e6;
+        // A bucket's top can pass the largest sample (and a sample below
+        // 1 µs is recorded as 1 µs): the exact extremes bound every quantile.
+        let (lo, hi) = (min_ns.min(max_ns) as f64 / 1e9, max_ns as f64 / 1e9);
+        let s = |v: u64| (h.highest_equivalent(v) as f64 / 1e6).clamp(lo, hi);
         Quantiles {
             p50: s(h.value_at_quantile(0.50)),
             p95: s(h.value_at_quantile(0.95)),
@@ -79,6 +92,8 @@ fn micros(t: SimTime) -> u64 {
 pub struct RunStat {
     hist: Histogram<u64>,
     sum_ns: u128,
+    /// `u64::MAX` without samples.
+    min_ns: u64,
     max_ns: u64,
 }
 
@@ -94,6 +109,7 @@ impl RunStat {
         RunStat {
             hist: new_hist(),
             sum_ns: 0,
+            min_ns: u64::MAX,
             max_ns: 0,
         }
     }
@@ -103,12 +119,13 @@ impl RunStat {
     pub fn record(&mut self, t: SimTime) {
         self.hist.saturating_record(micros(t));
         self.sum_ns += u128::from(t.0);
+        self.min_ns = self.min_ns.min(t.0);
         self.max_ns = self.max_ns.max(t.0);
     }
 
     /// The quantiles, or `None` without samples.
     pub fn quantiles(&self) -> Option<Quantiles> {
-        let q = Quantiles::of(&self.hist, self.sum_ns, self.max_ns, 1);
+        let q = Quantiles::of(&self.hist, self.sum_ns, self.min_ns, self.max_ns, 1);
         (q.n > 0).then_some(q)
     }
 
@@ -117,6 +134,7 @@ impl RunStat {
         // Same bounds on both sides: addition cannot fail.
         let _ = self.hist.add(&other.hist);
         self.sum_ns += other.sum_ns;
+        self.min_ns = self.min_ns.min(other.min_ns);
         self.max_ns = self.max_ns.max(other.max_ns);
     }
 
@@ -141,7 +159,8 @@ struct Closed {
 /// Trailing-window statistic: the histogram summed over the span, and for
 /// each window in it only its non-empty buckets, so memory follows the
 /// samples, not the span × the histogram's full bucket array. The span's
-/// exact sum is kept the same way; its maximum by a monotone queue.
+/// exact sum is kept the same way; its maximum and minimum by monotone
+/// queues.
 pub(crate) struct Trailing {
     ring: VecDeque<Closed>,
     sum: Histogram<u64>,
@@ -151,10 +170,15 @@ pub(crate) struct Trailing {
     span: usize,
     cur_sum_ns: u128,
     cur_max_ns: u64,
+    /// `u64::MAX` while the current window is empty.
+    cur_min_ns: u64,
     span_sum_ns: u128,
     /// (window number, its maximum), maxima decreasing from the front: the
     /// front is the span's maximum.
     maxima: VecDeque<(u64, u64)>,
+    /// (window number, its minimum), minima increasing from the front: the
+    /// front is the span's minimum.
+    minima: VecDeque<(u64, u64)>,
     /// Windows closed so far.
     closed: u64,
     /// Smallest sample count for quantiles to be given.
@@ -171,8 +195,10 @@ impl Trailing {
             span: span.max(1),
             cur_sum_ns: 0,
             cur_max_ns: 0,
+            cur_min_ns: u64::MAX,
             span_sum_ns: 0,
             maxima: VecDeque::new(),
+            minima: VecDeque::new(),
             closed: 0,
             min_samples,
         }
@@ -183,6 +209,7 @@ impl Trailing {
         self.current.saturating_record(micros(t));
         self.cur_sum_ns += u128::from(t.0);
         self.cur_max_ns = self.cur_max_ns.max(t.0);
+        self.cur_min_ns = self.cur_min_ns.min(t.0);
     }
 
     /// Closes the current window; returns the trailing quantiles.
@@ -215,6 +242,10 @@ impl Trailing {
                 self.maxima.pop_back();
             }
             self.maxima.push_back((self.closed, self.cur_max_ns));
+            while self.minima.back().is_some_and(|m| m.1 >= self.cur_min_ns) {
+                self.minima.pop_back();
+            }
+            self.minima.push_back((self.closed, self.cur_min_ns));
         }
         self.span_sum_ns += self.cur_sum_ns;
         self.ring.push_back(Closed {
@@ -223,14 +254,25 @@ impl Trailing {
         });
         self.cur_sum_ns = 0;
         self.cur_max_ns = 0;
+        self.cur_min_ns = u64::MAX;
         // Windows numbered closed + 1 − span ..= closed are in the span.
         let oldest = (self.closed + 1).saturating_sub(self.span as u64);
         while self.maxima.front().is_some_and(|m| m.0 < oldest) {
             self.maxima.pop_front();
         }
+        while self.minima.front().is_some_and(|m| m.0 < oldest) {
+            self.minima.pop_front();
+        }
         self.closed += 1;
         let max_ns = self.maxima.front().map_or(0, |m| m.1);
-        Quantiles::of(&self.sum, self.span_sum_ns, max_ns, self.min_samples)
+        let min_ns = self.minima.front().map_or(0, |m| m.1);
+        Quantiles::of(
+            &self.sum,
+            self.span_sum_ns,
+            min_ns,
+            max_ns,
+            self.min_samples,
+        )
     }
 }
 
@@ -267,6 +309,38 @@ mod tests {
         assert_eq!((q.n, q.max), (1000, 1.0));
         assert!((q.mean - 0.109).abs() < 1e-12);
         assert!((q.p95 - 1.0).abs() < 0.01 && (q.p50 - 0.01).abs() < 1e-4);
+    }
+
+    #[test]
+    fn quantiles_stay_within_the_exact_extremes() {
+        // 424 ms lies in a bucket whose top is above it: the printed p99
+        // must not pass the maximum.
+        let mut r = RunStat::new();
+        for _ in 0..100 {
+            r.record(SimTime::from_millis_f64(424.0));
+        }
+        let q = r.quantiles().expect("samples");
+        assert_eq!(q.max, 0.424);
+        assert_eq!((q.p50, q.p95, q.p99), (0.424, 0.424, 0.424));
+        // Below 1 µs every sample is recorded as 1 µs: still not above max.
+        let mut r = RunStat::new();
+        r.record(SimTime(400));
+        let q = r.quantiles().expect("samples");
+        assert_eq!(q.p99, 400e-9);
+        // The trailing span keeps its own extremes.
+        let mut t = Trailing::new(2, 1);
+        t.record(SimTime::from_millis_f64(424.0));
+        let q = t.roll();
+        assert_eq!((q.p50, q.p99, q.max), (0.424, 0.424, 0.424));
+        t.record(SimTime::from_millis_f64(1.234));
+        let q = t.roll();
+        assert!(q.p50 >= 0.001234 && q.p99 <= 0.424, "{q:?}");
+        t.roll();
+        let q = t.roll();
+        assert_eq!(q.n, 0);
+        t.record(SimTime::from_millis_f64(1.234));
+        let q = t.roll();
+        assert_eq!((q.p50, q.max), (0.001234, 0.001234));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 use super::scene;
 use crate::kit::{TestApp, click_at, harness};
+use asynclab::app::diagram::{self, Busy};
 use asynclab::app::sweep_window::{SweepAction, SweepRequest};
 use asynclab::app::waterfall::{self, Waterfall};
 use asynclab::app::{AppAction, bottleneck};
@@ -126,6 +127,27 @@ fn the_strip_says_what_explain_says_for_the_live_settings() {
     let want = explain::explain(&a, &snap.live, &snap.gauges);
     let shown = h.state().app.bottleneck().words().cloned();
     assert_eq!(shown.as_ref(), Some(&want));
+    // The diagram colours its stations by the same span the sentence reads,
+    // not by the newest window alone.
+    let busy = Busy {
+        server: m.util_server,
+        db: m.util_db,
+        workers: m.util_workers,
+    };
+    assert_eq!(h.state().app.bottleneck().busy(), Some(busy));
+    let newest = ws.last().expect("windows");
+    let input = |busy: Option<Busy>| diagram::DiagramInput {
+        gauges: &snap.gauges,
+        last: Some(newest),
+        busy,
+        clients: Vec::new(),
+        window_s: snap.live.window_s,
+        anim_s: 0.0,
+        flashes: &[],
+        height: 150.0,
+    };
+    assert_eq!(diagram::busy_shown(&input(Some(busy))), busy);
+    assert_eq!(diagram::busy_shown(&input(None)).db, newest.util_db);
     // And on screen, in the app's glyphs.
     h.get_by_label(&bottleneck::text(&want.headline));
     if let Some(next) = &want.next {

@@ -3,6 +3,7 @@
 mod app;
 mod cli;
 mod compare_app;
+mod cues;
 mod engine;
 mod explain;
 mod files;
@@ -12,6 +13,7 @@ mod host;
 mod kit;
 mod layout;
 mod model;
+mod money_scenes;
 mod presenter;
 mod scenario_files;
 mod scenes;

@@ -1,9 +1,11 @@
 //! Markers on the plots: a dashed vertical line at each mode switch,
 //! scripted event or user change, red bands over database outages, and
-//! captions beside the lines on the first plot.
+//! captions beside the lines on the first plot; the scene's clock cues as
+//! a faint band over each slow stretch and a dotted line at each pause.
 
 use super::PlotContext;
 use crate::app::palette;
+use crate::scenario::Cue;
 use crate::sim::{Marker, MarkerKind};
 use egui::Color32;
 use egui_plot::{LineStyle, PlotPoint, PlotTransform, PlotUi, Span, VLine};
@@ -32,6 +34,23 @@ pub(crate) fn markers(p: &mut PlotUi<'_>, pc: &PlotContext<'_>, dark: bool) {
             continue;
         }
         p.span(Span::new("", a.max(x0)..=b.min(x1)).fill(palette::RED.gamma_multiply(0.14)));
+    }
+    for (i, c) in pc.cues.iter().enumerate() {
+        match c {
+            Cue::Slow { from_s, to_s, .. } if *to_s >= x0 && *from_s <= x1 => {
+                let band = from_s.max(x0)..=to_s.min(x1);
+                p.span(Span::new("", band).fill(palette::CUE.gamma_multiply(0.10)));
+            }
+            Cue::Pause { at_s, .. } if *at_s >= x0 && *at_s <= x1 => {
+                p.vline(
+                    VLine::new("", *at_s)
+                        .color(palette::CUE)
+                        .id(("cue", i))
+                        .style(LineStyle::dotted_dense()),
+                );
+            }
+            _ => {}
+        }
     }
     for (i, m) in pc.markers.iter().enumerate() {
         if m.t_s < x0 || m.t_s > x1 {
@@ -88,12 +107,17 @@ pub(crate) fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContex
     let painter = ui.painter_at(frame);
     let font = egui::FontId::proportional(11.0);
     let mut taken: Vec<Vec<(f32, f32)>> = vec![Vec::new(); ROWS];
-    let shown = pc
-        .markers
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.t_s >= x0 && m.t_s <= x1);
-    for (i, m) in shown {
+    let dark = ui.visuals().dark_mode;
+    // The scene's clock cues first: a pause is where the presenter talks.
+    let cues = pc.cues.iter().map(|c| {
+        let at = match c {
+            Cue::Slow { from_s, .. } => *from_s,
+            Cue::Pause { at_s, .. } => *at_s,
+        };
+        let text = crate::app::plain(&crate::words::clock_cue(c));
+        (at, text, palette::CUE)
+    });
+    let markers = pc.markers.iter().map(|m| {
         let mut full = crate::app::plain(&crate::words::change(&m.change, pc.settings));
         if m.skipped {
             full = crate::app::plain(&crate::words::cue(&m.change, pc.settings));
@@ -101,8 +125,14 @@ pub(crate) fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContex
             // A twin keeps its own mode: the script's switch did nothing.
             full.push_str(" (script; held: twins keep their modes)");
         }
-        let x = transform.position_from_point(&PlotPoint::new(m.t_s, 0.0)).x + 3.0;
-        let color = marker_color(m, ui.visuals().dark_mode);
+        (m.t_s, full, marker_color(m, dark))
+    });
+    let shown = cues
+        .chain(markers)
+        .enumerate()
+        .filter(|(_, (t_s, _, _))| *t_s >= x0 && *t_s <= x1);
+    for (i, (t_s, full, color)) in shown {
+        let x = transform.position_from_point(&PlotPoint::new(t_s, 0.0)).x + 3.0;
         let first_word = full.split_whitespace().next().unwrap_or("•").to_string();
         let candidates = [short(&full), format!("{first_word}…"), "•".to_string()];
         let placed = candidates.iter().find_map(|text| {

@@ -235,7 +235,11 @@ impl History {
 
     /// User-visible errors per minute over the trailing minute.
     pub fn errors_per_min(&self) -> f64 {
-        let n: u64 = self.recent_errors.iter().map(|(_, e)| e).sum();
+        // Saturating: a hostile window may claim any count.
+        let n = self
+            .recent_errors
+            .iter()
+            .fold(0u64, |n, (_, e)| n.saturating_add(*e));
         match (self.recent_errors.front(), self.recent_errors.back()) {
             (Some(_), Some((last, _))) => {
                 // Covers at most a minute; early in a run, less.

@@ -232,3 +232,19 @@ fn pay_for_priority_shows_its_revenue_plot_without_scrolling() {
         assert!(screen.contains_rect(r), "{title} at {r:?} off {screen:?}");
     }
 }
+
+/// Black Friday's clock cues are listed on the Timeline panel and marked
+/// on the plot from the start (the plots span the whole day).
+#[test]
+fn black_friday_cues_show_on_the_timeline_and_the_plot() {
+    let mut h = harness(scene("04-black-friday.ron"));
+    h.state_mut()
+        .app
+        .apply(asynclab::app::AppAction::ShowTimeline(true));
+    h.run_steps(3);
+    h.get_by_label("Clock cues (2)");
+    h.get_by_label("8:30:00–9:45:00 slow to 120×");
+    h.get_by_label_contains("9:00:00 pause: the doorbuster peak, 120 orders a second.");
+    h.get_by_label("plot cue: 8:30:00–9:45:00 slow to 120×");
+    h.get_by_label_contains("plot cue: 9:00:00 pause: the doorbuster peak");
+}

@@ -115,7 +115,7 @@ pub(crate) fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContex
             Cue::Pause { at_s, .. } => *at_s,
         };
         let text = crate::app::plain(&crate::words::clock_cue(c));
-        (at, text, palette::CUE)
+        (at, text, palette::CUE, true)
     });
     let markers = pc.markers.iter().map(|m| {
         let mut full = crate::app::plain(&crate::words::change(&m.change, pc.settings));
@@ -125,13 +125,13 @@ pub(crate) fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContex
             // A twin keeps its own mode: the script's switch did nothing.
             full.push_str(" (script; held: twins keep their modes)");
         }
-        (m.t_s, full, marker_color(m, dark))
+        (m.t_s, full, marker_color(m, dark), false)
     });
     let shown = cues
         .chain(markers)
         .enumerate()
-        .filter(|(_, (t_s, _, _))| *t_s >= x0 && *t_s <= x1);
-    for (i, (t_s, full, color)) in shown {
+        .filter(|(_, (t_s, ..))| *t_s >= x0 && *t_s <= x1);
+    for (i, (t_s, full, color, cue)) in shown {
         let x = transform.position_from_point(&PlotPoint::new(t_s, 0.0)).x + 3.0;
         let first_word = full.split_whitespace().next().unwrap_or("•").to_string();
         let candidates = [short(&full), format!("{first_word}…"), "•".to_string()];
@@ -156,12 +156,18 @@ pub(crate) fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContex
         let pos = egui::pos2(left, frame.top() + 2.0 + 13.0 * row as f32);
         let rect = egui::Rect::from_min_size(pos, galley.size());
         painter.galley(pos, galley, color);
-        ui.interact(
+        let response = ui.interact(
             rect,
             ui.scope_id().with(("caption", i)),
             egui::Sense::hover(),
-        )
-        .on_hover_text(full);
+        );
+        if cue {
+            // Screen readers and tests read a cue on the plot as "plot
+            // cue: 8:30:00–9:45:00 slow to 120×".
+            let label = format!("plot cue: {full}");
+            response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &label));
+        }
+        response.on_hover_text(full);
     }
 }
 

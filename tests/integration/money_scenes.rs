@@ -244,7 +244,10 @@ fn black_friday_cues_show_on_the_timeline_and_the_plot() {
     h.run_steps(3);
     h.get_by_label("Clock cues (2)");
     h.get_by_label("8:30:00–9:45:00 slow to 120×");
-    h.get_by_label_contains("9:00:00 pause: the doorbuster peak, 120 orders a second.");
+    h.get_by_label(
+        "9:00:00 pause: the doorbuster peak, 120 orders a second. What does each design pay \
+         to hold the 1 s SLA now? C compares them.",
+    );
     h.get_by_label("plot cue: 8:30:00–9:45:00 slow to 120×");
     h.get_by_label_contains("plot cue: 9:00:00 pause: the doorbuster peak");
 }

@@ -91,6 +91,22 @@ pub fn cue(c: &Change, settings: &Settings) -> String {
     }
 }
 
+/// A scene's direction for the live clock, in words: "8:30:00–9:45:00
+/// slow to 100×", "9:00:00 pause: the peak".
+pub fn clock_cue(c: &crate::scenario::Cue) -> String {
+    use crate::fmt::clock;
+    match c {
+        crate::scenario::Cue::Slow {
+            from_s,
+            to_s,
+            speed,
+        } => format!("{}–{} slow to {speed}×", clock(*from_s), clock(*to_s)),
+        crate::scenario::Cue::Pause { at_s, caption } => {
+            format!("{} pause: {caption}", clock(*at_s))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

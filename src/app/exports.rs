@@ -172,6 +172,7 @@ pub fn save_csv(
         x_range: (0.0, snap.now_s),
         height: 0.0,
         traces: &[],
+        cues: &[],
     };
     let rows = &history.rows;
     let polling = rows.iter().any(|r| r.polls_per_s > 0.0);

@@ -48,7 +48,7 @@ const ERRORS_DOMINATE: f64 = 0.5;
 
 /// Draws the figures, then both ledgers.
 pub fn ui(ui: &mut egui::Ui, run: RunView<'_>, history: &History, presentation: bool) {
-    figures(ui, run, history.last.as_ref());
+    figures(ui, run, history);
     if presentation {
         // The room reads the figures; the gap between the ledgers still
         // shows when there is one.
@@ -59,7 +59,8 @@ pub fn ui(ui: &mut egui::Ui, run: RunView<'_>, history: &History, presentation: 
 }
 
 /// The headline figures, in large type.
-fn figures(ui: &mut egui::Ui, run: RunView<'_>, last: Option<&Window>) {
+fn figures(ui: &mut egui::Ui, run: RunView<'_>, history: &History) {
+    let last = history.last.as_ref();
     let span = format!("last {}", crate::fmt::span(run.live.percentile_window_s));
     let p95 = last.map_or(f64::NAN, |w| w.wait.p95);
     // Shares and the error rate over the one trailing span the label
@@ -94,7 +95,8 @@ fn figures(ui: &mut egui::Ui, run: RunView<'_>, last: Option<&Window>) {
             "Queued in the broker, plus jobs waiting out a retry backoff (not lost). Oldest queued job: {} since it was queued.",
             secs(oldest)
         ));
-        money(ui, run, last);
+        money(ui, run, history);
+        worst(ui, run, history);
         if g.held >= g.held_limit || shed_per_min > 0.0 {
             let text = format!("LIMIT: shed {}/min", thousands(shed_per_min.round() as u64));
             big(ui, &format!("simulator · {span}"), text, Some(palette::RED)).on_hover_text(format!(
@@ -108,7 +110,7 @@ fn figures(ui: &mut egui::Ui, run: RunView<'_>, last: Option<&Window>) {
 
 /// Cost per hour with its running total; revenue likewise when the scene
 /// charges for processing.
-fn money(ui: &mut egui::Ui, run: RunView<'_>, last: Option<&Window>) {
+fn money(ui: &mut egui::Ui, run: RunView<'_>, history: &History) {
     let g = run.gauges;
     let cost = format!(
         "{}/h · {} so far",
@@ -119,19 +121,52 @@ fn money(ui: &mut egui::Ui, run: RunView<'_>, last: Option<&Window>) {
         "Provisioned server workers, DB connections and queue workers × their prices.",
     );
     if run.live.cost.revenue_per_action.iter().any(|r| *r > 0.0) {
-        let per_hour: f64 = last.map_or(0.0, |w| w.revenue_per_hour.iter().sum());
+        // Over the same trailing span as the p95, and labelled with it.
+        let span_s = run.live.percentile_window_s;
+        let rates = history.revenue_per_hour(span_s);
+        let per_hour: f64 = rates.iter().sum();
         let total: f64 = g.revenue_so_far.iter().sum();
         let by_tier: Vec<String> = ["free", "standard", "premium"]
             .iter()
             .zip(g.revenue_so_far)
-            .zip(last.map_or([0.0; 3], |w| w.revenue_per_hour))
+            .zip(rates)
             .map(|((t, so_far), rate)| {
                 format!("{t}: {}/h, {} so far", dollars(rate), dollars(so_far))
             })
             .collect();
         let text = format!("{}/h · {} so far", dollars(per_hour), dollars(total));
-        big(ui, "revenue", text, Some(palette::OK)).on_hover_text(by_tier.join("\n"));
+        let name = format!("revenue · last {}", crate::fmt::span(span_s));
+        big(ui, &name, text, Some(palette::OK)).on_hover_text(by_tier.join("\n"));
     }
+}
+
+/// Once the run has missed its wait target or shown errors, the worst it
+/// has been so far, so the peak's figures stay on screen after it passed.
+fn worst(ui: &mut egui::Ui, run: RunView<'_>, history: &History) {
+    let w = &history.worst;
+    let target = run.live.sla.wait_target_s;
+    let (p95, p95_at) = w.wait_p95_s;
+    let (errors, errors_at) = w.errors_per_min;
+    if !(p95 > target || errors > 0.0) {
+        return;
+    }
+    let (cost, _) = w.cost_per_hour;
+    let p95_text = if p95.is_nan() {
+        "—".to_string()
+    } else {
+        secs(p95)
+    };
+    let text = format!(
+        "p95 {p95_text} · {}/min errors · {}/h",
+        thousands(errors.round() as u64),
+        dollars(cost)
+    );
+    let span = crate::fmt::span(run.live.percentile_window_s);
+    big(ui, "worst so far", text, Some(palette::RED)).on_hover_text(format!(
+        "The highest p95 wait of any trailing {span} so far (at {}), the most errors per minute over a trailing minute (at {}), and the highest capacity cost rate.",
+        crate::fmt::clock(p95_at),
+        crate::fmt::clock(errors_at)
+    ));
 }
 
 /// Both ledgers, and the gap between them in words.

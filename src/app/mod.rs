@@ -382,6 +382,14 @@ impl AsyncLabApp {
         // is not either twin's: its captions stay on the plot's markers,
         // beside the held switch, not in the banner.
         let caption = caption.filter(|_| !snap.compare);
+        // A scene's pause cue speaks for every twin: it holds the one clock.
+        let cue_note = snap.cue_note.as_ref().map(|c| {
+            format!(
+                "Paused at {}: {c} (Space plays on)",
+                crate::fmt::clock(snap.now_s)
+            )
+        });
+        let caption = cue_note.as_deref().or(caption);
         egui::Panel::top("top").show(ui, |ui| {
             let view = top_bar::ViewState {
                 controls_shown: self.controls.shown,
@@ -506,6 +514,7 @@ impl AsyncLabApp {
                 x_range: (x1 - span, x1),
                 height: per_plot,
                 traces: &snap.traces,
+                cues: &snap.edited.view.cues,
             },
             &kinds,
         );
@@ -520,20 +529,27 @@ impl AsyncLabApp {
         shown.iter().find_map(|s| s.marker.clone())
     }
 
-    /// Every plot; in presentation mode the scene's key plots (or four that
-    /// carry most lessons, for a scene that names none).
+    /// Every plot, the scene's key plots first; in presentation mode the
+    /// scene's key plots only (or four that carry most lessons, for a
+    /// scene that names none).
     fn plot_kinds(&self, snap: &Snapshot) -> Vec<plots::PlotKind> {
         use plots::PlotKind;
         if !self.files.prefs.presentation {
             // The cost plot joins the others when the scene is about money:
             // it names it as a key plot, or charges for processing.
+            // The scene's key plots come first, so they are on screen
+            // without scrolling; the rest follow in their usual order.
             let view = &snap.edited.view;
             let money = view.key_plots.contains(&crate::scenario::PlotName::Cost)
                 || snap.live.cost.revenue_per_action.iter().any(|r| *r > 0.0);
-            return PlotKind::ALL
+            let mut kinds: Vec<PlotKind> =
+                view.key_plots.iter().map(|k| PlotKind::of(*k)).collect();
+            let rest: Vec<PlotKind> = PlotKind::ALL
                 .into_iter()
-                .filter(|k| *k != PlotKind::Cost || money)
+                .filter(|k| (*k != PlotKind::Cost || money) && !kinds.contains(k))
                 .collect();
+            kinds.extend(rest);
+            return kinds;
         }
         let named: Vec<PlotKind> = snap
             .edited

@@ -54,6 +54,8 @@ pub const COST: Color32 = Color32::from_rgb(0xCC, 0x44, 0x44);
 pub const TIERS: [Color32; 3] = [OKABE_ITO[4], OKABE_ITO[2], OKABE_ITO[1]];
 /// Mode-switch markers.
 pub const MODE_MARK: Color32 = OKABE_ITO[3];
+/// The scene's clock cues: slow stretches and pauses.
+pub const CUE: Color32 = OKABE_ITO[4];
 /// Caption markers and the caption banner: sky blue reads well on the dark
 /// theme, but is too pale on white, where the deeper Okabe–Ito blue is used.
 pub fn caption(dark: bool) -> Color32 {

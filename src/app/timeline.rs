@@ -8,6 +8,7 @@
 //!   off) with its time and what it changes in words; click one to edit,
 //!   switch off, or delete it. "Add caption here" adds one at the current
 //!   sim time. Clicking a marker on a plot selects its event here.
+//! - The scene's clock cues (slow stretches, pauses), read-only.
 //! - The lesson and watch texts.
 //!
 //! Every edit is an edit of the scene (Save writes it, undo takes it back).
@@ -200,6 +201,7 @@ impl TimelinePanel {
                 ui.separator();
                 how_edits_apply(ui, snap, actions);
                 self.events_ui(ui, snap);
+                cues_ui(ui, snap);
                 self.add_ui(ui, snap, actions);
                 if let Some(form) = &mut self.form {
                     ui.separator();
@@ -414,6 +416,34 @@ fn how_edits_apply(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppActi
             actions.push(AppAction::Host(Command::Restart));
         }
     });
+}
+
+/// The scene's directions for the live clock (`view.cues`), in time order,
+/// and how the presenter overrides them.
+fn cues_ui(ui: &mut egui::Ui, snap: &Snapshot) {
+    let cues = &snap.edited.view.cues;
+    if cues.is_empty() {
+        return;
+    }
+    ui.label(egui::RichText::new(format!("Clock cues ({})", cues.len())).strong())
+        .on_hover_text(
+            "The scene slows the clock or pauses it here (the live app only: results are \
+             the same without). A speed you choose by hand wins until the next cue or Restart.",
+        );
+    let mut lines: Vec<(f64, String)> = cues
+        .iter()
+        .map(|c| {
+            let at = match c {
+                crate::scenario::Cue::Slow { from_s, .. } => *from_s,
+                crate::scenario::Cue::Pause { at_s, .. } => *at_s,
+            };
+            (at, plain(&crate::words::clock_cue(c)))
+        })
+        .collect();
+    lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (_, line) in lines {
+        ui.label(line);
+    }
 }
 
 /// "0:01:30  caption: Queue fills", "(off)" for a switched-off event, the

@@ -147,6 +147,7 @@ impl HostCore {
         let mut pace = Pace::new(budget);
         pace.set_speed(start_speed(doc.edited()), Duration::ZERO, SimTime::ZERO);
         pace.end_at(Some(end_of(doc.edited())));
+        pace.set_cues(&doc.edited().view.cues, SimTime::ZERO);
         HostCore {
             twins,
             doc,
@@ -203,11 +204,22 @@ impl HostCore {
         self.live_revision += 1;
         self.pace.restart(self.twins.now());
         self.pace.end_at(Some(end_of(self.doc.edited())));
+        self.pace
+            .set_cues(&self.doc.edited().view.cues, self.twins.now());
     }
 
     /// Handles one command at wall time `wall`.
     pub fn handle(&mut self, cmd: Command, wall: Duration) {
         self.pace.saw(wall);
+        let jumping = self.pace.jumping();
+        self.command(cmd, wall);
+        if jumping && !self.pace.jumping() {
+            // A jump stopped on the way: the cues pick up from there.
+            self.pace.settle(self.twins.now());
+        }
+    }
+
+    fn command(&mut self, cmd: Command, wall: Duration) {
         let now = self.twins.now();
         match cmd {
             Command::Play => self.pace.play(wall, now),
@@ -220,6 +232,7 @@ impl HostCore {
                 match kind {
                     StepKind::Event => {
                         self.twins.step();
+                        self.pace.settle(self.twins.now());
                     }
                     StepKind::Window => {
                         // Run over the next ticks within their budget, so a
@@ -259,6 +272,7 @@ impl HostCore {
                 self.doc.load(*s);
                 self.start_run();
                 self.pace.set_speed(speed, wall, self.twins.now());
+                self.pace.settle(self.twins.now());
                 self.pace.resume();
             }
             Command::MarkSaved => self.doc.mark_saved(),
@@ -370,6 +384,7 @@ impl HostCore {
             ended: self.pace.ended(),
             duration_s: self.doc.edited().duration_s,
             speed: self.pace.speed(),
+            cue_note: self.pace.cue_note().map(str::to_string),
             lagging_at: self.pace.lagging_at(),
             live: self.shared.live[0].1.clone(),
             edited: self.shared.edited.clone(),

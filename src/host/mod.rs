@@ -20,6 +20,8 @@
 //! - `command`: what the UI asks ([`Command`], [`Speed`]);
 //! - `pacing`: wall time × speed → how far the sim may run, within a CPU
 //!   budget, measuring lag;
+//! - `cues`: the scene's directions for the clock (slow stretches,
+//!   pauses) as turns the pacing stops at;
 //! - `document`: the scene as loaded, as edited, and this run's recording,
 //!   with a revision counter;
 //! - `story`: the scene's scripted events as the Timeline panel edits
@@ -41,6 +43,7 @@
 mod clock;
 mod command;
 mod core;
+mod cues;
 mod document;
 mod pacing;
 mod snapshot;

@@ -7,9 +7,17 @@
 //! change of speed or a pause never makes sim time jump. Each tick runs
 //! within a CPU budget; when the sim cannot keep up, the speed it actually
 //! achieves is measured and the debt dropped.
+//!
+//! A scene's cues steer the speed: a tick's run stops at the next turn (a
+//! slow stretch's start or end, a pause), so each acts exactly at its sim
+//! time. The speed outside slow stretches (`base`) is the scene's own or
+//! the last one the presenter chose; a speed chosen by hand inside a slow
+//! stretch holds until the stretch ends.
 
 use super::clock::Clock;
 use super::command::Speed;
+use super::cues::{Turn, Turns};
+use crate::scenario::Cue;
 use crate::sim::{SimTime, Twins};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -57,7 +65,15 @@ impl Budget {
 /// the wall clock.
 pub(super) struct Pace {
     playing: bool,
+    /// The speed now (a slow stretch's while in one).
     speed: Speed,
+    /// The speed outside slow stretches: the scene's start speed or the
+    /// presenter's last choice.
+    base: Speed,
+    /// The scene's cues as turns of the clock.
+    turns: Turns,
+    /// Paused by a cue: its caption, until the run plays on.
+    cue_note: Option<String>,
     /// Pending "run to here, then pause".
     jump_to: Option<SimTime>,
     /// Wall time and sim time at the last re-anchoring of the pace.
@@ -84,6 +100,9 @@ impl Pace {
         Pace {
             playing: true,
             speed: Speed::Times(1.0),
+            base: Speed::Times(1.0),
+            turns: Turns::default(),
+            cue_note: None,
             jump_to: None,
             anchor_wall: Duration::ZERO,
             anchor_sim: SimTime::ZERO,
@@ -133,6 +152,27 @@ impl Pace {
         self.speed
     }
 
+    /// Paused by a scene's cue: its caption (until the run plays on).
+    pub fn cue_note(&self) -> Option<&str> {
+        self.cue_note.as_deref()
+    }
+
+    /// Follows `cues` from sim time `now` (a new run or scene).
+    pub fn set_cues(&mut self, cues: &[Cue], now: SimTime) {
+        self.turns = Turns::new(cues);
+        self.settle(now);
+    }
+
+    /// Places the cues at `now` after the run moved other than by playing
+    /// (a restart, a jump, a step): the speed is the slow stretch's in
+    /// force there, or the base; a pause already passed does not hold.
+    pub fn settle(&mut self, now: SimTime) {
+        let slow = self.turns.settle(now);
+        self.speed = slow.map_or(self.base, Speed::Times);
+        self.cue_note = None;
+        self.reanchor(self.last_wall, now);
+    }
+
     /// The speed achieved while the sim cannot keep up.
     pub fn lagging_at(&self) -> Option<f64> {
         self.lagging_at
@@ -154,6 +194,7 @@ impl Pace {
     pub fn play(&mut self, wall: Duration, now: SimTime) {
         self.playing = true;
         self.ended = false;
+        self.cue_note = None;
         self.reanchor(wall, now);
     }
 
@@ -174,9 +215,11 @@ impl Pace {
         }
     }
 
-    /// Changes the speed from (`wall`, `now`) on.
+    /// Changes the speed from (`wall`, `now`) on: the presenter's (or the
+    /// scene's start) speed, also the base outside slow stretches.
     pub fn set_speed(&mut self, speed: Speed, wall: Duration, now: SimTime) {
         self.speed = speed;
+        self.base = speed;
         self.lagging_at = None;
         self.reanchor(wall, now);
     }
@@ -216,6 +259,7 @@ impl Pace {
             if twins.now() >= goal {
                 self.jump_to = None;
                 self.playing = false;
+                self.settle(twins.now());
                 self.reanchor(wall, twins.now());
             }
             return;
@@ -223,7 +267,61 @@ impl Pace {
         if !self.playing {
             return;
         }
-        let paced = match self.speed {
+        // Each turn of a cue met on the way re-paces the rest of the tick;
+        // there are at most as many as turns.
+        loop {
+            let paced = self.paced(wall);
+            let end = self.end_at.filter(|e| *e > before);
+            let turn_at = self.turns.next_at();
+            let target = [end, turn_at]
+                .into_iter()
+                .flatten()
+                .fold(paced, SimTime::min);
+            self.run_budgeted(twins, target);
+            let now = twins.now();
+            if let Some(e) = end
+                && now >= e
+            {
+                // The scene's end: pause there, once, and say so.
+                self.end_at = None;
+                self.ended = true;
+                self.playing = false;
+                self.lagging_at = None;
+                self.reanchor(wall, now);
+                return;
+            }
+            if let Some(at) = turn_at
+                && now >= at
+            {
+                if self.turn(wall, now) {
+                    continue;
+                }
+                return;
+            }
+            if now < target {
+                // Could not keep up: measure the speed actually achieved and
+                // drop the debt, so the run never tries to "catch up" later.
+                let achieved = if wall_dt > 0.0 {
+                    now.saturating_sub(before).as_secs_f64() / wall_dt
+                } else {
+                    0.0
+                };
+                let smoothed = match self.lagging_at {
+                    Some(prev) => 0.9 * prev + 0.1 * achieved,
+                    None => achieved,
+                };
+                self.lagging_at = Some(smoothed);
+                self.reanchor(wall, now);
+            } else {
+                self.lagging_at = None;
+            }
+            return;
+        }
+    }
+
+    /// Where the pace says the run should be at wall time `wall`.
+    fn paced(&self, wall: Duration) -> SimTime {
+        match self.speed {
             Speed::Times(x) => {
                 let ahead = wall.saturating_sub(self.anchor_wall).as_secs_f64() * x;
                 SimTime(
@@ -233,39 +331,36 @@ impl Pace {
                 )
             }
             Speed::Max => SimTime::MAX,
+        }
+    }
+
+    /// The run reached the next turn of a cue at sim time `now` during the
+    /// tick ending at wall time `wall`: acts on it. True when the run
+    /// plays on (a slow stretch's start or end), false when it paused.
+    fn turn(&mut self, wall: Duration, now: SimTime) -> bool {
+        // The wall time the pace reached the turn at, so the new speed
+        // counts from there and the tick loses no time.
+        let reached = match self.speed {
+            Speed::Times(x) if x > 0.0 => {
+                let behind = now.saturating_sub(self.anchor_sim).as_secs_f64() / x;
+                (self.anchor_wall + Duration::from_secs_f64(behind)).clamp(self.anchor_wall, wall)
+            }
+            _ => wall,
         };
-        let end = self.end_at.filter(|e| *e > before);
-        let target = end.map_or(paced, |e| paced.min(e));
-        self.run_budgeted(twins, target);
-        let now = twins.now();
-        if let Some(e) = end
-            && now >= e
-        {
-            // The scene's end: pause there, once, and say so.
-            self.end_at = None;
-            self.ended = true;
-            self.playing = false;
-            self.lagging_at = None;
-            self.reanchor(wall, now);
-            return;
+        match self.turns.take() {
+            Some(Turn::SlowFrom(x)) => self.speed = Speed::Times(x),
+            Some(Turn::SlowTo) => self.speed = self.base,
+            Some(Turn::Pause(caption)) => {
+                self.playing = false;
+                self.lagging_at = None;
+                self.cue_note = Some(caption);
+                self.reanchor(wall, now);
+                return false;
+            }
+            None => {}
         }
-        if now < target {
-            // Could not keep up: measure the speed actually achieved and
-            // drop the debt, so the run never tries to "catch up" later.
-            let achieved = if wall_dt > 0.0 {
-                now.saturating_sub(before).as_secs_f64() / wall_dt
-            } else {
-                0.0
-            };
-            let smoothed = match self.lagging_at {
-                Some(prev) => 0.9 * prev + 0.1 * achieved,
-                None => achieved,
-            };
-            self.lagging_at = Some(smoothed);
-            self.reanchor(wall, now);
-        } else {
-            self.lagging_at = None;
-        }
+        self.reanchor(reached, now);
+        true
     }
 
     /// Runs towards `goal`, looking at the budget's clock every

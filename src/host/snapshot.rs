@@ -72,6 +72,9 @@ pub struct Snapshot {
     pub last_error: Option<String>,
     /// Time of the next scripted event, s.
     pub next_scripted_s: Option<f64>,
+    /// Paused by one of the scene's cues (`view.cues`): its caption, until
+    /// the run plays on.
+    pub cue_note: Option<String>,
     /// The run compares twins side by side (`twins` holds each).
     pub compare: bool,
     /// A seek under way: where it started and where it goes.

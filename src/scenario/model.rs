@@ -95,6 +95,38 @@ pub struct View {
     /// scene's variants, or all sync against all async. A recording made
     /// while comparing sets it, so it reopens as the comparison it was.
     pub compare: bool,
+    /// The scene's directions for the live clock (format version 6): slow
+    /// down through a stretch, pause at a moment with a caption. They
+    /// steer the app's pacing only and change nothing the simulation
+    /// computes; a headless run ignores them. Not written when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cues: Vec<Cue>,
+}
+
+/// A direction for the live clock, in seconds of sim time. Written as
+/// `Slow(from_s: 30600, to_s: 35100, speed: 100)` or
+/// `Pause(at_s: 32400, caption: "...")`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Cue {
+    /// Play at `speed` from `from_s` until `to_s`, then at the speed
+    /// before it again. A speed the presenter sets by hand wins until
+    /// the next cue (or a restart).
+    Slow {
+        /// Where the slow stretch begins, s of sim time.
+        from_s: f64,
+        /// Where it ends, s of sim time.
+        to_s: f64,
+        /// Sim seconds per wall second within it.
+        speed: f64,
+    },
+    /// Pause the clock at `at_s` and show `caption`; Play goes on.
+    Pause {
+        /// When, s of sim time.
+        at_s: f64,
+        /// What the room should look at now.
+        caption: String,
+    },
 }
 
 impl Default for View {
@@ -104,6 +136,7 @@ impl Default for View {
             span_s: 300.0,
             key_plots: Vec::new(),
             compare: false,
+            cues: Vec::new(),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Checks a parsed scenario and reports every problem at once.
 
 use super::knobs;
-use super::model::{Goal, Scenario, StartSpeed, View};
+use super::model::{Cue, Goal, Scenario, StartSpeed, View};
 use crate::sim::Dist;
 use crate::sim::config::{Change, ChangeError, RetryPolicy, Settings, Shape, TimelineEvent};
 use crate::sim::traffic::{MIN_PERIOD_S, mean_multiplier};
@@ -85,6 +85,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     variants(&mut r, s);
     disabled(&mut r, s);
     view(&mut r, &s.view);
+    cues(&mut r, &s.view.cues);
     if let Some(g) = &s.goal {
         goal(&mut r, g, &s.settings, polls(s));
     }
@@ -523,6 +524,68 @@ fn view(r: &mut Report, v: &View) {
                 format!("{k:?}"),
                 "must not repeat a plot",
             );
+        }
+    }
+}
+
+/// Longest caption a pause cue may show, characters.
+pub const MAX_CUE_CAPTION: usize = 200;
+
+/// Cues within the longest run, at speeds the app offers; slow stretches
+/// never overlap (which speed would hold?), pauses come after the start.
+/// A cue past the run's end is allowed (a run made shorter, on the command
+/// line or in a sweep, simply never reaches it).
+fn cues(r: &mut Report, cues: &[Cue]) {
+    let end = MAX_DURATION_S;
+    for (i, cue) in cues.iter().enumerate() {
+        let p = format!("view.cues[{i}]");
+        match cue {
+            Cue::Slow {
+                from_s,
+                to_s,
+                speed,
+            } => {
+                r.range(format!("{p}.from_s"), *from_s, 0.0, end);
+                r.range(format!("{p}.to_s"), *to_s, 0.0, end);
+                if from_s.is_finite() && to_s.is_finite() && to_s <= from_s {
+                    r.push(
+                        format!("{p}.to_s"),
+                        to_s,
+                        format!("must be after from_s ({from_s})"),
+                    );
+                }
+                r.range(format!("{p}.speed"), *speed, 0.25, 1000.0);
+                let overlaps = cues[..i].iter().position(|c| match c {
+                    Cue::Slow {
+                        from_s: a, to_s: b, ..
+                    } => from_s < b && a < to_s,
+                    Cue::Pause { .. } => false,
+                });
+                if let Some(j) = overlaps {
+                    r.push(
+                        format!("{p}.from_s"),
+                        from_s,
+                        format!("must not overlap the slow stretch view.cues[{j}]"),
+                    );
+                }
+            }
+            Cue::Pause { at_s, caption } => {
+                if !(at_s.is_finite() && *at_s > 0.0 && *at_s <= end) {
+                    r.push(
+                        format!("{p}.at_s"),
+                        at_s,
+                        format!("must be > 0 and ≤ {end} s"),
+                    );
+                }
+                let chars = caption.chars().count();
+                if caption.trim().is_empty() || chars > MAX_CUE_CAPTION {
+                    r.push(
+                        format!("{p}.caption"),
+                        format!("{chars} characters"),
+                        format!("must say something, in at most {MAX_CUE_CAPTION} characters"),
+                    );
+                }
+            }
         }
     }
 }

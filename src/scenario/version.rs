@@ -31,7 +31,10 @@ use serde::{Deserialize, Serialize};
 /// - 5: adds `disabled_timeline` (scripted events switched off in the
 ///   app's Timeline panel, kept but never applied). A version-4 file has
 ///   none, and reads as before.
-pub const FORMAT_VERSION: u32 = 5;
+/// - 6: adds `view.cues` (the scene's directions for the live clock: slow
+///   through a stretch, pause at a moment with a caption). An older file
+///   has none, and plays as before.
+pub const FORMAT_VERSION: u32 = 6;
 
 /// Oldest version this build reads.
 pub const OLDEST_VERSION: u32 = 1;

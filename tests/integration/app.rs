@@ -403,6 +403,7 @@ fn diagram_and_plots_survive_extreme_values() {
                             x_range: (-10.0, 60.0),
                             height: 60.0,
                             traces: &[],
+                            cues: &[],
                         },
                         &plots::PlotKind::ALL,
                     );

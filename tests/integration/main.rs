@@ -3,6 +3,7 @@
 mod app;
 mod cli;
 mod compare_app;
+mod cues;
 mod engine;
 mod explain;
 mod files;
@@ -14,6 +15,7 @@ mod layout;
 mod limits_app;
 mod model;
 mod nothing_lost;
+mod money_scenes;
 mod presenter;
 mod scenario_files;
 mod scenes;

@@ -149,9 +149,11 @@ fn every_shipped_scene_parses_runs_and_balances() {
         // format.
         let disk = std::fs::read_to_string(format!("scenes/{}", b.file)).expect("scene file");
         assert_eq!(disk, b.text, "{} differs from the built-in copy", b.file);
+        // Version 3, or 6 for a scene that directs the live clock.
+        let version = if s.view.cues.is_empty() { 3 } else { 6 };
         assert!(
-            disk.contains("    version: 3,\n"),
-            "{} is version 3",
+            disk.contains(&format!("    version: {version},\n")),
+            "{} is version {version}",
             b.file
         );
         // Its own view: the plots span the whole run, two to four key
@@ -169,7 +171,20 @@ fn every_shipped_scene_parses_runs_and_balances() {
         let StartSpeed::Times(x) = v.speed else {
             panic!("{} starts at a speed the captions can be read at", b.file)
         };
-        let wall_s = s.duration_s / x;
+        // Slow stretches play at their own speed.
+        let slowed: f64 = v
+            .cues
+            .iter()
+            .map(|c| match c {
+                asynclab::scenario::Cue::Slow {
+                    from_s,
+                    to_s,
+                    speed,
+                } => (to_s - from_s) / speed - (to_s - from_s) / x,
+                asynclab::scenario::Cue::Pause { .. } => 0.0,
+            })
+            .sum();
+        let wall_s = s.duration_s / x + slowed;
         assert!(
             (30.0..=120.0).contains(&wall_s),
             "{} plays in {wall_s} s",
@@ -691,6 +706,62 @@ fn s04_black_friday_texts_hold_over_the_whole_day() {
     s04_day(scene("04-black-friday.ron"));
 }
 
+/// The live clock's cues and the twins C compares, as the scene names
+/// them.
+#[test]
+fn s04_black_friday_cues_and_twins_are_what_they_say() {
+    use asynclab::scenario::Cue;
+    let s = scene("04-black-friday.ron");
+    let h = 3600.0;
+    let [
+        Cue::Slow {
+            from_s,
+            to_s,
+            speed,
+        },
+        Cue::Pause { at_s, caption },
+    ] = s.view.cues.as_slice()
+    else {
+        panic!("a slow stretch and a pause: {:?}", s.view.cues);
+    };
+    // Slow through 08:30–09:45, the whole crisis (sync crosses the SLA
+    // after 08:30 and its last error comes by 09:45: `s04_day`), at about
+    // a tenth of the scene's 1000×; the pause at 09:00.
+    assert_eq!((*from_s, *to_s, *speed), (8.5 * h, 9.75 * h, 120.0));
+    assert_eq!(s.view.speed, StartSpeed::Times(1000.0));
+    assert_eq!(*at_s, 9.0 * h);
+    // "the doorbuster peak, 120 orders a second": the day's highest rate.
+    assert!(caption.starts_with("the doorbuster peak, 120 orders a second."));
+    assert_eq!(rate_at(&s, 0, 9.0 * h), 120.0);
+    let highest = (0..=86_400)
+        .step_by(60)
+        .map(|t| rate_at(&s, 0, t as f64))
+        .fold(0.0, f64::max);
+    assert_eq!(highest, 120.0);
+    // "hold the 1 s SLA".
+    assert!(caption.contains("the 1 s SLA") && s.settings.sla.wait_target_s == 1.0);
+    // "C compares them": the three twins, each what its name says.
+    let twins = asynclab::sim::Twins::compare(&s.settings, &s.variants).expect("twins build");
+    let described: Vec<(String, Mode, u32)> = twins
+        .twins()
+        .iter()
+        .map(|t| {
+            let live = t.system().settings();
+            let modes: Vec<Mode> = live.endpoints.iter().map(|e| e.mode).collect();
+            assert!(modes.windows(2).all(|m| m[0] == m[1]), "{modes:?}");
+            (t.name().to_string(), modes[0], live.database.connections)
+        })
+        .collect();
+    assert_eq!(
+        described,
+        [
+            ("sync, 6 connections".to_string(), Mode::Sync, 6),
+            ("sync, sized for the peak (13)".to_string(), Mode::Sync, 13),
+            ("async, 6 connections".to_string(), Mode::Async, 6),
+        ]
+    );
+}
+
 // ----- 5. Noisy neighbour ------------------------------------------------------
 
 fn s05(s: Scenario) {
@@ -1059,6 +1130,27 @@ fn s08(s: Scenario) {
     assert!((970.0..=1190.0).contains(&r_std), "standard ${r_std}/h");
     assert_eq!(r_free, 0.0);
     assert!((sys.gauges().cost_per_hour - 7.25).abs() < 1e-9);
+
+    // "Press C to run FIFO beside priority": the scene's two twins.
+    let names: Vec<&str> = s.variants.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(names, ["FIFO", "priority"]);
+    assert_eq!(s.settings.queue.scheduling, Scheduling::Priority);
+    // "served in arrival order, bring in about $3,900 an hour to
+    // priority's $4,700": FIFO commits its 100/s in the arrival mix (1 in
+    // 6 premium, 1 in 4 standard: 100 × ($0.05/6 + $0.01/4) × 3,600),
+    // priority commits every premium and standard job (20 × $0.05 + 30 ×
+    // $0.01 a second).
+    let mut fifo = s.clone();
+    fifo.settings.queue.scheduling = Scheduling::Fifo;
+    let fifo = run(fifo);
+    let total = |w: &Window| w.revenue_per_hour.iter().sum::<f64>();
+    let r_fifo = mean_of(fifo.windows(), 60.0, d, total);
+    let r_priority = mean_of(ws, 60.0, d, total);
+    assert!((3_600.0..=4_200.0).contains(&r_fifo), "FIFO ${r_fifo}/h");
+    assert!(
+        (4_450.0..=4_950.0).contains(&r_priority),
+        "priority ${r_priority}/h"
+    );
 }
 
 #[test]

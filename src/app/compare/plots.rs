@@ -333,6 +333,7 @@ fn draw(
         x_range: p.x_range,
         height: size.y,
         traces: &[],
+        cues: &p.snap.edited.view.cues,
     };
     let reference = p.reference();
     // The same user is a dot in every twin it shows; any of them opens the

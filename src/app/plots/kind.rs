@@ -379,6 +379,7 @@ mod tests {
             x_range: (0.0, 60.0),
             height: 100.0,
             traces: &[],
+            cues: &[],
         };
         for (kind, title) in PlotKind::ALL.iter().zip(super::super::PLOT_TITLES) {
             assert_eq!(kind.title(), title);

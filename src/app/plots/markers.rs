@@ -1,9 +1,11 @@
 //! Markers on the plots: a dashed vertical line at each mode switch,
 //! scripted event or user change, red bands over database outages, and
-//! captions beside the lines on the first plot.
+//! captions beside the lines on the first plot; the scene's clock cues as
+//! a faint band over each slow stretch and a dotted line at each pause.
 
 use super::PlotContext;
 use crate::app::palette;
+use crate::scenario::Cue;
 use crate::sim::{Marker, MarkerKind};
 use egui::Color32;
 use egui_plot::{LineStyle, PlotPoint, PlotTransform, PlotUi, Span, VLine};
@@ -32,6 +34,23 @@ pub(crate) fn markers(p: &mut PlotUi<'_>, pc: &PlotContext<'_>, dark: bool) {
             continue;
         }
         p.span(Span::new("", a.max(x0)..=b.min(x1)).fill(palette::RED.gamma_multiply(0.14)));
+    }
+    for (i, c) in pc.cues.iter().enumerate() {
+        match c {
+            Cue::Slow { from_s, to_s, .. } if *to_s >= x0 && *from_s <= x1 => {
+                let band = from_s.max(x0)..=to_s.min(x1);
+                p.span(Span::new("", band).fill(palette::CUE.gamma_multiply(0.10)));
+            }
+            Cue::Pause { at_s, .. } if *at_s >= x0 && *at_s <= x1 => {
+                p.vline(
+                    VLine::new("", *at_s)
+                        .color(palette::CUE)
+                        .id(("cue", i))
+                        .style(LineStyle::dotted_dense()),
+                );
+            }
+            _ => {}
+        }
     }
     let width_px = p.transform().frame().width();
     let shown = lines(pc.markers, pc.x_range, width_px);
@@ -144,19 +163,26 @@ pub(crate) fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContex
     let painter = ui.painter_at(frame);
     let font = egui::FontId::proportional(11.0);
     let mut taken: Vec<Vec<(f32, f32)>> = vec![Vec::new(); ROWS];
+    let (x0, x1) = pc.x_range;
+    let dark = ui.visuals().dark_mode;
+    // The scene's clock cues first: a pause is where the presenter talks.
+    let cues = pc
+        .cues
+        .iter()
+        .map(|c| {
+            let at = match c {
+                Cue::Slow { from_s, .. } => *from_s,
+                Cue::Pause { at_s, .. } => *at_s,
+            };
+            let text = crate::app::plain(&crate::words::clock_cue(c));
+            (at, text, palette::CUE, true)
+        })
+        .filter(|(t_s, ..)| *t_s >= x0 && *t_s <= x1);
     // One caption at most per point of width and kind, as for the lines.
-    let shown = lines(pc.markers, pc.x_range, frame.width());
-    let mut placed_count = 0;
-    for i in shown {
-        let m = &pc.markers[i];
-        let x = transform.position_from_point(&PlotPoint::new(m.t_s, 0.0)).x + 3.0;
-        if taken
-            .iter()
-            .all(|row| row.iter().any(|(a, b)| x >= *a && x < *b))
-        {
-            // Every row is taken here: not even a dot would fit.
-            continue;
-        }
+    let markers = lines(pc.markers, pc.x_range, frame.width())
+        .into_iter()
+        .map(|i| {
+            let m = &pc.markers[i];
         let mut full = crate::app::plain(&crate::words::change(&m.change, pc.settings));
         if m.skipped {
             full = crate::app::plain(&crate::words::cue(&m.change, pc.settings));
@@ -164,7 +190,18 @@ pub(crate) fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContex
             // A twin keeps its own mode: the script's switch did nothing.
             full.push_str(" (script; held: twins keep their modes)");
         }
-        let color = marker_color(m, ui.visuals().dark_mode);
+            (m.t_s, full, marker_color(m, dark), false)
+        });
+    let mut placed_count = 0;
+    for (i, (t_s, full, color, cue)) in cues.chain(markers).enumerate() {
+        let x = transform.position_from_point(&PlotPoint::new(t_s, 0.0)).x + 3.0;
+        if taken
+            .iter()
+            .all(|row| row.iter().any(|(a, b)| x >= *a && x < *b))
+        {
+            // Every row is taken here: not even a dot would fit.
+            continue;
+        }
         let first_word = full.split_whitespace().next().unwrap_or("•").to_string();
         let candidates = [short(&full), format!("{first_word}…"), "•".to_string()];
         let placed = candidates.iter().find_map(|text| {
@@ -189,12 +226,18 @@ pub(crate) fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContex
         let pos = egui::pos2(left, frame.top() + 2.0 + 13.0 * row as f32);
         let rect = egui::Rect::from_min_size(pos, galley.size());
         painter.galley(pos, galley, color);
-        ui.interact(
+        let response = ui.interact(
             rect,
             ui.scope_id().with(("caption", i)),
             egui::Sense::hover(),
-        )
-        .on_hover_text(full);
+        );
+        if cue {
+            // Screen readers and tests read a cue on the plot as "plot
+            // cue: 8:30:00–9:45:00 slow to 120×".
+            let label = format!("plot cue: {full}");
+            response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &label));
+        }
+        response.on_hover_text(full);
     }
     count_drawn(ui.ctx(), CAPTIONS_DRAWN, placed_count);
 }

@@ -37,6 +37,8 @@ pub struct PlotContext<'a> {
     pub height: f32,
     /// Traced actions, drawn as dots on the wait plot (empty: none).
     pub traces: &'a [crate::sim::trace::Trace],
+    /// The scene's clock cues (slow stretches, pauses; empty: none).
+    pub cues: &'a [crate::scenario::Cue],
 }
 
 /// The plots' titles in screen order, the names tests look plots up by.

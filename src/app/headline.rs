@@ -8,7 +8,7 @@ use super::palette;
 use crate::compare::SpanCounts;
 use crate::fmt::{dollars, secs, share, thousands};
 use crate::host::{Snapshot, TwinSnapshot};
-use crate::sim::{Gauges, Ledgers, Settings, Window};
+use crate::sim::{Gauges, Ledgers, Settings};
 use egui::{Color32, RichText};
 
 /// What the headline reads of one run: the solo run, or one twin.

@@ -829,7 +829,7 @@ fn switching_away_asks_first_and_the_last_scene_reopens() {
         .apply(AppAction::OpenBuiltin("01-hello-sync.ron"));
     h.run_steps(3);
     assert!(
-        h.query_by_label_contains("has live changes that are not saved")
+        h.query_by_label_contains("has edits that are not saved")
             .is_some()
     );
     h.get_by_label("Cancel").click();

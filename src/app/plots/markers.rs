@@ -183,13 +183,13 @@ pub(crate) fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContex
         .into_iter()
         .map(|i| {
             let m = &pc.markers[i];
-        let mut full = crate::app::plain(&crate::words::change(&m.change, pc.settings));
-        if m.skipped {
-            full = crate::app::plain(&crate::words::cue(&m.change, pc.settings));
-        } else if m.held {
-            // A twin keeps its own mode: the script's switch did nothing.
-            full.push_str(" (script; held: twins keep their modes)");
-        }
+            let mut full = crate::app::plain(&crate::words::change(&m.change, pc.settings));
+            if m.skipped {
+                full = crate::app::plain(&crate::words::cue(&m.change, pc.settings));
+            } else if m.held {
+                // A twin keeps its own mode: the script's switch did nothing.
+                full.push_str(" (script; held: twins keep their modes)");
+            }
             (m.t_s, full, marker_color(m, dark), false)
         });
     let mut placed_count = 0;

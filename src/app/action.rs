@@ -53,6 +53,12 @@ pub enum AppAction {
     SaveThen(Box<AppAction>),
     /// Close the "unsaved changes" question without doing anything.
     CancelSwitch,
+    /// Save's answer when the settings changed under the scene's texts:
+    /// save to this file with the texts (`true`) or without the lesson,
+    /// watch text and scripted captions (`false`).
+    SaveAnswered(PathBuf, bool),
+    /// Close Save's question about the texts without saving.
+    CancelSave,
     /// Quit the app (Ctrl+Q, File -> Quit, the window's close button).
     Quit,
     /// Back to the scene as in its file: a new run without the edits. One

@@ -17,6 +17,9 @@ pub struct Messages {
     pub confirm: Option<AppAction>,
     /// Why the simulation thread stopped, while its dialog is open.
     pub host_down: Option<String>,
+    /// Save's question when the settings changed under the scene's texts;
+    /// open while this is set.
+    pub stale_texts: Option<super::stale_texts::Question>,
 }
 
 impl Messages {
@@ -84,6 +87,44 @@ impl Messages {
 }
 
 impl Messages {
+    /// "The scene's texts were written for other settings": the changed
+    /// settings, and Save with the texts, Save without them, or Cancel.
+    pub fn stale_texts_ui(&self, ctx: &egui::Context, actions: &mut Vec<AppAction>) {
+        let Some(q) = &self.stale_texts else { return };
+        egui::Window::new("Texts written for other settings")
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
+            .show(ctx, |ui| {
+                ui.label(
+                    "The lesson, the watch text and the captions were written for the settings \
+                     the scene was opened or last saved with. These settings have changed since:",
+                );
+                for line in &q.changed {
+                    ui.label(format!("  • {line}"));
+                }
+                ui.label("The texts may no longer be true for the scene as saved.");
+                ui.horizontal(|ui| {
+                    if ui.button("Save with the texts").clicked() {
+                        actions.push(AppAction::SaveAnswered(q.path.clone(), true));
+                    }
+                    if ui
+                        .button("Save without the texts")
+                        .on_hover_text(
+                            "Saves the settings with no lesson, watch text or scripted captions \
+                             (Edit -> Undo brings them back)",
+                        )
+                        .clicked()
+                    {
+                        actions.push(AppAction::SaveAnswered(q.path.clone(), false));
+                    }
+                    if ui.button("Cancel").clicked() {
+                        actions.push(AppAction::CancelSave);
+                    }
+                });
+            });
+    }
+
     /// "The simulation stopped": what it said, and a way back to work
     /// from the edited scene, while the host thread is down.
     pub fn host_down_ui(&self, ctx: &egui::Context, title: &str, actions: &mut Vec<AppAction>) {

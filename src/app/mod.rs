@@ -30,7 +30,8 @@
 //! (`files.rs`), failure labels on the diagram (`flashes.rs`), the plot
 //! history (`history.rs`) and colours (`palette.rs`). The story, edited in
 //! the app: the Timeline panel on the right (`timeline.rs`, placed and
-//! wired in `authoring.rs`) and undo/redo (`undo.rs`).
+//! wired in `authoring.rs`) and undo/redo (`undo.rs`). Save asks before
+//! keeping texts written for other settings (`stale_texts.rs`).
 //!
 //! To add something the user can do: draw its widget in its panel and push
 //! an [`AppAction`] when it is used; if no variant fits, add one in
@@ -57,6 +58,7 @@ mod messages;
 pub mod palette;
 pub mod plots;
 pub mod recovery;
+mod stale_texts;
 pub mod sweep_window;
 mod timeline;
 mod top_bar;
@@ -440,6 +442,7 @@ impl AsyncLabApp {
             .confirm_ui(ui.ctx(), &snap.edited.title, actions);
         self.messages
             .host_down_ui(ui.ctx(), &snap.edited.title, actions);
+        self.messages.stale_texts_ui(ui.ctx(), actions);
         if let Some(found) = self.recovery.found.first()
             && self.messages.confirm.is_none()
         {
@@ -622,8 +625,9 @@ impl AsyncLabApp {
                 self.after_save = Some(*next);
                 self.apply(AppAction::Save);
                 // Saved (its continuation ran), failed or cancelled: done,
-                // unless the in-app browser is still asking where.
-                if !self.browser.is_open() {
+                // unless the in-app browser is still asking where or Save
+                // asks about the texts.
+                if !self.browser.is_open() && self.messages.stale_texts.is_none() {
                     self.after_save = None;
                 }
             }
@@ -646,20 +650,38 @@ impl AsyncLabApp {
             AppAction::SaveAs => self.choose(file_dialog::Purpose::SaveAs),
             AppAction::SaveRecording => self.choose(file_dialog::Purpose::SaveRecording),
             AppAction::SaveTo(path) => {
-                let edited = self.host.snapshot().edited.clone();
-                match self.files.save(&edited, &path) {
-                    Ok(()) => {
-                        self.apply(AppAction::Host(Command::MarkSaved));
-                        self.messages.status = Some(format!("saved {}", path.display()));
-                        if let Some(next) = self.after_save.take() {
-                            self.apply(AppAction::Confirmed(Box::new(next)));
-                        }
-                    }
-                    Err(e) => {
-                        self.after_save = None;
-                        self.messages.error = Some(e);
-                    }
+                let (file, edited) = {
+                    let snap = self.host.snapshot();
+                    (snap.file.clone(), snap.edited.clone())
+                };
+                let changed = stale_texts::changed_under_texts(&file, &edited);
+                if changed.is_empty() {
+                    self.save_scene(&edited, &path);
+                } else {
+                    // Ask first; a pending continuation waits for the answer.
+                    self.messages.stale_texts = Some(stale_texts::Question { path, changed });
                 }
+            }
+            AppAction::SaveAnswered(path, keep_texts) => {
+                self.messages.stale_texts = None;
+                let edited = (*self.host.snapshot().edited).clone();
+                if keep_texts {
+                    self.save_scene(&edited, &path);
+                } else {
+                    // The host drops the same texts, so the saved file and
+                    // the scene on screen stay one.
+                    let bare = stale_texts::without_texts(&edited);
+                    for edit in stale_texts::caption_removals(&edited) {
+                        self.send(Command::EditTimeline(edit), true);
+                    }
+                    let (lesson, watch) = (bare.lesson.clone(), bare.watch.clone());
+                    self.send(Command::EditTexts { lesson, watch }, true);
+                    self.save_scene(&bare, &path);
+                }
+            }
+            AppAction::CancelSave => {
+                self.messages.stale_texts = None;
+                self.after_save = None;
             }
             AppAction::SaveRecordingTo(path) => {
                 let recording = self.host.snapshot().recording.clone();
@@ -690,6 +712,25 @@ impl AsyncLabApp {
             | AppAction::ShowLoadCurve
             | AppAction::Sweep(_) => self.explain_action(action),
             AppAction::Workshop(action) => self.workshop(action),
+        }
+    }
+
+    /// Writes `scene` to `path` (atomically) and marks it saved; then
+    /// carries out what waited for the save. A failed save carries out
+    /// nothing.
+    fn save_scene(&mut self, scene: &Scenario, path: &Path) {
+        match self.files.save(scene, path) {
+            Ok(()) => {
+                self.apply(AppAction::Host(Command::MarkSaved));
+                self.messages.status = Some(format!("saved {}", path.display()));
+                if let Some(next) = self.after_save.take() {
+                    self.apply(AppAction::Confirmed(Box::new(next)));
+                }
+            }
+            Err(e) => {
+                self.after_save = None;
+                self.messages.error = Some(e);
+            }
         }
     }
 
@@ -792,9 +833,13 @@ impl AsyncLabApp {
     }
 
     /// Keeps the recovery file in step with the document; drops a
-    /// continuation whose Save As browser was closed without a choice.
+    /// continuation whose Save As browser was closed without a choice
+    /// (one waiting for Save's question about the texts stays).
     fn keep_recovery(&mut self, ctx: &egui::Context, snap: &Snapshot) {
-        if self.after_save.is_some() && !self.browser.is_open() {
+        if self.after_save.is_some()
+            && !self.browser.is_open()
+            && self.messages.stale_texts.is_none()
+        {
             self.after_save = None;
         }
         let now_s = self.started.elapsed().as_secs_f64();

@@ -153,6 +153,9 @@ fn save_then_reopen_round_trips_live_tweaks() {
     assert!(h.state().app.host().snapshot().dirty);
     h.state_mut().app.save_to(&path);
     h.run_steps(2);
+    // The rate and the mode changed under the scene's texts: Save asks.
+    h.get_by_label("Save with the texts").click();
+    h.run_steps(2);
     assert!(
         !h.state().app.host().snapshot().dirty,
         "saved clears the marker"
@@ -254,7 +257,11 @@ fn buttons_menus_and_keys_all_act() {
 
     // File ▸ Open recent reopens a saved scene from time zero.
     h.state_mut().app.save_to(&path);
-    h.run_steps(20);
+    h.run_steps(4);
+    // The modes changed under the scene's texts: Save asks.
+    h.get_by_label("Save with the texts").click();
+    h.run_steps(16);
+    assert!(!h.state().app.host().snapshot().dirty, "saved");
     assert!(now_s(&h) > 0.5);
     h.get_by_label("File").click();
     h.run_steps(2);

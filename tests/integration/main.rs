@@ -21,6 +21,7 @@ mod scenario_files;
 mod scenes;
 mod story;
 mod story_app;
+mod texts_on_save;
 mod twins;
 mod validate_first;
 mod workshop;

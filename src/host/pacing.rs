@@ -232,12 +232,13 @@ impl Pace {
 
     /// A new run starts at sim time `now`: no jump, no lag, anchored at the
     /// latest wall time. Playing or paused stays as it was, except at the
-    /// scene's end: that pause was the scene's, not the presenter's, so the
-    /// new run (Restart, R, C, the end banner's Restart) plays.
+    /// scene's end or at a pause cue: that pause was the scene's, not the
+    /// presenter's, so the new run (Restart, R, C, the end banner's
+    /// Restart) plays.
     pub fn restart(&mut self, now: SimTime) {
         self.jump_to = None;
         self.lagging_at = None;
-        if self.ended {
+        if self.ended || self.cue_note.take().is_some() {
             self.playing = true;
         }
         self.reanchor(self.last_wall, now);

@@ -81,6 +81,29 @@ fn cues_slow_the_clock_and_pause_it_with_their_caption() {
 }
 
 #[test]
+fn c_or_restart_at_a_pause_cue_plays_the_new_run() {
+    for command in [Command::SetCompare(true), Command::Restart] {
+        let clock = FakeClock::new();
+        let mut host = Host::manual(scene(), Box::new(clock.clone()));
+        let mut ws = Vec::new();
+        let mut snap = tick(&mut host, &clock, &mut ws);
+        for _ in 0..200 {
+            if !snap.playing {
+                break;
+            }
+            snap = tick(&mut host, &clock, &mut ws);
+        }
+        assert!(!snap.playing && snap.cue_note.is_some(), "held at the pause");
+        // The caption asks for C: the new run must not sit frozen at 0:00.
+        host.send(command.clone());
+        tick(&mut host, &clock, &mut ws);
+        let snap = tick(&mut host, &clock, &mut ws);
+        assert!(snap.playing, "{command:?} plays");
+        assert!(snap.now_s > 0.0 && snap.cue_note.is_none(), "{command:?}");
+    }
+}
+
+#[test]
 fn a_speed_set_by_hand_wins_until_the_next_cue_or_restart() {
     let clock = FakeClock::new();
     let mut host = Host::manual(scene(), Box::new(clock.clone()));

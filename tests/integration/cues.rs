@@ -93,7 +93,10 @@ fn c_or_restart_at_a_pause_cue_plays_the_new_run() {
             }
             snap = tick(&mut host, &clock, &mut ws);
         }
-        assert!(!snap.playing && snap.cue_note.is_some(), "held at the pause");
+        assert!(
+            !snap.playing && snap.cue_note.is_some(),
+            "held at the pause"
+        );
         // The caption asks for C: the new run must not sit frozen at 0:00.
         host.send(command.clone());
         tick(&mut host, &clock, &mut ws);

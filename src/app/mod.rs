@@ -843,10 +843,10 @@ impl AsyncLabApp {
             self.after_save = None;
         }
         let now_s = self.started.elapsed().as_secs_f64();
-        let path = self.files.path.clone();
-        if let Some(wait) =
-            self.recovery
-                .track(&snap.edited, &snap.file, snap.dirty, path.as_deref(), now_s)
+        let path = self.files.path.as_deref();
+        if let Some(wait) = self
+            .recovery
+            .track(&snap.edited, &snap.file, snap.dirty, path, now_s)
         {
             ctx.request_repaint_after(wait);
         }

@@ -478,20 +478,27 @@ fn ticks(core: &mut HostCore, wall: &mut Duration, n: usize, got: &mut [Vec<Wind
     }
 }
 
+/// The host scene at 400 users/s, comparing its twins at Max speed on a
+/// 3 ms budget of a ticking clock, taking turns or on `threads`.
+fn comparing_at_max(threads: bool) -> HostCore {
+    let mut s = host_scene();
+    s.settings.clients[0].rate_per_s = 400.0;
+    let budget = Budget {
+        limit: Duration::from_millis(3),
+        clock: Box::new(TickingClock(Default::default())),
+    };
+    let mut core = HostCore::new(s, Some(budget));
+    core.set_threads(threads);
+    core.handle(Command::SetCompare(true), Duration::ZERO);
+    core.handle(Command::SetSpeed(Speed::Max), Duration::ZERO);
+    core
+}
+
 #[test]
 fn the_recording_replays_the_comparison_exactly() {
     for threads in [false, true] {
-        let mut s = host_scene();
-        s.settings.clients[0].rate_per_s = 400.0;
-        let budget = Budget {
-            limit: Duration::from_millis(3),
-            clock: Box::new(TickingClock(Default::default())),
-        };
-        let mut core = HostCore::new(s, Some(budget));
-        core.set_threads(threads);
+        let mut core = comparing_at_max(threads);
         let mut wall = Duration::ZERO;
-        core.handle(Command::SetCompare(true), wall);
-        core.handle(Command::SetSpeed(Speed::Max), wall);
         let mut got = vec![Vec::new(); 2];
         let mut apart = 0;
         let changes: Vec<(Change, Target)> = vec![
@@ -545,17 +552,8 @@ fn the_recording_replays_the_comparison_exactly() {
 #[test]
 fn twins_of_different_loads_share_one_clock_at_max() {
     for threads in [false, true] {
-        let mut s = host_scene();
-        s.settings.clients[0].rate_per_s = 400.0;
-        let budget = Budget {
-            limit: Duration::from_millis(3),
-            clock: Box::new(TickingClock(Default::default())),
-        };
-        let mut core = HostCore::new(s, Some(budget));
-        core.set_threads(threads);
+        let mut core = comparing_at_max(threads);
         let mut wall = Duration::ZERO;
-        core.handle(Command::SetCompare(true), wall);
-        core.handle(Command::SetSpeed(Speed::Max), wall);
         let window = SimTime::from_secs_f64(core.system().settings().window_s);
         let mut got = vec![Vec::new(); 2];
         for tick in 0..150 {

@@ -5,9 +5,9 @@
 //! `cargo run --release --example bench_actions [-- --scene FILE] [--hours H] [--trace-every N] [--twins-only]`
 //!
 //! Prints `key=value` lines. Targets: ≥ 1,000,000 actions per second in
-//! sync mode on one core (issue 3: a day-long scene replays in a few
+//! sync mode on one core (a day-long scene replays in a few
 //! seconds); ≥ 2,000,000 actions per second over both twins of a compare
-//! on two cores (issue 10). Each twin's thread also reports its own CPU
+//! on two cores. Each twin's thread also reports its own CPU
 //! time: on a machine shared with other work, actions ÷ the slowest
 //! thread's CPU time is what two free cores would give.
 

@@ -8,7 +8,7 @@
 //! reported beside it. Everything the run allocated (event heap, action
 //! slots, windows) is charged to the jobs, so the figure is an upper bound
 //! on the broker's own cost. Prints one `key=value` line; the target
-//! (issue 3) is ≤ 64 bytes per job.
+//! is ≤ 64 bytes per job.
 
 use asynclab::scenario::{Client, Mode, Scenario};
 use asynclab::sim::{Dist, SimTime, System};

@@ -4,7 +4,7 @@
 //!
 //! `cargo run --release --example bench_sweep [-- --steps 20 --duration 300]`
 //!
-//! Prints one `key=value` line. The target (issue 11): the parallel sweep
+//! Prints one `key=value` line. The target: the parallel sweep
 //! takes at most 0.6× the time of the runs one after another, and under
 //! 4 s on a 2-core machine.
 //!

@@ -1,4 +1,4 @@
-//! The wiring of the views that explain the run (issue 11): the
+//! The wiring of the views that explain the run: the
 //! bottleneck strip, the request journey and the load curve, their state
 //! and the actions that open and drive them. The views themselves are in
 //! `bottleneck.rs`, `waterfall.rs` and `sweep_window.rs`.
@@ -6,7 +6,7 @@
 use super::action::AppAction;
 use super::{AsyncLabApp, bottleneck, sweep_window, waterfall};
 
-/// The views that explain the run (issue 11).
+/// The views that explain the run.
 #[derive(Default)]
 pub(super) struct ExplainViews {
     pub strip: bottleneck::BottleneckStrip,

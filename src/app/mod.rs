@@ -18,7 +18,7 @@
 //! by side instead (`compare/`), and the controls panel first asks which
 //! twin its changes go to.
 //!
-//! Explaining views (issue 11): the bottleneck strip under the headline
+//! Explaining views: the bottleneck strip under the headline
 //! (`bottleneck.rs`), one request's journey as a waterfall (`waterfall.rs`,
 //! View -> Request journey) and the load curve swept in the background
 //! (`sweep_window.rs`, View -> Load curve), wired in `explain_views.rs`.
@@ -64,7 +64,7 @@ mod timeline;
 mod top_bar;
 mod undo;
 pub mod waterfall;
-// Workshop kit (issue 12): exports, scene as text, "Check my answer".
+// Workshop kit: exports, scene as text, "Check my answer".
 mod check;
 mod exports;
 mod gif_recorder;

@@ -1,4 +1,4 @@
-//! The workshop kit in the app (issue 12): exports for slides, a scene
+//! The workshop kit in the app: exports for slides, a scene
 //! shared as clipboard text, and "Check my answer" for exercises.
 //!
 //! ```text

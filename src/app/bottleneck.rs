@@ -13,7 +13,6 @@ use crate::explain::{self, Explanation};
 use crate::host::Snapshot;
 use crate::sim::capacity::{self, Measured};
 use crate::sim::{Marker, Window};
-use egui::RichText;
 use std::collections::VecDeque;
 
 /// Closed windows the rates are measured over, at most: the span of the
@@ -124,37 +123,113 @@ impl BottleneckStrip {
         self.words.as_ref()
     }
 
-    /// Draws the strip: the headline in bold, then what it does to users,
-    /// the queue and the next bottleneck; every stage's arithmetic and the
+    /// Lines the strip takes: its headline and, unless `one_line`, the
+    /// lines below it (what it does to users unless in presentation mode,
+    /// the queue, the next bottleneck). Always this many, said or empty,
+    /// so the strip keeps its height when the sentences come and go.
+    pub fn lines(presentation: bool, one_line: bool) -> usize {
+        match (one_line, presentation) {
+            (true, _) => 1,
+            (false, true) => 3,
+            (false, false) => 4,
+        }
+    }
+
+    /// Draws the strip on [`BottleneckStrip::lines`] lines of one row
+    /// each, every sentence cut with "…" when it is too long (the whole on
+    /// hover): the headline in bold, then what it does to users, the
+    /// queue and the next bottleneck; every stage's arithmetic and the
     /// estimates on hover. In presentation mode the headline, the queue
-    /// and the next one only.
-    pub fn ui(&self, ui: &mut egui::Ui, presentation: bool) {
+    /// and the next one only; `one_line`: the headline only.
+    pub fn ui(&self, ui: &mut egui::Ui, presentation: bool, one_line: bool) {
+        let lines = Self::lines(presentation, one_line);
         let Some(words) = &self.words else {
-            ui.label(RichText::new("Bottleneck: waiting for the first window to close.").weak());
+            let wait = "Bottleneck: waiting for the first window to close.";
+            let weak = ui.visuals().weak_text_color();
+            row(ui, vec![(wait.to_string(), weak)], None);
+            blank_rows(ui, lines - 1);
             return;
         };
         let accent = palette::caption(ui.visuals().dark_mode);
-        ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new("Bottleneck now").strong().color(accent))
-                .on_hover_text(stages_text(words));
-            let of = self
-                .twin
-                .as_ref()
-                .map_or(String::new(), |n| format!(", twin {n}"));
-            let span = crate::fmt::span(self.span_s.max(0.0));
-            ui.label(RichText::new(format!("(last {span}{of})")).weak());
-            ui.label(RichText::new(text(&words.headline)).strong())
-                .on_hover_text(stages_text(words));
-        });
+        let of = self
+            .twin
+            .as_ref()
+            .map_or(String::new(), |n| format!(", twin {n}"));
+        let span = crate::fmt::span(self.span_s.max(0.0));
+        let strong = ui.visuals().strong_text_color();
+        let weak = ui.visuals().weak_text_color();
+        row(
+            ui,
+            vec![
+                ("Bottleneck now ".to_string(), accent),
+                (format!("(last {span}{of}) "), weak),
+                (text(&words.headline), strong),
+            ],
+            Some(stages_text(words)),
+        );
         let mut rest: Vec<&String> = Vec::new();
         if !presentation {
             rest.extend(words.consequence.iter());
         }
         rest.extend(words.queue.iter());
         rest.extend(words.next.iter());
-        for line in rest {
-            ui.label(text(line));
+        let color = ui.visuals().text_color();
+        let shown = rest.len().min(lines - 1);
+        for line in &rest[..shown] {
+            row(ui, vec![(text(line), color)], None);
         }
+        blank_rows(ui, lines - 1 - shown);
+    }
+}
+
+/// One row of the strip, the full width: `parts` (text, colour) on
+/// one line, cut with "…" when too long; the whole text (or `hover`) on
+/// hover. Screen readers and tests read the whole text.
+fn row(ui: &mut egui::Ui, parts: Vec<(String, egui::Color32)>, hover: Option<String>) {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let height = ui.fonts_mut(|f| f.row_height(&font)) + 2.0;
+    let width = ui.available_width();
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(width, height), egui::Sense::hover());
+    let mut job = egui::text::LayoutJob {
+        wrap: egui::text::TextWrapping::truncate_at_width(width),
+        ..Default::default()
+    };
+    let mut whole = String::new();
+    for (t, color) in &parts {
+        job.append(
+            t,
+            0.0,
+            egui::TextFormat {
+                font_id: font.clone(),
+                color: *color,
+                ..Default::default()
+            },
+        );
+        whole.push_str(t);
+    }
+    let galley = ui.fonts_mut(|f| f.layout_job(job));
+    let elided = galley.elided;
+    ui.painter()
+        .galley(rect.min, galley, ui.visuals().text_color());
+    let label = whole.trim_end().to_string();
+    let response = match hover {
+        Some(h) if elided => response.on_hover_text(format!("{label}\n\n{h}")),
+        Some(h) => response.on_hover_text(h),
+        None if elided => response.on_hover_text(label.clone()),
+        None => response,
+    };
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &label));
+}
+
+/// `n` empty rows, so the strip keeps its height.
+fn blank_rows(ui: &mut egui::Ui, n: usize) {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let height = ui.fonts_mut(|f| f.row_height(&font)) + 2.0;
+    for _ in 0..n {
+        ui.allocate_exact_size(
+            egui::vec2(ui.available_width(), height),
+            egui::Sense::hover(),
+        );
     }
 }
 

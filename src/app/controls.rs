@@ -27,7 +27,14 @@ pub struct Controls {
     pending: Pending,
     /// A note under a knob, by path, and when it goes (wall time, s).
     notes: HashMap<String, (String, f64)>,
+    /// The knob last changed, the host's last refusal when it was sent,
+    /// and until when a new refusal is taken to be its (wall time, s).
+    sent: Option<(String, Option<String>, f64)>,
 }
+
+/// How long after a knob's change a refusal from the simulation is
+/// shown under that knob, s of wall time.
+const REFUSAL_S: f64 = 2.0;
 
 impl Controls {
     /// The panel, shown or hidden.
@@ -36,7 +43,41 @@ impl Controls {
             shown,
             pending: Pending::default(),
             notes: HashMap::new(),
+            sent: None,
         }
+    }
+
+    /// Shows `text` under the knob at `path` for a while: why a change to
+    /// it was refused or changed. `now`: wall time, s.
+    pub fn note(&mut self, path: &str, text: String, now: f64) {
+        self.notes.insert(path.to_string(), (text, now + NOTE_S));
+    }
+
+    /// Drops every note (another scene opened).
+    pub fn forget_notes(&mut self) {
+        self.notes.clear();
+        self.sent = None;
+    }
+
+    /// A refusal the simulation sent back (`last_error`, the host's last
+    /// refused change) for the knob changed just before goes under that
+    /// knob. `now`: wall time, s.
+    pub fn take_refusal(&mut self, last_error: Option<&str>, now: f64) {
+        let Some((path, before, until)) = self.sent.take() else {
+            return;
+        };
+        match last_error {
+            Some(e) if before.as_deref() != Some(e) => self.note(&path, e.to_string(), now),
+            _ if now < until => self.sent = Some((path, before, until)),
+            _ => {}
+        }
+    }
+
+    /// Remembers that the knob at `path` was just changed, so a refusal
+    /// that follows goes under it.
+    pub fn sent(&mut self, path: &str, last_error: Option<&str>, now: f64) {
+        let before = last_error.map(str::to_string);
+        self.sent = Some((path.to_string(), before, now + REFUSAL_S));
     }
 
     /// Draws the panel: every knob by group, with the queue's policies and
@@ -52,7 +93,9 @@ impl Controls {
         let all = knobs::knobs(live);
         let now = ui.input(|i| i.time);
         self.notes.retain(|_, (_, until)| *until > now);
-        egui::ScrollArea::vertical().show(ui, |ui| {
+        // Both ways: a narrow panel at a large scale scrolls to a field
+        // rather than cut it off.
+        egui::ScrollArea::both().show(ui, |ui| {
             for group in Group::ALL {
                 egui::CollapsingHeader::new(group.title())
                     .default_open(matches!(
@@ -196,8 +239,20 @@ fn show(x: f64, k: &Knob) -> String {
 fn note_row(ui: &mut egui::Ui, text: &str) {
     ui.label("");
     let color = palette::text_on(palette::AMBER, ui.visuals().dark_mode);
-    ui.label(egui::RichText::new(text).small().color(color));
+    beside_field(ui, egui::RichText::new(text).small().color(color));
     ui.end_row();
+}
+
+/// Width of the text under a field (a note, the live rate), points: it
+/// wraps there, so it never makes the panel wider than its fields.
+const UNDER_FIELD_W: f32 = 150.0;
+
+/// `text` under a field, wrapped at [`UNDER_FIELD_W`].
+fn beside_field(ui: &mut egui::Ui, text: egui::RichText) {
+    ui.scope(|ui| {
+        ui.set_max_width(UNDER_FIELD_W);
+        ui.add(egui::Label::new(text).wrap());
+    });
 }
 
 /// What a traffic knob means right now: a client's base rate times its
@@ -236,13 +291,13 @@ fn live_row(ui: &mut egui::Ui, live: &Settings, gauges: &Gauges, k: &Knob) {
         return;
     };
     ui.label("");
-    ui.label(egui::RichText::new(text).small());
+    beside_field(ui, egui::RichText::new(text).small());
     ui.end_row();
 }
 
 /// The queue's scheduling and retry policy, as choice buttons.
 fn policies(ui: &mut egui::Ui, live: &Settings, actions: &mut Vec<AppAction>) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("scheduling").on_hover_text(
             "How queue workers pick the next job: FIFO (oldest first), fair \
              (round-robin over clients), priority (highest tier first).",
@@ -260,7 +315,7 @@ fn policies(ui: &mut egui::Ui, live: &Settings, actions: &mut Vec<AppAction>) {
             }
         }
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("retry")
             .on_hover_text("What a queue worker does after a failed write.");
         let current = live.queue.retry;
@@ -280,7 +335,7 @@ fn policies(ui: &mut egui::Ui, live: &Settings, actions: &mut Vec<AppAction>) {
 
 /// Buttons that start and end a database outage.
 fn outage(ui: &mut egui::Ui, actions: &mut Vec<AppAction>) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         if ui
             .button("outage: fail")
             .on_hover_text("Start a DB outage where writes fail at once.")

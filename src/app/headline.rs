@@ -46,20 +46,30 @@ impl<'a> RunView<'a> {
 /// a fast error must never look like a good answer.
 const ERRORS_DOMINATE: f64 = 0.5;
 
-/// Draws the figures, then both ledgers.
-pub fn ui(ui: &mut egui::Ui, run: RunView<'_>, history: &History, presentation: bool) {
-    figures(ui, run, history);
+/// Draws the figures, then both ledgers. `folded` (presentation mode in a
+/// window too small for it all): without the worst so far, and the gap
+/// between the ledgers on one line.
+pub fn ui(
+    ui: &mut egui::Ui,
+    run: RunView<'_>,
+    history: &History,
+    presentation: bool,
+    folded: bool,
+) {
+    figures(ui, run, history, folded);
     if presentation {
         // The room reads the figures; the gap between the ledgers still
         // shows when there is one.
-        gaps(ui, run.ledgers);
+        gaps(ui, run.ledgers, folded);
     } else {
         ledgers(ui, run.ledgers);
     }
 }
 
-/// The headline figures, in large type.
-fn figures(ui: &mut egui::Ui, run: RunView<'_>, history: &History) {
+/// The headline figures, in large type; `folded`: in smaller type,
+/// without the money and the worst so far (the figures that tell the
+/// story stay).
+fn figures(ui: &mut egui::Ui, run: RunView<'_>, history: &History, folded: bool) {
     let last = history.last.as_ref();
     let span = format!("last {}", crate::fmt::span(run.live.percentile_window_s));
     let p95 = last.map_or(f64::NAN, |w| w.wait.p95);
@@ -74,6 +84,11 @@ fn figures(ui: &mut egui::Ui, run: RunView<'_>, history: &History) {
     let target = run.live.sla.wait_target_s;
     let failing = errors >= ERRORS_DOMINATE;
     ui.horizontal_wrapped(|ui| {
+        if folded {
+            ui.style_mut()
+                .text_styles
+                .insert(figure_style(), egui::FontId::proportional(FOLDED_FIGURE_PT));
+        }
         let p95_text = if p95.is_nan() { "—".to_string() } else { secs(p95) };
         let p95_bad = p95 > target || failing;
         big(ui, &format!("p95 wait · {span}"), p95_text, p95_bad.then_some(palette::RED))
@@ -95,8 +110,10 @@ fn figures(ui: &mut egui::Ui, run: RunView<'_>, history: &History) {
             "Queued in the broker, plus jobs waiting out a retry backoff (not lost). Oldest queued job: {} since it was queued.",
             secs(oldest)
         ));
-        money(ui, run, history);
-        worst(ui, run, history);
+        if !folded {
+            money(ui, run, history);
+            worst(ui, run, history);
+        }
         if g.held >= g.held_limit || shed_per_min > 0.0 {
             let text = format!("LIMIT: shed {}/min", thousands(shed_per_min.round() as u64));
             big(ui, &format!("simulator · {span}"), text, Some(palette::RED)).on_hover_text(format!(
@@ -198,17 +215,22 @@ fn ledgers(ui: &mut egui::Ui, ledgers: &Ledgers) {
         };
         ui.colored_label(color, text);
     });
-    gaps(ui, ledgers);
+    gaps(ui, ledgers, false);
 }
 
-/// What lies between the two ledgers, in red, when anything does.
-fn gaps(ui: &mut egui::Ui, ledgers: &Ledgers) {
+/// What lies between the two ledgers, in red, when anything does; on one
+/// line cut with "…" (the whole on hover) when `one_line`.
+fn gaps(ui: &mut egui::Ui, ledgers: &Ledgers, one_line: bool) {
     let gaps = gap_sentences(ledgers);
     if !gaps.is_empty() {
-        ui.colored_label(
-            palette::text_on(palette::RED, ui.visuals().dark_mode),
-            gaps.join(" · "),
-        );
+        let color = palette::text_on(palette::RED, ui.visuals().dark_mode);
+        let text = gaps.join(" · ");
+        let mode = if one_line {
+            egui::TextWrapMode::Truncate
+        } else {
+            egui::TextWrapMode::Wrap
+        };
+        ui.add(egui::Label::new(RichText::new(text).color(color)).wrap_mode(mode));
     }
 }
 
@@ -259,13 +281,28 @@ fn nowrap(ui: &mut egui::Ui, text: String) -> egui::Response {
     ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Wrap))
 }
 
+/// Size of a figure's value when the headline is folded, points (22
+/// otherwise).
+const FOLDED_FIGURE_PT: f32 = 16.0;
+
+/// The text style of a figure's value (22 points unless the headline is
+/// folded).
+fn figure_style() -> egui::TextStyle {
+    egui::TextStyle::Name("headline figure".into())
+}
+
 /// One figure: its name small above its value large (in `color` if
 /// given), then a gap. Measured before it is placed, so the row wraps
 /// whole figures and never cuts one off or breaks a number.
 fn big(ui: &mut egui::Ui, name: &str, value: String, color: Option<Color32>) -> egui::Response {
     let text_color = ui.visuals().text_color();
     let small = egui::TextStyle::Small.resolve(ui.style());
-    let large = egui::FontId::proportional(22.0);
+    let large = ui
+        .style()
+        .text_styles
+        .get(&figure_style())
+        .cloned()
+        .unwrap_or(egui::FontId::proportional(22.0));
     let name_g = ui
         .painter()
         .layout_no_wrap(name.to_string(), small, text_color);

@@ -85,26 +85,70 @@ impl CaptionBanner {
     /// it is too long (the whole on hover), or nothing. The line is there
     /// with or without a caption, so a caption coming or going never moves
     /// what is below it (a click aimed at a knob lands on that knob).
-    pub fn ui(&self, ui: &mut egui::Ui, text: Option<&str>) {
+    /// `first` draws on the same line before the caption (the scene's end,
+    /// with its buttons): the line is high enough for buttons either way,
+    /// so that never moves anything either.
+    pub fn ui(&self, ui: &mut egui::Ui, text: Option<&str>, first: impl FnOnce(&mut egui::Ui)) {
         let color = palette::caption(ui.visuals().dark_mode);
         let font = egui::FontId::proportional(20.0);
-        let height = ui.fonts_mut(|f| f.row_height(&font)) + 2.0;
+        let text_h = ui.fonts_mut(|f| f.row_height(&font)) + 2.0;
+        let height = text_h.max(ui.spacing().interact_size.y + 4.0);
         let width = ui.available_width();
-        let (rect, response) =
-            ui.allocate_exact_size(egui::vec2(width, height), egui::Sense::hover());
-        if let Some(text) = text {
-            let text = plain(text);
-            let job = egui::text::LayoutJob {
-                wrap: egui::text::TextWrapping::truncate_at_width(width),
-                ..egui::text::LayoutJob::simple_singleline(text.clone(), font, color)
-            };
-            let galley = ui.fonts_mut(|f| f.layout_job(job));
-            ui.painter().galley(rect.min, galley, color);
-            // Screen readers and tests read the banner as "caption: ...".
-            let label = format!("caption: {text}");
-            response
-                .on_hover_text(text)
-                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &label));
+        let size = egui::vec2(width, height);
+        let (line, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+        let mut row = ui.new_child(
+            egui::UiBuilder::new()
+                .max_rect(line)
+                .layout(egui::Layout::left_to_right(egui::Align::Center)),
+        );
+        row.set_clip_rect(line.intersect(ui.clip_rect()));
+        first(&mut row);
+        let Some(text) = text else { return };
+        let width = row.available_width();
+        if width < 20.0 {
+            return;
         }
+        let (rect, response) =
+            row.allocate_exact_size(egui::vec2(width, text_h), egui::Sense::hover());
+        let text = plain(text);
+        let job = egui::text::LayoutJob {
+            wrap: egui::text::TextWrapping::truncate_at_width(width),
+            ..egui::text::LayoutJob::simple_singleline(text.clone(), font, color)
+        };
+        let galley = row.fonts_mut(|f| f.layout_job(job));
+        row.painter().galley(rect.min, galley, color);
+        // Screen readers and tests read the banner as "caption: ...".
+        let label = format!("caption: {text}");
+        response
+            .on_hover_text(text)
+            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &label));
     }
+}
+
+/// "The scene ended at m:ss" with Continue and Restart (and Check my
+/// answer for an exercise), while the run is paused at the scene's end:
+/// the buttons first, so a narrow window cuts the sentence, not them.
+pub fn ended_banner(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<super::AppAction>) {
+    use super::AppAction;
+    use crate::host::Command;
+    if ui
+        .button("Continue")
+        .on_hover_text("Play on past the scene's end")
+        .clicked()
+    {
+        actions.push(AppAction::Host(Command::Play));
+    }
+    if ui
+        .button("Restart")
+        .on_hover_text("The scene again from zero")
+        .clicked()
+    {
+        actions.push(AppAction::Host(Command::Restart));
+    }
+    super::workshop::check_button(ui, snap, actions);
+    let text = format!(
+        "The scene ended at {} (its duration). The run is paused.",
+        crate::fmt::clock(snap.duration_s)
+    );
+    ui.add(egui::Label::new(RichText::new(text).strong()).truncate());
 }

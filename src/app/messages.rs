@@ -1,14 +1,20 @@
-//! Messages to the user: the status line at the bottom (file saved, no file
+//! Messages to the user: the status note at the bottom (file saved, no file
 //! chosen, a rejected change) and the "Problem" dialog.
 
 use super::action::AppAction;
 use super::palette;
 
-/// The status line and the problem dialog's text.
+/// How long a status note stays, s of wall time.
+pub const STATUS_S: f64 = 10.0;
+
+/// The status note and the problem dialog's text.
 #[derive(Default)]
 pub struct Messages {
-    /// One-line status (saved, no file chosen, ...).
+    /// One-line status (saved, no file chosen, ...); it goes after
+    /// [`STATUS_S`], and when another scene opens.
     pub status: Option<String>,
+    /// The status note shown and the wall time it first showed, s.
+    status_since: Option<(String, f64)>,
     /// Problem dialog text; the dialog is open while this is set.
     pub error: Option<String>,
     /// An action that drops unsaved edits (another scene, quit, reset),
@@ -23,15 +29,46 @@ pub struct Messages {
 }
 
 impl Messages {
-    /// The status line, with the host's last rejected change beside it.
-    pub fn status_ui(&self, ui: &mut egui::Ui, last_error: Option<&str>) {
-        let Some(status) = &self.status else { return };
-        ui.horizontal(|ui| {
-            ui.label(status);
-            if let Some(e) = last_error {
-                ui.colored_label(palette::RED, e);
+    /// The status note, with the host's last rejected change beside it,
+    /// over the bottom left corner: it floats, so its coming and going
+    /// moves nothing under the pointer. It goes after [`STATUS_S`] of wall
+    /// time.
+    pub fn status_ui(&mut self, ctx: &egui::Context, last_error: Option<&str>) {
+        let Some(status) = self.status.clone() else {
+            self.status_since = None;
+            return;
+        };
+        let now = ctx.input(|i| i.time);
+        let since = match &self.status_since {
+            Some((shown, at)) if *shown == status => *at,
+            _ => {
+                self.status_since = Some((status.clone(), now));
+                now
             }
-        });
+        };
+        if now - since >= STATUS_S {
+            self.status = None;
+            self.status_since = None;
+            return;
+        }
+        // Come back when it is due to go, playing or not.
+        ctx.request_repaint_after(std::time::Duration::from_secs_f64(STATUS_S - (now - since)));
+        egui::Area::new(egui::Id::unique("status note"))
+            .anchor(egui::Align2::LEFT_BOTTOM, egui::vec2(8.0, -8.0))
+            .order(egui::Order::Foreground)
+            .interactable(false)
+            .show(ctx, |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.set_max_width(ctx.content_rect().width() * 0.8);
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(&status);
+                        if let Some(e) = last_error {
+                            let dark = ui.visuals().dark_mode;
+                            ui.colored_label(palette::text_on(palette::RED, dark), e);
+                        }
+                    });
+                });
+            });
     }
 
     /// The problem dialog, while there is a problem to show.

@@ -48,6 +48,7 @@ pub mod diagram;
 mod explain_views;
 mod file_dialog;
 mod files;
+pub mod fit;
 mod flashes;
 mod headline;
 mod help;
@@ -127,6 +128,8 @@ pub struct AsyncLabApp {
     undo: undo::UndoHistory,
     /// The bottleneck strip, the request journey and the load curve.
     explain: explain_views::ExplainViews,
+    /// What folds in presentation mode so the key plots fit (`fit.rs`).
+    fit: fit::Fit,
     /// Exports, scene sharing and the goal check (`workshop.rs`).
     workshop: workshop::Workshop,
     /// The recovery file (the edited scene on disk, a few seconds behind).
@@ -170,6 +173,7 @@ impl AsyncLabApp {
             timeline: timeline::TimelinePanel::default(),
             undo: undo::UndoHistory::default(),
             explain: explain_views::ExplainViews::default(),
+            fit: fit::Fit::default(),
             workshop: workshop::Workshop::default(),
             recovery: recovery::Recovery::off(),
             respawn: None,
@@ -399,27 +403,26 @@ impl AsyncLabApp {
             };
             let story = self.story();
             top_bar::ui(ui, snap, &self.files.prefs, view, &story, actions);
-            self.caption.ui(ui, caption);
-            if snap.ended {
-                ended_banner(ui, snap, actions);
-            }
+            // The scene's end shares the caption's line: nothing moves.
+            self.caption.ui(ui, caption, |ui| {
+                if snap.ended {
+                    lesson::ended_banner(ui, snap, actions);
+                }
+            });
         });
         if self.lesson.wanted(&snap.edited) && !self.files.prefs.presentation {
             egui::Panel::top("intro").show(ui, |ui| self.lesson.ui(ui, &snap.edited));
         }
-        if self.messages.status.is_some() {
-            egui::Panel::bottom("status").show(ui, |ui| {
-                self.messages.status_ui(ui, snap.last_error.as_deref());
-            });
-        }
         if self.controls.shown {
-            // At a large scale in a small window the panel must leave the
-            // plots most of the width.
+            // At a large scale in a small window the panel starts narrow
+            // enough to leave the plots most of the width; it can be
+            // widened, and scrolls both ways rather than clip a field.
             let width = ui.ctx().content_rect().width();
             egui::Panel::left("controls")
                 .resizable(true)
-                .default_size(300.0_f32.min(width * 0.3))
-                .max_size(width * 0.4)
+                .default_size(300.0_f32.min(width * 0.4))
+                .min_size(120.0_f32.min(width * 0.3))
+                .max_size(width * 0.75)
                 .show(ui, |ui| self.controls_panel(ui, snap, actions));
         }
         self.timeline_panel(ui, snap, actions);
@@ -437,6 +440,9 @@ impl AsyncLabApp {
         if let Some((purpose, path)) = self.browser.ui(ui.ctx()) {
             actions.push(self.chosen(purpose, path));
         }
+        // The status note floats over the bottom left corner.
+        self.messages
+            .status_ui(ui.ctx(), snap.last_error.as_deref());
         self.messages.error_ui(ui.ctx());
         self.messages
             .confirm_ui(ui.ctx(), &snap.edited.title, actions);
@@ -466,47 +472,103 @@ impl AsyncLabApp {
         actions: &mut Vec<AppAction>,
     ) -> Option<crate::sim::Marker> {
         let presentation = self.files.prefs.presentation;
+        // Presentation mode fits the window: what stands above the plots
+        // folds (fit.rs) so two key plots are whole on screen.
+        let budget = ui.available_height();
         if snap.compare && !snap.twins.is_empty() {
             let cx = compare::CompareContext {
                 anim_s: self.anim_s,
                 presentation,
                 span_s: self.files.prefs.span_s,
+                fit: &self.fit,
             };
             self.explain.dots = self.compare.ui(ui, snap, &cx, actions);
+            let columns = fit::columns(ui.available_width());
+            self.finish_fit(ui, budget, columns);
             return None;
         }
-        headline::ui(ui, headline::RunView::of(snap), &self.history, presentation);
-        ui.separator();
-        self.explain.strip.ui(ui, presentation);
-        ui.separator();
-        let avail = ui.available_height();
-        let share = if presentation { 0.22 } else { 0.24 };
-        let diagram_h = (avail * share).max(MIN_DIAGRAM_H);
-        let clients: Vec<String> = snap.live.clients.iter().map(|c| c.name.clone()).collect();
-        diagram::show(
+        let fit = presentation.then_some(&self.fit);
+        let folds = |part| fit.is_some_and(|f| f.folds(part));
+        let top = ui.cursor().top();
+        let run = headline::RunView::of(snap);
+        headline::ui(
             ui,
-            &diagram::DiagramInput {
-                gauges: &snap.gauges,
-                last: self.history.last.as_ref(),
-                busy: self.explain.strip.busy(),
-                clients: clients.clone(),
-                window_s: snap.live.window_s,
-                anim_s: self.anim_s,
-                flashes: self.flashes.all(),
-                height: diagram_h,
-            },
+            run,
+            &self.history,
+            presentation,
+            folds(fit::Part::Headline),
         );
+        ui.separator();
+        let top = measure(ui, fit, fit::Part::Headline, top);
+        self.explain
+            .strip
+            .ui(ui, presentation, folds(fit::Part::Strip));
+        ui.separator();
+        let top = measure(ui, fit, fit::Part::Strip, top);
+        let columns = if presentation {
+            fit::columns(ui.available_width())
+        } else {
+            plots::columns(ui.available_width())
+        };
+        let clients: Vec<String> = snap.live.clients.iter().map(|c| c.name.clone()).collect();
+        if folds(fit::Part::Diagram) {
+            self.fit.diagram_key(ui);
+        }
+        let mut diagram_extra = 0.0;
+        if fit.is_none_or(|f| f.shows_diagram()) {
+            let avail = ui.available_height();
+            let share = if presentation { 0.22 } else { 0.24 };
+            let mut diagram_h = (avail * share).max(MIN_DIAGRAM_H);
+            if presentation {
+                // Two whole plots first; the diagram takes its share of
+                // the rest.
+                let rest = avail - fit::Fit::plots_need(columns);
+                diagram_h = (avail * share).min(rest).max(fit::MIN_DIAGRAM_H);
+                diagram_extra = diagram_h - fit::MIN_DIAGRAM_H;
+            }
+            diagram::show(
+                ui,
+                &diagram::DiagramInput {
+                    gauges: &snap.gauges,
+                    last: self.history.last.as_ref(),
+                    busy: self.explain.strip.busy(),
+                    clients: clients.clone(),
+                    window_s: snap.live.window_s,
+                    anim_s: self.anim_s,
+                    flashes: self.flashes.all(),
+                    height: diagram_h,
+                },
+            );
+        }
+        if let Some(f) = fit {
+            // Shown, the diagram needs its least height, not the share it
+            // took from a large window.
+            let drawn = ui.cursor().top() - top;
+            let least = drawn - diagram_extra;
+            f.measure(
+                fit::Part::Diagram,
+                if f.folds(fit::Part::Diagram) {
+                    drawn
+                } else {
+                    least
+                },
+            );
+        }
         if !presentation {
             counters::ui(ui, snap);
         }
         let kinds = self.plot_kinds(snap);
         let span = self.files.prefs.span_s;
         let x1 = snap.now_s.max(span);
-        let per_plot =
+        let per_plot = if presentation {
+            fit::plot_height(ui.available_height(), columns, kinds.len())
+        } else {
             plots::height_to_fit(ui.available_height(), ui.available_width(), kinds.len())
-                .max(MIN_PLOT_H);
-        let mut shown = plots::show(
+                .max(MIN_PLOT_H)
+        };
+        let mut shown = plots::show_in(
             ui,
+            columns,
             &self.history,
             &plots::PlotContext {
                 markers: &snap.markers,
@@ -529,7 +591,21 @@ impl AsyncLabApp {
             .iter_mut()
             .flat_map(|s| std::mem::take(&mut s.dots))
             .collect();
+        self.finish_fit(ui, budget, columns);
         shown.iter().find_map(|s| s.marker.clone())
+    }
+
+    /// Chooses the next frame's fold from this frame's measures (in
+    /// presentation mode; out of it, nothing folds): `budget` is the
+    /// height the parts and the plots shared, points.
+    fn finish_fit(&mut self, ui: &egui::Ui, budget: f32, columns: usize) {
+        if !self.files.prefs.presentation {
+            self.fit.reset();
+            return;
+        }
+        if self.fit.finish(budget, fit::Fit::plots_need(columns)) {
+            ui.ctx().request_repaint();
+        }
     }
 
     /// Every plot, the scene's key plots first; in presentation mode the
@@ -925,9 +1001,9 @@ impl AsyncLabApp {
                 self.files.prefs.span_s = scene.view.span_s;
                 self.apply(AppAction::Host(Command::LoadScenario(Box::new(scene))));
                 self.lesson.open = true;
-                if status.is_some() {
-                    self.messages.status = status;
-                }
+                // A note about the last scene does not outlive it.
+                self.messages.status = status;
+                self.controls.forget_notes();
             }
             Err(e) => self.messages.error = Some(e),
         }
@@ -980,31 +1056,14 @@ impl AsyncLabApp {
     }
 }
 
-/// "The scene ended at m:ss" with Continue and Restart, while the run is
-/// paused at the scene's end.
-fn ended_banner(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
-    ui.horizontal(|ui| {
-        let text = format!(
-            "The scene ended at {} (its duration). The run is paused.",
-            crate::fmt::clock(snap.duration_s)
-        );
-        ui.label(egui::RichText::new(text).strong());
-        workshop::check_button(ui, snap, actions);
-        if ui
-            .button("Continue")
-            .on_hover_text("Play on past the scene's end")
-            .clicked()
-        {
-            actions.push(AppAction::Host(Command::Play));
-        }
-        if ui
-            .button("Restart")
-            .on_hover_text("The scene again from zero")
-            .clicked()
-        {
-            actions.push(AppAction::Host(Command::Restart));
-        }
-    });
+/// Notes the height from `top` to the cursor as `part`'s (when fitting);
+/// returns the cursor's top.
+fn measure(ui: &egui::Ui, fit: Option<&fit::Fit>, part: fit::Part, top: f32) -> f32 {
+    let now = ui.cursor().top();
+    if let Some(f) = fit {
+        f.measure(part, now - top);
+    }
+    now
 }
 
 /// Smallest height of the diagram, points.

@@ -368,7 +368,9 @@ pub(crate) fn mode_button(ui: &egui::Ui, mode: Mode, on: bool) -> egui::Button<'
 
 /// Sim time, and the speed actually reached when the sim cannot keep up.
 fn clock(ui: &mut egui::Ui, snap: &Snapshot) {
-    ui.label(format!("t = {}", crate::fmt::clock(snap.now_s)));
+    // One piece: the row wraps before it, never inside it.
+    let text = format!("t = {}", crate::fmt::clock(snap.now_s));
+    ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend));
     match (snap.speed, snap.lagging_at) {
         (Speed::Max, Some(x)) => {
             ui.label(format!("running at {x:.0}×"));

@@ -45,13 +45,16 @@ pub struct CompareView {
 }
 
 /// What the view needs besides the snapshot.
-pub struct CompareContext {
+pub struct CompareContext<'a> {
     /// Animation clock, s.
     pub anim_s: f64,
     /// Presentation mode: fewer words, bigger plots.
     pub presentation: bool,
     /// Plot span, s of sim time.
     pub span_s: f64,
+    /// What folds in presentation mode; the view notes its parts'
+    /// heights in it.
+    pub fit: &'a super::fit::Fit,
 }
 
 impl CompareView {
@@ -99,18 +102,52 @@ impl CompareView {
             ui.label("Starting the twins…");
             return Vec::new();
         }
-        difference(ui, snap, &self.histories);
+        let top = ui.cursor().top();
+        // Folded to fit a small window, the difference keeps one line.
+        let one_line = cx.presentation && cx.fit.folds(super::fit::Part::Headline);
+        difference(ui, snap, &self.histories, one_line);
         story(ui, snap, &self.histories);
         ui.separator();
-        let diagram_h = (ui.available_height() * 0.2).max(130.0);
+        if cx.presentation {
+            cx.fit.measure_fixed(ui.cursor().top() - top);
+        }
+        let avail = ui.available_height();
+        let mut diagram_h = (avail * 0.2).max(130.0);
+        if cx.presentation {
+            // Two whole plots first; the diagrams take their share of the
+            // rest.
+            let rest =
+                avail - super::fit::Fit::plots_need(super::fit::columns(ui.available_width()));
+            diagram_h = (avail * 0.2).min(rest).max(super::fit::MIN_DIAGRAM_H);
+        }
+        let fit = cx.presentation.then_some(cx.fit);
+        let top = ui.cursor().top();
+        if fit.is_some_and(|f| f.folds(super::fit::Part::Diagram)) {
+            cx.fit.diagram_key(ui);
+        }
+        let mut headline_h: f32 = 0.0;
         ui.columns(twins.len(), |cols| {
             for (k, col) in cols.iter_mut().enumerate() {
                 col.push_id(("twin", k), |ui| {
-                    self.twin_column(ui, snap, k, diagram_h, cx, actions);
+                    let h = self.twin_column(ui, snap, k, diagram_h, cx, actions);
+                    headline_h = headline_h.max(h);
                 });
             }
         });
         ui.separator();
+        if let Some(f) = fit {
+            // The columns' height less the tallest headline is the
+            // diagrams' (or their key's); shown, they need their least.
+            use super::fit::{MIN_DIAGRAM_H, Part};
+            let block = ui.cursor().top() - top;
+            let extra = if f.shows_diagram() {
+                diagram_h - MIN_DIAGRAM_H
+            } else {
+                0.0
+            };
+            f.measure(Part::Headline, headline_h);
+            f.measure(Part::Diagram, block - headline_h - extra);
+        }
         let shown = plots::show(ui, snap, &self.histories, cx, self.layout);
         if let Some(seq) = shown.clicked {
             actions.push(AppAction::ShowJourneyOf(seq));
@@ -118,7 +155,8 @@ impl CompareView {
         shown.dots
     }
 
-    /// One twin: its name and mode switches, headline, ledgers, diagram.
+    /// One twin: its name and mode switches, headline, ledgers, diagram
+    /// (unless folded). Returns the height of all but the diagram, points.
     fn twin_column(
         &self,
         ui: &mut egui::Ui,
@@ -127,11 +165,19 @@ impl CompareView {
         diagram_h: f32,
         cx: &CompareContext,
         actions: &mut Vec<AppAction>,
-    ) {
+    ) -> f32 {
+        use super::fit::Part;
         let t = &snap.twins[k];
         let h = &self.histories[k];
+        let fit = cx.presentation.then_some(cx.fit);
+        let top = ui.cursor().top();
         twin_header(ui, t, k, actions);
-        headline::ui(ui, RunView::of_twin(t), h, cx.presentation);
+        let folded = fit.is_some_and(|f| f.folds(Part::Headline));
+        headline::ui(ui, RunView::of_twin(t), h, cx.presentation, folded);
+        let headline_h = ui.cursor().top() - top;
+        if fit.is_some_and(|f| !f.shows_diagram()) {
+            return headline_h;
+        }
         let clients: Vec<String> = t.live.clients.iter().map(|c| c.name.clone()).collect();
         diagram::show(
             ui,
@@ -147,6 +193,7 @@ impl CompareView {
                 height: diagram_h,
             },
         );
+        headline_h
     }
 }
 
@@ -213,14 +260,36 @@ impl super::AsyncLabApp {
         } else {
             self.target = Target::All;
         }
+        let now = ui.input(|i| i.time);
+        self.controls.take_refusal(snap.last_error.as_deref(), now);
         let first = actions.len();
         self.controls.ui(ui, live, gauges, actions);
-        if self.target != Target::All {
-            for a in &mut actions[first..] {
-                if let AppAction::Host(Command::Apply(c)) = a {
-                    *a = AppAction::Host(Command::ApplyTo(c.clone(), self.target));
+        let mine: Vec<AppAction> = actions.drain(first..).collect();
+        for a in mine {
+            let AppAction::Host(Command::Apply(c)) = a else {
+                actions.push(a);
+                continue;
+            };
+            let path = match &c {
+                Change::Set { path, .. } => Some(path.clone()),
+                _ => None,
+            };
+            if self.target != Target::All && c.touches_traffic() {
+                // The twins share their users: said under the knob, not
+                // sent to be refused.
+                if let Some(p) = &path {
+                    let text = "not changed: the twins share their users, so traffic changes go to every twin (choose \"every twin\" above)";
+                    self.controls.note(p, text.to_string(), now);
                 }
+                continue;
             }
+            if let Some(p) = &path {
+                self.controls.sent(p, snap.last_error.as_deref(), now);
+            }
+            actions.push(match self.target {
+                Target::All => AppAction::Host(Command::Apply(c)),
+                target => AppAction::Host(Command::ApplyTo(c, target)),
+            });
         }
     }
 }
@@ -239,12 +308,18 @@ pub fn twin_label(t: &TwinSnapshot) -> String {
 
 /// The difference between the twins in words, over each twin's latest
 /// window (the same trailing span as their headlines).
-fn difference(ui: &mut egui::Ui, snap: &Snapshot, histories: &[History]) {
+/// `one_line`: cut with "…" (the whole on hover).
+fn difference(ui: &mut egui::Ui, snap: &Snapshot, histories: &[History], one_line: bool) {
     let text = difference_text(snap, histories);
     let size = if snap.twins.len() > 2 { 15.0 } else { 18.0 };
+    let wrap = if one_line {
+        egui::TextWrapMode::Truncate
+    } else {
+        egui::TextWrapMode::Wrap
+    };
     ui.add(
         egui::Label::new(egui::RichText::new(super::plain(&text)).size(size).strong())
-            .wrap_mode(egui::TextWrapMode::Wrap),
+            .wrap_mode(wrap),
     );
 }
 

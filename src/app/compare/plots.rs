@@ -131,11 +131,17 @@ pub(super) fn show(
     let x1 = snap.now_s.max(cx.span_s);
     let x_range = (x1 - cx.span_s, x1);
     let columns = match layout {
+        PlotLayout::Overlaid if cx.presentation => crate::app::fit::columns(ui.available_width()),
         PlotLayout::Overlaid => plots::columns(ui.available_width()),
         PlotLayout::Split => 1,
     };
     let rows = kinds.len().div_ceil(columns).max(1) as f32;
-    let height = (ui.available_height() / rows - plots::TITLE_H - 6.0).max(130.0);
+    let height = if cx.presentation {
+        // Two whole plots at least, filling what the twins leave.
+        crate::app::fit::plot_height(ui.available_height(), columns, kinds.len())
+    } else {
+        (ui.available_height() / rows - plots::TITLE_H - 6.0).max(130.0)
+    };
     let gap = 8.0;
     let width = ((ui.available_width() - gap * (columns as f32 - 1.0)) / columns as f32).max(100.0);
     let names: Vec<&str> = snap.twins.iter().map(|t| t.name.as_str()).collect();

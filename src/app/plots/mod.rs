@@ -102,9 +102,22 @@ pub fn show(
     pc: &PlotContext<'_>,
     kinds: &[PlotKind],
 ) -> Vec<Shown> {
+    let columns = columns(ui.available_width());
+    show_in(ui, columns, history, pc, kinds)
+}
+
+/// Draws the plots `kinds` in `columns` columns (presentation mode has its
+/// own rule, `fit::columns`); returns each as drawn.
+pub fn show_in(
+    ui: &mut egui::Ui,
+    columns: usize,
+    history: &History,
+    pc: &PlotContext<'_>,
+    kinds: &[PlotKind],
+) -> Vec<Shown> {
+    let columns = columns.max(1);
     let mut shown = Vec::with_capacity(kinds.len());
     let visible = visible_rows(&history.rows, pc.x_range);
-    let columns = columns(ui.available_width());
     let gap = 8.0;
     let width = ((ui.available_width() - gap * (columns as f32 - 1.0)) / columns as f32).max(100.0);
     // Polling lines only when the browsers poll.

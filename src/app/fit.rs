@@ -1,0 +1,317 @@
+//! Presentation mode fits the window: the scene's key plots get the room
+//! they need to be read whole (at least two of them, with their titles and
+//! axes), and what stands above them folds, in this order, when the window
+//! is too small for both:
+//!
+//! ```text
+//!  Lesson    the lesson to one line
+//!  Strip     the bottleneck strip to its headline line
+//!  Diagram   the diagram behind a key (D, or the button on its line)
+//!  Headline  the figures that tell the story; the ledgers' gap to one line
+//! ```
+//!
+//! Each part's height is measured as it is drawn, folded or not, and the
+//! next frame's fold is chosen from those measures, not from the parts as
+//! folded now, so a fold never undoes itself frame after frame.
+
+use std::cell::Cell;
+
+/// How far the parts above the plots are folded (each level folds its
+/// part and every part before it).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Fold {
+    /// Nothing folded.
+    #[default]
+    None,
+    /// The lesson on one line.
+    Lesson,
+    /// ... and the bottleneck strip on its headline line.
+    Strip,
+    /// ... and the diagram behind a key.
+    Diagram,
+    /// ... and the headline to the figures that tell the story, its
+    /// ledgers' gap on one line.
+    Headline,
+}
+
+impl Fold {
+    /// Every level, least folded first.
+    const ALL: [Fold; 5] = [
+        Fold::None,
+        Fold::Lesson,
+        Fold::Strip,
+        Fold::Diagram,
+        Fold::Headline,
+    ];
+}
+
+/// A part above the plots that can fold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// The lesson strip.
+    Lesson,
+    /// The bottleneck strip.
+    Strip,
+    /// The diagram (comparing: the twins' diagrams).
+    Diagram,
+    /// The headline figures and the ledgers' gap (comparing: the tallest
+    /// twin's).
+    Headline,
+}
+
+impl Part {
+    const ALL: [Part; 4] = [Part::Lesson, Part::Strip, Part::Diagram, Part::Headline];
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The fold level that folds this part.
+    fn level(self) -> Fold {
+        Fold::ALL[self.index() + 1]
+    }
+}
+
+/// Smallest height of a plot in presentation mode, points, its x axis
+/// included (the title above it is apart): what the back of the room
+/// still reads.
+pub const MIN_PLOT_H: f32 = super::plots::MIN_FRAME_H;
+
+/// Smallest height of the diagram when it is shown, points.
+pub const MIN_DIAGRAM_H: f32 = 130.0;
+
+/// Height of one plot row besides the plot: its title and the gap below,
+/// points.
+pub const PLOT_ROW_EXTRA: f32 = super::plots::TITLE_H + 6.0;
+
+/// Room kept for a plot's legend wrapping to a second line, and for the
+/// margins below the plots, points.
+const SLACK_H: f32 = 30.0;
+
+/// A folded part not yet measured is taken to be this high, points.
+const ONE_LINE_GUESS: f32 = 24.0;
+
+/// How many plots must be whole on screen, at least.
+pub const WHOLE_PLOTS: usize = 2;
+
+/// The fold for this frame and what each part measured, points. Parts
+/// note their heights through a shared reference as they draw (the
+/// compare view draws its twins in columns).
+#[derive(Default)]
+pub struct Fit {
+    /// This frame's fold.
+    fold: Fold,
+    /// Each part's height when last drawn unfolded (`None`: not yet).
+    natural: [Option<f32>; 4],
+    /// Each part's height when last drawn folded (`None`: not yet).
+    folded: [Option<f32>; 4],
+    /// This frame's measures: the parts drawn (the tallest, when a part
+    /// is drawn once per twin).
+    drawn: [Cell<Option<f32>>; 4],
+    /// This frame's height above the plots that never folds (comparing:
+    /// the difference between the twins), points.
+    fixed: Cell<f32>,
+    /// The folded diagram is shown all the same (its key, D).
+    diagram_anyway: Cell<bool>,
+}
+
+impl Fit {
+    /// This frame's fold.
+    pub fn fold(&self) -> Fold {
+        self.fold
+    }
+
+    /// Whether `part` is folded this frame.
+    pub fn folds(&self, part: Part) -> bool {
+        self.fold >= part.level()
+    }
+
+    /// Whether the diagram is drawn this frame (not folded, or shown by
+    /// its key).
+    pub fn shows_diagram(&self) -> bool {
+        !self.folds(Part::Diagram) || self.diagram_anyway.get()
+    }
+
+    /// Notes the height `part` took as drawn this frame, points.
+    pub fn measure(&self, part: Part, height: f32) {
+        let cell = &self.drawn[part.index()];
+        cell.set(Some(cell.get().unwrap_or(0.0).max(height)));
+    }
+
+    /// Notes a height above the plots that never folds, points.
+    pub fn measure_fixed(&self, height: f32) {
+        self.fixed.set(self.fixed.get() + height);
+    }
+
+    /// Chooses the next frame's fold: the least that leaves `need` points
+    /// for the plots out of `budget` (what the parts and the plots share),
+    /// from each part's measures. Returns true when it changed (the caller
+    /// asks for another frame).
+    pub fn finish(&mut self, budget: f32, need: f32) -> bool {
+        let budget = budget - self.fixed.take();
+        for part in Part::ALL {
+            let i = part.index();
+            if let Some(h) = self.drawn[i].take() {
+                let folded =
+                    self.folds(part) && !(part == Part::Diagram && self.diagram_anyway.get());
+                if folded {
+                    self.folded[i] = Some(h);
+                } else {
+                    self.natural[i] = Some(h);
+                }
+            }
+        }
+        let next = self.choose(budget, need);
+        let changed = next != self.fold;
+        self.fold = next;
+        changed
+    }
+
+    /// The least fold at which the parts' heights and `need` fit in
+    /// `budget`; the most when none does.
+    fn choose(&self, budget: f32, need: f32) -> Fold {
+        let height = |part: Part, level: Fold| -> f32 {
+            let i = part.index();
+            let natural = self.natural[i].unwrap_or(0.0);
+            if level >= part.level() {
+                // Not yet seen folded: about one line (the headline keeps
+                // its main figures); folded is never taller.
+                let guess = match part {
+                    Part::Headline => natural * 0.6,
+                    _ => ONE_LINE_GUESS,
+                };
+                self.folded[i].unwrap_or(guess).min(natural)
+            } else {
+                natural
+            }
+        };
+        Fold::ALL
+            .into_iter()
+            .find(|level| {
+                let parts: f32 = Part::ALL.iter().map(|p| height(*p, *level)).sum();
+                parts + need <= budget
+            })
+            .unwrap_or(Fold::Headline)
+    }
+
+    /// Leaves presentation mode (or its window): nothing folded, measures
+    /// kept.
+    pub fn reset(&mut self) {
+        self.fold = Fold::None;
+        for cell in &self.drawn {
+            cell.set(None);
+        }
+        self.fixed.set(0.0);
+    }
+
+    /// The line that stands for the folded diagram: a button that shows
+    /// it (or folds it again), and D does the same.
+    pub fn diagram_key(&self, ui: &mut egui::Ui) {
+        let typing = ui.ctx().egui_wants_keyboard_input();
+        let d = !typing
+            && ui
+                .ctx()
+                .input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::D));
+        let anyway = self.diagram_anyway.get();
+        let text = if anyway {
+            "Fold the diagram (D)"
+        } else {
+            "Diagram folded to fit the window: show it (D)"
+        };
+        let clicked = ui
+            .small_button(text)
+            .on_hover_text("The window is too small for the diagram and two whole plots")
+            .clicked();
+        if clicked || d {
+            self.diagram_anyway.set(!anyway);
+        }
+    }
+
+    /// What the plots need: `WHOLE_PLOTS` of them at a readable height, in
+    /// `columns` columns, points.
+    pub fn plots_need(columns: usize) -> f32 {
+        let rows = WHOLE_PLOTS.div_ceil(columns.max(1)) as f32;
+        rows * (MIN_PLOT_H + PLOT_ROW_EXTRA) + SLACK_H
+    }
+}
+
+/// In presentation mode the plots go in two columns when the space for
+/// them is wider than this, points (out of it, from
+/// [`super::plots::TWO_COLUMNS_MIN_W`]): two plots side by side are what
+/// a small window at a large scale can show whole.
+pub const TWO_COLUMNS_MIN_W: f32 = 400.0;
+
+/// Columns of plots in `width` points in presentation mode.
+pub fn columns(width: f32) -> usize {
+    if width > TWO_COLUMNS_MIN_W { 2 } else { 1 }
+}
+
+/// The height of each of `count` plots in presentation mode when `height`
+/// points are left for them in `columns` columns: all of them when each
+/// row can be read, else the first [`WHOLE_PLOTS`] fill the space and the
+/// rest follow below (the area scrolls to them).
+pub fn plot_height(height: f32, columns: usize, count: usize) -> f32 {
+    let columns = columns.max(1);
+    let rows = |n: usize| n.max(1).div_ceil(columns) as f32;
+    let all = height / rows(count) - PLOT_ROW_EXTRA;
+    if all >= MIN_PLOT_H {
+        return all;
+    }
+    let some = (height - SLACK_H) / rows(count.min(WHOLE_PLOTS)) - PLOT_ROW_EXTRA;
+    some.max(MIN_PLOT_H * 0.7)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seen(fit: &mut Fit, parts: [f32; 4]) {
+        for (part, h) in Part::ALL.into_iter().zip(parts) {
+            fit.measure(part, h);
+        }
+    }
+
+    #[test]
+    fn folds_in_order_only_as_far_as_needed_and_never_flips_back() {
+        let mut fit = Fit::default();
+        // Lesson 60, strip 72, diagram 150, headline 100: 382 over the plots.
+        seen(&mut fit, [60.0, 72.0, 150.0, 100.0]);
+        assert!(!fit.finish(382.0 + 300.0, 300.0));
+        assert_eq!(fit.fold(), Fold::None);
+        seen(&mut fit, [60.0, 72.0, 150.0, 100.0]);
+        fit.finish(382.0 + 300.0 - 1.0, 300.0);
+        assert_eq!(fit.fold(), Fold::Lesson, "the lesson folds first");
+        // Drawn folded, the lesson is one line: the fold stays.
+        seen(&mut fit, [20.0, 72.0, 150.0, 100.0]);
+        assert!(!fit.finish(382.0 + 300.0 - 1.0, 300.0));
+        assert_eq!(fit.fold(), Fold::Lesson);
+        // Much smaller: the strip, then the diagram fold.
+        seen(&mut fit, [20.0, 72.0, 150.0, 100.0]);
+        fit.finish(350.0, 300.0);
+        assert_eq!(fit.fold(), Fold::Headline, "nothing fits: all folded");
+        seen(&mut fit, [20.0, 20.0, 24.0, 60.0]);
+        fit.finish(350.0, 300.0);
+        assert!(fit.folds(Part::Diagram) && fit.folds(Part::Strip));
+        // Room again: everything unfolds from the natural heights.
+        seen(&mut fit, [20.0, 20.0, 24.0, 60.0]);
+        fit.finish(2000.0, 300.0);
+        assert_eq!(fit.fold(), Fold::None);
+    }
+
+    #[test]
+    fn plots_fill_the_space_or_the_first_two_do() {
+        // Four plots in two columns in 600 points: two rows of 300.
+        assert_eq!(plot_height(600.0, 2, 4), 300.0 - PLOT_ROW_EXTRA);
+        // In 250 points two rows are too low: the first row fills it,
+        // room kept for a legend's second line.
+        assert_eq!(plot_height(250.0, 2, 4), 250.0 - SLACK_H - PLOT_ROW_EXTRA);
+        // One column: the first two share the space.
+        assert_eq!(
+            plot_height(400.0, 1, 4),
+            (400.0 - SLACK_H) / 2.0 - PLOT_ROW_EXTRA
+        );
+        let row = MIN_PLOT_H + PLOT_ROW_EXTRA;
+        assert_eq!(Fit::plots_need(2), row + SLACK_H);
+        assert_eq!(Fit::plots_need(1), 2.0 * row + SLACK_H);
+    }
+}

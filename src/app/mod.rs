@@ -420,7 +420,7 @@ impl AsyncLabApp {
             let width = ui.ctx().content_rect().width();
             egui::Panel::left("controls")
                 .resizable(true)
-                .default_size(300.0_f32.min(width * 0.4))
+                .default_size(340.0_f32.min(width * 0.45))
                 .min_size(120.0_f32.min(width * 0.3))
                 .max_size(width * 0.75)
                 .show(ui, |ui| self.controls_panel(ui, snap, actions));
@@ -429,10 +429,14 @@ impl AsyncLabApp {
         let mut clicked = None;
         egui::CentralPanel::default().show(ui, |ui| {
             // Scrolls only when the window is too small (large UI scale)
-            // to show readable plots.
+            // to show readable plots. What fits is measured against the
+            // visible height, never the scrolled content's.
+            let visible_h = ui.available_height();
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
-                .show(ui, |ui| clicked = self.central(ui, snap, actions));
+                .show(ui, |ui| {
+                    clicked = self.central(ui, snap, visible_h, actions)
+                });
         });
         if let Some(m) = clicked {
             actions.push(AppAction::SelectEvent(m.t_s, m.change));
@@ -469,12 +473,13 @@ impl AsyncLabApp {
         &mut self,
         ui: &mut egui::Ui,
         snap: &Snapshot,
+        visible_h: f32,
         actions: &mut Vec<AppAction>,
     ) -> Option<crate::sim::Marker> {
         let presentation = self.files.prefs.presentation;
         // Presentation mode fits the window: what stands above the plots
         // folds (fit.rs) so two key plots are whole on screen.
-        let budget = ui.available_height();
+        let budget = visible_h;
         if snap.compare && !snap.twins.is_empty() {
             let cx = compare::CompareContext {
                 anim_s: self.anim_s,

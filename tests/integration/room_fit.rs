@@ -215,6 +215,8 @@ fn controls_fit_at_every_scale_and_the_clock_keeps_one_line() {
                 // Too narrow at this scale: the panel widens when its
                 // edge is dragged (and scrolls meanwhile).
                 let edge = egui::pos2(plots_left - 8.0, screen.center().y);
+                h.hover_at(edge);
+                h.run_steps(1);
                 h.drag_at(edge);
                 h.run_steps(1);
                 h.hover_at(edge + egui::vec2(120.0, 0.0));
@@ -323,6 +325,34 @@ fn probe_presentation_layout() {
     let spec = std::env::var("ROOM_FIT").unwrap_or("0 1280 720 2.5".into());
     let v: Vec<f32> = spec.split(' ').filter_map(|x| x.parse().ok()).collect();
     let h = presenting(busy_scene(), [v[1], v[2]], v[3], v[0] > 0.0, 40);
+    for n in h.root().query_all(by()) {
+        let label = n.accesskit_node().label().unwrap_or_default();
+        if !label.is_empty() {
+            let r = n.rect();
+            eprintln!(
+                "{:>6.1} {:>6.1} {:>6.1} {:>6.1}  {label:.70}",
+                r.left(),
+                r.top(),
+                r.right(),
+                r.bottom()
+            );
+        }
+    }
+}
+
+/// As a presenter does it: solo at 100%, P, C, then 250% (`ROOM_SEQ=1`
+/// prints what shows): for tuning, not a check.
+#[test]
+#[ignore]
+fn probe_presenter_sequence() {
+    let mut h = harness_sized(busy_scene(), [1920.0, 1080.0]);
+    h.run_steps(2);
+    h.key_press(egui::Key::P);
+    h.run_steps(30);
+    h.key_press(egui::Key::C);
+    h.run_steps(30);
+    h.state_mut().app.apply(AppAction::SetUiScale(2.5));
+    h.run_steps(40);
     for n in h.root().query_all(by()) {
         let label = n.accesskit_node().label().unwrap_or_default();
         if !label.is_empty() {

@@ -447,6 +447,22 @@ fn variants(r: &mut Report, s: &Scenario) {
             );
         }
     }
+    // Other problems of the variants are reported above, by name. A scene
+    // without variants is solo unless the presenter compares it (C): the
+    // default pair is refused then, with the same reason, and the run
+    // stays solo.
+    if s.variants.is_empty() {
+        return;
+    }
+    if let Err(e @ crate::sim::twins::TwinError::HeldTogether { .. }) =
+        crate::sim::twins::check_twins_held(&s.settings, &s.variants)
+    {
+        r.push(
+            "limits.max_in_flight",
+            s.settings.limits.max_in_flight,
+            e.to_string(),
+        );
+    }
 }
 
 /// Events switched off: checked like scripted ones (they may be switched

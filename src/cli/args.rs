@@ -13,9 +13,30 @@ use std::path::PathBuf;
 pub struct Cli {
     /// Scene file to open in the app (default: the built-in default scene).
     pub file: Option<PathBuf>,
+    /// The one-minute demo in one action: open the app on SCENE (a scene
+    /// file or a built-in scene's file name) with its twins side by side,
+    /// in presentation mode with plain words for the room, playing.
+    #[arg(long, value_name = "SCENE", conflicts_with = "file")]
+    pub present: Option<PathBuf>,
     /// Headless commands (without one, the app opens).
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// How the app opens: on FILE, or presenting SCENE with `--present`.
+    pub fn startup(&self) -> crate::app::Startup {
+        match &self.present {
+            Some(scene) => crate::app::Startup {
+                file: Some(scene.clone()),
+                present: true,
+            },
+            None => crate::app::Startup {
+                file: self.file.clone(),
+                present: false,
+            },
+        }
+    }
 }
 
 /// Headless subcommands.

@@ -80,6 +80,11 @@ pub struct ReportArgs {
     /// scale, the summary and both ledgers in columns.
     #[arg(long)]
     pub compare: bool,
+    /// Plain words for the room: "95% of users waited at most" for p95
+    /// wait, "retrying" for in backoff, "lost (dead letters)" for
+    /// dead-lettered; a closing table gives the engineer's terms.
+    #[arg(long)]
+    pub plain: bool,
 }
 
 /// Arguments of `asynclab sweep`.

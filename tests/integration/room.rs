@@ -172,3 +172,66 @@ fn every_shipped_lesson_line_is_one_plain_sentence() {
         assert!(line.chars().count() <= 160, "{file}: a line: {line}");
     }
 }
+
+/// The hand-out's `--plain`: the page of a compared Slow database (its
+/// difference, tables, plot titles and legends) says no engineer's term
+/// outside the closing table that gives them.
+#[test]
+fn the_hand_out_offers_the_rooms_words() {
+    use asynclab::handout::{HandoutRun, Plots, in_plain_words, page};
+    use asynclab::scenario::Mode;
+    use asynclab::sim::{SimTime, System};
+    let mut s = scene("02-slow-database.ron");
+    s.duration_s = 60.0;
+    let run = |name: &str, mode: Mode| {
+        let mut t = s.clone();
+        t.settings.endpoints[0].mode = mode;
+        let mut plots = Plots::new(&t.settings, t.duration_s, &[]);
+        let mut sys = System::new(t.clone());
+        sys.run_until(SimTime::from_secs_f64(t.duration_s));
+        sys.finish();
+        plots.add(&sys.drain_windows());
+        HandoutRun {
+            name: name.into(),
+            settings: sys.settings().clone(),
+            summary: sys.summary(),
+            ledgers: sys.ledgers(),
+            balance: sys.check_ledgers(),
+            plots,
+        }
+    };
+    let html = page(&s, &[run("sync", Mode::Sync), run("async", Mode::Async)]).expect("page");
+    let text_of = |html: &str| -> String {
+        // The text between tags, the style sheet left out.
+        let body = html.split("</style>").nth(1).unwrap_or(html);
+        let mut out = String::new();
+        let mut in_tag = false;
+        for c in body.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => {
+                    in_tag = false;
+                    out.push('\n');
+                }
+                c if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    };
+    let before = glossary::engineer_terms_in(&text_of(&html));
+    assert!(before.contains(&"p95 wait"), "{before:?}");
+    let plain = in_plain_words(&html);
+    let (page_part, table) = plain
+        .split_once("<section id=\"words\">")
+        .expect("the table of terms");
+    let left = glossary::engineer_terms_in(&text_of(page_part));
+    assert!(left.is_empty(), "{left:?}");
+    assert!(table.contains("<td>95% of users waited at most</td><td>p95 wait</td>"));
+    // Nothing but words changed: the same tags, the table aside.
+    let start = plain.find("<section id=\"words\">").expect("table");
+    let end = start + plain[start..].find("</section>").expect("end") + "</section>".len();
+    let without = format!("{}{}", &plain[..start], &plain[end..]);
+    let tags = |h: &str| h.matches('<').count();
+    assert_eq!(tags(&without), tags(&html), "tags kept");
+}

@@ -19,6 +19,23 @@ pub struct Startup {
     pub present: bool,
 }
 
+impl Startup {
+    /// From the command line: FILE, or `--present SCENE` (which opens
+    /// SCENE presenting).
+    pub fn from_args(file: Option<PathBuf>, present: Option<PathBuf>) -> Startup {
+        match present {
+            Some(scene) => Startup {
+                file: Some(scene),
+                present: true,
+            },
+            None => Startup {
+                file,
+                present: false,
+            },
+        }
+    }
+}
+
 impl super::AsyncLabApp {
     /// The scene's twins side by side, in presentation mode, playing.
     pub(super) fn present(&mut self) {

@@ -23,22 +23,6 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-impl Cli {
-    /// How the app opens: on FILE, or presenting SCENE with `--present`.
-    pub fn startup(&self) -> crate::app::Startup {
-        match &self.present {
-            Some(scene) => crate::app::Startup {
-                file: Some(scene.clone()),
-                present: true,
-            },
-            None => crate::app::Startup {
-                file: self.file.clone(),
-                present: false,
-            },
-        }
-    }
-}
-
 /// Headless subcommands.
 #[derive(clap::Subcommand, Debug)]
 pub enum Command {

@@ -267,3 +267,22 @@ impl From<&Scenario> for Settings {
         s.run_settings()
     }
 }
+
+#[cfg(test)]
+mod lesson_line_tests {
+    use super::*;
+
+    #[test]
+    fn the_lesson_line_is_lesson_short_or_the_first_sentence() {
+        let mut s = Scenario {
+            lesson: "Sync waits 1.5 s. Async answers at once.".into(),
+            ..Scenario::default()
+        };
+        // A full stop inside a number does not end the sentence.
+        assert_eq!(s.lesson_line(), "Sync waits 1.5 s.");
+        s.lesson = "No full stop".into();
+        assert_eq!(s.lesson_line(), "No full stop");
+        s.lesson_short = " The short one. ".into();
+        assert_eq!(s.lesson_line(), "The short one.");
+    }
+}

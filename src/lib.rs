@@ -19,7 +19,8 @@
 //! ```
 //!
 //! Beside them, shared by app and CLI and free of egui: `words` (the names
-//! of modes, reasons, changes), `fmt` (numbers), `compare` (the difference
+//! of modes, reasons, changes), `glossary` (the engineer's terms in the
+//! room's words, for the plain-language setting), `fmt` (numbers), `compare` (the difference
 //! between twins, in words), `explain` (the bottleneck and its arithmetic),
 //! `goal` (an exercise's goal checked on a finished run), `export` (PNG,
 //! GIF, CSV of plotted series, a scene as clipboard text) and `handout`
@@ -32,6 +33,7 @@ pub mod compare;
 pub mod explain;
 pub mod export;
 pub mod fmt;
+pub mod glossary;
 pub mod goal;
 pub mod handout;
 pub mod host;

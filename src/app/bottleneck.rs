@@ -143,7 +143,7 @@ impl BottleneckStrip {
                 .map_or(String::new(), |n| format!(", twin {n}"));
             let span = crate::fmt::span(self.span_s.max(0.0));
             ui.label(RichText::new(format!("(last {span}{of})")).weak());
-            ui.label(RichText::new(text(&words.headline)).strong())
+            ui.label(RichText::new(say(ui.ctx(), &words.headline)).strong())
                 .on_hover_text(stages_text(words));
         });
         let mut rest: Vec<&String> = Vec::new();
@@ -153,7 +153,12 @@ impl BottleneckStrip {
         rest.extend(words.queue.iter());
         rest.extend(words.next.iter());
         for line in rest {
-            ui.label(text(line));
+            let response = ui.label(say(ui.ctx(), line));
+            if super::room::plain_words(ui.ctx())
+                && let Some(hover) = crate::glossary::engineer_hover(&text(line))
+            {
+                response.on_hover_text(hover);
+            }
         }
     }
 }
@@ -169,6 +174,12 @@ fn stages_text(words: &Explanation) -> String {
             .map(|e| text(&format!("Estimate: {e}"))),
     );
     lines.join("\n")
+}
+
+/// `s` in glyphs the app's font has, in the room's words when this
+/// frame's plain-language setting is on.
+fn say(ctx: &egui::Context, s: &str) -> String {
+    super::room::say(ctx, &text(s))
 }
 
 /// `s` in glyphs the app's font has.

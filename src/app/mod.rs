@@ -58,6 +58,7 @@ mod messages;
 pub mod palette;
 pub mod plots;
 pub mod recovery;
+mod room;
 mod stale_texts;
 pub mod sweep_window;
 mod timeline;
@@ -74,6 +75,7 @@ pub use action::AppAction;
 pub use files::{DEFAULT_SCENE, Prefs, default_scene, reopen, startup_scene};
 pub use help::help_text;
 pub use keys::toggle_all;
+pub use room::Startup;
 
 use crate::host::{Clock, Command, Host, Snapshot, WallClock};
 use crate::scenario::Scenario;
@@ -179,9 +181,11 @@ impl AsyncLabApp {
         }
     }
 
-    /// The app for eframe: a host thread on `file` (or the default scene).
-    pub fn new(cc: &eframe::CreationContext<'_>, file: Option<PathBuf>) -> anyhow::Result<Self> {
+    /// The app for eframe: a host thread on `start`'s file (or the default
+    /// scene), presenting at once if it says so.
+    pub fn new(cc: &eframe::CreationContext<'_>, start: &Startup) -> anyhow::Result<Self> {
         let prefs = Prefs::load(cc.storage);
+        let file = start.file.clone();
         // Without a file, the last scene opened reopens; if it is gone, the
         // default scene opens and says so.
         let file = file.or_else(|| files::reopen(&prefs));
@@ -206,7 +210,7 @@ impl AsyncLabApp {
         if let Some(p) = path {
             app.files.remember(&p);
         }
-        Ok(app)
+        Ok(app.started(start))
     }
 
     /// An app without a window or thread: the host is pumped once per frame
@@ -363,6 +367,7 @@ impl AsyncLabApp {
         self.absorb(&snap, ui.input(|i| i.time));
         self.keep_recovery(ui.ctx(), &snap);
         self.apply_view(ui.ctx());
+        room::set_plain_words(ui.ctx(), self.files.prefs.plain_words());
         // Keys and dropped files act before anything is drawn, as if they
         // came between frames; what panels ask for acts after them.
         let mut actions = Vec::new();
@@ -404,8 +409,15 @@ impl AsyncLabApp {
                 ended_banner(ui, snap, actions);
             }
         });
-        if self.lesson.wanted(&snap.edited) && !self.files.prefs.presentation {
-            egui::Panel::top("intro").show(ui, |ui| self.lesson.ui(ui, &snap.edited));
+        if self.lesson.wanted(&snap.edited) {
+            let prefs = &self.files.prefs;
+            let plain = prefs.plain_words();
+            if prefs.presentation {
+                // The room reads the lesson in one sentence.
+                egui::Panel::top("intro").show(ui, |ui| room::lesson_line(ui, &snap.edited, plain));
+            } else {
+                egui::Panel::top("intro").show(ui, |ui| self.lesson.ui(ui, &snap.edited, actions));
+            }
         }
         if self.messages.status.is_some() {
             egui::Panel::bottom("status").show(ui, |ui| {
@@ -698,6 +710,8 @@ impl AsyncLabApp {
                 self.files.prefs.presentation = on;
                 self.controls.shown = !on;
             }
+            AppAction::SetPlainWords(on) => self.files.prefs.plain_words = Some(on),
+            AppAction::Present => self.present(),
             AppAction::SetDark(dark) => self.files.prefs.dark = dark,
             AppAction::SetUiScale(scale) => self.files.prefs.ui_scale = scale.clamp(1.0, 2.5),
             AppAction::ToggleFullscreen => self.fullscreen = !self.fullscreen,
@@ -1058,8 +1072,9 @@ impl eframe::App for AsyncLabApp {
     }
 }
 
-/// Opens the app on `file` or on the built-in default scene.
-pub fn launch(file: Option<PathBuf>) -> anyhow::Result<()> {
+/// Opens the app on `start`'s file or on the built-in default scene,
+/// presenting at once with `--present`.
+pub fn launch(start: Startup) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("AsyncLab")
@@ -1070,7 +1085,7 @@ pub fn launch(file: Option<PathBuf>) -> anyhow::Result<()> {
     eframe::run_native(
         "AsyncLab",
         options,
-        Box::new(move |cc| Ok(Box::new(AsyncLabApp::new(cc, file)?))),
+        Box::new(move |cc| Ok(Box::new(AsyncLabApp::new(cc, &start)?))),
     )
     .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))
 }

@@ -169,6 +169,14 @@ fn view_menu(ui: &mut egui::Ui, prefs: &Prefs, controls_shown: bool, actions: &m
     {
         actions.push(AppAction::SetPresentation(presentation));
     }
+    let mut plain = prefs.plain_words();
+    if ui
+        .checkbox(&mut plain, "Plain words for the room")
+        .on_hover_text("The headline, strip, diagram, lesson and captions say \"95% of users waited at most\", \"retrying\", \"lost (dead letters)\" instead of p95, in backoff, dead-lettered; the engineer's term on hover. On by default in presentation mode.")
+        .changed()
+    {
+        actions.push(AppAction::SetPlainWords(plain));
+    }
     ui.horizontal(|ui| {
         ui.label("Theme");
         let mut dark = prefs.dark;

@@ -267,8 +267,12 @@ impl Document {
         Ok(())
     }
 
-    /// Replaces the lesson and watch texts of the edited scene.
+    /// Replaces the lesson and watch texts of the edited scene. A lesson
+    /// taken out takes its one-sentence form with it.
     pub fn edit_texts(&mut self, lesson: String, watch: String) {
+        if lesson.trim().is_empty() {
+            self.edited.lesson_short.clear();
+        }
         self.edited.lesson = lesson;
         self.edited.watch = watch;
         self.revision += 1;

@@ -17,6 +17,7 @@ mod model;
 mod money_scenes;
 mod nothing_lost;
 mod presenter;
+mod room;
 mod scenario_files;
 mod scenes;
 mod story;

@@ -240,12 +240,16 @@ pub fn twin_label(t: &TwinSnapshot) -> String {
 /// The difference between the twins in words, over each twin's latest
 /// window (the same trailing span as their headlines).
 fn difference(ui: &mut egui::Ui, snap: &Snapshot, histories: &[History]) {
-    let text = difference_text(snap, histories);
+    let text = super::plain(&difference_text(snap, histories));
     let size = if snap.twins.len() > 2 { 15.0 } else { 18.0 };
-    ui.add(
-        egui::Label::new(egui::RichText::new(super::plain(&text)).size(size).strong())
+    let shown = super::room::say(ui.ctx(), &text);
+    let response = ui.add(
+        egui::Label::new(egui::RichText::new(&shown).size(size).strong())
             .wrap_mode(egui::TextWrapMode::Wrap),
     );
+    if shown != text {
+        response.on_hover_text(format!("In the engineer's words: {text}"));
+    }
 }
 
 /// Each twin's story of the run so far (worst minute, errors in all, peak
@@ -265,7 +269,7 @@ fn story(ui: &mut egui::Ui, snap: &Snapshot, histories: &[History]) {
     }
     if shown {
         for line in story_lines(snap, histories) {
-            ui.label(line);
+            ui.label(super::room::say(ui.ctx(), &line));
         }
     }
 }

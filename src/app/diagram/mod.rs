@@ -177,13 +177,22 @@ struct Canvas {
     neutral: Color32,
     /// The plate behind the queue's depth.
     plate: Color32,
+    /// Labels in the room's words (the plain-language setting).
+    plain: bool,
+}
+
+impl Canvas {
+    /// `text` in the room's words when the setting is on.
+    fn say(&self, text: &str) -> String {
+        crate::app::room::words(text, self.plain)
+    }
 }
 
 /// Draws the diagram.
 pub fn show(ui: &mut egui::Ui, d: &DiagramInput<'_>) {
     let width = ui.available_width().max(200.0);
     let size = Vec2::new(width, d.height.max(120.0));
-    let (rect, _) = ui.allocate_exact_size(size, Sense::hover());
+    let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
     let painter = ui.painter_at(rect);
     let visuals = ui.visuals();
     let c = Canvas {
@@ -192,7 +201,11 @@ pub fn show(ui: &mut egui::Ui, d: &DiagramInput<'_>) {
         text: visuals.text_color(),
         neutral: visuals.faint_bg_color,
         plate: visuals.panel_fill.gamma_multiply(0.85),
+        plain: crate::app::room::plain_words(ui.ctx()),
     };
+    if c.plain {
+        response.on_hover_text(engineer_words());
+    }
     let load = Load::of(d);
     flow::lanes(&c, d);
     flow::arrows(&c, &load);
@@ -201,4 +214,14 @@ pub fn show(ui: &mut egui::Ui, d: &DiagramInput<'_>) {
     stations::outage_label(&c, d.gauges);
     stations::queue(&c, d.gauges);
     stations::failure_labels(&c, d.flashes, d.anim_s);
+}
+
+/// The diagram's words in the room's and the engineer's terms (hover text
+/// while the plain-language setting is on).
+fn engineer_words() -> String {
+    let pairs: Vec<String> = ["accept backlog", "conns", "in backoff", "dead letter"]
+        .iter()
+        .map(|t| format!("'{}' = {t}", crate::glossary::plain(t)))
+        .collect();
+    format!("In the engineer's words: {}", pairs.join(", "))
 }

@@ -12,8 +12,11 @@ use egui::{Align2, Color32, CornerRadius, Pos2, Rect, Stroke, StrokeKind, Vec2};
 /// busy and waiting now.
 pub(super) fn stations(c: &Canvas, g: &Gauges, load: &Load) {
     let l = &c.at;
+    // "backlog" beside the server is its accept backlog, not the queue's.
+    let backlog = crate::glossary::say("accept backlog", c.plain);
+    let backlog = if c.plain { backlog } else { "backlog" };
     let server = format!(
-        "now {}/{} busy\nbacklog {}",
+        "now {}/{} busy\n{backlog} {}",
         g.server_busy,
         g.server_workers,
         thousands(g.accept_backlog)
@@ -69,7 +72,7 @@ fn station(c: &Canvas, r: Rect, name: &str, util: f64, detail: &str) {
     c.painter.text(
         r.center_bottom() - Vec2::new(0.0, 4.0),
         Align2::CENTER_BOTTOM,
-        detail,
+        c.say(detail),
         small.clone(),
         on_fill,
     );
@@ -144,7 +147,7 @@ fn backoff(c: &Canvas, g: &Gauges, depth_plate: Rect) {
     );
     c.painter
         .rect_filled(bar, CornerRadius::ZERO, palette::RETRIES);
-    let text = format!("+ {} in backoff", thousands(g.in_backoff));
+    let text = c.say(&format!("+ {} in backoff", thousands(g.in_backoff)));
     let galley = c.painter.layout_no_wrap(text, c.at.small.clone(), c.text);
     let plate = Rect::from_center_size(
         Pos2::new(
@@ -221,7 +224,7 @@ pub(super) fn failure_labels(c: &Canvas, flashes: &[Flash], anim_s: f64) {
         c.painter.text(
             pos,
             Align2::CENTER_BOTTOM,
-            &f.text,
+            c.say(&f.text),
             l.font.clone(),
             palette::RED.gamma_multiply(alpha),
         );

@@ -190,6 +190,7 @@ pub(crate) fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContex
                 // A twin keeps its own mode: the script's switch did nothing.
                 full.push_str(" (script; held: twins keep their modes)");
             }
+            let full = crate::app::room::say(ui.ctx(), &full);
             (m.t_s, full, marker_color(m, dark), false)
         });
     let mut placed_count = 0;

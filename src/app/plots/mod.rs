@@ -157,7 +157,7 @@ fn legend_row(
 ) {
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = 6.0;
-        ui.label(egui::RichText::new(title).strong());
+        ui.label(egui::RichText::new(crate::app::room::say(ui.ctx(), title)).strong());
         ui.add_space(6.0);
         for s in lines {
             legend_entry(ui, &s.name, Swatch::Line(s.color));
@@ -192,7 +192,8 @@ enum Swatch {
 fn legend_entry(ui: &mut egui::Ui, name: &str, swatch: Swatch) {
     let text = ui.visuals().text_color();
     let font = egui::FontId::proportional(12.5);
-    let galley = ui.painter().layout_no_wrap(name.to_string(), font, text);
+    let name = crate::app::room::say(ui.ctx(), name);
+    let galley = ui.painter().layout_no_wrap(name, font, text);
     let width = 16.0;
     let gap = 4.0;
     let size = egui::vec2(width + gap + galley.size().x, galley.size().y.max(14.0));
@@ -355,6 +356,7 @@ fn y_range(
 fn spike_note(ui: &egui::Ui, frame: egui::Rect, peak: f64) {
     let painter = ui.painter_at(frame);
     let text = format!("spike to {} off the top", axes::fmt_tick_full(peak));
+    let text = crate::app::room::say(ui.ctx(), &text);
     let galley = painter.layout_no_wrap(
         text,
         egui::FontId::proportional(11.0),

@@ -196,7 +196,7 @@ fn ledgers(ui: &mut egui::Ui, ledgers: &Ledgers) {
         } else {
             ("LEDGERS DO NOT BALANCE", palette::RED)
         };
-        ui.colored_label(color, text);
+        ui.colored_label(palette::text(color, ui.visuals().dark_mode), text);
     });
     gaps(ui, ledgers);
 }
@@ -206,7 +206,7 @@ fn gaps(ui: &mut egui::Ui, ledgers: &Ledgers) {
     let gaps = gap_sentences(ledgers);
     if !gaps.is_empty() {
         ui.colored_label(
-            palette::text_on(palette::RED, ui.visuals().dark_mode),
+            palette::text(palette::RED, ui.visuals().dark_mode),
             gaps.join(" · "),
         );
     }
@@ -270,9 +270,11 @@ fn big(ui: &mut egui::Ui, name: &str, value: String, color: Option<Color32>) -> 
         .painter()
         .layout_no_wrap(name.to_string(), small, text_color);
     let strong = ui.visuals().strong_text_color();
+    // A state's colour as text on this theme (the theme table's variant).
+    let ink = color.map(|c| palette::text(c, ui.visuals().dark_mode));
     let value_g = ui
         .painter()
-        .layout_no_wrap(value.clone(), large, color.unwrap_or(strong));
+        .layout_no_wrap(value.clone(), large, ink.unwrap_or(strong));
     let size = egui::vec2(
         name_g.size().x.max(value_g.size().x) + 14.0,
         name_g.size().y + value_g.size().y + 2.0,

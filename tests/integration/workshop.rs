@@ -830,3 +830,52 @@ fn export_goal_and_handout_know_nothing_of_the_app_host_or_cli() {
         }
     }
 }
+
+/// A GIF of the app keeps every plot colour exactly: among thousands of
+/// other colours (more than a GIF palette holds), a band of each of the
+/// app's plot colours decodes as that colour, not as a neighbour NeuQuant
+/// merged it with (blue arrivals and green commits into one teal).
+#[test]
+fn the_gif_palette_holds_every_plot_colour_exactly() {
+    let colours: Vec<[u8; 3]> = asynclab::app::palette::plot_colours()
+        .iter()
+        .map(|c| [c.r(), c.g(), c.b()])
+        .collect();
+    assert!(colours.len() > 20, "{} plot colours", colours.len());
+    let settings = GifSettings {
+        width_px: 256,
+        fps: 10,
+        seconds: 1.0,
+    };
+    let mut rec = GifRecorder::new(settings).expect("valid settings");
+    rec.pin_colours(&colours);
+    // Left half: a gradient of thousands of colours; right half: a band of
+    // four rows per plot colour.
+    let (w, h) = (256u32, 256u32);
+    let mut rgba = Vec::with_capacity((w * h * 4) as usize);
+    for y in 0..h {
+        for x in 0..w {
+            let band = (y / 4) as usize;
+            let c = match colours.get(band) {
+                Some(c) if x >= 128 => *c,
+                _ => [x as u8, y as u8, ((x * 7 + y * 3) % 256) as u8],
+            };
+            rgba.extend_from_slice(&[c[0], c[1], c[2], 255]);
+        }
+    }
+    for i in 0..3 {
+        rec.push(f64::from(i) * 0.1, w, h, &rgba).expect("frame");
+    }
+    let mut clip = rec.clip().expect("a clip");
+    let mut out = Vec::new();
+    clip.write(&mut out, |_| {}, &AtomicBool::new(false))
+        .expect("writes");
+    let (gw, gh, frames, _) = decode_gif(&out);
+    assert_eq!((gw, gh), (256, 256));
+    let first = &frames[0];
+    for (band, c) in colours.iter().enumerate() {
+        let (x, y) = (200usize, band * 4 + 1);
+        let at = (y * 256 + x) * 4;
+        assert_eq!(&first[at..at + 3], c, "plot colour {c:?} kept exactly");
+    }
+}

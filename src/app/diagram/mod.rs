@@ -177,6 +177,8 @@ struct Canvas {
     neutral: Color32,
     /// The plate behind the queue's depth.
     plate: Color32,
+    /// Dark theme (coloured text takes the theme table's variant).
+    dark: bool,
 }
 
 /// Draws the diagram.
@@ -192,6 +194,7 @@ pub fn show(ui: &mut egui::Ui, d: &DiagramInput<'_>) {
         text: visuals.text_color(),
         neutral: visuals.faint_bg_color,
         plate: visuals.panel_fill.gamma_multiply(0.85),
+        dark: visuals.dark_mode,
     };
     let load = Load::of(d);
     flow::lanes(&c, d);

@@ -179,21 +179,29 @@ where
     Ok(())
 }
 
-/// An axis number, short: "0.5", "12", "1.2k", "3M".
+/// An axis number, short, without a trailing ".0" (as the app writes
+/// its ticks): "0.5", "5", "12", "1.2k", "2k", "3M".
 fn short(y: f64) -> String {
     let a = y.abs();
+    let trim = |t: String| -> String {
+        if t.contains('.') {
+            t.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            t
+        }
+    };
     if a >= 1e6 {
-        format!("{:.1}M", y / 1e6)
+        format!("{}M", trim(format!("{:.1}", y / 1e6)))
     } else if a >= 1e4 {
         format!("{:.0}k", y / 1e3)
     } else if a >= 1e3 {
-        format!("{:.1}k", y / 1e3)
+        format!("{}k", trim(format!("{:.1}", y / 1e3)))
     } else if a >= 10.0 || a == 0.0 {
         format!("{y:.0}")
     } else if a >= 1.0 {
-        format!("{y:.1}")
+        trim(format!("{y:.1}"))
     } else {
-        format!("{y:.2}")
+        trim(format!("{y:.2}"))
     }
 }
 
@@ -229,5 +237,26 @@ mod tests {
     #[test]
     fn a_ten_minute_axis_ticks_every_two_minutes() {
         assert_eq!(crate::ticks::time_steps(600.0, TIME_LABELS).0, 120.0);
+    }
+
+    #[test]
+    fn an_isolated_spike_is_clipped_with_a_note_and_no_legend_covers_the_curves() {
+        let mut values = vec![10.0; 100];
+        values[40] = 1605.0;
+        let plot = Plot {
+            name: crate::scenario::PlotName::Throughput,
+            title: "Throughput (/s)",
+            share: false,
+            lines: vec![Line::of_values("arrivals", "#0072B2", values)],
+            reference: None,
+        };
+        let axis = y_axis(&plot);
+        assert_eq!(axis.spike, Some(1605.0));
+        assert!(axis.top < 100.0, "{axis:?}");
+        let plots = Plots::new(&crate::sim::Settings::default(), 100.0, &[]);
+        let svg = plot_svg(&plots, &plot, axis, &[]).expect("drawn");
+        assert!(svg.contains("spike to 1.6k off the top"), "{svg}");
+        // The legend is the page's, beside the title: not in the plot.
+        assert!(!svg.contains("arrivals"), "{svg}");
     }
 }

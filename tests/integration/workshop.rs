@@ -698,7 +698,11 @@ fn the_hand_out_is_one_self_contained_page_with_every_section() {
         "Queue backlog (jobs)",
         "Utilisation",
     ] {
-        assert!(html.contains(&format!("<h3>{title}</h3>")), "{title}");
+        // The title, then its legend beside it.
+        assert!(
+            html.contains(&format!("<h3>{title} <span class=\"keys\">")),
+            "{title}"
+        );
     }
     assert!(!html.contains("id=\"goal\""), "not an exercise");
 
@@ -781,6 +785,46 @@ fn hand_out_texts_are_escaped_and_twins_sit_side_by_side() {
     assert!(html.contains("Client x&lt;y&gt;"));
     assert_eq!(html.matches("<div class=\"twins\">").count(), 6);
     assert!(html.contains("<figcaption>sync</figcaption>") && html.contains("<th>async</th>"));
+}
+
+/// The hand-out's time axis steps as the app's (2:00, 4:00 … never
+/// 3:20), and each plot's legend sits beside its title, outside the
+/// plot.
+#[test]
+fn hand_out_axes_tick_like_the_app_and_legends_sit_by_the_titles() {
+    use asynclab::handout::{HandoutRun, Plots, page};
+    let s = scenario::builtin("02-slow-database.ron")
+        .expect("built in")
+        .expect("valid");
+    let mut plots = Plots::new(&s.settings, s.duration_s, &s.view.key_plots);
+    let mut sys = System::new(s.clone());
+    sys.run_until(SimTime::from_secs_f64(s.duration_s));
+    sys.finish();
+    plots.add(&sys.drain_windows());
+    let run = HandoutRun {
+        name: "run".into(),
+        settings: sys.settings().clone(),
+        summary: sys.summary(),
+        ledgers: sys.ledgers(),
+        balance: sys.check_ledgers(),
+        plots,
+    };
+    let html = page(&s, &[run]).expect("page");
+    // plotters writes each label on a line of its own.
+    assert!(
+        html.contains("\n0:02:00\n") && html.contains("\n0:14:00\n"),
+        "two-minute ticks"
+    );
+    assert!(!html.contains("0:03:20") && !html.contains("0:06:40"));
+    assert_eq!(
+        html.matches("<span class=\"keys\">").count(),
+        html.matches("<svg").count(),
+        "a legend beside every plot's title"
+    );
+    for svg in html.split("<svg").skip(1) {
+        let svg = &svg[..svg.find("</svg>").expect("closed")];
+        assert!(!svg.contains("wait p95"), "no legend inside a plot");
+    }
 }
 
 #[test]

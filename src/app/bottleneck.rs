@@ -133,7 +133,8 @@ impl BottleneckStrip {
             ui.label(RichText::new("Bottleneck: waiting for the first window to close.").weak());
             return;
         };
-        let accent = palette::caption(ui.visuals().dark_mode);
+        let dark = ui.visuals().dark_mode;
+        let accent = palette::text(palette::caption(dark), dark);
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new("Bottleneck now").strong().color(accent))
                 .on_hover_text(stages_text(words));

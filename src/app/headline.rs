@@ -197,7 +197,7 @@ fn ledgers(ui: &mut egui::Ui, ledgers: &Ledgers) {
         } else {
             ("LEDGERS DO NOT BALANCE", palette::RED)
         };
-        ui.colored_label(color, say(ui.ctx(), text));
+        ui.colored_label(palette::text(color, ui.visuals().dark_mode), say(ui.ctx(), text));
     });
     gaps(ui, ledgers);
 }
@@ -208,7 +208,7 @@ fn gaps(ui: &mut egui::Ui, ledgers: &Ledgers) {
     if !gaps.is_empty() {
         let text = gaps.join(" · ");
         let response = ui.colored_label(
-            palette::text_on(palette::RED, ui.visuals().dark_mode),
+            palette::text(palette::RED, ui.visuals().dark_mode),
             say(ui.ctx(), &text),
         );
         engineer_hover(response, &text, ui.ctx());
@@ -275,9 +275,11 @@ fn big(ui: &mut egui::Ui, name: &str, value: String, color: Option<Color32>) -> 
     let large = egui::FontId::proportional(22.0);
     let name_g = ui.painter().layout_no_wrap(name, small, text_color);
     let strong = ui.visuals().strong_text_color();
+    // A state's colour as text on this theme (the theme table's variant).
+    let ink = color.map(|c| palette::text(c, ui.visuals().dark_mode));
     let value_g = ui
         .painter()
-        .layout_no_wrap(value, large, color.unwrap_or(strong));
+        .layout_no_wrap(value, large, ink.unwrap_or(strong));
     let size = egui::vec2(
         name_g.size().x.max(value_g.size().x) + 14.0,
         name_g.size().y + value_g.size().y + 2.0,

@@ -94,7 +94,8 @@ impl CaptionBanner {
     /// with or without a caption, so a caption coming or going never moves
     /// what is below it (a click aimed at a knob lands on that knob).
     pub fn ui(&self, ui: &mut egui::Ui, text: Option<&str>) {
-        let color = palette::caption(ui.visuals().dark_mode);
+        let dark = ui.visuals().dark_mode;
+        let color = palette::text(palette::caption(dark), dark);
         let font = egui::FontId::proportional(20.0);
         let height = ui.fonts_mut(|f| f.row_height(&font)) + 2.0;
         let width = ui.available_width();

@@ -29,7 +29,7 @@ impl Messages {
         ui.horizontal(|ui| {
             ui.label(status);
             if let Some(e) = last_error {
-                ui.colored_label(palette::RED, e);
+                ui.colored_label(palette::text(palette::RED, ui.visuals().dark_mode), e);
             }
         });
     }

@@ -60,6 +60,7 @@ pub mod plots;
 pub mod recovery;
 mod room;
 mod stale_texts;
+mod stitch;
 pub mod sweep_window;
 mod timeline;
 mod top_bar;
@@ -439,9 +440,14 @@ impl AsyncLabApp {
         egui::CentralPanel::default().show(ui, |ui| {
             // Scrolls only when the window is too small (large UI scale)
             // to show readable plots.
-            egui::ScrollArea::vertical()
-                .auto_shrink([false, false])
-                .show(ui, |ui| clicked = self.central(ui, snap, actions));
+            let mut area = egui::ScrollArea::vertical().auto_shrink([false, false]);
+            // An image of the whole plot area scrolls it a screenful at a time.
+            if let Some(y) = self.workshop.scroll_to() {
+                area = area.vertical_scroll_offset(y);
+            }
+            let out = area.show(ui, |ui| clicked = self.central(ui, snap, actions));
+            self.workshop
+                .scrolled(out.inner_rect, out.state.clamped_offset().y);
         });
         if let Some(m) = clicked {
             actions.push(AppAction::SelectEvent(m.t_s, m.change));
@@ -462,7 +468,9 @@ impl AsyncLabApp {
         }
         self.help.ui(ui.ctx());
         self.explain.journey.ui(ui.ctx(), snap);
-        self.explain.sweep.ui(ui.ctx(), snap, actions);
+        self.explain
+            .sweep
+            .ui(ui.ctx(), snap, &self.history, actions);
         self.workshop.windows(ui.ctx(), snap, actions);
     }
 
@@ -618,11 +626,9 @@ impl AsyncLabApp {
                 match *action {
                     AppAction::Open(path) => self.open_now(&path),
                     AppAction::OpenBuiltin(file) => self.open_builtin_now(file),
-                    AppAction::PickOpen => self.apply_some(
-                        self.files
-                            .pick_open()
-                            .map(|a| AppAction::Confirmed(Box::new(a))),
-                    ),
+                    // The desktop's dialog, or the in-app browser where
+                    // there is none (after "Save, then open" too).
+                    AppAction::PickOpen => self.choose(file_dialog::Purpose::Open),
                     AppAction::Workshop(workshop::WorkshopAction::OpenScene(s)) => {
                         self.workshop(workshop::WorkshopAction::OpenScene(s))
                     }
@@ -919,13 +925,6 @@ impl AsyncLabApp {
             Purpose::SaveAs => AppAction::SaveTo(path),
             Purpose::SaveRecording => AppAction::SaveRecordingTo(path),
             export => workshop::export_chosen(export, path),
-        }
-    }
-
-    /// Applies what a file dialog came to, if it ran.
-    fn apply_some(&mut self, action: Option<AppAction>) {
-        if let Some(action) = action {
-            self.apply(action);
         }
     }
 

@@ -399,7 +399,7 @@ fn how_edits_apply(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppActi
     if !snap.script_pending {
         return;
     }
-    let color = palette::text_on(palette::AMBER, ui.visuals().dark_mode);
+    let color = palette::text(palette::AMBER, ui.visuals().dark_mode);
     ui.label(
         egui::RichText::new("The timeline was edited: the run still plays the old one.")
             .color(color),
@@ -480,7 +480,10 @@ fn form_ui(
     ui.checkbox(&mut form.enabled, "Enabled")
         .on_hover_text("Off: the event stays in the scene but does not play");
     if let Some(p) = &form.problem {
-        ui.colored_label(palette::RED, plain(p));
+        ui.colored_label(
+            palette::text(palette::RED, ui.visuals().dark_mode),
+            plain(p),
+        );
     }
     let mut close = false;
     ui.horizontal(|ui| {

@@ -255,7 +255,7 @@ fn compare_menu(
 fn compare_switch(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
     let text = RichText::new("COMPARE").size(18.0).strong();
     let button = if snap.compare {
-        egui::Button::new(text.color(egui::Color32::WHITE))
+        egui::Button::new(text.color(palette::on_fill(palette::OKABE_ITO[0])))
             .fill(palette::OKABE_ITO[0])
             .selected(true)
     } else {
@@ -369,7 +369,7 @@ pub(crate) fn mode_button(ui: &egui::Ui, mode: Mode, on: bool) -> egui::Button<'
     } else {
         palette::OKABE_ITO[2]
     };
-    egui::Button::new(text.color(egui::Color32::WHITE))
+    egui::Button::new(text.color(palette::on_fill(fill)))
         .fill(fill)
         .selected(true)
 }
@@ -382,7 +382,8 @@ fn clock(ui: &mut egui::Ui, snap: &Snapshot) {
             ui.label(format!("running at {x:.0}×"));
         }
         (Speed::Times(_), Some(x)) => {
-            ui.colored_label(palette::AMBER, format!("can't keep up: running at {x:.1}×"));
+            let ink = palette::text(palette::AMBER, ui.visuals().dark_mode);
+            ui.colored_label(ink, format!("can't keep up: running at {x:.1}×"));
         }
         _ => {}
     }

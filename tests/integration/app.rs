@@ -621,10 +621,6 @@ fn file_actions_work_without_a_desktop_dialog() {
     let first = dir.path().join("first.ron");
     scene().save(&first).expect("save");
     let mut h = harness(scene());
-    // The browser's own icons (a floppy, a folder) are not in the app's
-    // font: they draw as boxes, which is fine here, not a test failure.
-    h.ctx
-        .set_missing_glyph_policy(egui::epaint::text::MissingGlyphPolicy::Tofu);
     h.run_steps(3);
     // Opening a file makes its folder where the browser starts.
     h.state_mut().app.open_path(&first);

@@ -23,6 +23,7 @@ mod scenes;
 mod story;
 mod story_app;
 mod texts_on_save;
+mod theme;
 mod twins;
 mod validate_first;
 mod workshop;

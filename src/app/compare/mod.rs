@@ -17,6 +17,7 @@ use super::action::AppAction;
 use super::diagram;
 use super::headline::{self, RunView};
 use super::history::History;
+use super::palette;
 use crate::compare::{Figures, Scope};
 use crate::host::{Command, Snapshot, Target, TwinSnapshot};
 use crate::scenario::{Change, Mode};
@@ -159,7 +160,7 @@ fn twin_header(ui: &mut egui::Ui, t: &TwinSnapshot, k: usize, actions: &mut Vec<
         let name = egui::RichText::new(&t.name)
             .size(20.0)
             .strong()
-            .color(color);
+            .color(palette::text(color, ui.visuals().dark_mode));
         ui.label(name)
             .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, twin_label(t)));
         let all_async = t.live.endpoints.iter().all(|e| e.mode == Mode::Async);

@@ -179,6 +179,8 @@ struct Canvas {
     plate: Color32,
     /// Labels in the room's words (the plain-language setting).
     plain: bool,
+    /// Dark theme (coloured text takes the theme table's variant).
+    dark: bool,
 }
 
 impl Canvas {
@@ -202,6 +204,7 @@ pub fn show(ui: &mut egui::Ui, d: &DiagramInput<'_>) {
         neutral: visuals.faint_bg_color,
         plate: visuals.panel_fill.gamma_multiply(0.85),
         plain: crate::app::room::plain_words(ui.ctx()),
+        dark: visuals.dark_mode,
     };
     if c.plain {
         response.on_hover_text(engineer_words());

@@ -6,7 +6,7 @@ use super::{Canvas, FLASH_JOIN_S, FLASH_LIFE_S, Flash, Load, Spot};
 use crate::app::palette;
 use crate::fmt::thousands;
 use crate::sim::Gauges;
-use egui::{Align2, Color32, CornerRadius, Pos2, Rect, Stroke, StrokeKind, Vec2};
+use egui::{Align2, CornerRadius, Pos2, Rect, Stroke, StrokeKind, Vec2};
 
 /// The server, queue workers and database boxes: name, load, and what is
 /// busy and waiting now.
@@ -52,7 +52,7 @@ fn station(c: &Canvas, r: Rect, name: &str, util: f64, detail: &str) {
     let on_fill = if fill == c.neutral {
         c.text
     } else {
-        Color32::BLACK
+        palette::on_fill(fill)
     };
     let (font, small) = (&c.at.font, &c.at.small);
     c.painter.text(
@@ -86,7 +86,7 @@ pub(super) fn outage_label(c: &Canvas, g: &Gauges) {
             Align2::CENTER_BOTTOM,
             "OUTAGE",
             c.at.font.clone(),
-            palette::RED,
+            palette::text(palette::RED, c.dark),
         );
     }
 }
@@ -226,7 +226,7 @@ pub(super) fn failure_labels(c: &Canvas, flashes: &[Flash], anim_s: f64) {
             Align2::CENTER_BOTTOM,
             c.say(&f.text),
             l.font.clone(),
-            palette::RED.gamma_multiply(alpha),
+            palette::text(palette::RED, c.dark).gamma_multiply(alpha),
         );
     }
 }

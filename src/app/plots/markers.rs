@@ -147,7 +147,7 @@ fn marker_color(m: &Marker, dark: bool) -> Color32 {
         MarkerKind::Mode => palette::MODE_MARK,
         MarkerKind::Caption => palette::caption(dark),
         MarkerKind::Outage => palette::RED,
-        MarkerKind::Change => Color32::GRAY,
+        MarkerKind::Change => palette::CHANGE_MARK,
     }
 }
 
@@ -195,6 +195,8 @@ pub(crate) fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContex
         });
     let mut placed_count = 0;
     for (i, (t_s, full, color, cue)) in cues.chain(markers).enumerate() {
+        // Written in the marker's colour as text on this theme.
+        let color = palette::text(color, dark);
         let x = transform.position_from_point(&PlotPoint::new(t_s, 0.0)).x + 3.0;
         if taken
             .iter()

@@ -84,6 +84,8 @@ pub struct Shown {
     pub kind: PlotKind,
     /// The plot with its title, legend and axes, points (visible part).
     pub rect: egui::Rect,
+    /// The same, whole (scrolled out of view or not), points.
+    pub full: egui::Rect,
     /// The plot area's response.
     pub response: egui::Response,
     /// The marker the user clicked on it, if any.
@@ -135,6 +137,7 @@ pub fn show(
                 shown.push(Shown {
                     kind: *kind,
                     rect: cell.response.rect.intersect(ui.clip_rect()),
+                    full: cell.response.rect,
                     response,
                     marker,
                     trace,

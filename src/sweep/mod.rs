@@ -438,6 +438,7 @@ mod tests {
             .settings
             .timeline
             .push(crate::scenario::TimelineEvent {
+                mode: None,
                 at_s: 1.0,
                 change: Change::SetMode {
                     endpoint: None,
@@ -449,6 +450,7 @@ mod tests {
             .settings
             .timeline
             .push(crate::scenario::TimelineEvent {
+                mode: None,
                 at_s: 2.0,
                 change: Change::Set {
                     path: "queue.workers".into(),

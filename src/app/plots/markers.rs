@@ -275,6 +275,7 @@ mod tests {
     fn marker_lines_are_at_most_one_per_point_of_width_and_kind() {
         let mut markers: Vec<Marker> = (0..10_000).map(|i| caption(i as f64 * 0.006)).collect();
         markers.push(Marker {
+            mode: None,
             t_s: 30.0,
             change: Change::OutageEnd,
             held: false,

@@ -265,14 +265,25 @@ fn nowrap(ui: &mut egui::Ui, text: String) -> egui::Response {
 fn big(ui: &mut egui::Ui, name: &str, value: String, color: Option<Color32>) -> egui::Response {
     let text_color = ui.visuals().text_color();
     let small = egui::TextStyle::Small.resolve(ui.style());
-    let large = egui::FontId::proportional(22.0);
+    // A narrow column (eight twins side by side) wraps the name and
+    // shrinks the value rather than painting over its neighbour.
+    let room = (ui.max_rect().width() - 14.0).max(30.0);
     let name_g = ui
         .painter()
-        .layout_no_wrap(name.to_string(), small, text_color);
+        .layout(name.to_string(), small, text_color, room);
     let strong = ui.visuals().strong_text_color();
-    let value_g = ui
-        .painter()
-        .layout_no_wrap(value.clone(), large, color.unwrap_or(strong));
+    let value_color = color.unwrap_or(strong);
+    let mut value_g =
+        ui.painter()
+            .layout_no_wrap(value.clone(), egui::FontId::proportional(22.0), value_color);
+    if value_g.size().x > room {
+        let size = (22.0 * room / value_g.size().x).max(9.0);
+        value_g = ui.painter().layout_no_wrap(
+            value.clone(),
+            egui::FontId::proportional(size),
+            value_color,
+        );
+    }
     let size = egui::vec2(
         name_g.size().x.max(value_g.size().x) + 14.0,
         name_g.size().y + value_g.size().y + 2.0,

@@ -261,6 +261,7 @@ mod tests {
 
     fn caption(t_s: f64) -> Marker {
         Marker {
+            mode: None,
             t_s,
             change: Change::Caption("hello".into()),
             held: false,

@@ -272,14 +272,24 @@ fn big(ui: &mut egui::Ui, name: &str, value: String, color: Option<Color32>) -> 
     let (name, value) = (say(ui.ctx(), name), say(ui.ctx(), &value));
     let text_color = ui.visuals().text_color();
     let small = egui::TextStyle::Small.resolve(ui.style());
-    let large = egui::FontId::proportional(22.0);
-    let name_g = ui.painter().layout_no_wrap(name, small, text_color);
+    // A narrow column (eight twins side by side) wraps the name and
+    // shrinks the value rather than painting over its neighbour.
+    let room = (ui.max_rect().width() - 14.0).max(30.0);
+    let name_g = ui.painter().layout(name, small, text_color, room);
     let strong = ui.visuals().strong_text_color();
     // A state's colour as text on this theme (the theme table's variant).
-    let ink = color.map(|c| palette::text(c, ui.visuals().dark_mode));
-    let value_g = ui
-        .painter()
-        .layout_no_wrap(value, large, ink.unwrap_or(strong));
+    let value_color = color
+        .map(|c| palette::text(c, ui.visuals().dark_mode))
+        .unwrap_or(strong);
+    let mut value_g =
+        ui.painter()
+            .layout_no_wrap(value.clone(), egui::FontId::proportional(22.0), value_color);
+    if value_g.size().x > room {
+        let size = (22.0 * room / value_g.size().x).max(9.0);
+        value_g = ui
+            .painter()
+            .layout_no_wrap(value, egui::FontId::proportional(size), value_color);
+    }
     let size = egui::vec2(
         name_g.size().x.max(value_g.size().x) + 14.0,
         name_g.size().y + value_g.size().y + 2.0,

@@ -385,11 +385,9 @@ impl AsyncLabApp {
     /// The frame's layout: which panel goes where. Panels push what the
     /// user asks for into `actions`.
     fn panels(&mut self, ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
+        // Comparing too: the host marks a caption with the twins it holds
+        // for ("ASYNC: the server answers... (in async)").
         let caption = self.caption.current(snap, ui.input(|i| i.time));
-        // Comparing, the script's story ("ASYNC: the server answers...")
-        // is not either twin's: its captions stay on the plot's markers,
-        // beside the held switch, not in the banner.
-        let caption = caption.filter(|_| !snap.compare);
         // A scene's pause cue speaks for every twin: it holds the one clock.
         let cue_note = snap.cue_note.as_ref().map(|c| {
             format!(

@@ -205,6 +205,7 @@ impl Document {
     /// the refusal is returned for the status line.
     pub fn record(&mut self, at_s: f64, change: Change, target: Target) -> Result<(), String> {
         let ev = TimelineEvent {
+            mode: None,
             at_s,
             change: change.clone(),
         };

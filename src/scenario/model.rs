@@ -53,6 +53,10 @@ pub struct DisabledEvent {
     /// scene's timeline (every twin).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant: Option<String>,
+    /// A caption's mode (format version 6; see
+    /// [`TimelineEvent::mode`](crate::sim::config::TimelineEvent::mode)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<crate::sim::config::Mode>,
 }
 
 /// How fast a scene starts playing.

@@ -32,9 +32,11 @@ use serde::{Deserialize, Serialize};
 ///   app's Timeline panel, kept but never applied). A version-4 file has
 ///   none, and reads as before.
 /// - 6: adds `view.cues` (the scene's directions for the live clock: slow
-///   through a stretch, pause at a moment with a caption) and
-///   `lesson_short` (the lesson in one sentence, for presentation mode).
-///   An older file has neither, and plays and shows as before.
+///   through a stretch, pause at a moment with a caption), a caption's
+///   `mode` (`timeline[].mode`, `disabled_timeline[].mode`: the mode it
+///   describes; left out while no endpoint is in it) and `lesson_short`
+///   (the lesson in one sentence, for presentation mode). An older file
+///   has none of them, and plays and shows as before.
 pub const FORMAT_VERSION: u32 = 6;
 
 /// Oldest version this build reads.

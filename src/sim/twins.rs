@@ -307,6 +307,7 @@ pub fn twin_setup(
         match c {
             Change::OutageStart(_) | Change::OutageEnd | Change::Caption(_) => {
                 own.push(TimelineEvent {
+                    mode: None,
                     at_s: 0.0,
                     change: c.clone(),
                 });

@@ -507,6 +507,7 @@ mod tests {
             .settings
             .timeline
             .push(crate::scenario::TimelineEvent {
+                mode: None,
                 at_s: 1.0,
                 change: Change::SetMode {
                     endpoint: None,
@@ -518,6 +519,7 @@ mod tests {
             .settings
             .timeline
             .push(crate::scenario::TimelineEvent {
+                mode: None,
                 at_s: 2.0,
                 change: Change::Set {
                     path: "queue.workers".into(),

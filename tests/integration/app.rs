@@ -369,6 +369,7 @@ fn diagram_and_plots_survive_extreme_values() {
     };
     let zero = Gauges::default();
     let markers = vec![asynclab::sim::Marker {
+        mode: None,
         t_s: 10.0,
         change: Change::SetMode {
             endpoint: None,
@@ -743,6 +744,7 @@ fn jobs_in_backoff_show_on_the_diagram_and_in_the_headline() {
         e.mode = Mode::Async;
     }
     s.settings.timeline = vec![asynclab::scenario::TimelineEvent {
+        mode: None,
         at_s: 0.5,
         change: Change::OutageStart(asynclab::scenario::OutageKind::FailFast),
     }];

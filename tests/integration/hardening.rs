@@ -424,6 +424,7 @@ fn twins_may_hold_at_most_eight_default_limits_together() {
         .push(asynclab::sim::config::TimelineEvent {
             at_s: 10.0,
             change: raise,
+            mode: None,
         });
     assert!(Twins::compare(&s.settings, &scripted).is_err());
     // Solo, the knob's own range is the bound.

@@ -1,8 +1,10 @@
 //! All integration tests in one binary (one link, one run).
 
 mod app;
+mod captions;
 mod cli;
 mod compare_app;
+mod compare_reads;
 mod cues;
 mod engine;
 mod explain;

@@ -32,6 +32,7 @@ fn edit(app: &mut AsyncLabApp) {
     }));
     app.apply(AppAction::Host(Command::EditTimeline(TimelineEdit::Add(
         ScriptedEvent {
+            mode: None,
             at_s: 90.0,
             change: Change::Caption("A caption the trainer added".into()),
             variant: None,

@@ -104,13 +104,31 @@ impl CompareView {
         story(ui, snap, &self.histories);
         ui.separator();
         let diagram_h = (ui.available_height() * 0.2).max(130.0);
-        ui.columns(twins.len(), |cols| {
-            for (k, col) in cols.iter_mut().enumerate() {
-                col.push_id(("twin", k), |ui| {
-                    self.twin_column(ui, snap, k, diagram_h, cx, actions);
-                });
+        // At most four twins side by side: eight in one row would leave
+        // each a sliver too narrow for its headline and diagram.
+        let per_row = columns_per_row(twins.len());
+        for (row, first) in (0..twins.len()).step_by(per_row).enumerate() {
+            if row > 0 {
+                ui.separator();
             }
-        });
+            ui.columns(per_row, |cols| {
+                for (i, col) in cols.iter_mut().enumerate() {
+                    let k = first + i;
+                    if k >= twins.len() {
+                        break;
+                    }
+                    // Nothing a column draws reaches into its neighbour
+                    // (nor up into the row above).
+                    let max = col.max_rect();
+                    let own =
+                        egui::Rect::from_x_y_ranges(max.x_range(), max.top()..=max.top() + 1.0e5);
+                    col.shrink_clip_rect(own);
+                    col.push_id(("twin", k), |ui| {
+                        self.twin_column(ui, snap, k, diagram_h, cx, actions);
+                    });
+                }
+            });
+        }
         ui.separator();
         let shown = plots::show(ui, snap, &self.histories, cx, self.layout);
         if let Some(seq) = shown.clicked {
@@ -134,7 +152,7 @@ impl CompareView {
         twin_header(ui, t, k, actions);
         headline::ui(ui, RunView::of_twin(t), h, cx.presentation);
         let clients: Vec<String> = t.live.clients.iter().map(|c| c.name.clone()).collect();
-        diagram::show(
+        diagram::show_own_mode(
             ui,
             &diagram::DiagramInput {
                 gauges: &t.gauges,
@@ -149,6 +167,12 @@ impl CompareView {
             },
         );
     }
+}
+
+/// Twins side by side in one row: all of them up to four, then rows of
+/// four (eight twins, the most a scene may have, in two rows).
+pub fn columns_per_row(twins: usize) -> usize {
+    twins.clamp(1, 4)
 }
 
 /// The twin's name in its plot colour and line style, then its own

@@ -10,7 +10,9 @@ use egui::{Align2, CornerRadius, Pos2, Rect, Stroke, StrokeKind, Vec2};
 
 /// The server, queue workers and database boxes: name, load, and what is
 /// busy and waiting now.
-pub(super) fn stations(c: &Canvas, g: &Gauges, load: &Load) {
+/// `queue`: false leaves the queue workers out (a sync twin has none at
+/// work).
+pub(super) fn stations(c: &Canvas, g: &Gauges, load: &Load, queue: bool) {
     let l = &c.at;
     // "backlog" beside the server is its accept backlog, not the queue's.
     let backlog = crate::glossary::say("accept backlog", c.plain);
@@ -34,7 +36,9 @@ pub(super) fn stations(c: &Canvas, g: &Gauges, load: &Load) {
         thousands(g.db_waiting)
     );
     station(c, l.server, "server", load.server, &server);
-    station(c, l.workers, "queue workers", load.workers, &workers);
+    if queue {
+        station(c, l.workers, "queue workers", load.workers, &workers);
+    }
     station(c, l.db, "database", load.db, &db);
 }
 

@@ -264,6 +264,7 @@ mod tests {
 
     fn caption(t_s: f64) -> Marker {
         Marker {
+            mode: None,
             t_s,
             change: Change::Caption("hello".into()),
             held: false,
@@ -278,6 +279,7 @@ mod tests {
     fn marker_lines_are_at_most_one_per_point_of_width_and_kind() {
         let mut markers: Vec<Marker> = (0..10_000).map(|i| caption(i as f64 * 0.006)).collect();
         markers.push(Marker {
+            mode: None,
             t_s: 30.0,
             change: Change::OutageEnd,
             held: false,

@@ -1,6 +1,7 @@
 //! Memory benchmark: bytes per queued job with a ten-million-job backlog.
 //!
 //! `cargo run --release --example bench_memory [-- --jobs N]`
+//! `cargo run --release --example bench_memory -- --flood KIND [--limit N]`
 //!
 //! An async scene with no queue workers takes arrivals at 200,000/s until
 //! N jobs wait in the broker. A counting global allocator measures live
@@ -9,8 +10,19 @@
 //! slots, windows) is charged to the jobs, so the figure is an upper bound
 //! on the broker's own cost. Prints one `key=value` line; the target
 //! is ≤ 64 bytes per job.
+//!
+//! With `--flood`, a hostile flood of KIND (`sync`: users held in a
+//! ten-million-deep accept backlog with a day's patience; `retry`: the same
+//! with every timeout clicked again; `queue`: async jobs nobody works;
+//! `poll`: the same with every browser polling each 0.05 s) runs until the
+//! simulation holds `--limit` items (`limits.max_in_flight`) and sheds the
+//! rest. It prints the heap bytes per held item: the figure the default
+//! in-flight limit is chosen from (a flood must be shed before it grows the
+//! heap by about 100 MB).
 
 use asynclab::scenario::{Client, Mode, Scenario};
+use asynclab::sim::config::Variant;
+use asynclab::sim::twins::Twins;
 use asynclab::sim::{Dist, SimTime, System};
 use clap::Parser;
 use std::alloc::{GlobalAlloc, Layout, System as SystemAlloc};
@@ -63,6 +75,16 @@ struct Args {
     /// Arrival rate, actions per second of sim time.
     #[arg(long, default_value_t = 200_000.0)]
     rate_per_s: f64,
+    /// Measure a flood up to the in-flight limit instead: sync, retry,
+    /// queue or poll.
+    #[arg(long)]
+    flood: Option<String>,
+    /// The flood's `limits.max_in_flight` (default: the scenes' default).
+    #[arg(long, default_value_t = asynclab::sim::config::DEFAULT_MAX_IN_FLIGHT)]
+    limit: u64,
+    /// Flood this many twins side by side (each to its own limit).
+    #[arg(long, default_value_t = 1)]
+    twins: usize,
 }
 
 /// Resident set size in bytes, from /proc/self/status (0 where unknown).
@@ -103,8 +125,115 @@ fn scene(rate_per_s: f64, duration_s: f64) -> Scenario {
     s
 }
 
+/// A flood of `kind` at 10 M arrivals/s that fills `limit` held items.
+fn flood_scene(kind: &str, limit: u64) -> Result<Scenario, String> {
+    let mut s = Scenario {
+        title: format!("{kind} flood"),
+        duration_s: 30.0,
+        ..Scenario::default()
+    };
+    s.settings.clients = vec![Client {
+        name: "flood".into(),
+        rate_per_s: 10_000_000.0,
+        ..Client::default()
+    }];
+    s.settings.limits.max_in_flight = limit;
+    s.settings.server.instances = 1;
+    s.settings.server.workers_per_instance = 1;
+    s.settings.server.backlog_per_instance = 10_000_000;
+    s.settings.browser.patience_s = 86_400.0;
+    match kind {
+        "sync" => {}
+        "retry" => {
+            s.settings.browser.patience_s = 0.1;
+            s.settings.browser.retry_probability = 1.0;
+            s.settings.browser.max_user_retries = 100;
+        }
+        "queue" | "poll" => {
+            for e in &mut s.settings.endpoints {
+                e.mode = Mode::Async;
+                e.cpu = Dist::Constant { mean_ms: 0.0 };
+            }
+            s.settings.server.workers_per_instance = 100_000;
+            s.settings.queue.enqueue = Dist::Constant { mean_ms: 0.0 };
+            s.settings.queue.workers = 0;
+            if kind == "poll" {
+                s.settings.browser.poll_interval_s = 0.05;
+            }
+        }
+        other => {
+            return Err(format!(
+                "--flood {other}: expected sync, retry, queue or poll"
+            ));
+        }
+    }
+    Ok(s)
+}
+
+/// Runs a flood (in `twins` twins that differ only in name) until every
+/// twin sheds and prints heap bytes per held item.
+fn flood(kind: &str, limit: u64, twins: usize) -> Result<(), String> {
+    let s = flood_scene(kind, limit)?;
+    let live_before = LIVE_BYTES.load(Ordering::Relaxed);
+    let rss_before = rss_bytes();
+    let variants: Vec<Variant> = (0..twins)
+        .map(|k| Variant {
+            name: format!("twin {k}"),
+            changes: Vec::new(),
+            timeline: Vec::new(),
+        })
+        .collect();
+    let mut sys = if twins > 1 {
+        Twins::compare(&s.settings, &variants).map_err(|e| e.to_string())?
+    } else {
+        Twins::solo(s.settings)
+    };
+    let limit = limit * twins as u64;
+    let step = SimTime::from_secs_f64(0.01);
+    let mut t = SimTime::ZERO;
+    let mut held = 0;
+    let mut heap_at_full = 0;
+    let mut rss_at_full = 0;
+    // Past the limit for a simulated second, so the shedding is measured too.
+    let mut full_since = None;
+    while t.as_secs_f64() < 30.0 {
+        t += step;
+        sys.run_until(t);
+        let now_held: u64 = sys.twins().iter().map(|w| w.system().gauges().held).sum();
+        held = held.max(now_held);
+        if now_held >= limit && full_since.is_none() {
+            full_since = Some(t);
+            heap_at_full = LIVE_BYTES.load(Ordering::Relaxed);
+            rss_at_full = rss_bytes();
+        }
+        if full_since.is_some_and(|f| (t - f).as_secs_f64() >= 1.0) {
+            break;
+        }
+    }
+    sys.check_ledgers()?;
+    let Some(full) = full_since else {
+        return Err(format!(
+            "{kind} flood held at most {held} of {limit} in 30 s"
+        ));
+    };
+    let peak = PEAK_BYTES.load(Ordering::Relaxed);
+    println!(
+        "bench=flood kind={kind} twins={twins} held={limit} full_at_s={:.2} heap_bytes_per_item={:.1} heap_peak_bytes_per_item={:.1} rss_bytes_per_item={:.1} heap_peak_mb={:.1} rss_mb={:.1}",
+        full.as_secs_f64(),
+        heap_at_full.saturating_sub(live_before) as f64 / limit as f64,
+        peak.saturating_sub(live_before) as f64 / limit as f64,
+        rss_at_full.saturating_sub(rss_before) as f64 / limit as f64,
+        peak as f64 / 1e6,
+        rss_bytes() as f64 / 1e6,
+    );
+    Ok(())
+}
+
 fn main() -> Result<(), String> {
     let args = Args::parse();
+    if let Some(kind) = &args.flood {
+        return flood(kind, args.limit, args.twins.max(1));
+    }
     let duration_s = args.jobs as f64 / args.rate_per_s;
     let s = scene(args.rate_per_s, duration_s * 1.2);
     let live_before = LIVE_BYTES.load(Ordering::Relaxed);

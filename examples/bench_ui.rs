@@ -7,7 +7,10 @@
 //! 1000× on a fake clock) instead of windows fed in, so the wait plot also
 //! carries the traced actions' dots the live app draws.
 //!
-//! `cargo run --release --example bench_ui -- --frames 300 [--compare] [--played]`
+//! With `--plain`, the plain-language setting is on: every headline,
+//! strip, diagram and plot text goes through the glossary.
+//!
+//! `cargo run --release --example bench_ui -- --frames 300 [--compare] [--played] [--plain]`
 
 use asynclab::app::AsyncLabApp;
 use asynclab::host::{Command, FakeClock, Speed};
@@ -36,6 +39,9 @@ struct Args {
     /// Build the history by playing the host (traced dots included).
     #[arg(long)]
     played: bool,
+    /// Plain words for the room on (every text through the glossary).
+    #[arg(long)]
+    plain: bool,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -146,6 +152,9 @@ fn time_frames(
     ctx: &egui::Context,
     input: &dyn Fn() -> egui::RawInput,
 ) {
+    if args.plain {
+        app.apply(asynclab::app::AppAction::SetPlainWords(true));
+    }
     let mut times_ms = Vec::with_capacity(args.frames);
     for i in 0..args.frames + 10 {
         let start = Instant::now();

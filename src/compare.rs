@@ -537,6 +537,7 @@ mod tests {
     fn a_held_switch_says_so() {
         use crate::sim::config::{Change, Mode};
         let m = Marker {
+            mode: None,
             t_s: 240.0,
             change: Change::SetMode {
                 endpoint: None,

@@ -15,12 +15,16 @@
 //!  host       live host: paces a System on a background thread
 //!  app/       the eframe/egui UI (draws and sends commands only)
 //!
-//!  words, fmt, explain   words and numbers shared by app and CLI
+//!  words, fmt, explain, ticks   words, numbers and axis steps shared by
+//!                               app and CLI
 //! ```
 //!
 //! Beside them, shared by app and CLI and free of egui: `words` (the names
-//! of modes, reasons, changes), `fmt` (numbers), `compare` (the difference
+//! of modes, reasons, changes), `glossary` (the engineer's terms in the
+//! room's words, for the plain-language setting), `fmt` (numbers), `compare` (the difference
 //! between twins, in words), `explain` (the bottleneck and its arithmetic),
+//! `ticks` (axis steps and spike clipping for the app's and the hand-out's
+//! plots),
 //! `goal` (an exercise's goal checked on a finished run), `export` (PNG,
 //! GIF, CSV of plotted series, a scene as clipboard text) and `handout`
 //! (the self-contained HTML page of a run).
@@ -32,10 +36,12 @@ pub mod compare;
 pub mod explain;
 pub mod export;
 pub mod fmt;
+pub mod glossary;
 pub mod goal;
 pub mod handout;
 pub mod host;
 pub mod scenario;
 pub mod sim;
 pub mod sweep;
+pub mod ticks;
 pub mod words;

@@ -31,6 +31,11 @@ pub enum AppAction {
     ShowControls(bool),
     /// Presentation mode on or off; it also hides or shows the controls.
     SetPresentation(bool),
+    /// Plain words for the room on or off (View menu).
+    SetPlainWords(bool),
+    /// The one-minute demo in one action: the scene's twins side by side,
+    /// in presentation mode, playing.
+    Present,
     /// Dark theme (true) or light.
     SetDark(bool),
     /// UI scale, 1.0–2.5.

@@ -150,7 +150,8 @@ impl BottleneckStrip {
             blank_rows(ui, lines - 1);
             return;
         };
-        let accent = palette::caption(ui.visuals().dark_mode);
+        let dark = ui.visuals().dark_mode;
+        let accent = palette::text(palette::caption(dark), dark);
         let of = self
             .twin
             .as_ref()
@@ -163,7 +164,7 @@ impl BottleneckStrip {
             vec![
                 ("Bottleneck now ".to_string(), accent),
                 (format!("(last {span}{of}) "), weak),
-                (text(&words.headline), strong),
+                (say(ui.ctx(), &words.headline), strong),
             ],
             Some(stages_text(words)),
         );
@@ -175,8 +176,15 @@ impl BottleneckStrip {
         rest.extend(words.next.iter());
         let color = ui.visuals().text_color();
         let shown = rest.len().min(lines - 1);
+        let plain = super::room::plain_words(ui.ctx());
         for line in &rest[..shown] {
-            row(ui, vec![(text(line), color)], None);
+            // In plain words, the engineer's term stays one hover away.
+            let hover = if plain {
+                crate::glossary::engineer_hover(&text(line))
+            } else {
+                None
+            };
+            row(ui, vec![(say(ui.ctx(), line), color)], hover);
         }
         blank_rows(ui, lines - 1 - shown);
     }
@@ -244,6 +252,12 @@ fn stages_text(words: &Explanation) -> String {
             .map(|e| text(&format!("Estimate: {e}"))),
     );
     lines.join("\n")
+}
+
+/// `s` in glyphs the app's font has, in the room's words when this
+/// frame's plain-language setting is on.
+fn say(ctx: &egui::Context, s: &str) -> String {
+    super::room::say(ctx, &text(s))
 }
 
 /// `s` in glyphs the app's font has.

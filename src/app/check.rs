@@ -85,11 +85,12 @@ impl CheckPanel {
         } else {
             palette::AMBER
         };
+        let dark = ui.visuals().dark_mode;
         ui.label(
             egui::RichText::new(verdict)
                 .strong()
                 .size(16.0)
-                .color(colour),
+                .color(palette::text(colour, dark)),
         );
         egui::Grid::new("goal-checks")
             .num_columns(2)
@@ -101,7 +102,8 @@ impl CheckPanel {
                     } else {
                         ("FAIL", palette::RED)
                     };
-                    ui.label(egui::RichText::new(mark).strong().color(colour));
+                    let ink = palette::text(colour, dark);
+                    ui.label(egui::RichText::new(mark).strong().color(ink));
                     // The report's own line, without its mark.
                     let body = line.trim_start().trim_start_matches(['✓', '✗']).trim();
                     ui.label(egui::RichText::new(plain(body)).monospace());

@@ -238,7 +238,7 @@ fn show(x: f64, k: &Knob) -> String {
 /// A note under a knob, in amber.
 fn note_row(ui: &mut egui::Ui, text: &str) {
     ui.label("");
-    let color = palette::text_on(palette::AMBER, ui.visuals().dark_mode);
+    let color = palette::text(palette::AMBER, ui.visuals().dark_mode);
     beside_field(ui, egui::RichText::new(text).small().color(color));
     ui.end_row();
 }

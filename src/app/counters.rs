@@ -12,7 +12,7 @@ pub fn ui(ui: &mut egui::Ui, snap: &Snapshot) {
     ui.horizontal_wrapped(|ui| {
         for (k, r) in crate::sim::Reason::ALL.iter().enumerate() {
             ui.colored_label(
-                palette::text_on(palette::REASONS[k], dark),
+                palette::text(palette::REASONS[k], dark),
                 format!("{}: {}", crate::words::reason(*r), thousands(t.errors[*r])),
             );
         }

@@ -5,11 +5,14 @@
 //!
 //! A screenshot is asked for one frame after the click, so the menu that
 //! was clicked has closed; the window delivers it to a callback, which
-//! crops it and hands it back through a channel.
+//! crops it and hands it back through a channel. The plot area, when it
+//! scrolls, is shot a screenful at a time and stitched (`stitch.rs`), so
+//! the image holds every plot, not only the visible ones.
 
 use super::AppAction;
 use super::history::History;
 use super::plots::{PlotContext, PlotKind};
+use super::stitch::{ScrollView, Step, Stitch};
 use super::workshop::WorkshopAction;
 use crate::host::Snapshot;
 use egui::ColorImage;
@@ -37,8 +40,17 @@ pub enum ImageDest {
     Clipboard,
 }
 
-/// A screenshot cut to its target, with where it goes.
-type Shot = (ImageDest, Option<ColorImage>);
+/// What a screenshot was taken for.
+#[derive(Clone, Copy, Debug)]
+enum Taken {
+    /// A whole image, for this destination.
+    Whole(ImageDest),
+    /// A piece of the tall plot-area image.
+    Piece,
+}
+
+/// A screenshot cut to its target, with what it was for.
+type Shot = (Taken, Option<ColorImage>);
 
 /// Images asked for, taken, and waiting for a file.
 pub struct Exports {
@@ -48,6 +60,12 @@ pub struct Exports {
     rx: Receiver<Shot>,
     /// The image taken for a file, until the file is chosen.
     held: Option<ColorImage>,
+    /// The plot area being shot a screenful at a time, and where it goes.
+    stitch: Option<(ImageDest, Stitch)>,
+    /// The scroll to go back to once a stitch is done (for one frame).
+    restore: Option<f32>,
+    /// Pixels per point of the pieces.
+    ppp: f32,
 }
 
 impl Default for Exports {
@@ -58,6 +76,9 @@ impl Default for Exports {
             tx,
             rx,
             held: None,
+            stitch: None,
+            restore: None,
+            ppp: 1.0,
         }
     }
 }
@@ -90,20 +111,84 @@ impl Exports {
         let Some((_, dest, _)) = self.asked.take() else {
             return;
         };
+        self.shoot(ctx, rect, Taken::Whole(dest));
+    }
+
+    /// Asks the window for a screenshot cut to `rect` (points).
+    fn shoot(&mut self, ctx: &egui::Context, rect: egui::Rect, taken: Taken) {
         let ppp = ctx.pixels_per_point();
+        self.ppp = ppp;
         let tx = self.tx.clone();
         let repaint = ctx.clone();
         ctx.request_screenshot(move |image: Arc<ColorImage>| {
-            let _ = tx.send((dest, crop(&image, rect, ppp)));
+            let _ = tx.send((taken, crop(&image, rect, ppp)));
             repaint.request_repaint();
         });
         ctx.request_repaint();
     }
 
+    /// Takes the image asked for of the plot area `area` (content
+    /// coordinates of the central scroll area, whose view last frame was
+    /// `view`) a screenful at a time.
+    pub fn request_tall(&mut self, area: egui::Rect, view: ScrollView) {
+        let Some((_, dest, _)) = self.asked.take() else {
+            return;
+        };
+        self.stitch = Some((dest, Stitch::new(area, view.offset)));
+    }
+
+    /// Where the central scroll area must be this frame (a stitch under
+    /// way, or the scroll going back after one).
+    pub fn scroll_to(&mut self) -> Option<f32> {
+        match &self.stitch {
+            Some((_, s)) => Some(s.scroll_to()),
+            None => self.restore.take(),
+        }
+    }
+
+    /// A stitch's shot for this frame, the view being `view`.
+    pub fn stitch_step(
+        &mut self,
+        ctx: &egui::Context,
+        view: Option<ScrollView>,
+    ) -> Option<AppAction> {
+        let (_, s) = self.stitch.as_mut()?;
+        let step = match view {
+            Some(v) => s.step(v),
+            None => Step::Failed,
+        };
+        match step {
+            Step::Wait => None,
+            Step::Shoot(rect) => {
+                self.shoot(ctx, rect, Taken::Piece);
+                None
+            }
+            Step::Failed => {
+                self.restore = self.stitch.take().map(|(_, s)| s.restore());
+                Some(AppAction::ShowError(
+                    "The plot area could not be taken (the screenshots did not come back): nothing to save.".into(),
+                ))
+            }
+        }
+    }
+
     /// A screenshot that arrived: copied to the clipboard at once, or held
     /// while a file is chosen. The action says what happened next.
     pub fn take_shot(&mut self, ctx: &egui::Context) -> Option<AppAction> {
-        let (dest, image) = self.rx.try_recv().ok()?;
+        let (taken, image) = self.rx.try_recv().ok()?;
+        let (dest, image) = match taken {
+            Taken::Whole(dest) => (dest, image),
+            Taken::Piece => {
+                let (dest, s) = self.stitch.as_mut()?;
+                let dest = *dest;
+                let whole = match &image {
+                    Some(piece) => s.add(piece, self.ppp)?,
+                    None => ColorImage::default(),
+                };
+                self.restore = self.stitch.take().map(|(_, s)| s.restore());
+                (dest, (whole.size[1] > 0).then_some(whole))
+            }
+        };
         let Some(image) = image else {
             return Some(AppAction::ShowError(
                 "The screenshot came back empty: nothing to save.".into(),

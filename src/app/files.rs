@@ -29,6 +29,9 @@ pub struct Prefs {
     pub presentation: bool,
     /// Plot span, s.
     pub span_s: f64,
+    /// Plain words for the room, chosen in the View menu; `None`: on in
+    /// presentation mode, off otherwise (see [`Prefs::plain_words`]).
+    pub plain_words: Option<bool>,
 }
 
 impl Default for Prefs {
@@ -41,11 +44,19 @@ impl Default for Prefs {
             ui_scale: 1.0,
             presentation: false,
             span_s: 300.0,
+            plain_words: None,
         }
     }
 }
 
 impl Prefs {
+    /// Whether the headline, strip, diagram, lesson and captions speak in
+    /// the room's words ([`crate::glossary`]): the presenter's choice, or
+    /// by default in presentation mode only.
+    pub fn plain_words(&self) -> bool {
+        self.plain_words.unwrap_or(self.presentation)
+    }
+
     /// The preferences remembered in eframe storage, or the defaults.
     pub fn load(storage: Option<&dyn eframe::Storage>) -> Prefs {
         storage

@@ -107,7 +107,15 @@ fn new_recorder() -> GifRecorder {
         seconds: MAX_GIF_SECONDS,
         ..GifSettings::default()
     };
-    GifRecorder::new(settings).expect("constant GIF settings are within their ranges")
+    let mut rec =
+        GifRecorder::new(settings).expect("constant GIF settings are within their ranges");
+    // Every plot colour stays itself in the clip.
+    let pins: Vec<[u8; 3]> = super::palette::plot_colours()
+        .iter()
+        .map(|c| [c.r(), c.g(), c.b()])
+        .collect();
+    rec.pin_colours(&pins);
+    rec
 }
 
 impl GifPanel {
@@ -370,7 +378,10 @@ impl GifPanel {
             MAX_RECORDING_BYTES / (1024 * 1024)
         ));
         if let Some(e) = self.worker_error.lock().ok().and_then(|e| e.clone()) {
-            ui.colored_label(super::palette::RED, e);
+            ui.colored_label(
+                super::palette::text(super::palette::RED, ui.visuals().dark_mode),
+                e,
+            );
         }
         let mut seconds = self.seconds;
         ui.add(egui::Slider::new(&mut seconds, 1.0..=MAX_GIF_SECONDS).text("last N seconds"));

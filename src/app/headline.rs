@@ -5,6 +5,7 @@
 
 use super::history::History;
 use super::palette;
+use super::room::{self, say};
 use crate::compare::SpanCounts;
 use crate::fmt::{dollars, secs, share, thousands};
 use crate::host::{Snapshot, TwinSnapshot};
@@ -195,17 +196,17 @@ fn ledgers(ui: &mut egui::Ui, ledgers: &Ledgers) {
     let t = thousands;
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new("Users saw").strong());
-        nowrap(ui, format!(
+        nowrap(ui, say(ui.ctx(), &format!(
             "{} actions = {} succeeded + {} failed + {} waiting",
             t(a.issued), t(a.succeeded), t(a.failed.total()), t(a.awaiting)
-        ))
+        )))
         .on_hover_text(failed_by_reason(a));
         ui.separator();
         ui.label(RichText::new("System did").strong());
-        nowrap(ui, format!(
+        nowrap(ui, say(ui.ctx(), &format!(
             "{} requests = {} committed + {} queued + {} in backoff + {} dead-lettered + {} rejected + {} in progress",
             t(w.requests), t(w.committed), t(f.queued), t(f.backoff), t(w.dead_lettered), t(w.rejected.total()), t(other)
-        ))
+        )))
         .on_hover_text("Each click is a request; in async its job is queued, written, retried after a backoff, or dead-lettered after its last attempt.");
         let balanced = a.balances() && w.balances();
         let (text, color) = if balanced {
@@ -213,7 +214,7 @@ fn ledgers(ui: &mut egui::Ui, ledgers: &Ledgers) {
         } else {
             ("LEDGERS DO NOT BALANCE", palette::RED)
         };
-        ui.colored_label(color, text);
+        ui.colored_label(palette::text(color, ui.visuals().dark_mode), say(ui.ctx(), text));
     });
     gaps(ui, ledgers, false);
 }
@@ -223,14 +224,16 @@ fn ledgers(ui: &mut egui::Ui, ledgers: &Ledgers) {
 fn gaps(ui: &mut egui::Ui, ledgers: &Ledgers, one_line: bool) {
     let gaps = gap_sentences(ledgers);
     if !gaps.is_empty() {
-        let color = palette::text_on(palette::RED, ui.visuals().dark_mode);
         let text = gaps.join(" · ");
         let mode = if one_line {
             egui::TextWrapMode::Truncate
         } else {
             egui::TextWrapMode::Wrap
         };
-        ui.add(egui::Label::new(RichText::new(text).color(color)).wrap_mode(mode));
+        let color = palette::text(palette::RED, ui.visuals().dark_mode);
+        let said = RichText::new(say(ui.ctx(), &text)).color(color);
+        let response = ui.add(egui::Label::new(said).wrap_mode(mode));
+        engineer_hover(response, &text, ui.ctx());
     }
 }
 
@@ -295,28 +298,41 @@ fn figure_style() -> egui::TextStyle {
 /// given), then a gap. Measured before it is placed, so the row wraps
 /// whole figures and never cuts one off or breaks a number.
 fn big(ui: &mut egui::Ui, name: &str, value: String, color: Option<Color32>) -> egui::Response {
+    // Screen readers and tests read the figure by its engineer's name
+    // ("p95 wait · last 10 s: 15.0 s") whatever words the room sees.
+    let label = format!("{name}: {value}");
+    let (name, value) = (say(ui.ctx(), name), say(ui.ctx(), &value));
     let text_color = ui.visuals().text_color();
     let small = egui::TextStyle::Small.resolve(ui.style());
+    // The figure's type: large, or smaller when the headline is folded.
     let large = ui
         .style()
         .text_styles
         .get(&figure_style())
         .cloned()
         .unwrap_or(egui::FontId::proportional(22.0));
-    let name_g = ui
-        .painter()
-        .layout_no_wrap(name.to_string(), small, text_color);
+    // A narrow column (eight twins side by side) wraps the name and
+    // shrinks the value rather than painting over its neighbour.
+    let room = (ui.max_rect().width() - 14.0).max(30.0);
+    let name_g = ui.painter().layout(name, small, text_color, room);
     let strong = ui.visuals().strong_text_color();
-    let value_g = ui
+    // A state's colour as text on this theme (the theme table's variant).
+    let value_color = color
+        .map(|c| palette::text(c, ui.visuals().dark_mode))
+        .unwrap_or(strong);
+    let mut value_g = ui
         .painter()
-        .layout_no_wrap(value.clone(), large, color.unwrap_or(strong));
+        .layout_no_wrap(value.clone(), large.clone(), value_color);
+    if value_g.size().x > room {
+        let size = (large.size * room / value_g.size().x).max(9.0);
+        let font = egui::FontId::new(size, large.family.clone());
+        value_g = ui.painter().layout_no_wrap(value, font, value_color);
+    }
     let size = egui::vec2(
         name_g.size().x.max(value_g.size().x) + 14.0,
         name_g.size().y + value_g.size().y + 2.0,
     );
     let (rect, response) = ui.allocate_exact_size(size, egui::Sense::hover());
-    // Screen readers and tests read the figure as "name: value".
-    let label = format!("{name}: {value}");
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &label));
     let painter = ui.painter();
     painter.galley(rect.min, name_g.clone(), text_color);
@@ -330,5 +346,16 @@ fn big(ui: &mut egui::Ui, name: &str, value: String, color: Option<Color32>) -> 
         [egui::pos2(x, rect.top()), egui::pos2(x, rect.bottom())],
         ui.visuals().widgets.noninteractive.bg_stroke,
     );
-    response
+    engineer_hover(response, &label, ui.ctx())
+}
+
+/// In the room's words, a text's hover also gives the engineer's own.
+fn engineer_hover(response: egui::Response, text: &str, ctx: &egui::Context) -> egui::Response {
+    if !room::plain_words(ctx) {
+        return response;
+    }
+    match crate::glossary::engineer_hover(text) {
+        Some(hover) => response.on_hover_text(hover),
+        None => response,
+    }
 }

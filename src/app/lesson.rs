@@ -1,7 +1,7 @@
 //! The scene's words on screen: the lesson strip (what the scene teaches
 //! and what to watch) and the banner with the latest scripted caption.
 
-use super::{palette, plain};
+use super::{AppAction, palette, plain};
 use crate::host::Snapshot;
 use crate::scenario::Scenario;
 use egui::RichText;
@@ -26,8 +26,9 @@ impl LessonStrip {
         self.open && !(scene.lesson.is_empty() && scene.watch.is_empty())
     }
 
-    /// The lesson and what to watch, side by side, and "Got it" to close.
-    pub fn ui(&mut self, ui: &mut egui::Ui, scene: &Scenario) {
+    /// The lesson and what to watch, side by side, "Got it" to close, and
+    /// *Present* for the one-minute demo in one action.
+    pub fn ui(&mut self, ui: &mut egui::Ui, scene: &Scenario, actions: &mut Vec<AppAction>) {
         ui.add_space(4.0);
         ui.columns(2, |cols| {
             cols[0].label(RichText::new("Lesson").strong());
@@ -38,6 +39,13 @@ impl LessonStrip {
         ui.horizontal_wrapped(|ui| {
             if ui.button("Got it").clicked() {
                 self.open = false;
+            }
+            if ui
+                .button("Present")
+                .on_hover_text("The one-minute demo: the twins side by side, in presentation mode, in plain words, playing (P leaves presentation mode, C the comparison)")
+                .clicked()
+            {
+                actions.push(AppAction::Present);
             }
             ui.label(compare_hint(scene));
         });
@@ -89,7 +97,8 @@ impl CaptionBanner {
     /// with its buttons): the line is high enough for buttons either way,
     /// so that never moves anything either.
     pub fn ui(&self, ui: &mut egui::Ui, text: Option<&str>, first: impl FnOnce(&mut egui::Ui)) {
-        let color = palette::caption(ui.visuals().dark_mode);
+        let dark = ui.visuals().dark_mode;
+        let color = palette::text(palette::caption(dark), dark);
         let font = egui::FontId::proportional(20.0);
         let text_h = ui.fonts_mut(|f| f.row_height(&font)) + 2.0;
         let height = text_h.max(ui.spacing().interact_size.y + 4.0);
@@ -110,7 +119,8 @@ impl CaptionBanner {
         }
         let (rect, response) =
             row.allocate_exact_size(egui::vec2(width, text_h), egui::Sense::hover());
-        let text = plain(text);
+        let engineer = plain(text);
+        let text = super::room::say(row.ctx(), &engineer);
         let job = egui::text::LayoutJob {
             wrap: egui::text::TextWrapping::truncate_at_width(width),
             ..egui::text::LayoutJob::simple_singleline(text.clone(), font, color)
@@ -120,7 +130,7 @@ impl CaptionBanner {
         // Screen readers and tests read the banner as "caption: ...".
         let label = format!("caption: {text}");
         response
-            .on_hover_text(text)
+            .on_hover_text(engineer)
             .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &label));
     }
 }

@@ -64,7 +64,7 @@ impl Messages {
                         ui.label(&status);
                         if let Some(e) = last_error {
                             let dark = ui.visuals().dark_mode;
-                            ui.colored_label(palette::text_on(palette::RED, dark), e);
+                            ui.colored_label(palette::text(palette::RED, dark), e);
                         }
                     });
                 });

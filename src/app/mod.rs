@@ -59,7 +59,9 @@ mod messages;
 pub mod palette;
 pub mod plots;
 pub mod recovery;
+mod room;
 mod stale_texts;
+mod stitch;
 pub mod sweep_window;
 mod timeline;
 mod top_bar;
@@ -75,6 +77,7 @@ pub use action::AppAction;
 pub use files::{DEFAULT_SCENE, Prefs, default_scene, reopen, startup_scene};
 pub use help::help_text;
 pub use keys::toggle_all;
+pub use room::Startup;
 
 use crate::host::{Clock, Command, Host, Snapshot, WallClock};
 use crate::scenario::Scenario;
@@ -183,9 +186,11 @@ impl AsyncLabApp {
         }
     }
 
-    /// The app for eframe: a host thread on `file` (or the default scene).
-    pub fn new(cc: &eframe::CreationContext<'_>, file: Option<PathBuf>) -> anyhow::Result<Self> {
+    /// The app for eframe: a host thread on `start`'s file (or the default
+    /// scene), presenting at once if it says so.
+    pub fn new(cc: &eframe::CreationContext<'_>, start: &Startup) -> anyhow::Result<Self> {
         let prefs = Prefs::load(cc.storage);
+        let file = start.file.clone();
         // Without a file, the last scene opened reopens; if it is gone, the
         // default scene opens and says so.
         let file = file.or_else(|| files::reopen(&prefs));
@@ -210,7 +215,7 @@ impl AsyncLabApp {
         if let Some(p) = path {
             app.files.remember(&p);
         }
-        Ok(app)
+        Ok(app.started(start))
     }
 
     /// An app without a window or thread: the host is pumped once per frame
@@ -367,6 +372,7 @@ impl AsyncLabApp {
         self.absorb(&snap, ui.input(|i| i.time));
         self.keep_recovery(ui.ctx(), &snap);
         self.apply_view(ui.ctx());
+        room::set_plain_words(ui.ctx(), self.files.prefs.plain_words());
         // Keys and dropped files act before anything is drawn, as if they
         // came between frames; what panels ask for acts after them.
         let mut actions = Vec::new();
@@ -383,11 +389,9 @@ impl AsyncLabApp {
     /// The frame's layout: which panel goes where. Panels push what the
     /// user asks for into `actions`.
     fn panels(&mut self, ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
+        // Comparing too: the host marks a caption with the twins it holds
+        // for ("ASYNC: the server answers... (in async)").
         let caption = self.caption.current(snap, ui.input(|i| i.time));
-        // Comparing, the script's story ("ASYNC: the server answers...")
-        // is not either twin's: its captions stay on the plot's markers,
-        // beside the held switch, not in the banner.
-        let caption = caption.filter(|_| !snap.compare);
         // A scene's pause cue speaks for every twin: it holds the one clock.
         let cue_note = snap.cue_note.as_ref().map(|c| {
             format!(
@@ -410,17 +414,39 @@ impl AsyncLabApp {
                 }
             });
         });
-        if self.lesson.wanted(&snap.edited) && !self.files.prefs.presentation {
-            egui::Panel::top("intro").show(ui, |ui| self.lesson.ui(ui, &snap.edited));
+        // In presentation mode the lesson line is the first part to fold
+        // (fit.rs): its panel's height, points, counts in what the parts
+        // above the plots and the plots share.
+        let mut lesson_h = 0.0;
+        if self.lesson.wanted(&snap.edited) {
+            let prefs = &self.files.prefs;
+            let plain = prefs.plain_words();
+            if prefs.presentation {
+                // The room reads the lesson in one sentence; folded, on
+                // one line.
+                let one_line = self.fit.folds(fit::Part::Lesson);
+                let shown = egui::Panel::top("intro").show(ui, |ui| {
+                    room::lesson_line(ui, &snap.edited, plain, one_line);
+                });
+                lesson_h = shown.response.rect.height();
+            } else {
+                egui::Panel::top("intro").show(ui, |ui| self.lesson.ui(ui, &snap.edited, actions));
+            }
+        }
+        if self.files.prefs.presentation {
+            self.fit.measure(fit::Part::Lesson, lesson_h);
         }
         if self.controls.shown {
             // At a large scale in a small window the panel starts narrow
             // enough to leave the plots most of the width; it can be
             // widened, and scrolls both ways rather than clip a field.
             let width = ui.ctx().content_rect().width();
+            // A small window (a large scale) keeps the plots most of its
+            // width: the panel starts at most 30% of it there.
+            let share = if width < SMALL_WINDOW_W { 0.3 } else { 0.45 };
             egui::Panel::left("controls")
                 .resizable(true)
-                .default_size(340.0_f32.min(width * 0.45))
+                .default_size(340.0_f32.min(width * share))
                 .min_size(120.0_f32.min(width * 0.3))
                 .max_size(width * 0.75)
                 .show(ui, |ui| self.controls_panel(ui, snap, actions));
@@ -430,13 +456,19 @@ impl AsyncLabApp {
         egui::CentralPanel::default().show(ui, |ui| {
             // Scrolls only when the window is too small (large UI scale)
             // to show readable plots. What fits is measured against the
-            // visible height, never the scrolled content's.
-            let visible_h = ui.available_height();
-            egui::ScrollArea::vertical()
-                .auto_shrink([false, false])
-                .show(ui, |ui| {
-                    clicked = self.central(ui, snap, visible_h, actions)
-                });
+            // visible height, never the scrolled content's (and the lesson
+            // line above it, which folds first).
+            let visible_h = ui.available_height() + lesson_h;
+            let mut area = egui::ScrollArea::vertical().auto_shrink([false, false]);
+            // An image of the whole plot area scrolls it a screenful at a time.
+            if let Some(y) = self.workshop.scroll_to() {
+                area = area.vertical_scroll_offset(y);
+            }
+            let out = area.show(ui, |ui| {
+                clicked = self.central(ui, snap, visible_h, actions)
+            });
+            self.workshop
+                .scrolled(out.inner_rect, out.state.clamped_offset().y);
         });
         if let Some(m) = clicked {
             actions.push(AppAction::SelectEvent(m.t_s, m.change));
@@ -460,7 +492,9 @@ impl AsyncLabApp {
         }
         self.help.ui(ui.ctx());
         self.explain.journey.ui(ui.ctx(), snap);
-        self.explain.sweep.ui(ui.ctx(), snap, actions);
+        self.explain
+            .sweep
+            .ui(ui.ctx(), snap, &self.history, actions);
         self.workshop.windows(ui.ctx(), snap, actions);
     }
 
@@ -687,11 +721,9 @@ impl AsyncLabApp {
                 match *action {
                     AppAction::Open(path) => self.open_now(&path),
                     AppAction::OpenBuiltin(file) => self.open_builtin_now(file),
-                    AppAction::PickOpen => self.apply_some(
-                        self.files
-                            .pick_open()
-                            .map(|a| AppAction::Confirmed(Box::new(a))),
-                    ),
+                    // The desktop's dialog, or the in-app browser where
+                    // there is none (after "Save, then open" too).
+                    AppAction::PickOpen => self.choose(file_dialog::Purpose::Open),
                     AppAction::Workshop(workshop::WorkshopAction::OpenScene(s)) => {
                         self.workshop(workshop::WorkshopAction::OpenScene(s))
                     }
@@ -779,6 +811,8 @@ impl AsyncLabApp {
                 self.files.prefs.presentation = on;
                 self.controls.shown = !on;
             }
+            AppAction::SetPlainWords(on) => self.files.prefs.plain_words = Some(on),
+            AppAction::Present => self.present(),
             AppAction::SetDark(dark) => self.files.prefs.dark = dark,
             AppAction::SetUiScale(scale) => self.files.prefs.ui_scale = scale.clamp(1.0, 2.5),
             AppAction::ToggleFullscreen => self.fullscreen = !self.fullscreen,
@@ -989,13 +1023,6 @@ impl AsyncLabApp {
         }
     }
 
-    /// Applies what a file dialog came to, if it ran.
-    fn apply_some(&mut self, action: Option<AppAction>) {
-        if let Some(action) = action {
-            self.apply(action);
-        }
-    }
-
     /// Runs a loaded scene from time zero and shows its lesson (with
     /// `status` on the status line), or shows why it did not load.
     fn load(&mut self, loaded: Result<Scenario, String>, status: Option<String>) {
@@ -1071,6 +1098,10 @@ fn measure(ui: &egui::Ui, fit: Option<&fit::Fit>, part: fit::Part, top: f32) -> 
     now
 }
 
+/// Below this window width, points, the controls panel starts at most
+/// 30% of it wide (else 45%).
+const SMALL_WINDOW_W: f32 = 1000.0;
+
 /// Smallest height of the diagram, points.
 const MIN_DIAGRAM_H: f32 = 150.0;
 
@@ -1122,8 +1153,9 @@ impl eframe::App for AsyncLabApp {
     }
 }
 
-/// Opens the app on `file` or on the built-in default scene.
-pub fn launch(file: Option<PathBuf>) -> anyhow::Result<()> {
+/// Opens the app on `start`'s file or on the built-in default scene,
+/// presenting at once with `--present`.
+pub fn launch(start: Startup) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("AsyncLab")
@@ -1134,7 +1166,7 @@ pub fn launch(file: Option<PathBuf>) -> anyhow::Result<()> {
     eframe::run_native(
         "AsyncLab",
         options,
-        Box::new(move |cc| Ok(Box::new(AsyncLabApp::new(cc, file)?))),
+        Box::new(move |cc| Ok(Box::new(AsyncLabApp::new(cc, &start)?))),
     )
     .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))
 }

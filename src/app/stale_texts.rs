@@ -29,6 +29,7 @@ pub fn changed_under_texts(file: &Scenario, edited: &Scenario) -> Vec<String> {
         || !edited.watch.trim().is_empty()
         || !captions(edited).is_empty();
     let texts_kept = file.lesson == edited.lesson
+        && file.lesson_short == edited.lesson_short
         && file.watch == edited.watch
         && captions(file) == captions(edited);
     if !has_texts || !texts_kept {
@@ -113,6 +114,7 @@ pub fn caption_removals(scene: &Scenario) -> Vec<TimelineEdit> {
 pub fn without_texts(scene: &Scenario) -> Scenario {
     let mut out = scene.clone();
     out.lesson.clear();
+    out.lesson_short.clear();
     out.watch.clear();
     for edit in caption_removals(scene) {
         // Taking a caption out never makes a scene invalid; were it

@@ -9,6 +9,7 @@
 //! `asynclab sweep`; this window only asks for it and draws the result.
 
 use super::action::AppAction;
+use super::history::History;
 use super::palette;
 use crate::host::Snapshot;
 use crate::scenario::{Mode, Scenario, knobs};
@@ -61,12 +62,56 @@ pub struct SweepWindow {
     job: Option<Job>,
     /// The last sweep's result, or why it did not finish.
     result: Option<Result<Sweep, String>>,
+    /// The live run's point drawn on the curve last frame, if any.
+    live: Option<LivePoint>,
+}
+
+/// Where the live run stands on the curve: its latest window.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LivePoint {
+    /// The busiest station's utilisation, % (the bottleneck's).
+    pub busy_pct: f64,
+    /// p95 user wait, s.
+    pub wait_p95_s: f64,
+    /// Its endpoints' mode, when they share one.
+    pub mode: Option<Mode>,
+}
+
+impl LivePoint {
+    /// The live run's point from its latest window with a p95 (None before
+    /// the first).
+    pub fn of(snap: &Snapshot, history: &History) -> Option<LivePoint> {
+        // The latest window with a p95 (a span with too few answers has none).
+        let row = history
+            .rows
+            .iter()
+            .rev()
+            .take(30)
+            .find(|r| r.wait_s[1].is_finite())?;
+        let busy_pct = row.util.iter().copied().fold(0.0, f64::max) * 100.0;
+        let wait_p95_s = row.wait_s[1];
+        let modes = &snap.live.endpoints;
+        let mode = modes
+            .first()
+            .map(|e| e.mode)
+            .filter(|m| modes.iter().all(|e| e.mode == *m));
+        (busy_pct.is_finite() && wait_p95_s.is_finite()).then_some(LivePoint {
+            busy_pct,
+            wait_p95_s,
+            mode,
+        })
+    }
 }
 
 impl SweepWindow {
     /// True while a sweep runs.
     pub fn running(&self) -> bool {
         self.job.is_some()
+    }
+
+    /// The live run's point as the curve drew it last frame.
+    pub fn live_point(&self) -> Option<LivePoint> {
+        self.live
     }
 
     /// The last sweep, or why it stopped.
@@ -107,8 +152,15 @@ impl SweepWindow {
     }
 
     /// Draws the window while it is open: the form, progress, the plot.
-    pub fn ui(&mut self, ctx: &egui::Context, snap: &Snapshot, actions: &mut Vec<AppAction>) {
+    pub fn ui(
+        &mut self,
+        ctx: &egui::Context,
+        snap: &Snapshot,
+        history: &History,
+        actions: &mut Vec<AppAction>,
+    ) {
         self.poll();
+        self.live = None;
         if self.job.is_some() {
             // The thread's end is not an input event: look again soon.
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
@@ -117,6 +169,7 @@ impl SweepWindow {
             return;
         }
         let mut open = self.open;
+        let live = LivePoint::of(snap, history);
         egui::Window::new("Load curve")
             .open(&mut open)
             .default_size([820.0, 560.0])
@@ -127,7 +180,10 @@ impl SweepWindow {
                 self.form_ui(ui, snap, actions);
                 ui.separator();
                 match &self.result {
-                    Some(Ok(s)) => curve_ui(ui, s),
+                    Some(Ok(s)) => {
+                        curve_ui(ui, s, live);
+                        self.live = live;
+                    }
                     Some(Err(e)) => {
                         ui.label(format!("The sweep stopped: {e}."));
                     }
@@ -189,6 +245,11 @@ impl SweepWindow {
             let current = knobs::get(&snap.live, &form.knob).unwrap_or(1.0);
             (form.from, form.to) = default_range(current);
         }
+        let integer = Knob::Path(form.knob.clone()).integer(&snap.live);
+        let values = sweep::round_grid(form.from, form.to, form.steps.max(1), integer);
+        ui.label(
+            egui::RichText::new(format!("values at round steps: {}", values_text(&values))).weak(),
+        );
         ui.horizontal(|ui| match &self.job {
             None => {
                 if ui.button("Run sweep").clicked() {
@@ -197,7 +258,7 @@ impl SweepWindow {
                 ui.label(
                     egui::RichText::new(format!(
                         "{} runs (sync and async at each value), on every core; the live run keeps going",
-                        2 * form.steps.max(1) * form.seeds.max(1)
+                        2 * values.len() * form.seeds.max(1)
                     ))
                     .weak(),
                 );
@@ -215,6 +276,23 @@ impl SweepWindow {
                 ui.label(format!("{} of {} runs", p.runs_done, p.runs_total));
             }
         });
+    }
+}
+
+/// The grid's values as the form lists them: all of a short grid, the
+/// first three and the last of a long one.
+fn values_text(values: &[f64]) -> String {
+    let text = |v: &[f64]| {
+        v.iter()
+            .map(|x| format!("{x}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match values {
+        [a, b, c, _, _, .., z] => {
+            format!("{} … {} ({} values)", text(&[*a, *b, *c]), z, values.len())
+        }
+        _ => format!("{} ({} values)", text(values), values.len()),
     }
 }
 
@@ -251,7 +329,7 @@ fn start(scene: Scenario, req: &SweepRequest) -> Job {
     let integer = knob.integer(&scene.settings);
     let spec = Spec {
         knob,
-        values: sweep::grid(req.from, req.to, req.steps.max(1), integer),
+        values: sweep::round_grid(req.from, req.to, req.steps.max(1), integer),
         modes: vec![Mode::Sync, Mode::Async],
         seeds: sweep::seeds(scene.settings.seed, req.seeds.max(1)),
         duration_s: Some(req.duration_s.max(1.0)),
@@ -377,7 +455,7 @@ fn log_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
 }
 
 /// The plot (log time against utilisation) and the table of points.
-fn curve_ui(ui: &mut egui::Ui, s: &Sweep) {
+fn curve_ui(ui: &mut egui::Ui, s: &Sweep, live: Option<LivePoint>) {
     ui.label(format!(
         "{}: {} swept, {} per run, {} seed(s). x: utilisation of the bottleneck; y: p95, log scale.",
         super::plain(&s.title),
@@ -437,6 +515,20 @@ fn curve_ui(ui: &mut egui::Ui, s: &Sweep) {
                         .shape(shape)
                         .filled(true)
                         .radius(if processed { 5.0 } else { 3.5 }),
+                );
+            }
+            if let Some(l) = live {
+                // Where the run on screen stands now, among the sweep's.
+                let mode = l.mode.map_or("mixed", crate::words::mode);
+                p.points(
+                    Points::new(
+                        format!("live run now ({mode})"),
+                        vec![[l.busy_pct, log_s(l.wait_p95_s)]],
+                    )
+                    .color(palette::LIVE)
+                    .shape(MarkerShape::Square)
+                    .filled(false)
+                    .radius(7.0),
                 );
             }
             if !erlang.is_empty() {

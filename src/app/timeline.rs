@@ -78,6 +78,8 @@ struct Form {
     value: f64,
     endpoint: Option<String>,
     mode: Mode,
+    /// A caption's mode: the one it describes (`None`: either).
+    describes: Option<Mode>,
     outage: OutageKind,
     kept: Option<Change>,
     /// Why the last Apply was refused.
@@ -99,6 +101,7 @@ impl Form {
             path,
             endpoint: None,
             mode: Mode::Async,
+            describes: None,
             outage: OutageKind::FailFast,
             kept: None,
             problem: None,
@@ -111,6 +114,7 @@ impl Form {
         f.original = Some(e.clone());
         f.variant = e.variant.clone();
         f.enabled = e.enabled;
+        f.describes = e.mode;
         match &e.change {
             Change::Caption(t) => (f.kind, f.text) = (Kind::Caption, t.clone()),
             Change::Set { path, value } => {
@@ -145,6 +149,7 @@ impl Form {
 
     fn event(&self) -> ScriptedEvent {
         ScriptedEvent {
+            mode: self.describes.filter(|_| self.kind == Kind::Caption),
             at_s: self.at_s,
             change: self.change(),
             variant: self.variant.clone(),
@@ -325,6 +330,7 @@ impl TimelinePanel {
             let entered = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if (add.clicked() || entered) && typed {
                 let e = ScriptedEvent {
+                    mode: None,
                     at_s: now,
                     change: Change::Caption(self.caption.trim().to_string()),
                     variant: None,
@@ -399,7 +405,7 @@ fn how_edits_apply(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppActi
     if !snap.script_pending {
         return;
     }
-    let color = palette::text_on(palette::AMBER, ui.visuals().dark_mode);
+    let color = palette::text(palette::AMBER, ui.visuals().dark_mode);
     ui.label(
         egui::RichText::new("The timeline was edited: the run still plays the old one.")
             .color(color),
@@ -480,7 +486,10 @@ fn form_ui(
     ui.checkbox(&mut form.enabled, "Enabled")
         .on_hover_text("Off: the event stays in the scene but does not play");
     if let Some(p) = &form.problem {
-        ui.colored_label(palette::RED, plain(p));
+        ui.colored_label(
+            palette::text(palette::RED, ui.visuals().dark_mode),
+            plain(p),
+        );
     }
     let mut close = false;
     ui.horizontal(|ui| {
@@ -568,6 +577,24 @@ fn kind_fields(ui: &mut egui::Ui, form: &mut Form, live: &Settings) {
         Kind::Caption => {
             let l = ui.label("caption text");
             ui.text_edit_singleline(&mut form.text).labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("describes").on_hover_text(
+                "A caption that describes one mode is left out while the run (or a twin) is in the other",
+            );
+            let name = |m: Option<Mode>| match m {
+                None => "either mode",
+                Some(Mode::Sync) => "SYNC only",
+                Some(Mode::Async) => "ASYNC only",
+            };
+            egui::ComboBox::from_id_salt("timeline-describes")
+                .selected_text(name(form.describes))
+                .show_ui(ui, |ui| {
+                    for m in [None, Some(Mode::Sync), Some(Mode::Async)] {
+                        ui.selectable_value(&mut form.describes, m, name(m));
+                    }
+                })
+                .response
+                .labelled_by(l.id);
         }
         Kind::Knob => {
             ui.label("setting");

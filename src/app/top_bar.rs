@@ -169,6 +169,14 @@ fn view_menu(ui: &mut egui::Ui, prefs: &Prefs, controls_shown: bool, actions: &m
     {
         actions.push(AppAction::SetPresentation(presentation));
     }
+    let mut plain = prefs.plain_words();
+    if ui
+        .checkbox(&mut plain, "Plain words for the room")
+        .on_hover_text("The headline, strip, diagram, lesson and captions say \"95% of users waited at most\", \"retrying\", \"lost (dead letters)\" instead of p95, in backoff, dead-lettered; the engineer's term on hover. On by default in presentation mode.")
+        .changed()
+    {
+        actions.push(AppAction::SetPlainWords(plain));
+    }
     ui.horizontal(|ui| {
         ui.label("Theme");
         let mut dark = prefs.dark;
@@ -247,7 +255,7 @@ fn compare_menu(
 fn compare_switch(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
     let text = RichText::new("COMPARE").size(18.0).strong();
     let button = if snap.compare {
-        egui::Button::new(text.color(egui::Color32::WHITE))
+        egui::Button::new(text.color(palette::on_fill(palette::OKABE_ITO[0])))
             .fill(palette::OKABE_ITO[0])
             .selected(true)
     } else {
@@ -361,7 +369,7 @@ pub(crate) fn mode_button(ui: &egui::Ui, mode: Mode, on: bool) -> egui::Button<'
     } else {
         palette::OKABE_ITO[2]
     };
-    egui::Button::new(text.color(egui::Color32::WHITE))
+    egui::Button::new(text.color(palette::on_fill(fill)))
         .fill(fill)
         .selected(true)
 }
@@ -376,7 +384,8 @@ fn clock(ui: &mut egui::Ui, snap: &Snapshot) {
             ui.label(format!("running at {x:.0}×"));
         }
         (Speed::Times(_), Some(x)) => {
-            ui.colored_label(palette::AMBER, format!("can't keep up: running at {x:.1}×"));
+            let ink = palette::text(palette::AMBER, ui.visuals().dark_mode);
+            ui.colored_label(ink, format!("can't keep up: running at {x:.1}×"));
         }
         _ => {}
     }

@@ -271,23 +271,26 @@ pub fn kind_word(k: Option<SpanKind>) -> &'static str {
     }
 }
 
-/// A span's colour: network grey, waiting in amber tones, work in blue
-/// and green, failures in red.
+/// A span's colour: one per kind, none shared (the theme table's
+/// journey colours): network and the user's own time grey, waiting in a
+/// line amber to brown, work blue and green, failures red.
 fn colour(k: Option<SpanKind>) -> Color32 {
-    let o = palette::OKABE_ITO;
-    match k {
-        None => Color32::from_rgb(0x80, 0xA0, 0xC0),
-        Some(SpanKind::Waiting) => Color32::from_rgb(0x88, 0x88, 0x88),
-        Some(SpanKind::Think) => Color32::from_rgb(0xBB, 0xBB, 0xBB),
-        Some(SpanKind::NetworkOut | SpanKind::NetworkBack) => Color32::from_rgb(0x9A, 0x9A, 0xB0),
-        Some(SpanKind::AcceptBacklog | SpanKind::Queued) => o[1],
-        Some(SpanKind::DbWait) => o[6],
-        Some(SpanKind::Cpu) => o[0],
-        Some(SpanKind::Enqueue) => o[4],
-        Some(SpanKind::Write) => o[2],
-        Some(SpanKind::FailedWrite) => palette::RED,
-        Some(SpanKind::RetryPause | SpanKind::Backoff) => o[3],
-    }
+    palette::JOURNEY[match k {
+        None => 0,
+        Some(SpanKind::Waiting) => 1,
+        Some(SpanKind::Think) => 2,
+        Some(SpanKind::NetworkOut) => 3,
+        Some(SpanKind::NetworkBack) => 4,
+        Some(SpanKind::AcceptBacklog) => 5,
+        Some(SpanKind::Cpu) => 6,
+        Some(SpanKind::DbWait) => 7,
+        Some(SpanKind::Write) => 8,
+        Some(SpanKind::FailedWrite) => 9,
+        Some(SpanKind::RetryPause) => 10,
+        Some(SpanKind::Enqueue) => 11,
+        Some(SpanKind::Queued) => 12,
+        Some(SpanKind::Backoff) => 13,
+    }]
 }
 
 /// The Request journey window.
@@ -389,14 +392,18 @@ impl Journey {
                     ui.label("No traced action has finished yet: let the run play a little.");
                     return;
                 };
+                let clients: Vec<String> =
+                    snap.live.clients.iter().map(|c| c.name.clone()).collect();
                 if snap.twins.is_empty() {
                     if let Some(t) = traces.iter().find(|t| t.seq == seq) {
-                        self.drawn += waterfall_ui(ui, t, None, zoom);
+                        self.drawn += waterfall_ui(ui, t, None, zoom, &clients);
                     }
                 } else {
                     for tw in &snap.twins {
                         match tw.traces.iter().find(|t| t.seq == seq) {
-                            Some(t) => self.drawn += waterfall_ui(ui, t, Some(&tw.name), zoom),
+                            Some(t) => {
+                                self.drawn += waterfall_ui(ui, t, Some(&tw.name), zoom, &clients)
+                            }
                             None => {
                                 ui.label(format!(
                                     "{}: this user's action is still under way, or no longer kept.",
@@ -437,10 +444,13 @@ impl Journey {
         } else {
             "Newest first; the list holds still under the pointer."
         });
-        egui::ScrollArea::vertical()
+        egui::ScrollArea::both()
             .id_salt("journey list")
             .max_height(ui.available_height().max(200.0))
             .show(ui, |ui| {
+                // One row per action, never wrapped between a number and
+                // its unit: a narrow list scrolls sideways instead.
+                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
                 for t in shown {
                     let wait = t.user_wait().map_or(f64::NAN, SimTime::as_secs_f64);
                     let text = format!(
@@ -489,7 +499,13 @@ const LABEL_W: f32 = 80.0;
 /// Draws `t`'s waterfall (with the twin's name above it when comparing),
 /// its axis cut at the user's wait when `wait_only`; returns the bars
 /// drawn.
-fn waterfall_ui(ui: &mut egui::Ui, t: &Trace, twin: Option<&str>, wait_only: bool) -> usize {
+fn waterfall_ui(
+    ui: &mut egui::Ui,
+    t: &Trace,
+    twin: Option<&str>,
+    wait_only: bool,
+    clients: &[String],
+) -> usize {
     let w = layout(t);
     let axis_s = if wait_only {
         w.wait_end_s().unwrap_or(w.end_s)
@@ -497,7 +513,18 @@ fn waterfall_ui(ui: &mut egui::Ui, t: &Trace, twin: Option<&str>, wait_only: boo
         w.end_s
     };
     let head = head(t, &w, twin);
-    ui.label(RichText::new(head).strong());
+    ui.horizontal_wrapped(|ui| {
+        // With several clients, the action's client in its own colour (as
+        // its lane and its lines).
+        let client = usize::from(t.client);
+        if clients.len() > 1
+            && let Some(name) = clients.get(client)
+        {
+            let ink = palette::text(palette::client(client), ui.visuals().dark_mode);
+            ui.label(RichText::new(name).strong().color(ink));
+        }
+        ui.label(RichText::new(head).strong());
+    });
     let rows = w.rows.len() as f32;
     let width = ui.available_width().max(LABEL_W + 100.0);
     let height = ROW_H * (rows + 2.2);
@@ -618,7 +645,7 @@ fn marks_ui(
 /// A bar's colour: its kind's, or grey while under way.
 fn bar_colour(b: &Bar) -> Color32 {
     if b.under_way {
-        Color32::from_gray(0x90)
+        palette::JOURNEY[14]
     } else {
         colour(b.kind)
     }
@@ -711,6 +738,35 @@ mod tests {
             finished: false,
             truncated: false,
             as_of: None,
+        }
+    }
+
+    #[test]
+    fn span_kinds_never_share_a_colour() {
+        let kinds = [
+            None,
+            Some(SpanKind::Waiting),
+            Some(SpanKind::Think),
+            Some(SpanKind::NetworkOut),
+            Some(SpanKind::NetworkBack),
+            Some(SpanKind::AcceptBacklog),
+            Some(SpanKind::Cpu),
+            Some(SpanKind::DbWait),
+            Some(SpanKind::Write),
+            Some(SpanKind::FailedWrite),
+            Some(SpanKind::RetryPause),
+            Some(SpanKind::Enqueue),
+            Some(SpanKind::Queued),
+            Some(SpanKind::Backoff),
+        ];
+        // A bar still under way has its own grey too.
+        let mut seen = vec![(palette::JOURNEY[14], UNDER_WAY)];
+        for k in kinds {
+            let c = colour(k);
+            if let Some((_, other)) = seen.iter().find(|(s, _)| *s == c) {
+                panic!("{} and {other} share a colour", kind_word(k));
+            }
+            seen.push((c, kind_word(k)));
         }
     }
 

@@ -18,6 +18,7 @@ use super::exports::{Exports, ImageDest, ImageTarget};
 use super::file_dialog::Purpose;
 use super::gif_recorder::GifPanel;
 use super::plots::PlotKind;
+use super::stitch::ScrollView;
 use super::{AppAction, AsyncLabApp};
 use crate::host::Snapshot;
 use crate::scenario::Scenario;
@@ -67,6 +68,11 @@ pub struct Workshop {
     /// Where each plot was drawn last frame, with its title, legend and
     /// axes, points (images are cut out of the window's screenshot there).
     pub plot_rects: Vec<(PlotKind, egui::Rect)>,
+    /// Where each plot was laid out last frame, whole (in or out of
+    /// view), points.
+    pub plot_full: Vec<egui::Rect>,
+    /// The central scroll area last frame (the plots scroll in it).
+    scroll: Option<ScrollView>,
     /// The window's context, from the first frame on (actions applied
     /// between frames copy to its clipboard and ask it for screenshots).
     pub ctx: Option<egui::Context>,
@@ -86,6 +92,19 @@ impl Workshop {
         let mut rects = self.plot_rects.iter().map(|(_, r)| *r);
         let first = rects.next()?;
         Some(rects.fold(first, |a, r| a.union(r)))
+    }
+
+    /// The whole plot area in the central scroll area's content
+    /// coordinates, and that area's view, when part of it is out of view
+    /// (then it is taken a screenful at a time).
+    fn tall_plot_area(&self) -> Option<(egui::Rect, ScrollView)> {
+        let view = self.scroll?;
+        let mut rects = self.plot_full.iter().copied();
+        let first = rects.next()?;
+        let area = rects.fold(first, |a, r| a.union(r));
+        let visible = area.intersect(view.inner);
+        let cut = visible.height() < area.height() - 0.5;
+        cut.then(|| (view.to_content(area), view))
     }
 
     /// Where `target` was drawn last frame, points.
@@ -141,7 +160,10 @@ impl Workshop {
         }
         let screen = ctx.content_rect();
         let wanted = self.exports.due();
-        if let Some(target) = wanted {
+        let tall = self.tall_plot_area();
+        if let (Some(ImageTarget::Plots), Some((area, view))) = (wanted, tall) {
+            self.exports.request_tall(area, view);
+        } else if let Some(target) = wanted {
             match self.rect_of(target, screen) {
                 Some(rect) => self.exports.request(ctx, rect),
                 None => {
@@ -151,6 +173,9 @@ impl Workshop {
                     ));
                 }
             }
+        }
+        if let Some(failed) = self.exports.stitch_step(ctx, self.scroll) {
+            actions.push(failed);
         }
         if let Some(shot) = self.exports.take_shot(ctx) {
             actions.push(shot);
@@ -170,6 +195,17 @@ impl Workshop {
         self.gif.ui(ctx, actions);
     }
 
+    /// Where the central scroll area must be scrolled this frame (an
+    /// image of the plot area under way), if anywhere.
+    pub fn scroll_to(&mut self) -> Option<f32> {
+        self.exports.scroll_to()
+    }
+
+    /// Remembers the central scroll area's view this frame.
+    pub fn scrolled(&mut self, inner: egui::Rect, offset: f32) {
+        self.scroll = Some(ScrollView { inner, offset });
+    }
+
     /// Remembers where the plots were drawn (visible part, points) and
     /// gives each its context menu.
     pub fn plots_shown(&mut self, shown: &[super::plots::Shown], actions: &mut Vec<AppAction>) {
@@ -178,6 +214,7 @@ impl Workshop {
             .map(|s| (s.kind, s.rect))
             .filter(|(_, r)| r.is_positive())
             .collect();
+        self.plot_full = shown.iter().map(|s| s.full).collect();
         plot_menus(shown, actions);
     }
 }
@@ -362,6 +399,14 @@ pub fn check_button(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAct
 
 /// The GIF recorder, for tests and scripts.
 impl AsyncLabApp {
+    /// The whole plot area laid out last frame (every plot, in view or
+    /// scrolled out of it, with titles and axes), points.
+    pub fn plot_area_full(&self) -> Option<egui::Rect> {
+        let mut rects = self.workshop.plot_full.iter().copied();
+        let first = rects.next()?;
+        Some(rects.fold(first, |a, r| a.union(r)))
+    }
+
     /// Frames the GIF recorder holds, and the bytes they take.
     pub fn gif_held(&self) -> (usize, usize) {
         self.workshop.gif.held()

@@ -13,6 +13,11 @@ use std::path::PathBuf;
 pub struct Cli {
     /// Scene file to open in the app (default: the built-in default scene).
     pub file: Option<PathBuf>,
+    /// The one-minute demo in one action: open the app on SCENE (a scene
+    /// file or a built-in scene's file name) with its twins side by side,
+    /// in presentation mode with plain words for the room, playing.
+    #[arg(long, value_name = "SCENE", conflicts_with = "file")]
+    pub present: Option<PathBuf>,
     /// Headless commands (without one, the app opens).
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -59,6 +64,11 @@ pub struct ReportArgs {
     /// scale, the summary and both ledgers in columns.
     #[arg(long)]
     pub compare: bool,
+    /// Plain words for the room: "95% of users waited at most" for p95
+    /// wait, "retrying" for in backoff, "lost (dead letters)" for
+    /// dead-lettered; a closing table gives the engineer's terms.
+    #[arg(long)]
+    pub plain: bool,
 }
 
 /// Arguments of `asynclab sweep`.

@@ -21,7 +21,10 @@ pub(super) fn write(args: &ReportArgs) -> anyhow::Result<()> {
     } else {
         vec![solo_run(&scene)]
     };
-    let html = page(&scene, &runs).map_err(anyhow::Error::msg)?;
+    let mut html = page(&scene, &runs).map_err(anyhow::Error::msg)?;
+    if args.plain {
+        html = crate::handout::in_plain_words(&html);
+    }
     for r in &runs {
         if let Err(e) = &r.balance {
             bail!("ledgers do not balance (a simulator bug, please report it): {e}");

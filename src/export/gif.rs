@@ -16,6 +16,7 @@
 
 use super::ExportError;
 use super::frames::{HeldFrame, canvas_size, fit};
+pub use super::palette::MAX_PINNED;
 use super::palette::{Palette, TRANSPARENT};
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -100,6 +101,8 @@ pub struct GifRecorder {
     canvas: Option<(u32, u32)>,
     frames: VecDeque<Arc<HeldFrame>>,
     bytes: usize,
+    /// Colours the clip's palette holds exactly (see [`GifRecorder::pin_colours`]).
+    pinned: Vec<[u8; 3]>,
 }
 
 impl GifRecorder {
@@ -111,7 +114,21 @@ impl GifRecorder {
             canvas: None,
             frames: VecDeque::new(),
             bytes: 0,
+            pinned: Vec::new(),
         })
+    }
+
+    /// Colours every clip's palette holds exactly, whatever else the
+    /// frames show (a plot's line colours: without this, colours as close
+    /// as a blue and a green line may be reduced to one), at most
+    /// [`MAX_PINNED`] of them.
+    pub fn pin_colours(&mut self, colours: &[[u8; 3]]) {
+        self.pinned = colours.iter().copied().take(MAX_PINNED).collect();
+    }
+
+    /// The colours pinned.
+    pub fn pinned(&self) -> &[[u8; 3]] {
+        &self.pinned
     }
 
     /// The recording's settings.
@@ -211,6 +228,7 @@ impl GifRecorder {
             fps: self.settings.fps,
             frames: self.frames.iter().cloned().collect(),
             palette: None,
+            pinned: self.pinned.clone(),
         })
     }
 }
@@ -223,6 +241,8 @@ pub struct GifClip {
     frames: Vec<Arc<HeldFrame>>,
     /// Built on first use (estimate or write), then reused.
     palette: Option<Palette>,
+    /// Colours the palette holds exactly.
+    pinned: Vec<[u8; 3]>,
 }
 
 /// What a written GIF holds.
@@ -369,7 +389,7 @@ impl GifClip {
                 samples.extend_from_slice(p);
             }
         }
-        Ok(Palette::from_samples(&samples))
+        Ok(Palette::from_samples(&samples, &self.pinned))
     }
 
     /// Each frame's delay, hundredths of a second: the time to the next

@@ -28,7 +28,8 @@ mod scene_text;
 mod series_csv;
 
 pub use self::gif::{
-    GifClip, GifRecorder, GifSettings, GifWritten, MAX_GIF_SECONDS, MAX_RECORDING_BYTES, save_gif,
+    GifClip, GifRecorder, GifSettings, GifWritten, MAX_GIF_SECONDS, MAX_PINNED,
+    MAX_RECORDING_BYTES, save_gif,
 };
 pub use self::png::{png_bytes, save_png};
 pub use scene_text::{CLIPBOARD_ORIGIN, scene_from_text, scene_to_text};

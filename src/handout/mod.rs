@@ -13,14 +13,17 @@
 //!  svg     one plot as SVG (plotters' SVG backend, no fonts needed)
 //!  tables  the system, timeline, summary, ledgers and goal as HTML tables
 //!  page    the page: sections, style, escaping
+//!  plain   the page in the room's words (`--plain`)
 //! ```
 
 mod page;
+mod plain;
 mod series;
 mod svg;
 mod tables;
 
 pub use page::page;
+pub use plain::in_plain_words;
 pub use series::{MAX_POINTS, Plots};
 
 use crate::sim::{Ledgers, Settings, Summary};

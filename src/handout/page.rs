@@ -1,7 +1,8 @@
 //! The page: its sections in reading order, one inline style sheet, and
 //! every text from the scene escaped.
 
-use super::svg::{Marker, plot_svg, y_top};
+use super::series::Plot;
+use super::svg::{Marker, YAxis, plot_svg, y_axis};
 use super::{HandoutRun, tables};
 use crate::scenario::{Change, Scenario};
 use std::fmt::Write as _;
@@ -35,6 +36,10 @@ table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.95rem; }
 th, td { border-bottom: 1px solid #e4e4e4; padding: 0.25rem 0.8rem 0.25rem 0; text-align: left; vertical-align: top; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .ok { color: #00704f; } .bad { color: #b03000; }
+.keys { font-weight: normal; font-size: 0.85rem; margin-left: 0.6rem; }
+.key { white-space: nowrap; margin-right: 0.9rem; }
+.key i { display: inline-block; width: 18px; height: 3px; vertical-align: middle; margin-right: 0.3rem; }
+.key i.dash { height: 0; border-top: 2px dashed #777; }
 @media print { h2 { break-after: avoid; } figure, table { break-inside: avoid; } }
 ";
 
@@ -137,12 +142,10 @@ fn plots(o: &mut String, scene: &Scenario, runs: &[HandoutRun]) -> Result<(), St
         return Err("no run to show".into());
     };
     for (k, plot) in first.plots.plots.iter().enumerate() {
-        let top = runs
-            .iter()
-            .filter_map(|r| r.plots.plots.get(k))
-            .map(y_top)
-            .fold(0.0, f64::max);
-        let _ = writeln!(o, "<h3>{}</h3>", esc(plot.title));
+        let of_runs: Vec<&Plot> = runs.iter().filter_map(|r| r.plots.plots.get(k)).collect();
+        let axes: Vec<YAxis> = of_runs.iter().map(|p| y_axis(p)).collect();
+        let axis = YAxis::shared(&axes);
+        let _ = writeln!(o, "<h3>{} {}</h3>", esc(plot.title), legend(&of_runs));
         o.push_str(if runs.len() > 1 {
             "<div class=\"twins\">\n"
         } else {
@@ -152,7 +155,7 @@ fn plots(o: &mut String, scene: &Scenario, runs: &[HandoutRun]) -> Result<(), St
             let Some(p) = r.plots.plots.get(k) else {
                 continue;
             };
-            let svg = plot_svg(&r.plots, p, top, &markers)?;
+            let svg = plot_svg(&r.plots, p, axis, &markers)?;
             o.push_str("<figure>\n");
             if runs.len() > 1 {
                 let _ = writeln!(o, "<figcaption>{}</figcaption>", esc(&r.name));
@@ -163,4 +166,35 @@ fn plots(o: &mut String, scene: &Scenario, runs: &[HandoutRun]) -> Result<(), St
         o.push_str("</div>\n");
     }
     Ok(())
+}
+
+/// A plot's legend (over its runs: a line shown in any of them), for
+/// beside its title: a short stroke in each line's colour and its name,
+/// the reference line dashed.
+fn legend(runs: &[&Plot]) -> String {
+    let mut o = String::from("<span class=\"keys\">");
+    let Some(plot) = runs.first() else {
+        return String::new();
+    };
+    let shown = |i: usize| {
+        runs.iter()
+            .any(|p| p.lines.get(i).is_some_and(|l| l.shown()))
+    };
+    for (_, l) in plot.lines.iter().enumerate().filter(|(i, _)| shown(*i)) {
+        let _ = write!(
+            o,
+            "<span class=\"key\"><i style=\"background:{}\"></i>{}</span>",
+            l.colour,
+            esc(&l.name)
+        );
+    }
+    if let Some(r) = &plot.reference {
+        let _ = write!(
+            o,
+            "<span class=\"key\"><i class=\"dash\"></i>{}</span>",
+            esc(&r.name)
+        );
+    }
+    o.push_str("</span>");
+    o
 }

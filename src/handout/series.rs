@@ -94,6 +94,16 @@ impl Line {
     }
 }
 
+#[cfg(test)]
+impl Line {
+    /// A line holding `values` already (tests of the drawing).
+    pub(crate) fn of_values(name: &str, colour: &'static str, values: Vec<f64>) -> Line {
+        let mut line = Line::new(name, colour, Fold::Peak, |_| f64::NAN);
+        line.values = values;
+        line
+    }
+}
+
 /// A horizontal line to compare against.
 pub struct Reference {
     /// Legend entry.

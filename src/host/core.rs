@@ -4,6 +4,7 @@
 //! clock (`Command::SetCompare`). One speed, pause, step and jump drive
 //! them all; live changes go to every twin or to one.
 
+use super::caption::{RecentSwitch, RunCaptions};
 use super::command::{Command, StepKind};
 use super::document::Document;
 use super::pacing::{Budget, Pace};
@@ -40,6 +41,9 @@ pub struct HostCore {
     held: Vec<Vec<Window>>,
     /// Per twin: the end of its last closed window, s (`-inf`: none yet).
     closed_s: Vec<f64>,
+    /// Solo: the script's latest mode switch and when it came (see
+    /// [`RecentSwitch`]).
+    recent: RecentSwitch,
 }
 
 /// Scene-sized parts of the snapshot, with the revisions they were built at.
@@ -160,6 +164,7 @@ impl HostCore {
             summary: None,
             held: Vec::new(),
             closed_s: Vec::new(),
+            recent: RecentSwitch::default(),
         }
     }
 
@@ -197,6 +202,7 @@ impl HostCore {
         self.seek = None;
         self.held.clear();
         self.closed_s.clear();
+        self.recent.reset();
         if error.is_some() {
             self.last_error = error;
         }
@@ -264,8 +270,8 @@ impl HostCore {
                 self.doc.restart_as(compare);
                 self.start_run();
             }
-            Command::Apply(change) => self.apply(change, Target::All),
-            Command::ApplyTo(change, target) => self.apply(change, target),
+            Command::Apply(change) => self.apply(change, Target::All, wall),
+            Command::ApplyTo(change, target) => self.apply(change, target, wall),
             Command::LoadScenario(s) => {
                 // A scene starts at its own speed, never the last one's.
                 let speed = start_speed(&s);
@@ -313,8 +319,20 @@ impl HostCore {
     }
 
     /// A live change to `target`, recorded at the sim time it took effect.
-    fn apply(&mut self, change: Change, target: Target) {
-        match self.twins.apply(change.clone(), target) {
+    /// Solo, a mode switch right after the script's is taken together
+    /// with it (see [`RecentSwitch::take`]).
+    fn apply(&mut self, change: Change, target: Target, wall: Duration) {
+        let change = if self.twins.is_compare() {
+            change
+        } else {
+            let sys = self.twins.first();
+            let now_s = sys.now().as_secs_f64();
+            self.recent.take(change, wall, now_s, sys.settings())
+        };
+        let result = self.twins.apply(change.clone(), target);
+        // The change's own marker is the presenter's, not the script's.
+        self.recent.saw(self.twins.first().markers(), wall, false);
+        match result {
             Ok(at) => {
                 self.live_revision += 1;
                 self.last_error = self.doc.record(at.as_secs_f64(), change, target).err();
@@ -325,7 +343,10 @@ impl HostCore {
 
     /// Advances the sim towards (wall elapsed × speed), within the budget.
     pub fn tick(&mut self, wall: Duration) {
+        let jumping = self.pace.jumping();
         self.pace.tick(&mut self.twins, wall);
+        let watched = !jumping && !self.twins.is_compare();
+        self.recent.saw(self.twins.first().markers(), wall, watched);
         if !self.pace.jumping() {
             // Arrived, or paused on the way.
             self.seek = None;
@@ -361,14 +382,29 @@ impl HostCore {
         let summary = (!self.pace.playing()).then(|| self.paused_summary());
         let sys = self.twins.first();
         let markers = self.shared.markers[0].1.clone();
-        // The banner: the latest caption, or the latest scripted change
-        // skipped because the presenter had set it by hand (their cue).
-        let caption = markers.iter().rev().find_map(|m| match &m.change {
-            Change::Caption(_) if m.skipped => None,
-            Change::Caption(text) => Some((m.t_s, text.clone())),
-            c if m.skipped => Some((m.t_s, crate::words::cue(c, sys.settings()))),
-            _ => None,
-        });
+        // The banner: the latest caption true of the run now, or the latest
+        // scripted change skipped because the presenter had set it by hand
+        // (their cue); comparing, the scene's captions marked with the
+        // twins they hold for.
+        let runs: Vec<RunCaptions<'_>> = self
+            .twins
+            .twins()
+            .iter()
+            .zip(&self.shared.markers)
+            .map(|(t, m)| RunCaptions {
+                name: t.name(),
+                markers: &m.1,
+                live: t.system().settings(),
+            })
+            .collect();
+        let caption = super::caption::line(&runs);
+        // A switch taken together with the script's says so, over the
+        // captions that tell of that switch (up to 5 s after it), until a
+        // later caption.
+        let caption = match (caption, self.recent.cue()) {
+            (Some(c), Some(cue)) if c.0 > cue.0 + crate::sim::CAPTION_TIE_S => Some(c),
+            (c, cue) => cue.cloned().or(c),
+        };
         Snapshot {
             run_id: self.run_id,
             new_windows: first_windows,

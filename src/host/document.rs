@@ -205,6 +205,7 @@ impl Document {
     /// the refusal is returned for the status line.
     pub fn record(&mut self, at_s: f64, change: Change, target: Target) -> Result<(), String> {
         let ev = TimelineEvent {
+            mode: None,
             at_s,
             change: change.clone(),
         };
@@ -267,8 +268,12 @@ impl Document {
         Ok(())
     }
 
-    /// Replaces the lesson and watch texts of the edited scene.
+    /// Replaces the lesson and watch texts of the edited scene. A lesson
+    /// taken out takes its one-sentence form with it.
     pub fn edit_texts(&mut self, lesson: String, watch: String) {
+        if lesson.trim().is_empty() {
+            self.edited.lesson_short.clear();
+        }
         self.edited.lesson = lesson;
         self.edited.watch = watch;
         self.revision += 1;

@@ -22,6 +22,9 @@
 //!   budget, measuring lag;
 //! - `cues`: the scene's directions for the clock (slow stretches,
 //!   pauses) as turns the pacing stops at;
+//! - `caption`: the caption line's text (captions true of the run now;
+//!   comparing, marked with the twins they hold for), and a mode switch
+//!   of the presenter's that comes a moment after the script's;
 //! - `document`: the scene as loaded, as edited, and this run's recording,
 //!   with a revision counter;
 //! - `story`: the scene's scripted events as the Timeline panel edits
@@ -40,6 +43,7 @@
 //! virtual time; wall time only decides how far to advance it. Splitting `run_until` into ticks of any size gives
 //! the same windows as one headless run (tested in `tests/integration/host.rs`).
 
+mod caption;
 mod clock;
 mod command;
 mod core;
@@ -51,6 +55,7 @@ mod story;
 
 pub use self::core::{ANSWERED_IN_FLIGHT, HostCore, MAX_PENDING_WINDOWS};
 pub use crate::sim::Target;
+pub use caption::TOGETHER;
 pub use clock::{Clock, FakeClock, WallClock};
 pub use command::{Command, SPEEDS, Speed, StepKind};
 pub use pacing::{Budget, EVENTS_PER_CHECK, TICK_BUDGET};

@@ -24,6 +24,8 @@ pub struct ScriptedEvent {
     pub variant: Option<String>,
     /// False for an event switched off (kept, never applied).
     pub enabled: bool,
+    /// A caption's mode (see [`TimelineEvent::mode`]).
+    pub mode: Option<crate::scenario::Mode>,
 }
 
 /// An edit of the scene's scripted events.
@@ -80,6 +82,7 @@ impl TimelineEdit {
 /// timeline, then each variant's, then those switched off).
 pub fn events(scene: &Scenario) -> Vec<ScriptedEvent> {
     let on = |ev: &TimelineEvent, variant: Option<&str>| ScriptedEvent {
+        mode: ev.mode,
         at_s: ev.at_s,
         change: ev.change.clone(),
         variant: variant.map(str::to_string),
@@ -95,6 +98,7 @@ pub fn events(scene: &Scenario) -> Vec<ScriptedEvent> {
         all.extend(v.timeline.iter().map(|e| on(e, Some(&v.name))));
     }
     all.extend(scene.disabled.iter().map(|d| ScriptedEvent {
+        mode: d.mode,
         at_s: d.at_s,
         change: d.change.clone(),
         variant: d.variant.clone(),
@@ -166,6 +170,7 @@ fn add(scene: &mut Scenario, e: &ScriptedEvent) -> Result<(), String> {
                 .position(|t| t.at_s > e.at_s)
                 .unwrap_or(timeline.len());
             let ev = TimelineEvent {
+                mode: e.mode,
                 at_s: e.at_s,
                 change: e.change.clone(),
             };
@@ -178,6 +183,7 @@ fn add(scene: &mut Scenario, e: &ScriptedEvent) -> Result<(), String> {
                 .position(|d| d.at_s > e.at_s)
                 .unwrap_or(scene.disabled.len());
             let d = DisabledEvent {
+                mode: e.mode,
                 at_s: e.at_s,
                 change: e.change.clone(),
                 variant: e.variant.clone(),
@@ -216,6 +222,7 @@ mod tests {
 
     fn caption(at_s: f64, text: &str) -> ScriptedEvent {
         ScriptedEvent {
+            mode: None,
             at_s,
             change: Change::Caption(text.into()),
             variant: None,

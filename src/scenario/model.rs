@@ -19,6 +19,10 @@ pub struct Scenario {
     pub lesson: String,
     /// What to watch on screen while it runs.
     pub watch: String,
+    /// The lesson in one sentence, for presentation mode (format version
+    /// 6; empty: the lesson's first sentence, see
+    /// [`Scenario::lesson_line`]).
+    pub lesson_short: String,
     /// Length of a run, seconds of sim time.
     pub duration_s: f64,
     /// Everything the simulation is built from.
@@ -49,6 +53,10 @@ pub struct DisabledEvent {
     /// scene's timeline (every twin).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant: Option<String>,
+    /// A caption's mode (format version 6; see
+    /// [`TimelineEvent::mode`](crate::sim::config::TimelineEvent::mode)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<crate::sim::config::Mode>,
 }
 
 /// How fast a scene starts playing.
@@ -181,6 +189,7 @@ impl Default for Scenario {
             title: "Untitled".into(),
             lesson: String::new(),
             watch: String::new(),
+            lesson_short: String::new(),
             duration_s: 300.0,
             settings: Settings::default(),
             variants: Vec::new(),
@@ -192,6 +201,25 @@ impl Default for Scenario {
 }
 
 impl Scenario {
+    /// The lesson in one sentence: `lesson_short` when the scene has one,
+    /// else the lesson's first sentence (up to its first full stop,
+    /// question or exclamation mark followed by a space, or all of it).
+    pub fn lesson_line(&self) -> &str {
+        let short = self.lesson_short.trim();
+        if !short.is_empty() {
+            return short;
+        }
+        let lesson = self.lesson.trim();
+        let end = lesson
+            .char_indices()
+            .find(|(i, c)| {
+                matches!(c, '.' | '?' | '!')
+                    && lesson[i + c.len_utf8()..].starts_with(char::is_whitespace)
+            })
+            .map_or(lesson.len(), |(i, c)| i + c.len_utf8());
+        &lesson[..end]
+    }
+
     /// The variants its twins are built from: the scene's own, or the
     /// default pair (all sync, all async) when it declares none.
     pub fn twin_variants(&self) -> Vec<Variant> {
@@ -241,5 +269,24 @@ impl From<Scenario> for Settings {
 impl From<&Scenario> for Settings {
     fn from(s: &Scenario) -> Settings {
         s.run_settings()
+    }
+}
+
+#[cfg(test)]
+mod lesson_line_tests {
+    use super::*;
+
+    #[test]
+    fn the_lesson_line_is_lesson_short_or_the_first_sentence() {
+        let mut s = Scenario {
+            lesson: "Sync waits 1.5 s. Async answers at once.".into(),
+            ..Scenario::default()
+        };
+        // A full stop inside a number does not end the sentence.
+        assert_eq!(s.lesson_line(), "Sync waits 1.5 s.");
+        s.lesson = "No full stop".into();
+        assert_eq!(s.lesson_line(), "No full stop");
+        s.lesson_short = " The short one. ".into();
+        assert_eq!(s.lesson_line(), "The short one.");
     }
 }

@@ -297,6 +297,15 @@ fn shape(r: &mut Report, p: &str, s: &Shape) {
 /// One scripted change: its time, and the endpoint, knob and value it names.
 fn timeline_event(r: &mut Report, p: &str, ev: &TimelineEvent, s: &Settings) {
     r.range(format!("{p}.at_s"), ev.at_s, 0.0, MAX_DURATION_S);
+    if let Some(m) = ev.mode
+        && !matches!(ev.change, Change::Caption(_))
+    {
+        r.push(
+            format!("{p}.mode"),
+            format!("Some({m:?})"),
+            "only a caption states the mode it describes",
+        );
+    }
     match &ev.change {
         Change::SetMode {
             endpoint: Some(name),
@@ -447,6 +456,22 @@ fn variants(r: &mut Report, s: &Scenario) {
             );
         }
     }
+    // Other problems of the variants are reported above, by name. A scene
+    // without variants is solo unless the presenter compares it (C): the
+    // default pair is refused then, with the same reason, and the run
+    // stays solo.
+    if s.variants.is_empty() {
+        return;
+    }
+    if let Err(e @ crate::sim::twins::TwinError::HeldTogether { .. }) =
+        crate::sim::twins::check_twins_held(&s.settings, &s.variants)
+    {
+        r.push(
+            "limits.max_in_flight",
+            s.settings.limits.max_in_flight,
+            e.to_string(),
+        );
+    }
 }
 
 /// Events switched off: checked like scripted ones (they may be switched
@@ -464,6 +489,7 @@ fn disabled(r: &mut Report, s: &Scenario) {
     for (i, d) in s.disabled.iter().enumerate() {
         let p = format!("disabled_timeline[{i}]");
         let ev = TimelineEvent {
+            mode: d.mode,
             at_s: d.at_s,
             change: d.change.clone(),
         };

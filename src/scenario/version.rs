@@ -32,8 +32,11 @@ use serde::{Deserialize, Serialize};
 ///   app's Timeline panel, kept but never applied). A version-4 file has
 ///   none, and reads as before.
 /// - 6: adds `view.cues` (the scene's directions for the live clock: slow
-///   through a stretch, pause at a moment with a caption). An older file
-///   has none, and plays as before.
+///   through a stretch, pause at a moment with a caption), a caption's
+///   `mode` (`timeline[].mode`, `disabled_timeline[].mode`: the mode it
+///   describes; left out while no endpoint is in it) and `lesson_short`
+///   (the lesson in one sentence, for presentation mode). An older file
+///   has none of them, and plays and shows as before.
 pub const FORMAT_VERSION: u32 = 6;
 
 /// Oldest version this build reads.
@@ -52,6 +55,9 @@ pub struct SceneFile {
     pub lesson: String,
     /// See [`Scenario::watch`].
     pub watch: String,
+    /// See [`Scenario::lesson_short`] (version 6); not written when empty.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub lesson_short: String,
     /// Run seed.
     pub seed: u64,
     /// See [`Scenario::duration_s`].
@@ -126,6 +132,7 @@ impl From<Scenario> for SceneFile {
             title: s.title,
             lesson: s.lesson,
             watch: s.watch,
+            lesson_short: s.lesson_short,
             seed,
             duration_s: s.duration_s,
             window_s,
@@ -163,6 +170,7 @@ fn into_scenario(f: SceneFile) -> Scenario {
             title: f.title,
             lesson: f.lesson,
             watch: f.watch,
+            lesson_short: f.lesson_short,
             duration_s: f.duration_s,
             settings: Settings {
                 seed: f.seed,

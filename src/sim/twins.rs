@@ -36,6 +36,12 @@ use std::collections::VecDeque;
 /// Most twins one comparison runs.
 pub const MAX_TWINS: usize = 8;
 
+/// Most work all twins of one comparison may hold together (the sum of
+/// their `limits.max_in_flight`): eight twins at the default limit, about
+/// 560 MB of heap at the ~140 bytes a held item costs at most. Each twin
+/// keeps its own limit, so a twin still equals its solo run.
+pub const MAX_HELD_ALL_TWINS: u64 = 8 * super::config::DEFAULT_MAX_IN_FLIGHT;
+
 /// Which twins a live change is for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Target {
@@ -86,6 +92,62 @@ pub enum TwinError {
     /// The change itself is invalid.
     #[error(transparent)]
     Change(#[from] ChangeError),
+    /// The twins' in-flight limits add up to more than
+    /// [`MAX_HELD_ALL_TWINS`].
+    #[error(
+        "the {twins} twins would hold up to {total} items in flight together (their limits.max_in_flight added up): at most {max} fit in memory side by side, so give each twin at most {per_twin}",
+        max = MAX_HELD_ALL_TWINS,
+        per_twin = MAX_HELD_ALL_TWINS / *twins as u64
+    )]
+    HeldTogether {
+        /// How many twins.
+        twins: usize,
+        /// Their limits added up.
+        total: u64,
+    },
+}
+
+/// The largest `limits.max_in_flight` a run of `settings` with `own`
+/// timeline reaches: its starting value or a scripted change's.
+fn peak_held_limit(settings: &Settings, own: &[TimelineEvent]) -> u64 {
+    settings
+        .timeline
+        .iter()
+        .chain(own)
+        .filter_map(|e| match &e.change {
+            Change::Set { path, value } if path == "limits.max_in_flight" => Some(*value as u64),
+            _ => None,
+        })
+        .fold(settings.limits.max_in_flight, u64::max)
+}
+
+/// Refuses twins whose in-flight limits add up to more than
+/// [`MAX_HELD_ALL_TWINS`]; `limits` holds each twin's largest limit.
+fn check_held_together(limits: impl Iterator<Item = u64>) -> Result<(), TwinError> {
+    let (twins, total) = limits.fold((0, 0u64), |(n, sum), l| (n + 1, sum.saturating_add(l)));
+    if twins > 1 && total > MAX_HELD_ALL_TWINS {
+        return Err(TwinError::HeldTogether { twins, total });
+    }
+    Ok(())
+}
+
+/// Checks that the twins of `settings` with `variants` (the default pair
+/// when empty) may hold their in-flight limits side by side; for
+/// validation, before any twin is built.
+pub fn check_twins_held(settings: &Settings, variants: &[Variant]) -> Result<(), TwinError> {
+    let pair;
+    let variants = if variants.is_empty() {
+        pair = default_pair();
+        &pair[..]
+    } else {
+        variants
+    };
+    let mut limits = Vec::with_capacity(variants.len());
+    for v in variants {
+        let (s, own) = twin_setup(settings, v)?;
+        limits.push(peak_held_limit(&s, &own));
+    }
+    check_held_together(limits.into_iter())
 }
 
 /// The knob path of a traffic change, for messages.
@@ -245,6 +307,7 @@ pub fn twin_setup(
         match c {
             Change::OutageStart(_) | Change::OutageEnd | Change::Caption(_) => {
                 own.push(TimelineEvent {
+                    mode: None,
                     at_s: 0.0,
                     change: c.clone(),
                 });
@@ -297,10 +360,18 @@ impl Twins {
             });
         }
         let mut twins = Vec::with_capacity(variants.len());
+        let mut limits = Vec::with_capacity(variants.len());
         for v in variants {
             let (s, own) = twin_setup(settings, v)?;
-            twins.push(Twin::new(v.name.clone(), System::new_twin(s, &own)));
+            limits.push(peak_held_limit(&s, &own));
+            twins.push((v.name.clone(), s, own));
         }
+        // Before any twin is built: a refused comparison allocates nothing.
+        check_held_together(limits.into_iter())?;
+        let twins = twins
+            .into_iter()
+            .map(|(name, s, own)| Twin::new(name, System::new_twin(s, &own)))
+            .collect();
         Ok(Twins {
             twins,
             compare: true,
@@ -435,10 +506,17 @@ impl Twins {
     pub fn apply(&mut self, change: Change, target: Target) -> Result<SimTime, TwinError> {
         self.check_target(&change, target)?;
         let chosen = |k: usize| target == Target::All || target == Target::Twin(k);
+        let mut limits = Vec::with_capacity(self.twins.len());
         for (k, t) in self.twins.iter().enumerate() {
+            let mut after = t.system.settings().clone();
             if chosen(k) {
-                change.apply_to(&mut t.system.settings().clone())?;
+                change.apply_to(&mut after)?;
             }
+            // What each twin may hold from now on.
+            limits.push(after.limits.max_in_flight);
+        }
+        if self.compare {
+            check_held_together(limits.into_iter())?;
         }
         let at = self.frontier();
         for (k, t) in self.twins.iter_mut().enumerate() {

@@ -288,6 +288,55 @@ pub fn grid(from: f64, to: f64, steps: usize, integer: bool) -> Vec<f64> {
     v
 }
 
+/// About `steps` values from `from` towards `to` at a round spacing (1,
+/// 2, 2.5 or 5 × 10ⁿ, the one nearest the even spacing; at least 1 for an
+/// integer knob), so a load curve's values read 10, 15, 20 rather than
+/// 15.555555555555555: `from`, then every step while within the range
+/// (`to` itself when it falls on one). Never fewer than two values for two
+/// or more steps: when one round step does not fit, the two ends.
+pub fn round_grid(from: f64, to: f64, steps: usize, integer: bool) -> Vec<f64> {
+    let from = if integer { from.round() } else { from };
+    let span = to - from;
+    if steps <= 1 || !(from.is_finite() && span.is_finite()) || span == 0.0 {
+        return grid(from, to, 1, integer);
+    }
+    let even = span.abs() / (steps - 1) as f64;
+    let p = 10f64.powf(even.log10().floor());
+    let far = |s: f64| (s.ln() - even.ln()).abs();
+    let mut step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * p)
+        .min_by(|a, b| far(*a).total_cmp(&far(*b)))
+        .unwrap_or(even);
+    if integer {
+        step = step.max(1.0).round();
+    }
+    let mut n = (span.abs() / step + 1e-9).floor() as usize;
+    if n == 0 {
+        step = span.abs();
+        n = 1;
+    }
+    let decimals = decimals(step).max(decimals(from));
+    (0..=n)
+        .map(|k| {
+            let v = from + span.signum() * k as f64 * step;
+            // Written with the decimals the values need, and read back:
+            // 0.1 + 0.2 is 0.3 here.
+            format!("{v:.decimals$}").parse().unwrap_or(v)
+        })
+        .collect()
+}
+
+/// The decimals that write `x` exactly (at most 9).
+fn decimals(x: f64) -> usize {
+    (0..9)
+        .find(|d| {
+            let scaled = x * 10f64.powi(*d as i32);
+            (scaled - scaled.round()).abs() < 1e-6 * scaled.abs().max(1.0)
+        })
+        .unwrap_or(9)
+}
+
 /// `k` seeds from the scene's own: seed, seed + 1, …
 pub fn seeds(first: u64, k: usize) -> Vec<u64> {
     (0..k as u64).map(|i| first.wrapping_add(i)).collect()
@@ -432,12 +481,33 @@ mod tests {
     }
 
     #[test]
+    fn load_curve_grids_step_at_round_values() {
+        let fives: Vec<f64> = (0..=10).map(|k| 10.0 + 5.0 * f64::from(k)).collect();
+        assert_eq!(round_grid(10.0, 60.0, 10, false), fives);
+        assert_eq!(
+            round_grid(0.1, 1.0, 10, false),
+            vec![0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
+        );
+        assert_eq!(round_grid(20.0, 60.0, 2, false), vec![20.0, 60.0]);
+        assert_eq!(round_grid(1.0, 13.0, 10, true).len(), 13);
+        assert_eq!(round_grid(7.0, 9.0, 1, true), vec![7.0]);
+        assert_eq!(
+            round_grid(60.0, 10.0, 6, false),
+            vec![60.0, 50.0, 40.0, 30.0, 20.0, 10.0]
+        );
+        for v in round_grid(2.0, 47.0, 13, false) {
+            assert!(format!("{v}").len() <= 4, "{v}");
+        }
+    }
+
+    #[test]
     fn a_point_holds_its_mode_and_a_bad_value_is_named() {
         let mut scene = Scenario::default();
         scene
             .settings
             .timeline
             .push(crate::scenario::TimelineEvent {
+                mode: None,
                 at_s: 1.0,
                 change: Change::SetMode {
                     endpoint: None,
@@ -449,6 +519,7 @@ mod tests {
             .settings
             .timeline
             .push(crate::scenario::TimelineEvent {
+                mode: None,
                 at_s: 2.0,
                 change: Change::Set {
                     path: "queue.workers".into(),

@@ -187,6 +187,7 @@ pub fn scene() -> impl Strategy<Value = Scenario> {
         s.settings
             .timeline
             .extend((0..x.captions).map(|i| scenario::TimelineEvent {
+                mode: None,
                 at_s: d * i as f64 / x.captions as f64,
                 change: Change::Caption(format!("caption {i}")),
             }));
@@ -195,6 +196,7 @@ pub fn scene() -> impl Strategy<Value = Scenario> {
             .disabled
             .iter()
             .map(|&(u, traffic, twin)| scenario::DisabledEvent {
+                mode: None,
                 at_s: d * u,
                 change: if traffic {
                     Change::Set {

@@ -369,6 +369,7 @@ fn diagram_and_plots_survive_extreme_values() {
     };
     let zero = Gauges::default();
     let markers = vec![asynclab::sim::Marker {
+        mode: None,
         t_s: 10.0,
         change: Change::SetMode {
             endpoint: None,
@@ -621,10 +622,6 @@ fn file_actions_work_without_a_desktop_dialog() {
     let first = dir.path().join("first.ron");
     scene().save(&first).expect("save");
     let mut h = harness(scene());
-    // The browser's own icons (a floppy, a folder) are not in the app's
-    // font: they draw as boxes, which is fine here, not a test failure.
-    h.ctx
-        .set_missing_glyph_policy(egui::epaint::text::MissingGlyphPolicy::Tofu);
     h.run_steps(3);
     // Opening a file makes its folder where the browser starts.
     h.state_mut().app.open_path(&first);
@@ -747,6 +744,7 @@ fn jobs_in_backoff_show_on_the_diagram_and_in_the_headline() {
         e.mode = Mode::Async;
     }
     s.settings.timeline = vec![asynclab::scenario::TimelineEvent {
+        mode: None,
         at_s: 0.5,
         change: Change::OutageStart(asynclab::scenario::OutageKind::FailFast),
     }];

@@ -262,3 +262,181 @@ fn a_load_beyond_the_limit_is_shed_and_counted_in_both_ledgers() {
     let g = sys.gauges();
     assert!(g.held >= g.held_limit, "the gauges show the overload");
 }
+
+/// A flood of `mode` users at ten million actions/s with a day's patience
+/// and a ten-million-deep accept backlog: everything it can, it holds.
+fn flood(mode: Mode) -> Scenario {
+    let mut s = scene(1e7, mode, 50.0);
+    s.settings.server.workers_per_instance = 1;
+    s.settings.server.backlog_per_instance = 10_000_000;
+    s.settings.browser.patience_s = 86_400.0;
+    if mode == Mode::Async {
+        s.settings.queue.workers = 0;
+        s.settings.browser.poll_interval_s = 0.05;
+        s.settings.server.workers_per_instance = 100_000;
+    }
+    s
+}
+
+#[test]
+fn a_flood_is_shed_at_the_default_limit_before_memory_grows_by_100_mb() {
+    use asynclab::sim::config::DEFAULT_MAX_IN_FLIGHT;
+    for mode in [Mode::Sync, Mode::Async] {
+        let s = flood(mode);
+        assert_eq!(s.settings.limits.max_in_flight, DEFAULT_MAX_IN_FLIGHT);
+        let mut sys = System::new(s);
+        let mut most = 0;
+        for k in 1..=200 {
+            sys.run_until(SimTime::from_secs_f64(f64::from(k) * 0.005));
+            let h = sys.holdings();
+            most = most.max(h.actions + h.in_flight + h.polling);
+            assert!(
+                h.actions <= DEFAULT_MAX_IN_FLIGHT
+                    && h.deadlines <= DEFAULT_MAX_IN_FLIGHT
+                    && h.polling <= DEFAULT_MAX_IN_FLIGHT,
+                "{mode:?} flood holds {h:?}"
+            );
+            if sys.ledgers().actions.failed.sim_limit > 0 {
+                break;
+            }
+        }
+        assert!(
+            sys.ledgers().actions.failed.sim_limit > 0,
+            "{mode:?}: the flood reached the limit and was shed"
+        );
+        // An action admitted just below the limit may still become a job
+        // and a polling browser once accepted: a few percent over, which
+        // the bytes per held item measured above include.
+        assert!(
+            most <= DEFAULT_MAX_IN_FLIGHT + DEFAULT_MAX_IN_FLIGHT / 10,
+            "{mode:?} flood held {most} items"
+        );
+        sys.check_ledgers().expect("ledgers balance");
+    }
+}
+
+#[test]
+fn clicks_again_are_shed_at_the_limit_so_abandoned_requests_cannot_pile_up() {
+    // Every user times out after 0.1 s and clicks again, up to 100 times,
+    // while the request they abandoned stays in the server's backlog: each
+    // click again used to add a request in flight past the limit.
+    let limit = 20_000;
+    let mut s = flood(Mode::Sync);
+    s.settings.limits.max_in_flight = limit;
+    s.settings.browser.patience_s = 0.1;
+    s.settings.browser.retry_probability = 1.0;
+    s.settings.browser.max_user_retries = 100;
+    s.settings.browser.think_time = Dist::Constant { mean_ms: 10.0 };
+    let mut sys = System::new(s);
+    for k in 1..=300 {
+        sys.run_until(SimTime::from_secs_f64(f64::from(k) * 0.01));
+        let h = sys.holdings();
+        assert!(
+            h.actions + h.in_flight + h.polling <= limit + 2,
+            "at {k}0 ms the run holds {h:?}"
+        );
+    }
+    let l = sys.ledgers();
+    assert!(
+        sys.totals().user_retries > 1_000,
+        "users did click again: {}",
+        sys.totals().user_retries
+    );
+    assert!(l.actions.failed.sim_limit > 0 && l.work.rejected.sim_limit > 0);
+    sys.check_ledgers().expect("ledgers balance");
+}
+
+#[test]
+fn twins_may_hold_at_most_eight_default_limits_together() {
+    use asynclab::sim::config::{DEFAULT_MAX_IN_FLIGHT, MAX_MAX_IN_FLIGHT, Variant};
+    use asynclab::sim::twins::{MAX_HELD_ALL_TWINS, Target, TwinError, Twins};
+    let variant = |k: usize, limit: Option<u64>| Variant {
+        name: format!("twin {k}"),
+        changes: limit
+            .map(|l| Change::Set {
+                path: "limits.max_in_flight".into(),
+                value: l as f64,
+            })
+            .into_iter()
+            .collect(),
+        timeline: Vec::new(),
+    };
+    let s = Scenario::default();
+    // Eight twins at the default limit: the most the format allows.
+    let eight: Vec<Variant> = (0..8).map(|k| variant(k, None)).collect();
+    assert_eq!(8 * DEFAULT_MAX_IN_FLIGHT, MAX_HELD_ALL_TWINS);
+    let mut twins = Twins::compare(&s.settings, &eight).expect("eight default twins fit");
+    // Raising every twin's limit live is refused, and none took it.
+    let raise = Change::Set {
+        path: "limits.max_in_flight".into(),
+        value: 600_000.0,
+    };
+    let e = twins.apply(raise.clone(), Target::All).unwrap_err();
+    assert!(matches!(e, TwinError::HeldTogether { twins: 8, .. }), "{e}");
+    assert!(
+        e.to_string().contains("give each twin at most 500000"),
+        "{e}"
+    );
+    for t in twins.twins() {
+        assert_eq!(
+            t.system().settings().limits.max_in_flight,
+            DEFAULT_MAX_IN_FLIGHT
+        );
+    }
+    // One twin may take what the others leave.
+    let lower = Change::Set {
+        path: "limits.max_in_flight".into(),
+        value: 400_000.0,
+    };
+    twins.apply(lower, Target::Twin(1)).expect("lowering fits");
+    twins
+        .apply(raise.clone(), Target::Twin(0))
+        .expect("twin 0 takes twin 1's room");
+    // A variant over the budget is refused before anything is built, and
+    // at validation, on the limit's path.
+    let mut greedy = eight.clone();
+    greedy[3] = variant(3, Some(600_000));
+    let e = Twins::compare(&s.settings, &greedy).err().expect("refused");
+    assert!(
+        matches!(
+            e,
+            TwinError::HeldTogether {
+                total: 4_100_000,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let mut file = s.clone();
+    file.variants = greedy;
+    let found = asynclab::scenario::validate::validate(&file);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.path == "limits.max_in_flight"
+                && p.rule.contains("fit in memory side by side")),
+        "{found:?}"
+    );
+    // A scripted raise in one twin's own timeline counts at its peak.
+    let mut scripted = eight;
+    scripted[0]
+        .timeline
+        .push(asynclab::sim::config::TimelineEvent {
+            at_s: 10.0,
+            change: raise,
+            mode: None,
+        });
+    assert!(Twins::compare(&s.settings, &scripted).is_err());
+    // Solo, the knob's own range is the bound.
+    let mut solo = Scenario::default();
+    solo.settings.limits.max_in_flight = MAX_MAX_IN_FLIGHT;
+    assert!(problems(&solo).is_empty(), "{:?}", problems(&solo));
+    solo.settings.limits.max_in_flight = MAX_MAX_IN_FLIGHT + 1;
+    assert!(
+        problems(&solo)
+            .iter()
+            .any(|p| p.contains("limits.max_in_flight")),
+        "{:?}",
+        problems(&solo)
+    );
+}

@@ -187,6 +187,7 @@ fn scripted_changes_reach_the_published_live_settings() {
     let mut s = scene();
     let before = s.settings.database.connections;
     s.settings.timeline.push(TimelineEvent {
+        mode: None,
         at_s: 1.0,
         change: Change::Set {
             path: "database.connections".into(),

@@ -88,6 +88,7 @@ fn ten_thousand_captions_draw_at_most_a_line_per_point_of_plot_width() {
     };
     s.settings.timeline = (0..10_000)
         .map(|i| TimelineEvent {
+            mode: None,
             at_s: 0.05 * i as f64,
             change: Change::Caption(format!("caption {i}")),
         })

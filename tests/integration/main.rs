@@ -1,8 +1,10 @@
 //! All integration tests in one binary (one link, one run).
 
 mod app;
+mod captions;
 mod cli;
 mod compare_app;
+mod compare_reads;
 mod cues;
 mod engine;
 mod explain;
@@ -17,12 +19,14 @@ mod model;
 mod money_scenes;
 mod nothing_lost;
 mod presenter;
+mod room;
 mod room_fit;
 mod scenario_files;
 mod scenes;
 mod story;
 mod story_app;
 mod texts_on_save;
+mod theme;
 mod twins;
 mod validate_first;
 mod workshop;

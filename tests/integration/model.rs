@@ -108,6 +108,7 @@ fn live_changes_replay_exactly_as_a_timeline() {
         .settings
         .timeline
         .extend(changes.iter().map(|(at, c)| TimelineEvent {
+            mode: None,
             at_s: *at,
             change: c.clone(),
         }));
@@ -355,10 +356,12 @@ fn a_hanging_database_holds_connections_until_the_write_timeout() {
     s.settings.database.write_timeout_s = 4.0;
     s.settings.timeline = vec![
         TimelineEvent {
+            mode: None,
             at_s: 20.0,
             change: Change::OutageStart(OutageKind::Hang),
         },
         TimelineEvent {
+            mode: None,
             at_s: 40.0,
             change: Change::OutageEnd,
         },
@@ -437,6 +440,7 @@ fn utilisation_weighs_capacity_by_how_long_it_held() {
     // 100 s (10% busy), then 2 for 100 s (50% busy).
     let mut s = mmc_scene(20.0, 50.0, 10, 23, 200.0);
     s.settings.timeline = vec![TimelineEvent {
+        mode: None,
         at_s: 100.0,
         change: Change::Set {
             path: "database.connections".into(),
@@ -484,6 +488,7 @@ fn work_never_processed_counts_against_the_processing_sla() {
     s.settings.endpoints[0].mode = Mode::Async;
     s.settings.sla.processed_target_s = 10.0;
     s.settings.timeline = vec![TimelineEvent {
+        mode: None,
         at_s: 30.0,
         change: Change::Set {
             path: "queue.workers".into(),

@@ -8,6 +8,7 @@ use crate::kit::{TestApp, harness};
 use asynclab::app::{AppAction, AsyncLabApp};
 use asynclab::host::{Clock, Command, FakeClock, Host, ScriptedEvent, TimelineEdit};
 use asynclab::scenario::{Change, Scenario};
+use egui::accesskit::Role;
 use egui::{Key, Modifiers, ViewportCommand, ViewportEvent, ViewportId};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -31,6 +32,7 @@ fn edit(app: &mut AsyncLabApp) {
     }));
     app.apply(AppAction::Host(Command::EditTimeline(TimelineEdit::Add(
         ScriptedEvent {
+            mode: None,
             at_s: 90.0,
             change: Change::Caption("A caption the trainer added".into()),
             variant: None,
@@ -155,6 +157,93 @@ fn save_then_quit_saves_before_quitting() {
     let saved = Scenario::load(&path).expect("the saved scene loads");
     assert_eq!(saved.lesson, edited.lesson);
     assert_eq!(saved.settings.database.connections, 12);
+}
+
+/// Types `text` over the in-app file browser's file name field (the last
+/// text field).
+fn type_file_name(h: &mut Harness<'static, TestApp>, text: &str) {
+    let field = h
+        .get_all_by_role(Role::TextInput)
+        .last()
+        .expect("the browser's file name field");
+    field.focus();
+    h.run_steps(1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run_steps(1);
+    h.get_all_by_role(Role::TextInput)
+        .last()
+        .expect("the browser's file name field")
+        .type_text(text);
+    h.run_steps(2);
+}
+
+/// A scene with no file: "Save, then quit" asks where in the in-app file
+/// browser, saves there, then quits. The browser writes plain text only,
+/// so this harness keeps kittest's rule that a glyph missing from the
+/// font fails the test.
+#[test]
+fn save_then_quit_without_a_file_asks_where_in_the_browser() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("talk.ron");
+    let mut h = harness(scene());
+    h.run_steps(2);
+    assert!(h.state().app.path().is_none(), "the scene has no file yet");
+    let edited = edited_after_edits(&mut h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Q);
+    h.run_steps(2);
+    h.get_by_label("Save, then quit").click();
+    h.run_steps(3);
+    assert!(!h.state().app.quitting(), "not before the scene is saved");
+    assert!(
+        h.query_by_label_contains("Save the scene as").is_some(),
+        "the browser asks where"
+    );
+    type_file_name(&mut h, &path.display().to_string());
+    h.get_by_label("Save here").click();
+    h.run_steps(3);
+    let saved = Scenario::load(&path).expect("the saved scene loads");
+    assert_eq!(saved.lesson, edited.lesson);
+    assert!(h.state().app.quitting(), "saved, then quit");
+}
+
+/// "Save, then open" saves the edits, then asks which scene to open (the
+/// in-app browser, as there is no desktop dialog here) and opens it.
+#[test]
+fn save_then_open_saves_and_then_opens_the_browser() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("talk.ron");
+    let other = dir.path().join("other.ron");
+    scene().save(&other).expect("another scene");
+    let mut h = harness(scene());
+    h.run_steps(2);
+    h.state_mut().app.save_to(&path);
+    h.run_steps(2);
+    let edited = edited_after_edits(&mut h);
+    h.state_mut().app.apply(AppAction::PickOpen);
+    h.run_steps(2);
+    assert!(asked(&h, "Save, then open"), "Open asks first");
+    h.get_by_label("Save, then open").click();
+    h.run_steps(3);
+    let saved = Scenario::load(&path).expect("the saved scene loads");
+    assert_eq!(saved.lesson, edited.lesson);
+    assert!(
+        h.query_by_label_contains("Open a scene").is_some(),
+        "then the browser asks which scene"
+    );
+    type_file_name(&mut h, &other.display().to_string());
+    h.get_by_label("Open this scene").click();
+    for _ in 0..200 {
+        h.run_steps(1);
+        if h.state()
+            .app
+            .path()
+            .is_some_and(|p| p.ends_with("other.ron"))
+        {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    panic!("the chosen scene did not open");
 }
 
 /// A pointer click on *Reset to file* (its AccessKit id moves between

@@ -70,6 +70,7 @@ fn a_scripted_switch_is_skipped_once_the_presenter_switched_by_hand() {
 fn a_knob_set_by_hand_is_not_reset_by_the_script_either() {
     let mut s = scene();
     s.settings.timeline.push(asynclab::scenario::TimelineEvent {
+        mode: None,
         at_s: 60.0,
         change: Change::Set {
             path: "database.connections".into(),

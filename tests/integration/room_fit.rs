@@ -146,6 +146,7 @@ fn nothing_moves_when_the_scene_ends_a_caption_comes_or_the_strip_speaks() {
     s.settings.timeline.push(TimelineEvent {
         at_s: 5.0,
         change: Change::Caption("Here the story turns".into()),
+        mode: None,
     });
     s.duration_s = 12.0;
     // 2×: each 50 ms frame is 0.1 s.

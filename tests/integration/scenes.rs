@@ -126,6 +126,7 @@ fn all_modes(s: &mut Scenario, mode: Mode) {
 
 fn set_at(s: &mut Scenario, at_s: f64, path: &str, value: f64) {
     s.settings.timeline.push(TimelineEvent {
+        mode: None,
         at_s,
         change: Change::Set {
             path: path.into(),
@@ -149,8 +150,13 @@ fn every_shipped_scene_parses_runs_and_balances() {
         // format.
         let disk = std::fs::read_to_string(format!("scenes/{}", b.file)).expect("scene file");
         assert_eq!(disk, b.text, "{} differs from the built-in copy", b.file);
-        // Version 3, or 6 for a scene that directs the live clock.
-        let version = if s.view.cues.is_empty() { 3 } else { 6 };
+        // Version 3, or 6 for a scene that directs the live clock or
+        // says its lesson in one sentence or states the mode a caption
+        // describes.
+        let v6 = !s.view.cues.is_empty()
+            || !s.lesson_short.is_empty()
+            || s.settings.timeline.iter().any(|e| e.mode.is_some());
+        let version = if v6 { 6 } else { 3 };
         assert!(
             disk.contains(&format!("    version: {version},\n")),
             "{} is version {version}",

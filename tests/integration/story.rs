@@ -220,6 +220,7 @@ fn a_long_seek_shows_progress_and_cancels_where_it_got() {
 
 fn caption(at_s: f64, text: &str) -> ScriptedEvent {
     ScriptedEvent {
+        mode: None,
         at_s,
         change: Change::Caption(text.into()),
         variant: None,
@@ -232,6 +233,7 @@ fn caption(at_s: f64, text: &str) -> ScriptedEvent {
 fn timeline_edits_play_from_the_next_seek() {
     let (mut core, _) = session(false, 12.0);
     let switch = ScriptedEvent {
+        mode: None,
         at_s: 6.0,
         change: Change::SetMode {
             endpoint: None,
@@ -349,6 +351,7 @@ fn a_disabled_change_drops_its_caption() {
         .expect("the 4:00 switch");
     let off = s.settings.timeline.remove(at);
     s.disabled.push(DisabledEvent {
+        mode: None,
         at_s: off.at_s,
         change: off.change,
         variant: None,

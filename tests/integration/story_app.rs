@@ -207,6 +207,7 @@ fn clicking_a_marker_selects_its_event() {
     let mut s = scene();
     for (at_s, text) in [(1.0, "first"), (2.0, "second")] {
         s.settings.timeline.push(TimelineEvent {
+            mode: None,
             at_s,
             change: Change::Caption(text.into()),
         });
@@ -230,6 +231,7 @@ fn clicking_a_marker_selects_its_event() {
     }
     h.run_steps(3);
     let want = ScriptedEvent {
+        mode: None,
         at_s: 2.0,
         change: Change::Caption("second".into()),
         variant: None,

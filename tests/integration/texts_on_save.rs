@@ -19,6 +19,7 @@ const QUESTION: &str = "Texts written for other settings";
 fn saved_scene(path: &Path) -> (Harness<'static, TestApp>, u32) {
     let mut s: Scenario = asynclab::app::default_scene();
     s.settings.timeline.push(TimelineEvent {
+        mode: None,
         at_s: 30.0,
         change: Change::Caption("The database keeps up".into()),
     });

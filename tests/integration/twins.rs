@@ -68,6 +68,7 @@ fn solo_of(s: &Scenario, v: &Variant) -> System {
         match c {
             Change::OutageStart(_) | Change::OutageEnd | Change::Caption(_) => {
                 at_zero.push(asynclab::scenario::TimelineEvent {
+                    mode: None,
                     at_s: 0.0,
                     change: c.clone(),
                 })

@@ -698,7 +698,11 @@ fn the_hand_out_is_one_self_contained_page_with_every_section() {
         "Queue backlog (jobs)",
         "Utilisation",
     ] {
-        assert!(html.contains(&format!("<h3>{title}</h3>")), "{title}");
+        // The title, then its legend beside it.
+        assert!(
+            html.contains(&format!("<h3>{title} <span class=\"keys\">")),
+            "{title}"
+        );
     }
     assert!(!html.contains("id=\"goal\""), "not an exercise");
 
@@ -783,6 +787,46 @@ fn hand_out_texts_are_escaped_and_twins_sit_side_by_side() {
     assert!(html.contains("<figcaption>sync</figcaption>") && html.contains("<th>async</th>"));
 }
 
+/// The hand-out's time axis steps as the app's (2:00, 4:00 … never
+/// 3:20), and each plot's legend sits beside its title, outside the
+/// plot.
+#[test]
+fn hand_out_axes_tick_like_the_app_and_legends_sit_by_the_titles() {
+    use asynclab::handout::{HandoutRun, Plots, page};
+    let s = scenario::builtin("02-slow-database.ron")
+        .expect("built in")
+        .expect("valid");
+    let mut plots = Plots::new(&s.settings, s.duration_s, &s.view.key_plots);
+    let mut sys = System::new(s.clone());
+    sys.run_until(SimTime::from_secs_f64(s.duration_s));
+    sys.finish();
+    plots.add(&sys.drain_windows());
+    let run = HandoutRun {
+        name: "run".into(),
+        settings: sys.settings().clone(),
+        summary: sys.summary(),
+        ledgers: sys.ledgers(),
+        balance: sys.check_ledgers(),
+        plots,
+    };
+    let html = page(&s, &[run]).expect("page");
+    // plotters writes each label on a line of its own.
+    assert!(
+        html.contains("\n0:02:00\n") && html.contains("\n0:14:00\n"),
+        "two-minute ticks"
+    );
+    assert!(!html.contains("0:03:20") && !html.contains("0:06:40"));
+    assert_eq!(
+        html.matches("<span class=\"keys\">").count(),
+        html.matches("<svg").count(),
+        "a legend beside every plot's title"
+    );
+    for svg in html.split("<svg").skip(1) {
+        let svg = &svg[..svg.find("</svg>").expect("closed")];
+        assert!(!svg.contains("wait p95"), "no legend inside a plot");
+    }
+}
+
 #[test]
 fn the_example_hand_out_in_assets_is_self_contained() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/handout-slow-database.html");
@@ -828,5 +872,54 @@ fn export_goal_and_handout_know_nothing_of_the_app_host_or_cli() {
                 );
             }
         }
+    }
+}
+
+/// A GIF of the app keeps every plot colour exactly: among thousands of
+/// other colours (more than a GIF palette holds), a band of each of the
+/// app's plot colours decodes as that colour, not as a neighbour NeuQuant
+/// merged it with (blue arrivals and green commits into one teal).
+#[test]
+fn the_gif_palette_holds_every_plot_colour_exactly() {
+    let colours: Vec<[u8; 3]> = asynclab::app::palette::plot_colours()
+        .iter()
+        .map(|c| [c.r(), c.g(), c.b()])
+        .collect();
+    assert!(colours.len() > 20, "{} plot colours", colours.len());
+    let settings = GifSettings {
+        width_px: 256,
+        fps: 10,
+        seconds: 1.0,
+    };
+    let mut rec = GifRecorder::new(settings).expect("valid settings");
+    rec.pin_colours(&colours);
+    // Left half: a gradient of thousands of colours; right half: a band of
+    // four rows per plot colour.
+    let (w, h) = (256u32, 256u32);
+    let mut rgba = Vec::with_capacity((w * h * 4) as usize);
+    for y in 0..h {
+        for x in 0..w {
+            let band = (y / 4) as usize;
+            let c = match colours.get(band) {
+                Some(c) if x >= 128 => *c,
+                _ => [x as u8, y as u8, ((x * 7 + y * 3) % 256) as u8],
+            };
+            rgba.extend_from_slice(&[c[0], c[1], c[2], 255]);
+        }
+    }
+    for i in 0..3 {
+        rec.push(f64::from(i) * 0.1, w, h, &rgba).expect("frame");
+    }
+    let mut clip = rec.clip().expect("a clip");
+    let mut out = Vec::new();
+    clip.write(&mut out, |_| {}, &AtomicBool::new(false))
+        .expect("writes");
+    let (gw, gh, frames, _) = decode_gif(&out);
+    assert_eq!((gw, gh), (256, 256));
+    let first = &frames[0];
+    for (band, c) in colours.iter().enumerate() {
+        let (x, y) = (200usize, band * 4 + 1);
+        let at = (y * 256 + x) * 4;
+        assert_eq!(&first[at..at + 3], c, "plot colour {c:?} kept exactly");
     }
 }

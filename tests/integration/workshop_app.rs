@@ -24,11 +24,7 @@ fn scene() -> Scenario {
 }
 
 fn harness(s: Scenario, size: [f32; 2]) -> Harness<'static, TestApp> {
-    let h = crate::kit::harness_sized(s, size);
-    // The in-app file browser's icons are not in the app's font.
-    h.ctx
-        .set_missing_glyph_policy(egui::epaint::text::MissingGlyphPolicy::Tofu);
-    h
+    crate::kit::harness_sized(s, size)
 }
 
 /// A harness whose file dialogs start in `dir` (the folder of the scene
@@ -100,6 +96,19 @@ fn until_screenshot(h: &mut Harness<'_, TestApp>) {
         }
     }
     panic!("no screenshot was asked for");
+}
+
+/// Frames, completing every screenshot asked for, until the image is
+/// taken whole (the plot area may take several screenshots) and the
+/// browser asks where to save it.
+fn until_image_taken(h: &mut Harness<'_, TestApp>) {
+    for k in 0..80 {
+        step_shooting(h, k);
+        if h.query_by_label_contains("Save the image as").is_some() {
+            return;
+        }
+    }
+    panic!("the image was not taken");
 }
 
 /// The output commands of each of the next `n` frames.
@@ -214,11 +223,22 @@ fn file_export_writes_the_window_and_plot_area_as_png_and_the_series_as_csv() {
     assert_eq!((w, hgt), (1280, 800), "the whole window");
     assert!(colours > 10);
     std::fs::remove_file(dir.path().join("asynclab.png")).expect("rm");
+    // The plot area scrolls at this size: the image holds all of it, shot
+    // a screenful at a time.
     menu(&mut h, &["File", "Export", "Plot area as PNG…"]);
-    until_screenshot(&mut h);
+    until_image_taken(&mut h);
     save_here(&mut h);
     let (pw, ph, _) = decode_png(&dir.path().join("asynclab.png"));
-    assert!(pw <= 1280 && ph < 800 && pw > 300 && ph > 150, "{pw}x{ph}");
+    let full = h.state().app.plot_area_full().expect("plots laid out");
+    assert!(pw <= 1280 && pw > 300, "{pw}x{ph}");
+    // The plots run on below the window's bottom edge (800): the image
+    // holds them all, not only the part on screen.
+    assert!(full.bottom() > 900.0, "the plots scroll: {full:?}");
+    assert!(
+        (ph as f32 - full.height()).abs() <= 2.0,
+        "{ph} px high for a plot area {} points high",
+        full.height()
+    );
     // CSV: the time column and every plotted line.
     menu(&mut h, &["File", "Export", "Plotted series as CSV…"]);
     h.run_steps(2);

@@ -17,6 +17,7 @@ use super::action::AppAction;
 use super::diagram;
 use super::headline::{self, RunView};
 use super::history::History;
+use super::palette;
 use crate::compare::{Figures, Scope};
 use crate::host::{Command, Snapshot, Target, TwinSnapshot};
 use crate::scenario::{Change, Mode};
@@ -125,15 +126,37 @@ impl CompareView {
         if fit.is_some_and(|f| f.folds(super::fit::Part::Diagram)) {
             cx.fit.diagram_key(ui);
         }
+        // The headlines' height: the tallest of each row, summed.
         let mut headline_h: f32 = 0.0;
-        ui.columns(twins.len(), |cols| {
-            for (k, col) in cols.iter_mut().enumerate() {
-                col.push_id(("twin", k), |ui| {
-                    let h = self.twin_column(ui, snap, k, diagram_h, cx, actions);
-                    headline_h = headline_h.max(h);
-                });
+        // At most four twins side by side: eight in one row would leave
+        // each a sliver too narrow for its headline and diagram.
+        let per_row = columns_per_row(twins.len());
+        let rows = twins.len().div_ceil(per_row);
+        for (row, first) in (0..twins.len()).step_by(per_row).enumerate() {
+            if row > 0 {
+                ui.separator();
             }
-        });
+            let mut row_headline_h: f32 = 0.0;
+            ui.columns(per_row, |cols| {
+                for (i, col) in cols.iter_mut().enumerate() {
+                    let k = first + i;
+                    if k >= twins.len() {
+                        break;
+                    }
+                    // Nothing a column draws reaches into its neighbour
+                    // (nor up into the row above).
+                    let max = col.max_rect();
+                    let own =
+                        egui::Rect::from_x_y_ranges(max.x_range(), max.top()..=max.top() + 1.0e5);
+                    col.shrink_clip_rect(own);
+                    col.push_id(("twin", k), |ui| {
+                        let h = self.twin_column(ui, snap, k, diagram_h, cx, actions);
+                        row_headline_h = row_headline_h.max(h);
+                    });
+                }
+            });
+            headline_h += row_headline_h;
+        }
         ui.separator();
         if let Some(f) = fit {
             // The columns' height less the tallest headline is the
@@ -141,7 +164,7 @@ impl CompareView {
             use super::fit::{MIN_DIAGRAM_H, Part};
             let block = ui.cursor().top() - top;
             let extra = if f.shows_diagram() {
-                diagram_h - MIN_DIAGRAM_H
+                (diagram_h - MIN_DIAGRAM_H) * rows as f32
             } else {
                 0.0
             };
@@ -179,7 +202,7 @@ impl CompareView {
             return headline_h;
         }
         let clients: Vec<String> = t.live.clients.iter().map(|c| c.name.clone()).collect();
-        diagram::show(
+        diagram::show_own_mode(
             ui,
             &diagram::DiagramInput {
                 gauges: &t.gauges,
@@ -197,6 +220,12 @@ impl CompareView {
     }
 }
 
+/// Twins side by side in one row: all of them up to four, then rows of
+/// four (eight twins, the most a scene may have, in two rows).
+pub fn columns_per_row(twins: usize) -> usize {
+    twins.clamp(1, 4)
+}
+
 /// The twin's name in its plot colour and line style, then its own
 /// SYNC | ASYNC switch (it changes this twin only).
 fn twin_header(ui: &mut egui::Ui, t: &TwinSnapshot, k: usize, actions: &mut Vec<AppAction>) {
@@ -206,7 +235,7 @@ fn twin_header(ui: &mut egui::Ui, t: &TwinSnapshot, k: usize, actions: &mut Vec<
         let name = egui::RichText::new(&t.name)
             .size(20.0)
             .strong()
-            .color(color);
+            .color(palette::text(color, ui.visuals().dark_mode));
         ui.label(name)
             .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, twin_label(t)));
         let all_async = t.live.endpoints.iter().all(|e| e.mode == Mode::Async);
@@ -310,17 +339,19 @@ pub fn twin_label(t: &TwinSnapshot) -> String {
 /// window (the same trailing span as their headlines).
 /// `one_line`: cut with "…" (the whole on hover).
 fn difference(ui: &mut egui::Ui, snap: &Snapshot, histories: &[History], one_line: bool) {
-    let text = difference_text(snap, histories);
+    let text = super::plain(&difference_text(snap, histories));
     let size = if snap.twins.len() > 2 { 15.0 } else { 18.0 };
+    let shown = super::room::say(ui.ctx(), &text);
     let wrap = if one_line {
         egui::TextWrapMode::Truncate
     } else {
         egui::TextWrapMode::Wrap
     };
-    ui.add(
-        egui::Label::new(egui::RichText::new(super::plain(&text)).size(size).strong())
-            .wrap_mode(wrap),
-    );
+    let response =
+        ui.add(egui::Label::new(egui::RichText::new(&shown).size(size).strong()).wrap_mode(wrap));
+    if shown != text {
+        response.on_hover_text(format!("In the engineer's words: {text}"));
+    }
 }
 
 /// Each twin's story of the run so far (worst minute, errors in all, peak
@@ -340,7 +371,7 @@ fn story(ui: &mut egui::Ui, snap: &Snapshot, histories: &[History]) {
     }
     if shown {
         for line in story_lines(snap, histories) {
-            ui.label(line);
+            ui.label(super::room::say(ui.ctx(), &line));
         }
     }
 }

@@ -275,7 +275,7 @@ fn split(ui: &mut egui::Ui, p: &PlotInput<'_>, size: egui::Vec2, shown: &mut Sho
 fn legend(ui: &mut egui::Ui, title: &str, lines: &[LineSpec<'_>], p: &PlotInput<'_>) {
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = 6.0;
-        ui.label(egui::RichText::new(title).strong());
+        ui.label(egui::RichText::new(crate::app::room::say(ui.ctx(), title)).strong());
         for (k, s) in lines.iter().enumerate() {
             swatch(ui, s.color, twin_style(k));
             ui.label(&s.name);

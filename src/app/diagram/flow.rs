@@ -50,7 +50,7 @@ pub(super) fn lanes(c: &Canvas, d: &DiagramInput<'_>) {
 
 /// Arrows along both paths, faint where no endpoint sends traffic, and the
 /// sync path's caption.
-pub(super) fn arrows(c: &Canvas, load: &Load) {
+pub(super) fn arrows(c: &Canvas, load: &Load, paths: super::Paths) {
     let l = &c.at;
     let faint = Stroke::new(1.5, c.text.gamma_multiply(0.35));
     let arrow = |a: Pos2, b: Pos2, on: bool| {
@@ -61,13 +61,18 @@ pub(super) fn arrows(c: &Canvas, load: &Load) {
         };
         c.painter.line_segment([a, b], s);
     };
-    arrow(
-        l.server.right_center(),
-        l.queue.left_center(),
-        load.any_async,
-    );
-    arrow(l.queue.right_center(), l.workers.left_center(), true);
-    arrow(l.workers.right_center(), l.db.left_center(), true);
+    if paths.queue {
+        arrow(
+            l.server.right_center(),
+            l.queue.left_center(),
+            load.any_async,
+        );
+        arrow(l.queue.right_center(), l.workers.left_center(), true);
+        arrow(l.workers.right_center(), l.db.left_center(), true);
+    }
+    if !paths.sync {
+        return;
+    }
     for w in l.sync_path().windows(2) {
         arrow(w[0], w[1], load.any_sync);
     }

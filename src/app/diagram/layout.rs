@@ -1,6 +1,7 @@
 //! Where the diagram's parts go, computed once per frame from its rect.
 
-use egui::{Color32, FontId, Pos2, Rect, Vec2};
+use crate::app::palette;
+use egui::{FontId, Pos2, Rect, Vec2};
 
 /// The diagram's geometry and text sizes.
 pub(super) struct Layout {
@@ -42,7 +43,7 @@ impl Layout {
             .iter()
             .map(|t| {
                 painter
-                    .layout_no_wrap(t.to_string(), FontId::proportional(13.0), Color32::WHITE)
+                    .layout_no_wrap(t.to_string(), FontId::proportional(13.0), palette::MEASURE)
                     .size()
                     .x
             })

@@ -166,6 +166,15 @@ impl Load {
     }
 }
 
+/// Which paths the diagram draws.
+#[derive(Clone, Copy)]
+struct Paths {
+    /// The async path: server → queue → workers → database.
+    queue: bool,
+    /// The sync path under the stations, and its words.
+    sync: bool,
+}
+
 /// What every drawing function needs: where to paint, where things go, and
 /// the theme's colours.
 struct Canvas {
@@ -177,13 +186,40 @@ struct Canvas {
     neutral: Color32,
     /// The plate behind the queue's depth.
     plate: Color32,
+    /// Labels in the room's words (the plain-language setting).
+    plain: bool,
+    /// Dark theme (coloured text takes the theme table's variant).
+    dark: bool,
 }
 
-/// Draws the diagram.
+impl Canvas {
+    /// `text` in the room's words when the setting is on.
+    fn say(&self, text: &str) -> String {
+        crate::app::room::words(text, self.plain)
+    }
+}
+
+/// Draws the diagram: both paths, the one no endpoint uses faint (the
+/// presenter switches modes and sees the traffic move).
 pub fn show(ui: &mut egui::Ui, d: &DiagramInput<'_>) {
-    let width = ui.available_width().max(200.0);
+    paint(ui, d, false);
+}
+
+/// Draws a twin's diagram: only its own mode's path and words (an async
+/// twin never says "sync: the worker waits for the database", a sync twin
+/// draws no empty queue), in whatever width its column has.
+pub fn show_own_mode(ui: &mut egui::Ui, d: &DiagramInput<'_>) {
+    paint(ui, d, true);
+}
+
+fn paint(ui: &mut egui::Ui, d: &DiagramInput<'_>, own_mode_only: bool) {
+    let width = if own_mode_only {
+        ui.available_width().max(1.0)
+    } else {
+        ui.available_width().max(200.0)
+    };
     let size = Vec2::new(width, d.height.max(120.0));
-    let (rect, _) = ui.allocate_exact_size(size, Sense::hover());
+    let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
     let painter = ui.painter_at(rect);
     let visuals = ui.visuals();
     let c = Canvas {
@@ -192,13 +228,34 @@ pub fn show(ui: &mut egui::Ui, d: &DiagramInput<'_>) {
         text: visuals.text_color(),
         neutral: visuals.faint_bg_color,
         plate: visuals.panel_fill.gamma_multiply(0.85),
+        plain: crate::app::room::plain_words(ui.ctx()),
+        dark: visuals.dark_mode,
     };
+    if c.plain {
+        response.on_hover_text(engineer_words());
+    }
     let load = Load::of(d);
+    let paths = Paths {
+        queue: !own_mode_only || load.any_async,
+        sync: !own_mode_only || load.any_sync,
+    };
     flow::lanes(&c, d);
-    flow::arrows(&c, &load);
+    flow::arrows(&c, &load, paths);
     flow::flow_dots(&c, d, &load);
-    stations::stations(&c, d.gauges, &load);
+    stations::stations(&c, d.gauges, &load, paths.queue);
     stations::outage_label(&c, d.gauges);
-    stations::queue(&c, d.gauges);
+    if paths.queue {
+        stations::queue(&c, d.gauges);
+    }
     stations::failure_labels(&c, d.flashes, d.anim_s);
+}
+
+/// The diagram's words in the room's and the engineer's terms (hover text
+/// while the plain-language setting is on).
+fn engineer_words() -> String {
+    let pairs: Vec<String> = ["accept backlog", "conns", "in backoff", "dead letter"]
+        .iter()
+        .map(|t| format!("'{}' = {t}", crate::glossary::plain(t)))
+        .collect();
+    format!("In the engineer's words: {}", pairs.join(", "))
 }

@@ -6,14 +6,19 @@ use super::{Canvas, FLASH_JOIN_S, FLASH_LIFE_S, Flash, Load, Spot};
 use crate::app::palette;
 use crate::fmt::thousands;
 use crate::sim::Gauges;
-use egui::{Align2, Color32, CornerRadius, Pos2, Rect, Stroke, StrokeKind, Vec2};
+use egui::{Align2, CornerRadius, Pos2, Rect, Stroke, StrokeKind, Vec2};
 
 /// The server, queue workers and database boxes: name, load, and what is
 /// busy and waiting now.
-pub(super) fn stations(c: &Canvas, g: &Gauges, load: &Load) {
+/// `queue`: false leaves the queue workers out (a sync twin has none at
+/// work).
+pub(super) fn stations(c: &Canvas, g: &Gauges, load: &Load, queue: bool) {
     let l = &c.at;
+    // "backlog" beside the server is its accept backlog, not the queue's.
+    let backlog = crate::glossary::say("accept backlog", c.plain);
+    let backlog = if c.plain { backlog } else { "backlog" };
     let server = format!(
-        "now {}/{} busy\nbacklog {}",
+        "now {}/{} busy\n{backlog} {}",
         g.server_busy,
         g.server_workers,
         thousands(g.accept_backlog)
@@ -31,7 +36,9 @@ pub(super) fn stations(c: &Canvas, g: &Gauges, load: &Load) {
         thousands(g.db_waiting)
     );
     station(c, l.server, "server", load.server, &server);
-    station(c, l.workers, "queue workers", load.workers, &workers);
+    if queue {
+        station(c, l.workers, "queue workers", load.workers, &workers);
+    }
     station(c, l.db, "database", load.db, &db);
 }
 
@@ -49,7 +56,7 @@ fn station(c: &Canvas, r: Rect, name: &str, util: f64, detail: &str) {
     let on_fill = if fill == c.neutral {
         c.text
     } else {
-        Color32::BLACK
+        palette::on_fill(fill)
     };
     let (font, small) = (&c.at.font, &c.at.small);
     c.painter.text(
@@ -69,7 +76,7 @@ fn station(c: &Canvas, r: Rect, name: &str, util: f64, detail: &str) {
     c.painter.text(
         r.center_bottom() - Vec2::new(0.0, 4.0),
         Align2::CENTER_BOTTOM,
-        detail,
+        c.say(detail),
         small.clone(),
         on_fill,
     );
@@ -83,7 +90,7 @@ pub(super) fn outage_label(c: &Canvas, g: &Gauges) {
             Align2::CENTER_BOTTOM,
             "OUTAGE",
             c.at.font.clone(),
-            palette::RED,
+            palette::text(palette::RED, c.dark),
         );
     }
 }
@@ -144,7 +151,7 @@ fn backoff(c: &Canvas, g: &Gauges, depth_plate: Rect) {
     );
     c.painter
         .rect_filled(bar, CornerRadius::ZERO, palette::RETRIES);
-    let text = format!("+ {} in backoff", thousands(g.in_backoff));
+    let text = c.say(&format!("+ {} in backoff", thousands(g.in_backoff)));
     let galley = c.painter.layout_no_wrap(text, c.at.small.clone(), c.text);
     let plate = Rect::from_center_size(
         Pos2::new(
@@ -221,9 +228,9 @@ pub(super) fn failure_labels(c: &Canvas, flashes: &[Flash], anim_s: f64) {
         c.painter.text(
             pos,
             Align2::CENTER_BOTTOM,
-            &f.text,
+            c.say(&f.text),
             l.font.clone(),
-            palette::RED.gamma_multiply(alpha),
+            palette::text(palette::RED, c.dark).gamma_multiply(alpha),
         );
     }
 }

@@ -1,6 +1,7 @@
 //! The axes: the y range (with isolated spikes clipped), grid lines at
 //! steps people read well, and tick labels.
 
+use crate::ticks::nice_step;
 use egui_plot::{GridInput, GridMark};
 
 /// The y range to show: the data's top, unless one isolated spike would
@@ -9,39 +10,8 @@ use egui_plot::{GridInput, GridMark};
 pub fn y_top(series: &[Vec<f64>]) -> (f64, Option<f64>) {
     /// Newest values never count as a spike: a rise at the live edge is news.
     const FRESH: usize = 10;
-    /// Values above the 98th percentile of a series may be spikes.
-    const KEEP: f64 = 0.98;
-    /// Clip only when the spike is this many times the rest.
-    const RATIO: f64 = 3.0;
-    let mut top = 0.0_f64;
-    let mut robust = 0.0_f64;
-    for values in series {
-        let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
-        let Some(max) = v.iter().copied().reduce(f64::max) else {
-            continue;
-        };
-        top = top.max(max);
-        let fresh = values
-            .iter()
-            .rev()
-            .take(FRESH)
-            .copied()
-            .filter(|x| x.is_finite())
-            .fold(0.0, f64::max);
-        if v.len() < 30 {
-            robust = robust.max(max);
-            continue;
-        }
-        // Selection, not a sort: this runs for every series every frame.
-        let k = ((v.len() - 1) as f64 * KEEP) as usize;
-        let q = *v.select_nth_unstable_by(k, f64::total_cmp).1;
-        robust = robust.max(q).max(fresh);
-    }
-    if robust > 0.0 && top > RATIO * robust {
-        (robust * 1.5, Some(top))
-    } else {
-        (top, None)
-    }
+    let refs: Vec<&[f64]> = series.iter().map(Vec::as_slice).collect();
+    crate::ticks::y_top(&refs, FRESH)
 }
 
 /// y grid: 1-2-5 steps, about four labelled lines whatever the height, so
@@ -77,38 +47,14 @@ fn grid_marks((lo, hi): (f64, f64), steps: [f64; 2], most: i64) -> Vec<GridMark>
     marks
 }
 
-/// The smallest 1, 2 or 5 × 10ⁿ at least `x`.
-fn nice_step(x: f64) -> f64 {
-    let p = 10f64.powf(x.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * p)
-        .find(|s| *s >= x)
-        .unwrap_or(10.0 * p)
-}
-
 /// x grid: time steps a clock reads well (10 s, 30 s, 1 min, 5 min, ...).
 pub(crate) fn time_grid(input: GridInput) -> Vec<GridMark> {
-    const STEPS: [f64; 14] = [
-        1.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0,
-        21_600.0,
-    ];
     let (lo, hi) = input.bounds;
     let span = (hi - lo).abs();
     if !span.is_finite() || span <= 0.0 {
         return Vec::new();
     }
-    let major = STEPS
-        .iter()
-        .copied()
-        .find(|s| span / s <= 6.0)
-        .unwrap_or(43_200.0);
-    let minor = STEPS
-        .iter()
-        .rev()
-        .copied()
-        .find(|s| *s < major && major / s <= 6.0)
-        .unwrap_or(major);
+    let (major, minor) = crate::ticks::time_steps(span, 6.0);
     grid_marks((lo, hi), [minor, major], 500)
 }
 

@@ -345,8 +345,9 @@ fn utilisation_lines<'a>(polling: bool) -> Vec<LineSpec<'a>> {
 }
 
 /// Capacity cost per hour, and revenue per hour by tier when the scene
-/// charges for processing.
+/// charges for processing, each tier in its client's colour.
 fn cost_lines<'a>(pc: &'a PlotContext<'_>) -> Vec<LineSpec<'a>> {
+    let tiers_of_clients: Vec<usize> = pc.settings.clients.iter().map(|c| c.tier.index()).collect();
     let mut out = vec![LineSpec::new("capacity cost", palette::COST, |r: &Row| {
         r.cost_per_hour
     })];
@@ -355,7 +356,7 @@ fn cost_lines<'a>(pc: &'a PlotContext<'_>) -> Vec<LineSpec<'a>> {
         if pc.settings.cost.revenue_per_action[k] > 0.0 {
             out.push(LineSpec::new(
                 format!("revenue: {name}"),
-                palette::TIERS[k],
+                palette::tier(k, &tiers_of_clients),
                 move |r: &Row| r.revenue_per_hour[k],
             ));
         }
@@ -401,5 +402,38 @@ mod tests {
                 kind.lines(&pc, false).len() + 1
             );
         }
+    }
+
+    /// Pay for priority: each tier's revenue line is drawn in the colour
+    /// of its client's lane and lines (premium blue, standard orange, free
+    /// green), not a colour of its own.
+    #[test]
+    fn revenue_by_tier_takes_its_clients_colour() {
+        let scene = crate::scenario::builtin("08-pay-for-priority.ron")
+            .expect("built in")
+            .expect("valid");
+        let settings = scene.settings;
+        let pc = PlotContext {
+            markers: &[],
+            settings: &settings,
+            clients: settings.clients.iter().map(|c| c.name.clone()).collect(),
+            endpoints: vec!["save".into()],
+            sla_wait_s: 0.5,
+            x_range: (0.0, 60.0),
+            height: 100.0,
+            traces: &[],
+            cues: &[],
+        };
+        let lines = PlotKind::Cost.lines(&pc, false);
+        let mut checked = 0;
+        for (i, c) in settings.clients.iter().enumerate() {
+            let tier = ["free", "standard", "premium"][c.tier.index()];
+            let name = format!("revenue: {tier}");
+            if let Some(line) = lines.iter().find(|l| l.name == name) {
+                assert_eq!(line.color, palette::client(i), "{name}");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 2, "the scene charges at least two tiers");
     }
 }

@@ -147,7 +147,7 @@ fn marker_color(m: &Marker, dark: bool) -> Color32 {
         MarkerKind::Mode => palette::MODE_MARK,
         MarkerKind::Caption => palette::caption(dark),
         MarkerKind::Outage => palette::RED,
-        MarkerKind::Change => Color32::GRAY,
+        MarkerKind::Change => palette::CHANGE_MARK,
     }
 }
 
@@ -190,10 +190,13 @@ pub(crate) fn captions(ui: &egui::Ui, transform: &PlotTransform, pc: &PlotContex
                 // A twin keeps its own mode: the script's switch did nothing.
                 full.push_str(" (script; held: twins keep their modes)");
             }
+            let full = crate::app::room::say(ui.ctx(), &full);
             (m.t_s, full, marker_color(m, dark), false)
         });
     let mut placed_count = 0;
     for (i, (t_s, full, color, cue)) in cues.chain(markers).enumerate() {
+        // Written in the marker's colour as text on this theme.
+        let color = palette::text(color, dark);
         let x = transform.position_from_point(&PlotPoint::new(t_s, 0.0)).x + 3.0;
         if taken
             .iter()
@@ -261,6 +264,7 @@ mod tests {
 
     fn caption(t_s: f64) -> Marker {
         Marker {
+            mode: None,
             t_s,
             change: Change::Caption("hello".into()),
             held: false,
@@ -275,6 +279,7 @@ mod tests {
     fn marker_lines_are_at_most_one_per_point_of_width_and_kind() {
         let mut markers: Vec<Marker> = (0..10_000).map(|i| caption(i as f64 * 0.006)).collect();
         markers.push(Marker {
+            mode: None,
             t_s: 30.0,
             change: Change::OutageEnd,
             held: false,

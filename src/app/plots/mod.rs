@@ -84,6 +84,8 @@ pub struct Shown {
     pub kind: PlotKind,
     /// The plot with its title, legend and axes, points (visible part).
     pub rect: egui::Rect,
+    /// The same, whole (scrolled out of view or not), points.
+    pub full: egui::Rect,
     /// The plot area's response.
     pub response: egui::Response,
     /// The marker the user clicked on it, if any.
@@ -148,6 +150,7 @@ pub fn show_in(
                 shown.push(Shown {
                     kind: *kind,
                     rect: cell.response.rect.intersect(ui.clip_rect()),
+                    full: cell.response.rect,
                     response,
                     marker,
                     trace,
@@ -170,7 +173,7 @@ fn legend_row(
 ) {
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = 6.0;
-        ui.label(egui::RichText::new(title).strong());
+        ui.label(egui::RichText::new(crate::app::room::say(ui.ctx(), title)).strong());
         ui.add_space(6.0);
         for s in lines {
             legend_entry(ui, &s.name, Swatch::Line(s.color));
@@ -205,7 +208,8 @@ enum Swatch {
 fn legend_entry(ui: &mut egui::Ui, name: &str, swatch: Swatch) {
     let text = ui.visuals().text_color();
     let font = egui::FontId::proportional(12.5);
-    let galley = ui.painter().layout_no_wrap(name.to_string(), font, text);
+    let name = crate::app::room::say(ui.ctx(), name);
+    let galley = ui.painter().layout_no_wrap(name, font, text);
     let width = 16.0;
     let gap = 4.0;
     let size = egui::vec2(width + gap + galley.size().x, galley.size().y.max(14.0));
@@ -368,6 +372,7 @@ fn y_range(
 fn spike_note(ui: &egui::Ui, frame: egui::Rect, peak: f64) {
     let painter = ui.painter_at(frame);
     let text = format!("spike to {} off the top", axes::fmt_tick_full(peak));
+    let text = crate::app::room::say(ui.ctx(), &text);
     let galley = painter.layout_no_wrap(
         text,
         egui::FontId::proportional(11.0),

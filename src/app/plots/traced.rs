@@ -15,7 +15,7 @@ pub const REACH: f32 = 8.0;
 pub const LEGEND: &str = "traced actions (click one)";
 
 /// Colour of a dot whose user was answered (saved or accepted).
-pub const ANSWERED: Color32 = Color32::from_rgb(0x50, 0x50, 0x50);
+pub const ANSWERED: Color32 = palette::ANSWERED_DOT[0];
 
 /// Colour of a dot whose user saw an error (or whose job dead-lettered).
 pub const FAILED: Color32 = palette::RED;
@@ -72,7 +72,7 @@ pub fn one_per_pixel(mut dots: Vec<Dot>, (px_x, px_y): (f64, f64)) -> Vec<Dot> {
 /// transparent, so a cloud of them leaves the lines readable.
 pub fn answered(dark: bool) -> Color32 {
     if dark {
-        Color32::from_gray(0xC0).gamma_multiply(0.55)
+        palette::ANSWERED_DOT[1].gamma_multiply(0.55)
     } else {
         ANSWERED.gamma_multiply(0.55)
     }

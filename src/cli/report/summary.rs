@@ -342,7 +342,7 @@ mod tests {
         );
         assert!(
             text.contains("4,321 user actions were shed at the simulation limit")
-                && text.contains("5,000,000 actions and requests (limits.max_in_flight)"),
+                && text.contains("500,000 actions and requests (limits.max_in_flight)"),
             "{text}"
         );
     }

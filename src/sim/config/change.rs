@@ -12,6 +12,13 @@ pub struct TimelineEvent {
     pub at_s: f64,
     /// What changes.
     pub change: Change,
+    /// For a caption: the mode it describes (format version 6). The run
+    /// leaves such a caption out while no endpoint is in that mode (the
+    /// presenter switched, or a twin holds the other mode), so "ASYNC: the
+    /// server answers..." is never said of a run that is sync. `None`: true
+    /// in either mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<Mode>,
 }
 
 /// A change to the running system: from the timeline, the UI or `--set`.

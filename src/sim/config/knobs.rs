@@ -217,7 +217,7 @@ pub const SPECS: &[KnobSpec] = &[
     k("cost.queue_worker_per_hour", "$/h", 0.0, 1e6, false,
         |s, _| Some(s.cost.queue_worker_per_hour),
         |s, _, v| { s.cost.queue_worker_per_hour = v; Some(()) }),
-    k("limits.max_in_flight", "", 1_000.0, 50_000_000.0, true,
+    k("limits.max_in_flight", "", 1_000.0, super::MAX_MAX_IN_FLIGHT as f64, true,
         |s, _| Some(s.limits.max_in_flight as f64),
         |s, _, v| { s.limits.max_in_flight = v as u64; Some(()) }),
 ];

@@ -53,21 +53,40 @@ pub struct Settings {
 /// Shortest poll interval a browser may be set to, s (0 = no polling).
 pub const MIN_POLL_INTERVAL_S: f64 = 0.05;
 
+/// The default `limits.max_in_flight`: five times what the busiest shipped
+/// scene holds (Black Friday's twins stay under 100,000), ~70 MB of heap at
+/// ~140 bytes per held item.
+pub const DEFAULT_MAX_IN_FLIGHT: u64 = 500_000;
+
+/// The largest `limits.max_in_flight` a scene may set (~560 MB of heap).
+pub const MAX_MAX_IN_FLIGHT: u64 = 4_000_000;
+
+/// The most heap one unit of `limits.max_in_flight` costs, bytes:
+/// `bench_memory --flood poll` measured 140 (a polling browser with its
+/// job, its action and their timers); sync floods cost ~90.
+pub const HELD_ITEM_BYTES: u64 = 140;
+
+// A flood at the default limit is shed before it grows the heap by ~100 MB.
+const _: () = assert!(DEFAULT_MAX_IN_FLIGHT * HELD_ITEM_BYTES <= 100_000_000);
+
 /// Bounds on what a run holds in memory.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
     /// Most work the simulation holds at once: user actions awaiting an
     /// outcome plus requests and jobs in flight. At the limit, new arrivals
-    /// are shed and counted under "simulation limit". The default keeps a
-    /// run well under 1 GB.
+    /// are shed and counted under "simulation limit". A held item costs at
+    /// most ~140 bytes (measured by `bench_memory --flood`), so the default
+    /// sheds a flood before it has grown the heap by ~70 MB, the largest
+    /// value the knob allows at ~560 MB, and twins together are held to
+    /// [`MAX_HELD_ALL_TWINS`](crate::sim::twins::MAX_HELD_ALL_TWINS).
     pub max_in_flight: u64,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_in_flight: 5_000_000,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
         }
     }
 }

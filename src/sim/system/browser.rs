@@ -110,11 +110,43 @@ impl System {
         w.errors[Reason::SimLimit] += n;
     }
 
-    /// A user clicks again after an error and a think time.
+    /// A user clicks again after an error and a think time. At the
+    /// simulation limit the click is shed like a new arrival: an abandoned
+    /// request stays in flight after its user clicks again, so without
+    /// this a flood with many clicks again would hold up to
+    /// `max_user_retries + 1` requests per action held.
     pub(super) fn on_click_again(&mut self, now: SimTime, action: Key) {
-        if self.actions.get(action).is_some() {
-            self.rec.cur.user_retries += 1;
+        if self.actions.get(action).is_none() {
+            return;
+        }
+        self.rec.cur.user_retries += 1;
+        if self.at_limit() {
+            self.shed_click_again(action);
+        } else {
             self.click(now, action);
+        }
+    }
+
+    /// Click again of `action` shed at the simulation limit: its request is
+    /// rejected for "simulation limit" and the user gives up with that
+    /// error, in both ledgers and the window.
+    fn shed_click_again(&mut self, action: Key) {
+        let Some(a) = self.actions.get(action) else {
+            return;
+        };
+        let (client, key) = (a.client as usize, a.traced.then(|| a.trace_key()));
+        let w = &mut self.rec.cur;
+        w.clicks += 1;
+        if let Some(k) = w.clicks_by_client.get_mut(client) {
+            *k += 1;
+        }
+        w.errors[Reason::SimLimit] += 1;
+        self.ledgers.work.requests += 1;
+        self.ledgers.work.rejected.sim_limit += 1;
+        self.ledgers.actions.failed[Reason::SimLimit] += 1;
+        self.finish_action(action);
+        if let Some(key) = key {
+            self.tracer.user_done(key);
         }
     }
 

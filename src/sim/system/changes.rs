@@ -13,8 +13,23 @@ impl System {
     /// Applies the next scripted change, due at `t`.
     pub(super) fn apply_scripted(&mut self, t: SimTime) {
         self.sched.advance_to(t);
-        let (_, change, from) = self.timeline[self.next_change].clone();
+        let (_, change, from, mode) = self.timeline[self.next_change].clone();
         self.next_change += 1;
+        if let Some(m) = mode
+            && matches!(change, Change::Caption(_))
+            && !self.cfg.endpoints.iter().any(|e| e.mode == m)
+        {
+            // It describes the other mode than the run is in: it would
+            // be false now. The marker stays, skipped.
+            self.markers.push(Marker {
+                t_s: t.as_secs_f64(),
+                change,
+                held: false,
+                skipped: true,
+                mode,
+            });
+            return;
+        }
         if self.hold_mode && from == Script::Scene && matches!(change, Change::SetMode { .. }) {
             self.hold(t, change);
             return;
@@ -33,6 +48,7 @@ impl System {
                 self.skipped_at = Some(t.as_secs_f64());
             }
             self.markers.push(Marker {
+                mode,
                 t_s: t.as_secs_f64(),
                 change,
                 held: false,
@@ -42,8 +58,12 @@ impl System {
         }
         // Validated files cannot fail here; a bad knob in an unvalidated
         // scenario is skipped rather than fatal.
+        let caption = matches!(change, Change::Caption(_));
         if self.apply_change(t, change.clone()).is_ok() && from == Script::Own {
             self.remember_hand(change);
+        }
+        if caption && let Some(m) = self.markers.last_mut() {
+            m.mode = mode;
         }
     }
 
@@ -80,6 +100,7 @@ impl System {
             .any(|e| endpoint.as_ref().is_none_or(|n| *n == e.name) && e.mode != *mode);
         if would_change {
             self.markers.push(Marker {
+                mode: None,
                 t_s: t.as_secs_f64(),
                 change,
                 held: true,
@@ -119,6 +140,7 @@ impl System {
             _ => {}
         }
         self.markers.push(Marker {
+            mode: None,
             t_s: now.as_secs_f64(),
             change,
             held: false,

@@ -67,8 +67,13 @@ pub struct Marker {
     pub held: bool,
     /// The scene's script would have changed a setting the presenter had
     /// already set by hand in this run: skipped, nothing changed (the
-    /// marker is the cue: "script: switch to ASYNC now").
+    /// marker is the cue: "script: switch to ASYNC now"). A caption is
+    /// skipped with such a change, or when it describes a mode (`mode`)
+    /// that no endpoint is in.
     pub skipped: bool,
+    /// For a caption: the mode it describes (see
+    /// [`TimelineEvent::mode`](super::config::TimelineEvent::mode)).
+    pub mode: Option<super::config::Mode>,
 }
 
 impl Marker {
@@ -210,7 +215,7 @@ pub struct System {
     cfg: Settings,
     /// Scripted changes, sorted by time (stable: the scene's before a
     /// twin's own, then file order within a time).
-    timeline: Vec<(SimTime, Change, Script)>,
+    timeline: Vec<(SimTime, Change, Script, Option<super::config::Mode>)>,
     /// Index of the next scripted change to apply.
     next_change: usize,
     /// Settings changed by hand in this run (live changes, and a twin's
@@ -278,14 +283,21 @@ impl System {
         let scripted = |events: &[super::config::TimelineEvent], from| {
             events
                 .iter()
-                .map(move |e| (SimTime::from_secs_f64(e.at_s), e.change.clone(), from))
+                .map(move |e| {
+                    (
+                        SimTime::from_secs_f64(e.at_s),
+                        e.change.clone(),
+                        from,
+                        e.mode,
+                    )
+                })
                 .collect::<Vec<_>>()
         };
         let mut timeline = scripted(&cfg.timeline, Script::Scene);
         timeline.extend(scripted(own, Script::Own));
         // Stable: at equal times the scene's events come first, as a live
         // change comes after the script (the host runs to T, then applies).
-        timeline.sort_by_key(|(t, _, _)| *t);
+        timeline.sort_by_key(|(t, _, _, _)| *t);
         let policies = workers::policies(&cfg);
         let mut s = System {
             smp: Samplers::new(&cfg),
@@ -393,7 +405,7 @@ impl System {
     }
     /// Time of the next scripted timeline event, if any is left.
     pub fn next_scripted(&self) -> Option<SimTime> {
-        self.timeline.get(self.next_change).map(|(t, _, _)| *t)
+        self.timeline.get(self.next_change).map(|(t, _, _, _)| *t)
     }
     /// Time of whatever [`System::step`] would do next: the next event or
     /// scripted change, if any.

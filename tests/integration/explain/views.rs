@@ -641,3 +641,72 @@ fn comparing_the_journey_shows_the_same_user_in_each_twin() {
         .sum();
     assert_eq!(h.state().app.journey().drawn(), bars);
 }
+
+/// The journey list's rows are one line each however narrow the list (a
+/// large UI scale in a small window): a duration never wraps away from
+/// its unit ("47.1 / ms").
+#[test]
+fn the_journey_list_rows_never_wrap() {
+    let mut h = crate::kit::harness_sized(busy(60.0, Mode::Sync), [1280.0, 720.0]);
+    h.state_mut().app.apply(AppAction::SetUiScale(2.5));
+    h.state_mut().app.apply(AppAction::ShowJourney);
+    traced(&mut h, 3);
+    h.state().app.host().send(Command::Pause);
+    h.run_steps(3);
+    // A selectable button of one line, in the list's own header; the
+    // rows start where it starts (the waterfall's head is further right).
+    let all = h.get_by_label("all").rect();
+    let one_line = all.height();
+    let rows: Vec<egui::Rect> = h
+        .query_all_by_label_contains(" · ")
+        .map(|n| n.rect())
+        .filter(|r| (r.left() - all.left()).abs() < 8.0)
+        .collect();
+    assert!(!rows.is_empty(), "the list shows rows");
+    for r in &rows {
+        assert!(
+            r.height() < one_line * 1.5,
+            "a row wrapped: {} high for {one_line} a line",
+            r.height()
+        );
+    }
+}
+
+/// The load curve's values are round (10, 15, 20 … never
+/// 15.555555555555555), and the live run's point is drawn on it.
+#[test]
+fn the_load_curve_steps_at_round_values_and_marks_the_live_run() {
+    let mut h = harness(busy(40.0, Mode::Sync));
+    h.state_mut().app.apply(AppAction::ShowLoadCurve);
+    h.run_steps(2);
+    let req = SweepRequest {
+        knob: "clients[0].rate_per_s".into(),
+        from: 10.0,
+        to: 60.0,
+        steps: 10,
+        duration_s: 3.0,
+        seeds: 1,
+    };
+    h.state_mut()
+        .app
+        .apply(AppAction::Sweep(SweepAction::Start(req)));
+    until_done(&mut h);
+    let result = h.state().app.sweep_window().result().cloned();
+    let sweep = result.expect("finished").expect("the sweep ran");
+    assert_eq!(sweep.points.len(), 22, "10, 15 … 60, sync and async");
+    for p in &sweep.points {
+        assert_eq!(p.value % 5.0, 0.0, "{}", p.value);
+        assert!(format!("{}", p.value).len() <= 2, "{}", p.value);
+    }
+    let mut live = None;
+    for _ in 0..400 {
+        h.run_steps(1);
+        live = h.state().app.sweep_window().live_point();
+        if live.is_some() {
+            break;
+        }
+    }
+    let live = live.expect("the live run's point is drawn");
+    assert!(live.busy_pct > 0.0 && live.wait_p95_s > 0.0, "{live:?}");
+    assert_eq!(live.mode, Some(Mode::Sync));
+}

@@ -7,7 +7,8 @@
 //!  Lesson    the lesson to one line
 //!  Strip     the bottleneck strip to its headline line
 //!  Diagram   the diagram behind a key (D, or the button on its line)
-//!  Headline  the figures that tell the story; the ledgers' gap to one line
+//!  Headline  the figures in smaller type, without the worst so far; the
+//!            ledgers' gap to one line
 //! ```
 //!
 //! Each part's height is measured as it is drawn, folded or not, and the
@@ -29,8 +30,8 @@ pub enum Fold {
     Strip,
     /// ... and the diagram behind a key.
     Diagram,
-    /// ... and the headline to the figures that tell the story, its
-    /// ledgers' gap on one line.
+    /// ... and the headline to smaller figures without the worst so far,
+    /// its ledgers' gap on one line.
     Headline,
 }
 

@@ -68,8 +68,8 @@ pub fn ui(
 }
 
 /// The headline figures, in large type; `folded`: in smaller type,
-/// without the money and the worst so far (the figures that tell the
-/// story stay).
+/// without the worst so far (every figure of the live run stays, the
+/// cost included: each stays reachable at any scale and window).
 fn figures(ui: &mut egui::Ui, run: RunView<'_>, history: &History, folded: bool) {
     let last = history.last.as_ref();
     let span = format!("last {}", crate::fmt::span(run.live.percentile_window_s));
@@ -111,8 +111,8 @@ fn figures(ui: &mut egui::Ui, run: RunView<'_>, history: &History, folded: bool)
             "Queued in the broker, plus jobs waiting out a retry backoff (not lost). Oldest queued job: {} since it was queued.",
             secs(oldest)
         ));
+        money(ui, run, history);
         if !folded {
-            money(ui, run, history);
             worst(ui, run, history);
         }
         if g.held >= g.held_limit || shed_per_min > 0.0 {

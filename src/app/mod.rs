@@ -444,7 +444,12 @@ impl AsyncLabApp {
             // A small window (a large scale) keeps the plots most of its
             // width: the panel starts at most 30% of it there.
             let share = if width < SMALL_WINDOW_W { 0.3 } else { 0.45 };
-            egui::Panel::left("controls")
+            // A width is kept per zoom: one dragged (or grown) at 100%
+            // would take most of the window at 250%, so a new zoom starts
+            // the panel at its default for the window. The zoom in effect
+            // (a new one applies from the next frame, and `width` with it).
+            let zoom_pct = (ui.ctx().zoom_factor() * 100.0).round() as u32;
+            egui::Panel::left(("controls", zoom_pct))
                 .resizable(true)
                 .default_size(340.0_f32.min(width * share))
                 .min_size(120.0_f32.min(width * 0.3))

@@ -135,13 +135,21 @@ fn a_knob_changes_every_twin_or_only_the_chosen_one() {
         .accesskit_node()
         .numeric_value();
     assert_eq!(shown, Some((before + 10) as f64));
-    // A traffic change for one twin is refused with the reason: the twins
-    // share their users.
+    // A traffic change for one twin is stopped in the app, with the reason
+    // (the twins share their users) right under the knob: no twin changes.
     set_knob(&mut h, "webshop: rate", 60.0);
     let snap = h.state().app.host().snapshot().clone();
-    assert_eq!(snap.twins[1].live.clients[0].rate_per_s, 150.0);
-    let error = snap.last_error.clone().unwrap_or_default();
-    assert!(error.contains("users"), "{error}");
+    for t in &snap.twins {
+        assert_eq!(t.live.clients[0].rate_per_s, 150.0, "{} changed", t.name);
+    }
+    let knob = h
+        .get_by_role_and_label(Role::SpinButton, "webshop: rate")
+        .rect();
+    let note = h.get_by_label_contains("twins share their users").rect();
+    assert!(
+        note.top() >= knob.bottom() - 1.0 && note.top() <= knob.bottom() + 12.0,
+        "the explanation {note:?} is right under the knob {knob:?}"
+    );
 }
 
 #[test]

@@ -17,7 +17,7 @@ use asynclab::sim::capacity::{self, Measured};
 use asynclab::sim::trace::{Outcome, SpanKind, Trace};
 use asynclab::sim::{MarkerKind, Reason, SimTime, System, Window};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use std::time::Duration;
 
 /// The default scene, busy from the start, with no script, at 1×.
@@ -148,8 +148,16 @@ fn the_strip_says_what_explain_says_for_the_live_settings() {
     };
     assert_eq!(diagram::busy_shown(&input(Some(busy))), busy);
     assert_eq!(diagram::busy_shown(&input(None)).db, newest.util_db);
-    // And on screen, in the app's glyphs.
-    h.get_by_label(&bottleneck::text(&want.headline));
+    // And on screen, in the app's glyphs: the strip's first row is
+    // "Bottleneck now (last …)" and then this very sentence.
+    let headline = bottleneck::text(&want.headline);
+    let node = h.get_by_label_contains(&headline);
+    let node = node.accesskit_node();
+    let first_row = node.label().or_else(|| node.value()).unwrap_or_default();
+    assert!(
+        first_row.starts_with("Bottleneck now (last ") && first_row.ends_with(&headline),
+        "the strip's first row: {first_row}"
+    );
     if let Some(next) = &want.next {
         h.get_by_label(&bottleneck::text(next));
     }

@@ -442,8 +442,9 @@ impl AsyncLabApp {
             // widened, and scrolls both ways rather than clip a field.
             let width = ui.ctx().content_rect().width();
             // A small window (a large scale) keeps the plots most of its
-            // width: the panel starts at most 30% of it there.
-            let share = if width < SMALL_WINDOW_W { 0.3 } else { 0.45 };
+            // width: the panel starts at most 30% of it there; wider, half
+            // at most, enough for the fields beside their names.
+            let share = if width < SMALL_WINDOW_W { 0.3 } else { 0.5 };
             // A width is kept per zoom: one dragged (or grown) at 100%
             // would take most of the window at 250%, so a new zoom starts
             // the panel at its default for the window. The zoom in effect
@@ -451,7 +452,7 @@ impl AsyncLabApp {
             let zoom_pct = (ui.ctx().zoom_factor() * 100.0).round() as u32;
             egui::Panel::left(("controls", zoom_pct))
                 .resizable(true)
-                .default_size(340.0_f32.min(width * share))
+                .default_size(320.0_f32.min(width * share))
                 .min_size(120.0_f32.min(width * 0.3))
                 .max_size(width * 0.75)
                 .show(ui, |ui| self.controls_panel(ui, snap, actions));
@@ -1104,8 +1105,8 @@ fn measure(ui: &egui::Ui, fit: Option<&fit::Fit>, part: fit::Part, top: f32) -> 
 }
 
 /// Below this window width, points, the controls panel starts at most
-/// 30% of it wide (else 45%).
-const SMALL_WINDOW_W: f32 = 1000.0;
+/// 30% of it wide (else half).
+const SMALL_WINDOW_W: f32 = 600.0;
 
 /// Smallest height of the diagram, points.
 const MIN_DIAGRAM_H: f32 = 150.0;

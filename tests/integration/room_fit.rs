@@ -215,14 +215,23 @@ fn controls_fit_at_every_scale_and_the_clock_keeps_one_line() {
             if rate(&h).right() > plots_left + 0.5 {
                 // Too narrow at this scale: the panel widens when its
                 // edge is dragged (and scrolls meanwhile).
-                let edge = egui::pos2(plots_left - 8.0, screen.center().y);
+                // The panel's edge: its resize handle, the one nearest
+                // left of the plots.
+                let edge = h
+                    .root()
+                    .query_all(by().label("Resize panel"))
+                    .map(|n| n.rect())
+                    .filter(|r| r.center().x < plots_left)
+                    .max_by(|a, b| a.center().x.total_cmp(&b.center().x))
+                    .map(|r| egui::pos2(r.center().x, screen.center().y))
+                    .expect("the controls panel's resize handle");
                 h.hover_at(edge);
                 h.run_steps(1);
                 h.drag_at(edge);
                 h.run_steps(1);
-                h.hover_at(edge + egui::vec2(120.0, 0.0));
+                h.hover_at(edge + egui::vec2(170.0, 0.0));
                 h.run_steps(1);
-                h.drop_at(edge + egui::vec2(120.0, 0.0));
+                h.drop_at(edge + egui::vec2(170.0, 0.0));
                 h.run_steps(3);
                 plots_left = title_left(&h);
             }

@@ -16,8 +16,10 @@ use std::time::Duration;
 
 /// The default scene, two seconds long, at 1×.
 fn short() -> Scenario {
-    let mut s = Scenario::default();
-    s.duration_s = 2.0;
+    let mut s = Scenario {
+        duration_s: 2.0,
+        ..Scenario::default()
+    };
     s.view.speed = StartSpeed::Times(1.0);
     s
 }

@@ -7,12 +7,11 @@
 
 use crate::kit::{self, TestApp};
 use asynclab::app::AsyncLabApp;
-use asynclab::host::{Budget, Clock, FakeClock, Host, HostCore, TICK_BUDGET};
+use asynclab::host::{Budget, FakeClock, Host, HostCore, TICK_BUDGET};
 use asynclab::scenario::{Scenario, StartSpeed};
 use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use std::time::Duration;
 
 /// The default scene, two seconds long, at 1×.
 fn short() -> Scenario {
@@ -78,17 +77,6 @@ fn after_the_end_r_c_and_restart_play_the_new_run() {
     plays_the_new_run(&mut h, "the Restart button");
 }
 
-/// A budget clock that moves 1 ms per look, so a tick runs out of budget
-/// after a fixed number of events on any machine.
-#[derive(Default)]
-struct Ticking(std::sync::atomic::AtomicU64);
-
-impl Clock for Ticking {
-    fn elapsed(&self) -> Duration {
-        Duration::from_millis(self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
-    }
-}
-
 #[test]
 fn cant_keep_up_shows_while_playing_and_never_while_paused() {
     let mut s = Scenario::default();
@@ -96,7 +84,7 @@ fn cant_keep_up_shows_while_playing_and_never_while_paused() {
     s.view.speed = StartSpeed::Times(10.0);
     let budget = Budget {
         limit: TICK_BUDGET,
-        clock: Box::new(Ticking::default()),
+        clock: Box::new(kit::Ticking::default()),
     };
     let clock = FakeClock::new();
     let host = Host::manual_core(HostCore::new(s, Some(budget)), Box::new(clock.clone()));

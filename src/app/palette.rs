@@ -240,26 +240,28 @@ pub fn plot_colours() -> Vec<Color32> {
     seen
 }
 
+/// WCAG 2 contrast ratio of two opaque colours (1 to 21): what the theme
+/// table's text colours are checked against (at least 4.5 on their
+/// backgrounds).
+pub fn contrast_ratio(a: Color32, b: Color32) -> f64 {
+    fn lum(c: Color32) -> f64 {
+        let ch = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.040_45 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * ch(c.r()) + 0.7152 * ch(c.g()) + 0.0722 * ch(c.b())
+    }
+    let (x, y) = (lum(a), lum(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// WCAG 2 contrast ratio of two opaque colours.
-    fn contrast(a: Color32, b: Color32) -> f64 {
-        fn lum(c: Color32) -> f64 {
-            let ch = |v: u8| {
-                let v = f64::from(v) / 255.0;
-                if v <= 0.040_45 {
-                    v / 12.92
-                } else {
-                    ((v + 0.055) / 1.055).powf(2.4)
-                }
-            };
-            0.2126 * ch(c.r()) + 0.7152 * ch(c.g()) + 0.0722 * ch(c.b())
-        }
-        let (x, y) = (lum(a), lum(b));
-        (x.max(y) + 0.05) / (x.min(y) + 0.05)
-    }
 
     /// The backgrounds text is written on in a theme: panels, windows,
     /// plots and text fields, and a striped row or neutral box (the faint
@@ -290,13 +292,13 @@ mod tests {
             for r in &TEXT {
                 let ink = if dark { r.dark } else { r.light };
                 for g in grounds(&v) {
-                    let c = contrast(ink, g);
+                    let c = contrast_ratio(ink, g);
                     assert!(c >= 4.5, "{ink:?} on {g:?} (dark: {dark}): {c:.2}:1");
                 }
             }
         }
         for (fill, ink) in ON_FILL {
-            let c = contrast(ink, fill);
+            let c = contrast_ratio(ink, fill);
             assert!(c >= 4.5, "{ink:?} on {fill:?}: {c:.2}:1");
         }
     }
@@ -306,9 +308,9 @@ mod tests {
         // The headline's amber and the mode markers' pink, as text on the
         // light theme's panel: 2.1:1 and 2.9:1 as line colours.
         let panel = egui::Visuals::light().panel_fill;
-        assert!(contrast(AMBER, panel) < 3.0);
-        assert!(contrast(text(AMBER, false), panel) >= 4.5);
-        assert!(contrast(text(MODE_MARK, false), panel) >= 4.5);
+        assert!(contrast_ratio(AMBER, panel) < 3.0);
+        assert!(contrast_ratio(text(AMBER, false), panel) >= 4.5);
+        assert!(contrast_ratio(text(MODE_MARK, false), panel) >= 4.5);
     }
 
     #[test]

@@ -248,7 +248,7 @@ fn wait(s: &Settings) -> PlotParts {
     let lines = if s.endpoints.len() > 1 {
         (0..s.endpoints.len())
             .map(|k| {
-                let name = format!("{} p95", s.endpoints[k].name);
+                let name = format!("{} wait p95", s.endpoints[k].name);
                 let colour = [GREEN, RED, BLUE, PURPLE][k % 4];
                 Line::new(name, colour, Fold::Peak, move |w| {
                     at(&w.wait_p95_by_endpoint, k)
@@ -275,7 +275,7 @@ fn processed(s: &Settings) -> Vec<Line> {
     let mut lines: Vec<Line> = if s.clients.len() > 1 {
         (0..s.clients.len())
             .map(|c| {
-                let name = format!("{} p95", s.clients[c].name);
+                let name = format!("{} processed p95", s.clients[c].name);
                 Line::new(name, OKABE_ITO[c % 7], Fold::Peak, move |w| {
                     at(&w.processed_p95_by_client, c)
                 })

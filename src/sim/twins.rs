@@ -31,6 +31,7 @@
 use super::config::{Change, ChangeError, Settings, TimelineEvent, Variant, default_pair};
 use super::system::System;
 use super::time::SimTime;
+use std::borrow::Cow;
 use std::collections::VecDeque;
 
 /// Most twins one comparison runs.
@@ -131,17 +132,21 @@ fn check_held_together(limits: impl Iterator<Item = u64>) -> Result<(), TwinErro
     Ok(())
 }
 
+/// `variants`, or the default pair (all sync, all async) when empty.
+fn or_default_pair(variants: &[Variant]) -> Cow<'_, [Variant]> {
+    if variants.is_empty() {
+        Cow::Owned(default_pair())
+    } else {
+        Cow::Borrowed(variants)
+    }
+}
+
 /// Checks that the twins of `settings` with `variants` (the default pair
 /// when empty) may hold their in-flight limits side by side; for
 /// validation, before any twin is built.
 pub fn check_twins_held(settings: &Settings, variants: &[Variant]) -> Result<(), TwinError> {
-    let pair;
-    let variants = if variants.is_empty() {
-        pair = default_pair();
-        &pair[..]
-    } else {
-        variants
-    };
+    let pair = or_default_pair(variants);
+    let variants = &pair[..];
     let mut limits = Vec::with_capacity(variants.len());
     for v in variants {
         let (s, own) = twin_setup(settings, v)?;
@@ -336,13 +341,8 @@ impl Twins {
     /// The twins of a scene: one per variant, in order, or the default
     /// pair (all sync, all async) when `variants` is empty.
     pub fn compare(settings: &Settings, variants: &[Variant]) -> Result<Twins, TwinError> {
-        let pair;
-        let variants = if variants.is_empty() {
-            pair = default_pair();
-            &pair[..]
-        } else {
-            variants
-        };
+        let pair = or_default_pair(variants);
+        let variants = &pair[..];
         if variants.len() > MAX_TWINS {
             return Err(TwinError::TooMany(variants.len()));
         }

@@ -216,17 +216,6 @@ fn scripted_changes_reach_the_published_live_settings() {
     assert!(!last.dirty);
 }
 
-/// A clock that moves 1 ms each time it is read: a tick's budget is spent
-/// after a fixed number of looks at it, whatever the machine.
-struct TickingClock(std::sync::atomic::AtomicU64);
-
-impl asynclab::host::Clock for TickingClock {
-    fn elapsed(&self) -> Duration {
-        let ms = self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        Duration::from_millis(ms)
-    }
-}
-
 /// At 10 million actions/s a tick stops when its budget is spent (here
 /// measured on a clock that ticks per look, so no wall-clock assert), says
 /// it cannot keep up at once, and a Pause sent meanwhile applies next tick.
@@ -237,7 +226,7 @@ fn a_tick_stops_at_its_budget_whatever_the_load() {
     s.settings.clients[0].rate_per_s = 1e7;
     let budget = Budget {
         limit: Duration::from_millis(12),
-        clock: Box::new(TickingClock(Default::default())),
+        clock: Box::new(crate::kit::Ticking::default()),
     };
     let mut core = HostCore::new(s, Some(budget));
     core.handle(Command::Play, Duration::ZERO);

@@ -52,3 +52,15 @@ pub fn click_at(h: &mut Harness<'_, TestApp>, pos: egui::Pos2) {
     h.drop_at(pos);
     h.run_steps(2);
 }
+
+/// A budget clock that moves a millisecond each time it is read: a tick's
+/// budget runs out after a fixed number of looks at it, whatever the
+/// machine.
+#[derive(Default)]
+pub struct Ticking(std::sync::atomic::AtomicU64);
+
+impl asynclab::host::Clock for Ticking {
+    fn elapsed(&self) -> Duration {
+        Duration::from_millis(self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
+    }
+}

@@ -6,6 +6,7 @@ mod cli;
 mod compare_app;
 mod compare_reads;
 mod cues;
+mod ended_app;
 mod engine;
 mod explain;
 mod files;

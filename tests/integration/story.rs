@@ -3,11 +3,10 @@
 //! and text edits are document edits that Save writes and reload keeps.
 
 use asynclab::host::{
-    Clock, Command, HostCore, ScriptedEvent, Snapshot, Target, TimelineEdit, scripted_events,
+    Command, HostCore, ScriptedEvent, Snapshot, Target, TimelineEdit, scripted_events,
 };
 use asynclab::scenario::{Change, Mode, Scenario};
 use asynclab::sim::Window;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// A small, busy scene of a minute.
@@ -170,24 +169,13 @@ fn seek_forward_runs_on() {
     assert_eq!(state(&core), state(&straight));
 }
 
-/// A wall clock that moves a millisecond each time it is read: a tick's
-/// 12 ms budget runs out after a dozen looks.
-#[derive(Default)]
-struct Ticking(AtomicU64);
-
-impl Clock for Ticking {
-    fn elapsed(&self) -> Duration {
-        Duration::from_millis(self.0.fetch_add(1, Ordering::SeqCst))
-    }
-}
-
 #[test]
 fn a_long_seek_shows_progress_and_cancels_where_it_got() {
     let mut s = scene();
     s.duration_s = 2_000.0;
     let budget = asynclab::host::Budget {
         limit: asynclab::host::TICK_BUDGET,
-        clock: Box::new(Ticking::default()),
+        clock: Box::new(crate::kit::Ticking::default()),
     };
     let mut core = HostCore::new(s, Some(budget));
     core.handle(Command::Pause, Duration::ZERO);

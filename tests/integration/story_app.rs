@@ -10,7 +10,6 @@ use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use std::time::Duration;
 
 fn scene() -> Scenario {
     let mut s = asynclab::app::default_scene();
@@ -308,16 +307,6 @@ fn plots_stay_reachable_beside_the_timeline_panel() {
     }
 }
 
-/// A budget clock that moves a millisecond each time it is read.
-#[derive(Default)]
-struct Ticking(std::sync::atomic::AtomicU64);
-
-impl asynclab::host::Clock for Ticking {
-    fn elapsed(&self) -> Duration {
-        Duration::from_millis(self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
-    }
-}
-
 /// A long jump shows its progress in the panel, and Cancel stops it where
 /// it got to.
 #[test]
@@ -327,7 +316,7 @@ fn a_long_jump_shows_progress_and_cancels() {
     s.duration_s = 2_000.0;
     let budget = Budget {
         limit: TICK_BUDGET,
-        clock: Box::new(Ticking::default()),
+        clock: Box::new(crate::kit::Ticking::default()),
     };
     let clock = FakeClock::new();
     let host = Host::manual_core(HostCore::new(s, Some(budget)), Box::new(clock.clone()));

@@ -10,23 +10,6 @@ use egui::Color32;
 use egui::epaint::{ClippedShape, Shape};
 use egui_kittest::Harness;
 
-/// WCAG 2 contrast ratio of two opaque colours.
-fn contrast(a: Color32, b: Color32) -> f64 {
-    fn lum(c: Color32) -> f64 {
-        let ch = |v: u8| {
-            let v = f64::from(v) / 255.0;
-            if v <= 0.040_45 {
-                v / 12.92
-            } else {
-                ((v + 0.055) / 1.055).powf(2.4)
-            }
-        };
-        0.2126 * ch(c.r()) + 0.7152 * ch(c.g()) + 0.0722 * ch(c.b())
-    }
-    let (x, y) = (lum(a), lum(b));
-    (x.max(y) + 0.05) / (x.min(y) + 0.05)
-}
-
 /// Every text painted in `shapes`, with its colour.
 fn texts(shapes: &[Shape], out: &mut Vec<(String, Color32)>) {
     for s in shapes {
@@ -101,7 +84,7 @@ fn coloured_text_reads_at_4_5_to_1_in_both_themes() {
                 egui::Visuals::light().panel_fill
             };
             for (text, c) in coloured_texts(&h) {
-                let ratio = contrast(c, panel);
+                let ratio = asynclab::app::palette::contrast_ratio(c, panel);
                 assert!(
                     ratio >= 4.5,
                     "{text:?} in {c:?} on the {} theme: {ratio:.2}:1",

@@ -205,7 +205,7 @@ fn wait_lines<'a>(pc: &'a PlotContext<'_>) -> Vec<LineSpec<'a>> {
             .iter()
             .enumerate()
             .map(|(k, name)| {
-                LineSpec::new(format!("{name} p95"), color(k), move |r: &Row| {
+                LineSpec::new(format!("{name} wait p95"), color(k), move |r: &Row| {
                     at(&r.wait_p95_by_endpoint, k)
                 })
                 .stacked(k)
@@ -230,9 +230,11 @@ fn processed_lines<'a>(pc: &'a PlotContext<'_>, polling: bool) -> Vec<LineSpec<'
             .iter()
             .enumerate()
             .map(|(c, name)| {
-                LineSpec::new(format!("{name} p95"), palette::client(c), move |r: &Row| {
-                    at(&r.processed_p95_by_client, c)
-                })
+                LineSpec::new(
+                    format!("{name} processed p95"),
+                    palette::client(c),
+                    move |r: &Row| at(&r.processed_p95_by_client, c),
+                )
                 .stacked(c)
                 .percentile()
             })

@@ -256,6 +256,7 @@ pub fn save_csv(
         sla_wait_s: snap.live.sla.wait_target_s,
         x_range: (0.0, snap.now_s),
         height: 0.0,
+        min_frame_h: super::plots::MIN_FRAME_H,
         traces: &[],
         cues: &[],
     };

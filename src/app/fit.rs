@@ -78,6 +78,12 @@ impl Part {
 /// still reads.
 pub const MIN_PLOT_H: f32 = super::plots::MIN_FRAME_H;
 
+/// Least height of a plot in presentation mode once everything above the
+/// plots is folded, points: 60 points are 150 pixels at 250%, still read
+/// from the back of a room, and what lets two plots stand whole in a
+/// 1920×1080 window at 250% (768×432 points).
+pub const LEAST_PLOT_H: f32 = 60.0;
+
 /// Smallest height of the diagram when it is shown, points.
 pub const MIN_DIAGRAM_H: f32 = 130.0;
 
@@ -88,6 +94,9 @@ pub const PLOT_ROW_EXTRA: f32 = super::plots::TITLE_H + 6.0;
 /// Room kept for a plot's legend wrapping to a second line, and for the
 /// margins below the plots, points.
 const SLACK_H: f32 = 30.0;
+
+/// The margin kept below the plots when only the first rows fit, points.
+const MARGIN_H: f32 = 8.0;
 
 /// A folded part not yet measured is taken to be this high, points.
 const ONE_LINE_GUESS: f32 = 24.0;
@@ -217,7 +226,7 @@ impl Fit {
         let text = if anyway {
             "Fold the diagram (D)"
         } else {
-            "Diagram folded to fit the window: show it (D)"
+            "Diagram folded: show it (D)"
         };
         let clicked = ui
             .small_button(text)
@@ -258,8 +267,10 @@ pub fn plot_height(height: f32, columns: usize, count: usize) -> f32 {
     if all >= MIN_PLOT_H {
         return all;
     }
-    let some = (height - SLACK_H) / rows(count.min(WHOLE_PLOTS)) - PLOT_ROW_EXTRA;
-    some.max(MIN_PLOT_H * 0.7)
+    // A legend that wraps takes its lines from its plot's frame (see
+    // `plots::show_in`), so only the margin below the rows is kept here.
+    let some = (height - MARGIN_H) / rows(count.min(WHOLE_PLOTS)) - PLOT_ROW_EXTRA;
+    some.max(LEAST_PLOT_H)
 }
 
 #[cfg(test)]
@@ -303,13 +314,13 @@ mod tests {
     fn plots_fill_the_space_or_the_first_two_do() {
         // Four plots in two columns in 600 points: two rows of 300.
         assert_eq!(plot_height(600.0, 2, 4), 300.0 - PLOT_ROW_EXTRA);
-        // In 250 points two rows are too low: the first row fills it,
-        // room kept for a legend's second line.
-        assert_eq!(plot_height(250.0, 2, 4), 250.0 - SLACK_H - PLOT_ROW_EXTRA);
+        // In 250 points two rows are too low: the first row fills it
+        // (a legend's second line comes out of the frame).
+        assert_eq!(plot_height(250.0, 2, 4), 250.0 - MARGIN_H - PLOT_ROW_EXTRA);
         // One column: the first two share the space.
         assert_eq!(
             plot_height(400.0, 1, 4),
-            (400.0 - SLACK_H) / 2.0 - PLOT_ROW_EXTRA
+            (400.0 - MARGIN_H) / 2.0 - PLOT_ROW_EXTRA
         );
         let row = MIN_PLOT_H + PLOT_ROW_EXTRA;
         assert_eq!(Fit::plots_need(2), row + SLACK_H);

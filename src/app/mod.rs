@@ -623,6 +623,11 @@ impl AsyncLabApp {
                 sla_wait_s: snap.live.sla.wait_target_s,
                 x_range: (x1 - span, x1),
                 height: per_plot,
+                min_frame_h: if presentation {
+                    fit::LEAST_PLOT_H
+                } else {
+                    plots::MIN_FRAME_H
+                },
                 traces: &snap.traces,
                 cues: &snap.edited.view.cues,
             },

@@ -42,46 +42,80 @@ pub fn ui(
     story: &Story,
     actions: &mut Vec<AppAction>,
 ) {
+    if prefs.presentation {
+        // Presenting, the menus and the transport share rows: at a large
+        // scale every row the bar saves goes to the plots.
+        ui.horizontal_wrapped(|ui| {
+            menus(ui, snap, prefs, view, story, actions);
+            ui.separator();
+            clock(ui, snap);
+            ui.separator();
+            transport_row(ui, snap, prefs, actions);
+        });
+        return;
+    }
     egui::MenuBar::new().ui(ui, |ui| {
-        ui.menu_button("File", |ui| file_menu(ui, &prefs.recent, actions));
-        ui.menu_button("Edit", |ui| {
-            edit_menu(ui, story, actions);
-            ui.separator();
-            super::workshop::edit_menu(ui, actions);
-        });
-        ui.menu_button("Scenes", |ui| scenes_menu(ui, actions));
-        ui.menu_button("View", |ui| {
-            compare_menu(ui, snap, view.compare_layout, actions);
-            ui.separator();
-            let mut timeline = story.timeline_shown;
-            if ui.checkbox(&mut timeline, "Timeline panel").changed() {
-                actions.push(AppAction::ShowTimeline(timeline));
-            }
-            view_menu(ui, prefs, view.controls_shown, actions)
-        });
-        ui.menu_button("Help", |ui| {
-            if ui.button("Keyboard & about").clicked() {
-                actions.push(AppAction::ShowHelp);
-            }
-            if ui.button("This scene's lesson").clicked() {
-                actions.push(AppAction::ShowLesson);
-            }
+        menus(ui, snap, prefs, view, story, actions);
+        // The clock stands at the right of the menus, where there is room
+        // at any scale: the transport row below keeps to fewer rows and
+        // the clock never wraps onto one of its own.
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            clock(ui, snap);
         });
     });
-    ui.horizontal_wrapped(|ui| {
+    ui.horizontal_wrapped(|ui| transport_row(ui, snap, prefs, actions));
+}
+
+/// The File, Edit, Scenes, View and Help menus.
+fn menus(
+    ui: &mut egui::Ui,
+    snap: &Snapshot,
+    prefs: &Prefs,
+    view: ViewState,
+    story: &Story,
+    actions: &mut Vec<AppAction>,
+) {
+    ui.menu_button("File", |ui| file_menu(ui, &prefs.recent, actions));
+    ui.menu_button("Edit", |ui| {
+        edit_menu(ui, story, actions);
+        ui.separator();
+        super::workshop::edit_menu(ui, actions);
+    });
+    ui.menu_button("Scenes", |ui| scenes_menu(ui, actions));
+    ui.menu_button("View", |ui| {
+        compare_menu(ui, snap, view.compare_layout, actions);
+        ui.separator();
+        let mut timeline = story.timeline_shown;
+        if ui.checkbox(&mut timeline, "Timeline panel").changed() {
+            actions.push(AppAction::ShowTimeline(timeline));
+        }
+        view_menu(ui, prefs, view.controls_shown, actions)
+    });
+    ui.menu_button("Help", |ui| {
+        if ui.button("Keyboard & about").clicked() {
+            actions.push(AppAction::ShowHelp);
+        }
+        if ui.button("This scene's lesson").clicked() {
+            actions.push(AppAction::ShowLesson);
+        }
+    });
+}
+
+/// The scene's title (presenting, the lesson line says what the scene
+/// is), the transport, the compare switch and (solo) the mode switches.
+fn transport_row(ui: &mut egui::Ui, snap: &Snapshot, prefs: &Prefs, actions: &mut Vec<AppAction>) {
+    if !prefs.presentation {
         title(ui, snap);
         ui.separator();
-        transport(ui, snap, actions);
-        ui.separator();
-        compare_switch(ui, snap, actions);
-        if !snap.compare {
-            // Comparing, each twin has its own switch above its column.
-            mode_switches(ui, snap, actions);
-        }
-        ui.separator();
-        clock(ui, snap);
-        super::workshop::check_button(ui, snap, actions);
-    });
+    }
+    transport(ui, snap, prefs.presentation, actions);
+    ui.separator();
+    compare_switch(ui, snap, actions);
+    if !snap.compare {
+        // Comparing, each twin has its own switch above its column.
+        mode_switches(ui, snap, actions);
+    }
+    super::workshop::check_button(ui, snap, actions);
 }
 
 fn file_menu(ui: &mut egui::Ui, recent: &[PathBuf], actions: &mut Vec<AppAction>) {
@@ -286,36 +320,44 @@ fn title(ui: &mut egui::Ui, snap: &Snapshot) {
     });
 }
 
-/// Play/pause, speed, steps, next event, restart and reset.
-fn transport(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
+/// Play/pause, speed, steps, next event, restart and reset. Presenting,
+/// the engineer's steps and the reset stay out of the room's sight (out
+/// of presentation mode they are back): the bar keeps to fewer rows, so
+/// the plots keep the height at a large scale.
+fn transport(ui: &mut egui::Ui, snap: &Snapshot, presentation: bool, actions: &mut Vec<AppAction>) {
     let mut host = |c: Command| actions.push(AppAction::Host(c));
     let play = if snap.playing { "Pause" } else { "Play" };
     if ui.button(play).on_hover_text("Space").clicked() {
         host(Command::TogglePlay);
     }
     let mut speed = snap.speed;
-    egui::ComboBox::new("speed", "speed")
-        .selected_text(speed.label())
-        .show_ui(ui, |ui| {
-            for s in crate::host::SPEEDS {
-                ui.selectable_value(&mut speed, Speed::Times(s), Speed::Times(s).label());
-            }
-            ui.selectable_value(&mut speed, Speed::Max, "max");
-        });
+    // Presenting, "1000×" says it without the word: the bar keeps a row.
+    let combo = if presentation {
+        egui::ComboBox::from_id_salt("speed")
+    } else {
+        egui::ComboBox::new("speed", "speed")
+    };
+    combo.selected_text(speed.label()).show_ui(ui, |ui| {
+        for s in crate::host::SPEEDS {
+            ui.selectable_value(&mut speed, Speed::Times(s), Speed::Times(s).label());
+        }
+        ui.selectable_value(&mut speed, Speed::Max, "max");
+    });
     if speed != snap.speed {
         host(Command::SetSpeed(speed));
     }
-    if ui.button("step event").clicked() {
+    if !presentation && ui.button("step event").clicked() {
         host(Command::Step(StepKind::Event));
     }
-    if ui.button("step window").clicked() {
+    if !presentation && ui.button("step window").clicked() {
         host(Command::Step(StepKind::Window));
     }
     let next = egui::Button::new("next event");
-    if ui
-        .add_enabled(snap.next_scripted_s.is_some(), next)
-        .on_hover_text("Run to the next scripted event, then pause")
-        .clicked()
+    if !presentation
+        && ui
+            .add_enabled(snap.next_scripted_s.is_some(), next)
+            .on_hover_text("Run to the next scripted event, then pause")
+            .clicked()
     {
         host(Command::JumpToNextScripted);
     }
@@ -326,8 +368,9 @@ fn transport(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
     {
         host(Command::Restart);
     }
-    if ui
-        .button("Reset to file")
+    if !presentation
+        && ui
+            .button("Reset to file")
         .on_hover_text("Discard your changes and start over from the scene's file (asks first; Undo brings them back)")
         .clicked()
     {

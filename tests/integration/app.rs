@@ -410,6 +410,7 @@ fn diagram_and_plots_survive_extreme_values() {
                             sla_wait_s: 1.0,
                             x_range: (-10.0, 60.0),
                             height: 60.0,
+                            min_frame_h: plots::MIN_FRAME_H,
                             traces: &[],
                             cues: &[],
                         },

@@ -223,7 +223,13 @@ fn controls_fit_at_every_scale_and_the_clock_keeps_one_line() {
                     .map(|n| n.rect())
                     .filter(|r| r.center().x < plots_left)
                     .max_by(|a, b| a.center().x.total_cmp(&b.center().x))
-                    .map(|r| egui::pos2(r.center().x, screen.center().y))
+                    // Where the handle is on screen (under a top bar
+                    // that wraps at this scale, only its top shows).
+                    .map(|r| {
+                        let y0 = r.top().max(screen.top());
+                        let y1 = r.bottom().min(screen.bottom());
+                        egui::pos2(r.center().x, (y0 + y1) / 2.0)
+                    })
                     .expect("the controls panel's resize handle");
                 h.hover_at(edge);
                 h.run_steps(1);
@@ -337,8 +343,12 @@ fn probe_presentation_layout() {
     let h = presenting(busy_scene(), [v[1], v[2]], v[3], v[0] > 0.0, 40);
     for n in h.root().query_all(by()) {
         let label = n.accesskit_node().label().unwrap_or_default();
-        if !label.is_empty() {
-            let r = n.rect();
+        let label = format!("{:?} {label}", n.accesskit_node().role());
+        if let Some(b) = n.accesskit_node().bounding_box() {
+            let r = egui::Rect::from_min_max(
+                egui::pos2(b.x0 as f32, b.y0 as f32),
+                egui::pos2(b.x1 as f32, b.y1 as f32),
+            );
             eprintln!(
                 "{:>6.1} {:>6.1} {:>6.1} {:>6.1}  {label:.70}",
                 r.left(),

@@ -106,8 +106,21 @@ impl CompareView {
         let top = ui.cursor().top();
         // Folded to fit a small window, the difference keeps one line.
         let one_line = cx.presentation && cx.fit.folds(super::fit::Part::Headline);
-        difference(ui, snap, &self.histories, one_line);
-        story(ui, snap, &self.histories);
+        // The folded diagrams' key shares the difference's line (then one
+        // line too): a line of its own would come out of the plots.
+        if cx.presentation && cx.fit.folds(super::fit::Part::Diagram) {
+            ui.horizontal(|ui| {
+                cx.fit.diagram_key(ui);
+                difference(ui, snap, &self.histories, true);
+            });
+        } else {
+            difference(ui, snap, &self.histories, one_line);
+        }
+        // Presenting, the story shows at the scene's end only: its toggle
+        // would take a line the plots need at a large scale.
+        if !cx.presentation || snap.ended {
+            story(ui, snap, &self.histories);
+        }
         ui.separator();
         if cx.presentation {
             cx.fit.measure_fixed(ui.cursor().top() - top);
@@ -123,9 +136,6 @@ impl CompareView {
         }
         let fit = cx.presentation.then_some(cx.fit);
         let top = ui.cursor().top();
-        if fit.is_some_and(|f| f.folds(super::fit::Part::Diagram)) {
-            cx.fit.diagram_key(ui);
-        }
         // The headlines' height: the tallest of each row, summed.
         let mut headline_h: f32 = 0.0;
         // At most four twins side by side: eight in one row would leave

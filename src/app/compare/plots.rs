@@ -153,6 +153,7 @@ pub(super) fn show(
                     ui.set_width(width);
                     let p = PlotInput {
                         kind: *kind,
+                        presentation: cx.presentation,
                         snap,
                         histories,
                         names: &names,
@@ -174,6 +175,8 @@ pub(super) fn show(
 /// What one compare plot draws.
 struct PlotInput<'a> {
     kind: ComparePlot,
+    /// Presentation mode (a wrapped legend takes from the plot).
+    presentation: bool,
     snap: &'a Snapshot,
     histories: &'a [History],
     names: &'a [&'a str],
@@ -228,7 +231,7 @@ fn overlaid(ui: &mut egui::Ui, p: &PlotInput<'_>, size: egui::Vec2, shown: &mut 
     let (rows, values) = p.values();
     let top = p.top(&values);
     let lines: Vec<LineSpec<'static>> = (0..values.len()).map(|k| p.line(k)).collect();
-    legend(ui, p.kind.title(), &lines, p);
+    let size = legend_then_size(ui, &lines, p, size);
     let twins = 0..values.len();
     draw(
         ui,
@@ -250,7 +253,7 @@ fn split(ui: &mut egui::Ui, p: &PlotInput<'_>, size: egui::Vec2, shown: &mut Sho
     let gap = 8.0;
     let w = ((size.x - gap * (n as f32 - 1.0)) / n as f32).max(80.0);
     let lines: Vec<LineSpec<'static>> = (0..values.len()).map(|k| p.line(k)).collect();
-    legend(ui, p.kind.title(), &lines, p);
+    let size = legend_then_size(ui, &lines, p, size);
     ui.horizontal_top(|ui| {
         ui.spacing_mut().item_spacing.x = gap;
         for k in 0..values.len() {
@@ -269,6 +272,26 @@ fn split(ui: &mut egui::Ui, p: &PlotInput<'_>, size: egui::Vec2, shown: &mut Sho
             });
         }
     });
+}
+
+/// Draws the title and legend, then gives the plot's size: presenting, a
+/// legend that wraps takes its extra lines from the plot (down to
+/// [`crate::app::fit::LEAST_PLOT_H`]), so the row keeps the height the
+/// layout gave it and the plots below stay on screen, as in solo.
+fn legend_then_size(
+    ui: &mut egui::Ui,
+    lines: &[LineSpec<'_>],
+    p: &PlotInput<'_>,
+    size: egui::Vec2,
+) -> egui::Vec2 {
+    let top = ui.cursor().top();
+    legend(ui, p.kind.title(), lines, p);
+    if !p.presentation {
+        return size;
+    }
+    let used = ui.cursor().top() - top;
+    let y = (size.y + plots::TITLE_H - used).max(crate::app::fit::LEAST_PLOT_H);
+    egui::vec2(size.x, y)
 }
 
 /// The title and a legend entry per twin (and the SLA).
@@ -338,6 +361,7 @@ fn draw(
         sla_wait_s: p.snap.live.sla.wait_target_s,
         x_range: p.x_range,
         height: size.y,
+        min_frame_h: plots::MIN_FRAME_H,
         traces: &[],
         cues: &p.snap.edited.view.cues,
     };

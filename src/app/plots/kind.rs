@@ -381,6 +381,7 @@ mod tests {
             sla_wait_s: 0.5,
             x_range: (0.0, 60.0),
             height: 100.0,
+            min_frame_h: crate::app::plots::MIN_FRAME_H,
             traces: &[],
             cues: &[],
         };
@@ -423,6 +424,7 @@ mod tests {
             sla_wait_s: 0.5,
             x_range: (0.0, 60.0),
             height: 100.0,
+            min_frame_h: crate::app::plots::MIN_FRAME_H,
             traces: &[],
             cues: &[],
         };

@@ -35,6 +35,10 @@ pub struct PlotContext<'a> {
     pub x_range: (f64, f64),
     /// Height of each plot, points.
     pub height: f32,
+    /// Least height of a plot's frame however much its legend wraps,
+    /// points: [`MIN_FRAME_H`], or less in presentation mode once
+    /// everything above the plots is folded ([`super::fit::LEAST_PLOT_H`]).
+    pub min_frame_h: f32,
     /// Traced actions, drawn as dots on the wait plot (empty: none).
     pub traces: &'a [crate::sim::trace::Trace],
     /// The scene's clock cues (slow stretches, pauses; empty: none).
@@ -137,7 +141,7 @@ pub fn show_in(
                     // A legend that wraps takes its extra lines from the
                     // plot, so the grid keeps its height.
                     let used = ui.cursor().top() - top;
-                    let height = (pc.height + TITLE_H - used).max(MIN_FRAME_H);
+                    let height = (pc.height + TITLE_H - used).max(pc.min_frame_h);
                     let size = egui::vec2(width, height);
                     plot(ui, *kind, visible, pc, &lines, size)
                 });

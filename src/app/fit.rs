@@ -256,21 +256,44 @@ pub fn columns(width: f32) -> usize {
     if width > TWO_COLUMNS_MIN_W { 2 } else { 1 }
 }
 
+/// How high each plot is in presentation mode.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PlotHeight {
+    /// Each plot's height, points (its title row apart).
+    pub height: f32,
+    /// The least its frame may shrink to when its legend wraps, points:
+    /// [`LEAST_PLOT_H`] when the first rows are sized to fill the window
+    /// exactly, else the usual [`MIN_PLOT_H`].
+    pub least_frame: f32,
+}
+
 /// The height of each of `count` plots in presentation mode when `height`
 /// points are left for them in `columns` columns: all of them when each
-/// row can be read, else the first [`WHOLE_PLOTS`] fill the space and the
-/// rest follow below (the area scrolls to them).
-pub fn plot_height(height: f32, columns: usize, count: usize) -> f32 {
+/// row can be read; else the first [`WHOLE_PLOTS`] fill the space (down
+/// to [`LEAST_PLOT_H`]) and the rest follow below; in a window too small
+/// even for that, readable plots the area scrolls to.
+pub fn plot_height(height: f32, columns: usize, count: usize) -> PlotHeight {
     let columns = columns.max(1);
     let rows = |n: usize| n.max(1).div_ceil(columns) as f32;
+    let usual = |height| PlotHeight {
+        height,
+        least_frame: MIN_PLOT_H,
+    };
     let all = height / rows(count) - PLOT_ROW_EXTRA;
     if all >= MIN_PLOT_H {
-        return all;
+        return usual(all);
     }
     // A legend that wraps takes its lines from its plot's frame (see
     // `plots::show_in`), so only the margin below the rows is kept here.
     let some = (height - MARGIN_H) / rows(count.min(WHOLE_PLOTS)) - PLOT_ROW_EXTRA;
-    some.max(LEAST_PLOT_H)
+    if some >= LEAST_PLOT_H + PLOT_ROW_EXTRA {
+        PlotHeight {
+            height: some,
+            least_frame: LEAST_PLOT_H,
+        }
+    } else {
+        usual(MIN_PLOT_H)
+    }
 }
 
 #[cfg(test)]
@@ -313,13 +336,20 @@ mod tests {
     #[test]
     fn plots_fill_the_space_or_the_first_two_do() {
         // Four plots in two columns in 600 points: two rows of 300.
-        assert_eq!(plot_height(600.0, 2, 4), 300.0 - PLOT_ROW_EXTRA);
+        assert_eq!(plot_height(600.0, 2, 4).height, 300.0 - PLOT_ROW_EXTRA);
         // In 250 points two rows are too low: the first row fills it
         // (a legend's second line comes out of the frame).
-        assert_eq!(plot_height(250.0, 2, 4), 250.0 - MARGIN_H - PLOT_ROW_EXTRA);
+        assert_eq!(
+            plot_height(250.0, 2, 4).height,
+            250.0 - MARGIN_H - PLOT_ROW_EXTRA
+        );
+        assert_eq!(plot_height(250.0, 2, 4).least_frame, LEAST_PLOT_H);
+        // Too small even for that: readable plots, scrolled to.
+        assert_eq!(plot_height(100.0, 2, 4).height, MIN_PLOT_H);
+        assert_eq!(plot_height(100.0, 2, 4).least_frame, MIN_PLOT_H);
         // One column: the first two share the space.
         assert_eq!(
-            plot_height(400.0, 1, 4),
+            plot_height(400.0, 1, 4).height,
             (400.0 - MARGIN_H) / 2.0 - PLOT_ROW_EXTRA
         );
         let row = MIN_PLOT_H + PLOT_ROW_EXTRA;

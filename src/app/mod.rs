@@ -608,8 +608,15 @@ impl AsyncLabApp {
         let per_plot = if presentation {
             fit::plot_height(ui.available_height(), columns, kinds.len())
         } else {
-            plots::height_to_fit(ui.available_height(), ui.available_width(), kinds.len())
-                .max(MIN_PLOT_H)
+            fit::PlotHeight {
+                height: plots::height_to_fit(
+                    ui.available_height(),
+                    ui.available_width(),
+                    kinds.len(),
+                )
+                .max(MIN_PLOT_H),
+                least_frame: plots::MIN_FRAME_H,
+            }
         };
         let mut shown = plots::show_in(
             ui,
@@ -622,12 +629,8 @@ impl AsyncLabApp {
                 endpoints: snap.live.endpoints.iter().map(|e| e.name.clone()).collect(),
                 sla_wait_s: snap.live.sla.wait_target_s,
                 x_range: (x1 - span, x1),
-                height: per_plot,
-                min_frame_h: if presentation {
-                    fit::LEAST_PLOT_H
-                } else {
-                    plots::MIN_FRAME_H
-                },
+                height: per_plot.height,
+                min_frame_h: per_plot.least_frame,
                 traces: &snap.traces,
                 cues: &snap.edited.view.cues,
             },

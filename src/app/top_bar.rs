@@ -337,12 +337,16 @@ fn transport(ui: &mut egui::Ui, snap: &Snapshot, presentation: bool, actions: &m
     } else {
         egui::ComboBox::new("speed", "speed")
     };
-    combo.selected_text(speed.label()).show_ui(ui, |ui| {
+    let shown = combo.selected_text(speed.label()).show_ui(ui, |ui| {
         for s in crate::host::SPEEDS {
             ui.selectable_value(&mut speed, Speed::Times(s), Speed::Times(s).label());
         }
         ui.selectable_value(&mut speed, Speed::Max, "max");
     });
+    // Without its word on screen, screen readers still hear "speed".
+    shown
+        .response
+        .widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::ComboBox, true, "speed"));
     if speed != snap.speed {
         host(Command::SetSpeed(speed));
     }

@@ -136,11 +136,18 @@ pub(super) fn show(
         PlotLayout::Split => 1,
     };
     let rows = kinds.len().div_ceil(columns).max(1) as f32;
-    let height = if cx.presentation {
+    let (height, least_frame) = if cx.presentation {
         // Two whole plots at least, filling what the twins leave.
-        crate::app::fit::plot_height(ui.available_height(), columns, kinds.len())
+        let h = crate::app::fit::plot_height(ui.available_height(), columns, kinds.len());
+        (
+            h.height,
+            (h.least_frame < plots::MIN_FRAME_H).then_some(h.least_frame),
+        )
     } else {
-        (ui.available_height() / rows - plots::TITLE_H - 6.0).max(130.0)
+        (
+            (ui.available_height() / rows - plots::TITLE_H - 6.0).max(130.0),
+            None,
+        )
     };
     let gap = 8.0;
     let width = ((ui.available_width() - gap * (columns as f32 - 1.0)) / columns as f32).max(100.0);
@@ -153,7 +160,7 @@ pub(super) fn show(
                     ui.set_width(width);
                     let p = PlotInput {
                         kind: *kind,
-                        presentation: cx.presentation,
+                        least_frame,
                         snap,
                         histories,
                         names: &names,
@@ -175,8 +182,9 @@ pub(super) fn show(
 /// What one compare plot draws.
 struct PlotInput<'a> {
     kind: ComparePlot,
-    /// Presentation mode (a wrapped legend takes from the plot).
-    presentation: bool,
+    /// Presenting with the first rows sized to fill the window: a wrapped
+    /// legend takes its lines from the plot, down to this height, points.
+    least_frame: Option<f32>,
     snap: &'a Snapshot,
     histories: &'a [History],
     names: &'a [&'a str],
@@ -274,10 +282,10 @@ fn split(ui: &mut egui::Ui, p: &PlotInput<'_>, size: egui::Vec2, shown: &mut Sho
     });
 }
 
-/// Draws the title and legend, then gives the plot's size: presenting, a
-/// legend that wraps takes its extra lines from the plot (down to
-/// [`crate::app::fit::LEAST_PLOT_H`]), so the row keeps the height the
-/// layout gave it and the plots below stay on screen, as in solo.
+/// Draws the title and legend, then gives the plot's size: presenting in
+/// a window the first rows fill, a legend that wraps takes its extra
+/// lines from the plot (down to the least height), so the row keeps the
+/// height the layout gave it, as in solo.
 fn legend_then_size(
     ui: &mut egui::Ui,
     lines: &[LineSpec<'_>],
@@ -286,11 +294,11 @@ fn legend_then_size(
 ) -> egui::Vec2 {
     let top = ui.cursor().top();
     legend(ui, p.kind.title(), lines, p);
-    if !p.presentation {
+    let Some(least) = p.least_frame else {
         return size;
-    }
+    };
     let used = ui.cursor().top() - top;
-    let y = (size.y + plots::TITLE_H - used).max(crate::app::fit::LEAST_PLOT_H);
+    let y = (size.y + plots::TITLE_H - used).max(least);
     egui::vec2(size.x, y)
 }
 

@@ -346,7 +346,7 @@ fn transport(ui: &mut egui::Ui, snap: &Snapshot, presentation: bool, actions: &m
     // Without its word on screen, screen readers still hear "speed".
     shown
         .response
-        .widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::ComboBox, true, "speed"));
+        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "speed"));
     if speed != snap.speed {
         host(Command::SetSpeed(speed));
     }

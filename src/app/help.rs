@@ -1,7 +1,8 @@
 //! The help window: what the app shows, how to read the screen, the keys.
 
-use super::keys::KEYS;
+use super::commands::COMMANDS;
 use egui::RichText;
+use egui::os::OperatingSystem;
 
 /// The help window.
 #[derive(Default)]
@@ -28,7 +29,9 @@ impl Help {
                 table(ui, "reading", READING, |k| RichText::new(k).strong());
                 ui.add_space(6.0);
                 ui.label(RichText::new("Keys").strong());
-                table(ui, "keys", KEYS, |k| RichText::new(k).monospace().strong());
+                let keys = keys(ctx.os());
+                let rows: Vec<(&str, &str)> = keys.iter().map(|(k, h)| (k.as_str(), *h)).collect();
+                table(ui, "keys", &rows, |k| RichText::new(k).monospace().strong());
             });
     }
 }
@@ -44,10 +47,23 @@ fn table(ui: &mut egui::Ui, id: &str, rows: &[(&str, &str)], name: impl Fn(&str)
     });
 }
 
-/// The help window's text (every line of it, for tests that read it).
+/// The help window's key list on `os`, from the command table: each
+/// command's shown keys and what it does.
+pub fn keys(os: OperatingSystem) -> Vec<(String, &'static str)> {
+    COMMANDS
+        .iter()
+        .map(|s| (s.command.shortcuts(os), s.help))
+        .collect()
+}
+
+/// The help window's text (every line of it, for tests that read it),
+/// keys as this system names them.
 pub fn help_text() -> String {
     let mut t = HELP.to_string();
     for (what, how) in READING {
+        t.push_str(&format!("\n{what}: {how}"));
+    }
+    for (what, how) in keys(OperatingSystem::from_target_os()) {
         t.push_str(&format!("\n{what}: {how}"));
     }
     t

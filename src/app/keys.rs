@@ -1,45 +1,10 @@
-//! Keyboard shortcuts: each key press becomes an [`AppAction`], like a click.
+//! Keyboard shortcuts: each key of the command table
+//! ([`super::commands`]) becomes an [`AppAction`], like a click.
 
 use super::action::AppAction;
+use super::commands::{self, UiCommand};
 use crate::host::{Command, Snapshot};
 use crate::scenario::{Change, Mode, Settings};
-use egui::{Key, Modifiers};
-
-/// The keys, as the help window lists them.
-pub const KEYS: &[(&str, &str)] = &[
-    ("Space", "play / pause"),
-    (
-        "A",
-        "toggle SYNC / ASYNC (all endpoints; comparing, each twin has its own switch)",
-    ),
-    (
-        "C",
-        "compare: the same users, sync and async (or the scene's variants), side by side",
-    ),
-    (
-        "R",
-        "restart: same scene and seed, your knob tweaks kept, the scene's own modes and script",
-    ),
-    ("+  −", "faster / slower"),
-    (
-        "P",
-        "presentation mode: the diagram and the scene's key plots fill the window",
-    ),
-    ("F11", "full screen"),
-    (
-        "Ctrl+  Ctrl−  Ctrl+0",
-        "UI scale up / down / 100% (the same setting as the View menu's UI scale)",
-    ),
-    ("Ctrl+O", "open a scene"),
-    ("Ctrl+S", "save the scene with your changes"),
-    ("Ctrl+Q", "quit (asks first when there are unsaved edits)"),
-    ("Ctrl+Z", "undo the last live change or timeline edit"),
-    ("Ctrl+Shift+Z  Ctrl+Y", "redo"),
-    (
-        "Ctrl+V",
-        "open a scene pasted as text (Edit > Copy scene copies one)",
-    ),
-];
 
 /// The UI scales offered, 100% to 250%.
 pub const SCALES: [f32; 7] = [1.0, 1.25, 1.5, 1.75, 2.0, 2.25, 2.5];
@@ -62,82 +27,48 @@ pub fn scale_step(scale: f32, dir: i32) -> f32 {
     }
 }
 
-/// The actions of the keys pressed this frame; none while a text field has
-/// keyboard focus (typing "a" in a field must not flip the mode).
+/// The actions of the keys pressed this frame (the command table's keys;
+/// see [`super::commands::pressed`] for which act while typing).
 pub fn shortcuts(
     ctx: &egui::Context,
     snap: &Snapshot,
     view: (f32, bool),
     actions: &mut Vec<AppAction>,
 ) {
-    let pressed = |m: Modifiers, k: Key| ctx.input_mut(|i| i.consume_key(m, k));
-    // Zoom works even in a text field, as in any application.
+    for command in commands::pressed(ctx) {
+        actions.push(action(command, snap, view));
+    }
+}
+
+/// What `command` does now: the same for its key and its menu item.
+/// `view`: the UI scale and whether presentation mode is on.
+pub fn action(command: UiCommand, snap: &Snapshot, view: (f32, bool)) -> AppAction {
     let (scale, presentation) = view;
-    if pressed(Modifiers::COMMAND, Key::Plus)
-        || pressed(Modifiers::COMMAND, Key::Equals)
-        || pressed(Modifiers::COMMAND | Modifiers::SHIFT, Key::Equals)
-    {
-        actions.push(AppAction::SetUiScale(scale_step(scale, 1)));
-    }
-    if pressed(Modifiers::COMMAND, Key::Minus) {
-        actions.push(AppAction::SetUiScale(scale_step(scale, -1)));
-    }
-    if pressed(Modifiers::COMMAND, Key::Num0) {
-        actions.push(AppAction::SetUiScale(1.0));
-    }
-    if pressed(Modifiers::NONE, Key::F11) {
-        actions.push(AppAction::ToggleFullscreen);
-    }
-    if ctx.egui_wants_keyboard_input() {
-        return;
-    }
-    if pressed(Modifiers::NONE, Key::P) {
-        actions.push(AppAction::SetPresentation(!presentation));
-    }
-    if pressed(Modifiers::NONE, Key::Space) {
-        actions.push(AppAction::Host(Command::TogglePlay));
-    }
-    if pressed(Modifiers::NONE, Key::A) {
-        if snap.compare {
-            // One key for every twin would make them the same system.
-            actions.push(AppAction::ShowStatus(
-                "Comparing: each twin has its own SYNC | ASYNC switch above its column".into(),
-            ));
-        } else {
-            actions.push(AppAction::change(toggle_all(&snap.live)));
-        }
-    }
-    if pressed(Modifiers::NONE, Key::C) {
-        actions.push(AppAction::Host(Command::SetCompare(!snap.compare)));
-    }
-    if pressed(Modifiers::NONE, Key::R) {
-        actions.push(AppAction::Host(Command::Restart));
-    }
-    if pressed(Modifiers::NONE, Key::Plus)
-        || pressed(Modifiers::NONE, Key::Equals)
-        || pressed(Modifiers::SHIFT, Key::Equals)
-    {
-        actions.push(AppAction::Host(Command::SetSpeed(snap.speed.faster())));
-    }
-    if pressed(Modifiers::NONE, Key::Minus) {
-        actions.push(AppAction::Host(Command::SetSpeed(snap.speed.slower())));
-    }
-    if pressed(Modifiers::COMMAND, Key::O) {
-        actions.push(AppAction::PickOpen);
-    }
-    if pressed(Modifiers::COMMAND, Key::S) {
-        actions.push(AppAction::Save);
-    }
-    if pressed(Modifiers::COMMAND, Key::Q) {
-        actions.push(AppAction::Quit);
-    }
-    // Shift first: Ctrl+Z alone would also match Ctrl+Shift+Z.
-    if pressed(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z) || pressed(Modifiers::COMMAND, Key::Y)
-    {
-        actions.push(AppAction::Redo);
-    }
-    if pressed(Modifiers::COMMAND, Key::Z) {
-        actions.push(AppAction::Undo);
+    match command {
+        UiCommand::PlayPause => AppAction::Host(Command::TogglePlay),
+        // One key for every twin would make them the same system.
+        UiCommand::ToggleModes if snap.compare => AppAction::ShowStatus(
+            "Comparing: each twin has its own SYNC | ASYNC switch above its column".into(),
+        ),
+        UiCommand::ToggleModes => AppAction::change(toggle_all(&snap.live)),
+        UiCommand::Compare => AppAction::Host(Command::SetCompare(!snap.compare)),
+        UiCommand::Restart => AppAction::Host(Command::Restart),
+        UiCommand::Faster => AppAction::Host(Command::SetSpeed(snap.speed.faster())),
+        UiCommand::Slower => AppAction::Host(Command::SetSpeed(snap.speed.slower())),
+        UiCommand::Presentation => AppAction::SetPresentation(!presentation),
+        UiCommand::FullScreen => AppAction::ToggleFullscreen,
+        UiCommand::ZoomIn => AppAction::SetUiScale(scale_step(scale, 1)),
+        UiCommand::ZoomOut => AppAction::SetUiScale(scale_step(scale, -1)),
+        UiCommand::ZoomReset => AppAction::SetUiScale(1.0),
+        UiCommand::Open => AppAction::PickOpen,
+        UiCommand::Save => AppAction::Save,
+        UiCommand::Quit => AppAction::Quit,
+        UiCommand::Undo => AppAction::Undo,
+        UiCommand::Redo => AppAction::Redo,
+        // A window turns the paste keys into a paste event, which the
+        // workshop takes; the keys themselves arrive only where it does
+        // not (a browser, a test): ask for the clipboard.
+        UiCommand::Paste => AppAction::Workshop(super::workshop::WorkshopAction::PasteScene),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The scene's words on screen: the lesson strip (what the scene teaches
 //! and what to watch) and the banner with the latest scripted caption.
 
+use super::commands::UiCommand;
 use super::{AppAction, palette, plain};
 use crate::host::Snapshot;
 use crate::scenario::Scenario;
@@ -42,7 +43,11 @@ impl LessonStrip {
             }
             if ui
                 .button("Present")
-                .on_hover_text("The one-minute demo: the twins side by side, in presentation mode, in plain words, playing (P leaves presentation mode, C the comparison)")
+                .on_hover_text(format!(
+                    "The one-minute demo: the twins side by side, in presentation mode, in plain words, playing ({} leaves presentation mode, {} the comparison)",
+                    UiCommand::Presentation.shortcut(ui.ctx().os()),
+                    UiCommand::Compare.shortcut(ui.ctx().os()),
+                ))
                 .clicked()
             {
                 actions.push(AppAction::Present);
@@ -61,8 +66,10 @@ pub fn compare_hint(scene: &Scenario) -> String {
     } else {
         scene.variants.iter().map(|v| v.name.as_str()).collect()
     };
+    // A key without modifiers reads the same on every system.
+    let key = UiCommand::Compare.shortcut(egui::os::OperatingSystem::from_target_os());
     format!(
-        "Press C (or COMPARE) to run the same users side by side: {}.",
+        "Press {key} (or COMPARE) to run the same users side by side: {}.",
         names.join(" vs ")
     )
 }

@@ -41,6 +41,7 @@
 mod action;
 mod authoring;
 pub mod bottleneck;
+pub mod commands;
 pub mod compare;
 pub mod controls;
 mod counters;
@@ -395,8 +396,9 @@ impl AsyncLabApp {
         // A scene's pause cue speaks for every twin: it holds the one clock.
         let cue_note = snap.cue_note.as_ref().map(|c| {
             format!(
-                "Paused at {}: {c} (Space plays on)",
-                crate::fmt::clock(snap.now_s)
+                "Paused at {}: {c} ({} plays on)",
+                crate::fmt::clock(snap.now_s),
+                commands::UiCommand::PlayPause.shortcut(ui.ctx().os())
             )
         });
         let caption = cue_note.as_deref().or(caption);

@@ -3,6 +3,7 @@
 //! switches and the clock.
 
 use super::action::AppAction;
+use super::commands::{UiCommand, menu_button, menu_checkbox};
 use super::files::Prefs;
 use super::{palette, plain};
 use crate::host::{Command, Snapshot, Speed, StepKind};
@@ -119,7 +120,7 @@ fn transport_row(ui: &mut egui::Ui, snap: &Snapshot, prefs: &Prefs, actions: &mu
 }
 
 fn file_menu(ui: &mut egui::Ui, recent: &[PathBuf], actions: &mut Vec<AppAction>) {
-    if ui.button("Open… (Ctrl+O)").clicked() {
+    if ui.add(menu_button(ui, UiCommand::Open, None)).clicked() {
         actions.push(AppAction::PickOpen);
     }
     ui.menu_button("Open recent", |ui| {
@@ -132,7 +133,7 @@ fn file_menu(ui: &mut egui::Ui, recent: &[PathBuf], actions: &mut Vec<AppAction>
             }
         }
     });
-    if ui.button("Save (Ctrl+S)").clicked() {
+    if ui.add(menu_button(ui, UiCommand::Save, None)).clicked() {
         actions.push(AppAction::Save);
     }
     if ui.button("Save As…").clicked() {
@@ -152,7 +153,7 @@ fn file_menu(ui: &mut egui::Ui, recent: &[PathBuf], actions: &mut Vec<AppAction>
     ui.menu_button("Export", |ui| super::workshop::export_menu(ui, actions));
     ui.separator();
     if ui
-        .button("Quit (Ctrl+Q)")
+        .add(menu_button(ui, UiCommand::Quit, None))
         .on_hover_text("Asks first when the scene has unsaved edits")
         .clicked()
     {
@@ -164,12 +165,12 @@ fn file_menu(ui: &mut egui::Ui, recent: &[PathBuf], actions: &mut Vec<AppAction>
 /// 5 -> 10"); greyed out when there is nothing.
 fn edit_menu(ui: &mut egui::Ui, story: &Story, actions: &mut Vec<AppAction>) {
     let undo = story.undo.clone().unwrap_or_else(|| "Undo".into());
-    let b = egui::Button::new(format!("{undo} (Ctrl+Z)"));
+    let b = menu_button(ui, UiCommand::Undo, Some(&undo));
     if ui.add_enabled(story.undo.is_some(), b).clicked() {
         actions.push(AppAction::Undo);
     }
     let redo = story.redo.clone().unwrap_or_else(|| "Redo".into());
-    let b = egui::Button::new(format!("{redo} (Ctrl+Shift+Z)"));
+    let b = menu_button(ui, UiCommand::Redo, Some(&redo));
     if ui.add_enabled(story.redo.is_some(), b).clicked() {
         actions.push(AppAction::Redo);
     }
@@ -198,7 +199,11 @@ fn view_menu(ui: &mut egui::Ui, prefs: &Prefs, controls_shown: bool, actions: &m
     }
     let mut presentation = prefs.presentation;
     if ui
-        .checkbox(&mut presentation, "Presentation mode (P)")
+        .add(menu_checkbox(
+            ui,
+            &mut presentation,
+            UiCommand::Presentation,
+        ))
         .changed()
     {
         actions.push(AppAction::SetPresentation(presentation));
@@ -221,23 +226,39 @@ fn view_menu(ui: &mut egui::Ui, prefs: &Prefs, controls_shown: bool, actions: &m
         }
     });
     // Steps, not a slider: a slider rescales the menu under the pointer
-    // while it is dragged. The same steps as Ctrl+ / Ctrl− / Ctrl+0.
+    // while it is dragged. The same steps as the zoom keys.
+    let os = ui.ctx().os();
     ui.horizontal(|ui| {
         ui.label("UI scale");
-        if ui.button("−").on_hover_text("Ctrl+−").clicked() {
+        let out = UiCommand::ZoomOut;
+        if ui
+            .button(out.spec().name)
+            .on_hover_text(out.shortcut(os))
+            .clicked()
+        {
             actions.push(AppAction::SetUiScale(super::keys::scale_step(
                 prefs.ui_scale,
                 -1,
             )));
         }
         ui.label(format!("{:.0} %", prefs.ui_scale * 100.0));
-        if ui.button("+").on_hover_text("Ctrl++").clicked() {
+        let zoom_in = UiCommand::ZoomIn;
+        if ui
+            .button(zoom_in.spec().name)
+            .on_hover_text(zoom_in.shortcut(os))
+            .clicked()
+        {
             actions.push(AppAction::SetUiScale(super::keys::scale_step(
                 prefs.ui_scale,
                 1,
             )));
         }
-        if ui.button("100 %").on_hover_text("Ctrl+0").clicked() {
+        let reset = UiCommand::ZoomReset;
+        if ui
+            .button(reset.spec().name)
+            .on_hover_text(reset.shortcut(os))
+            .clicked()
+        {
             actions.push(AppAction::SetUiScale(1.0));
         }
     });
@@ -247,7 +268,10 @@ fn view_menu(ui: &mut egui::Ui, prefs: &Prefs, controls_shown: bool, actions: &m
     if ui.button("Load curve").clicked() {
         actions.push(AppAction::ShowLoadCurve);
     }
-    if ui.button("Full screen (F11)").clicked() {
+    if ui
+        .add(menu_button(ui, UiCommand::FullScreen, None))
+        .clicked()
+    {
         actions.push(AppAction::ToggleFullscreen);
     }
     ui.horizontal(|ui| {
@@ -271,7 +295,10 @@ fn compare_menu(
 ) {
     use super::compare::PlotLayout;
     let mut on = snap.compare;
-    if ui.checkbox(&mut on, "Compare twins (C)").changed() {
+    if ui
+        .add(menu_checkbox(ui, &mut on, UiCommand::Compare))
+        .changed()
+    {
         actions.push(AppAction::Host(Command::SetCompare(on)));
     }
     ui.horizontal(|ui| {
@@ -295,11 +322,12 @@ fn compare_switch(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppActio
     } else {
         egui::Button::new(text).selected(false)
     };
-    let hover = if snap.compare {
-        "Back to one run (C)"
+    let what = if snap.compare {
+        "Back to one run"
     } else {
-        "The same users, sync and async (or the scene's variants), side by side (C)"
+        "The same users, sync and async (or the scene's variants), side by side"
     };
+    let hover = format!("{what} ({})", UiCommand::Compare.shortcut(ui.ctx().os()));
     if ui.add(button).on_hover_text(hover).clicked() {
         actions.push(AppAction::Host(Command::SetCompare(!snap.compare)));
     }
@@ -325,9 +353,14 @@ fn title(ui: &mut egui::Ui, snap: &Snapshot) {
 /// of presentation mode they are back): the bar keeps to fewer rows, so
 /// the plots keep the height at a large scale.
 fn transport(ui: &mut egui::Ui, snap: &Snapshot, presentation: bool, actions: &mut Vec<AppAction>) {
+    let os = ui.ctx().os();
     let mut host = |c: Command| actions.push(AppAction::Host(c));
     let play = if snap.playing { "Pause" } else { "Play" };
-    if ui.button(play).on_hover_text("Space").clicked() {
+    if ui
+        .button(play)
+        .on_hover_text(UiCommand::PlayPause.shortcut(os))
+        .clicked()
+    {
         host(Command::TogglePlay);
     }
     let mut speed = snap.speed;
@@ -367,7 +400,7 @@ fn transport(ui: &mut egui::Ui, snap: &Snapshot, presentation: bool, actions: &m
     }
     if ui
         .button("Restart")
-        .on_hover_text("R: the scene from zero, same seed, your knob tweaks kept; it starts in the scene's own modes and runs its script")
+        .on_hover_text(format!("{}: the scene from zero, same seed, your knob tweaks kept; it starts in the scene's own modes and runs its script", UiCommand::Restart.shortcut(os)))
         .clicked()
     {
         host(Command::Restart);
@@ -385,6 +418,10 @@ fn transport(ui: &mut egui::Ui, snap: &Snapshot, presentation: bool, actions: &m
 /// The large SYNC | ASYNC switch, one per endpoint when there are several.
 fn mode_switches(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
     let several = snap.live.endpoints.len() > 1;
+    let hint = format!(
+        "{} toggles every endpoint",
+        UiCommand::ToggleModes.shortcut(ui.ctx().os())
+    );
     for e in &snap.live.endpoints {
         if several {
             ui.label(&e.name);
@@ -392,7 +429,7 @@ fn mode_switches(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction
         for mode in [Mode::Sync, Mode::Async] {
             let on = e.mode == mode;
             let button = mode_button(ui, mode, on);
-            let r = ui.add(button).on_hover_text("A toggles every endpoint");
+            let r = ui.add(button).on_hover_text(&hint);
             if r.clicked() && !on {
                 actions.push(AppAction::change(Change::SetMode {
                     endpoint: Some(e.name.clone()),

@@ -254,7 +254,11 @@ pub fn edit_menu(ui: &mut egui::Ui, actions: &mut Vec<AppAction>) {
         actions.push(AppAction::Workshop(WorkshopAction::CopyScene));
     }
     if ui
-        .button("Paste scene (Ctrl+V)")
+        .add(super::commands::menu_button(
+            ui,
+            super::commands::UiCommand::Paste,
+            None,
+        ))
         .on_hover_text("Open a scene from text on the clipboard")
         .clicked()
     {

@@ -7,13 +7,16 @@
 //! Writing never leaves a half-written file and never replaces what the
 //! path points at with something else:
 //! - a regular file (or a symlink to one: its target) is replaced
-//!   atomically: the new bytes go to an unnamed temporary file beside it
-//!   (Linux `O_TMPFILE`, so a killed write leaves nothing behind; a short
-//!   random name elsewhere), which is synced, given the target's
-//!   permissions, linked and renamed over the target, and the directory is
-//!   synced so a completed save survives a power loss;
-//! - a device or FIFO (`/dev/null`, a pipe) is written directly, neither
-//!   replaced nor truncated; `-` is standard output;
+//!   atomically: the new bytes go to a temporary file beside it, which is
+//!   synced, given the target's permissions, renamed over the target, and
+//!   (Unix) the directory is synced so a completed save survives a power
+//!   loss. On Linux the temporary file is unnamed (`O_TMPFILE`) until the
+//!   commit, so a killed write leaves nothing behind; elsewhere it is a
+//!   named, locked `.asynclab-XXXXXXXX.tmp` (the `tempfile` crate), and the
+//!   next write into the folder removes any that a killed write left;
+//! - on Unix, a device or FIFO (`/dev/null`, a pipe) is written directly,
+//!   neither replaced nor truncated; elsewhere only regular files are
+//!   written; `-` is standard output everywhere;
 //! - a directory, or a read-only file, is refused with a clear message,
 //!   even for root.
 //!
@@ -23,6 +26,13 @@
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+
+// The only Unix-specific code, each module under its `cfg` (a test checks
+// that no Unix-only import sits anywhere else).
+#[cfg(target_os = "linux")]
+mod linux;
+#[cfg(unix)]
+mod unix;
 
 /// Largest scene file accepted, bytes: a hostile multi-gigabyte file is
 /// refused before it is read into memory.
@@ -101,44 +111,74 @@ pub fn regular_target(path: &Path) -> io::Result<()> {
 }
 
 fn kind_of(meta: &std::fs::Metadata) -> &'static str {
-    use std::os::unix::fs::FileTypeExt;
-    let t = meta.file_type();
-    if t.is_dir() {
+    if meta.is_dir() {
         "a directory"
-    } else if t.is_fifo() {
-        "a FIFO"
-    } else if t.is_char_device() || t.is_block_device() {
-        "a device"
-    } else if t.is_socket() {
-        "a socket"
     } else {
-        "not a file"
+        special_kind(meta)
     }
 }
 
-/// A named temporary file, removed when dropped unless it was renamed.
-struct TempName(Option<PathBuf>);
+#[cfg(unix)]
+fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+    unix::special_kind(&meta.file_type())
+}
 
-impl Drop for TempName {
-    fn drop(&mut self) {
-        if let Some(name) = &self.0 {
-            let _ = std::fs::remove_file(name);
-        }
-    }
+#[cfg(not(unix))]
+fn special_kind(_: &std::fs::Metadata) -> &'static str {
+    "not a regular file"
+}
+
+/// Every temporary file a write makes starts with this (and ends with
+/// [`TEMP_SUFFIX`]): the next write into the folder knows its own.
+pub const TEMP_PREFIX: &str = ".asynclab-";
+
+/// The end of every temporary file's name.
+pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// How a regular file's new bytes are held until [`Output::commit`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Temporary {
+    /// Linux: an unnamed file (`O_TMPFILE`), given a name only at commit,
+    /// so a killed write leaves nothing. Elsewhere, or on a Linux file
+    /// system without unnamed files, the same as `Named`.
+    Unnamed,
+    /// Any system: a named temporary file (the `tempfile` crate), locked
+    /// while it is written; one a killed write left behind is removed by
+    /// the next write into its folder.
+    Named,
+}
+
+impl Temporary {
+    /// This system's way: unnamed on Linux, named elsewhere.
+    pub const NATIVE: Temporary = if cfg!(target_os = "linux") {
+        Temporary::Unnamed
+    } else {
+        Temporary::Named
+    };
+}
+
+/// The temporary file's name, once it has one.
+enum TempName {
+    /// Not linked yet (`O_TMPFILE`).
+    #[cfg(target_os = "linux")]
+    Unnamed,
+    /// Removed when dropped, unless persisted over the target.
+    Named(tempfile::TempPath),
 }
 
 /// Where written bytes go until [`Output::commit`].
 enum Sink {
-    /// A temporary file to be renamed over `target`. `name`: its name,
-    /// when it has one (not `O_TMPFILE`).
+    /// A temporary file to be renamed over `target`; `mode`: the
+    /// permission bits it gets (Unix).
     Atomic {
         file: File,
+        name: TempName,
         target: PathBuf,
         dir: PathBuf,
-        mode: u32,
-        name: TempName,
+        mode: Option<u32>,
     },
-    /// A device or FIFO, written in place.
+    /// A device or FIFO, written in place (Unix).
+    #[cfg(unix)]
     Direct(File),
     /// Standard output (`-`).
     Stdout(io::Stdout),
@@ -153,8 +193,14 @@ pub struct Output {
 
 impl Output {
     /// Starts writing `path` (see the module doc for what each kind of
-    /// path gets).
+    /// path gets), the system's way ([`Temporary::NATIVE`]).
     pub fn create(path: &Path) -> io::Result<Output> {
+        Output::create_with(path, Temporary::NATIVE)
+    }
+
+    /// Starts writing `path` with the temporary file of `how` (tests call
+    /// the portable way on Linux too).
+    pub fn create_with(path: &Path, how: Temporary) -> io::Result<Output> {
         if path.as_os_str() == "-" {
             return Ok(Output {
                 sink: Sink::Stdout(io::stdout()),
@@ -168,43 +214,33 @@ impl Output {
         };
         let mode = match std::fs::metadata(&target) {
             Ok(meta) => {
-                use std::os::unix::fs::PermissionsExt;
                 if !meta.is_file() {
-                    if meta.is_dir() {
-                        return Err(error(
-                            io::ErrorKind::InvalidInput,
-                            "is a directory; give a file name".into(),
-                        ));
-                    }
-                    let file = OpenOptions::new().write(true).open(&target)?;
-                    return Ok(Output {
-                        sink: Sink::Direct(file),
-                    });
+                    return in_place(&target, &meta);
                 }
-                let mode = meta.permissions().mode() & 0o7777;
-                if mode & 0o222 == 0 {
+                if meta.permissions().readonly() {
                     return Err(error(
                         io::ErrorKind::PermissionDenied,
                         "is read-only; make it writable or choose another name".into(),
                     ));
                 }
-                mode
+                file_mode(&meta)
             }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => 0o644,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Some(0o644),
             Err(e) => return Err(e),
         };
         let dir = match target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let (file, name) = temporary_in(&dir)?;
+        remove_stale(&dir);
+        let (file, name) = temporary_in(&dir, how)?;
         Ok(Output {
             sink: Sink::Atomic {
                 file,
+                name,
                 target,
                 dir,
                 mode,
-                name: TempName(name),
             },
         })
     }
@@ -213,42 +249,99 @@ impl Output {
     pub fn commit(self) -> io::Result<()> {
         match self.sink {
             Sink::Stdout(mut out) => out.flush(),
+            #[cfg(unix)]
             Sink::Direct(mut f) => f.flush(),
             Sink::Atomic {
                 file,
+                name,
                 target,
                 dir,
                 mode,
-                mut name,
             } => {
-                use std::os::unix::fs::PermissionsExt;
                 file.sync_all()?;
-                file.set_permissions(std::fs::Permissions::from_mode(mode))?;
-                if name.0.is_none() {
-                    name.0 = Some(link_anonymous(&file, &dir)?);
+                set_mode(&file, mode)?;
+                let named = match name {
+                    TempName::Named(p) => p,
+                    #[cfg(target_os = "linux")]
+                    TempName::Unnamed => link_unnamed(&file, &dir)?,
+                };
+                named.persist(&target).map_err(|e| e.error)?;
+                // The rename is durable once the directory is synced (a
+                // directory cannot be opened as a file on Windows).
+                if cfg!(unix) {
+                    File::open(&dir)?.sync_all()?;
                 }
-                if let Some(named) = &name.0 {
-                    std::fs::rename(named, &target)?;
-                }
-                // Renamed: nothing left to clean up.
-                name.0 = None;
-                // The rename is durable once the directory is synced.
-                File::open(&dir)?.sync_all()
+                Ok(())
             }
         }
     }
 }
 
+/// A path that exists and is neither a regular file nor a directory: on
+/// Unix a device or FIFO, written in place; elsewhere refused.
+#[cfg(unix)]
+fn in_place(target: &Path, meta: &std::fs::Metadata) -> io::Result<Output> {
+    if meta.is_dir() {
+        return Err(is_directory());
+    }
+    let file = OpenOptions::new().write(true).open(target)?;
+    Ok(Output {
+        sink: Sink::Direct(file),
+    })
+}
+
+#[cfg(not(unix))]
+fn in_place(_: &Path, meta: &std::fs::Metadata) -> io::Result<Output> {
+    if meta.is_dir() {
+        return Err(is_directory());
+    }
+    Err(error(
+        io::ErrorKind::InvalidInput,
+        "is not a regular file; give a file name".into(),
+    ))
+}
+
+fn is_directory() -> io::Error {
+    error(
+        io::ErrorKind::InvalidInput,
+        "is a directory; give a file name".into(),
+    )
+}
+
+#[cfg(unix)]
+fn file_mode(meta: &std::fs::Metadata) -> Option<u32> {
+    Some(unix::mode(meta))
+}
+
+#[cfg(not(unix))]
+fn file_mode(_: &std::fs::Metadata) -> Option<u32> {
+    None
+}
+
+#[cfg(unix)]
+fn set_mode(file: &File, mode: Option<u32>) -> io::Result<()> {
+    mode.map_or(Ok(()), |m| unix::set_mode(file, m))
+}
+
+#[cfg(not(unix))]
+fn set_mode(_: &File, _: Option<u32>) -> io::Result<()> {
+    Ok(())
+}
+
 impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match &mut self.sink {
-            Sink::Atomic { file, .. } | Sink::Direct(file) => file.write(buf),
+            Sink::Atomic { file, .. } => file.write(buf),
+            #[cfg(unix)]
+            Sink::Direct(file) => file.write(buf),
             Sink::Stdout(out) => out.write(buf),
         }
     }
     fn flush(&mut self) -> io::Result<()> {
         match &mut self.sink {
-            Sink::Atomic { file, .. } | Sink::Direct(file) => file.flush(),
+            Sink::Atomic { file, .. } => file.flush(),
+            #[cfg(unix)]
+            Sink::Direct(file) => file.flush(),
             Sink::Stdout(out) => out.flush(),
         }
     }
@@ -262,40 +355,69 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     out.commit()
 }
 
-/// A short random name in `dir` that does not exist yet: `.alXXXXXXXX.tmp`
-/// (15 bytes, so even a 250-byte target name leaves room).
-fn fresh_name(dir: &Path) -> PathBuf {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-    );
-    h.write_u32(std::process::id());
-    dir.join(format!(".al{:08x}.tmp", h.finish() as u32))
-}
-
-/// A temporary file in `dir`: unnamed where the system allows it (a
-/// killed process then leaves nothing), else named with a fresh short
-/// random name, created exclusively.
-fn temporary_in(dir: &Path) -> io::Result<(File, Option<PathBuf>)> {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        if let Ok(f) = OpenOptions::new()
-            .write(true)
-            .custom_flags(libc::O_TMPFILE)
-            .mode(0o600)
-            .open(dir)
-        {
-            return Ok((f, None));
+/// Removes the temporary files a killed write left in `dir`: those with
+/// the project's prefix and suffix that no running write holds locked.
+/// Best effort: what cannot be read, locked or removed stays.
+fn remove_stale(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let ours = name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX);
+        if !(ours && entry.file_type().is_ok_and(|t| t.is_file())) {
+            continue;
+        }
+        let Ok(file) = File::open(entry.path()) else {
+            continue;
+        };
+        // Locked: a write in progress (this process or another). Any other
+        // failure: no telling, so it stays.
+        if file.try_lock().is_ok() {
+            // Closed first: Windows removes no open file.
+            drop(file);
+            let _ = std::fs::remove_file(entry.path());
         }
     }
+}
+
+/// A temporary file in `dir` made the way `how` says, locked so no other
+/// write's clean-up takes it for stale.
+fn temporary_in(dir: &Path, how: Temporary) -> io::Result<(File, TempName)> {
+    #[cfg(target_os = "linux")]
+    if how == Temporary::Unnamed
+        && let Some(file) = linux::unnamed_in(dir)
+    {
+        lock(&file);
+        return Ok((file, TempName::Unnamed));
+    }
+    let _ = how;
+    let (file, path) = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .rand_bytes(8)
+        .tempfile_in(dir)?
+        .into_parts();
+    lock(&file);
+    Ok((file, TempName::Named(path)))
+}
+
+/// Locks `file` for this write. A file system without locks leaves it
+/// unlocked, and clean-up then leaves it alone too (it cannot lock it
+/// either).
+fn lock(file: &File) {
+    let _ = file.try_lock();
+}
+
+/// Gives an unnamed file a fresh, short name in `dir`
+/// (`.asynclab-XXXXXXXX.tmp`, so even a 250-byte target name leaves room).
+#[cfg(target_os = "linux")]
+fn link_unnamed(file: &File, dir: &Path) -> io::Result<tempfile::TempPath> {
     for _ in 0..16 {
-        let name = fresh_name(dir);
-        match OpenOptions::new().write(true).create_new(true).open(&name) {
-            Ok(f) => return Ok((f, Some(name))),
+        let name = dir.join(format!("{TEMP_PREFIX}{:08x}{TEMP_SUFFIX}", random_u32()));
+        match linux::link(file, &name) {
+            Ok(()) => return tempfile::TempPath::try_from_path(name),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
         }
@@ -306,49 +428,11 @@ fn temporary_in(dir: &Path) -> io::Result<(File, Option<PathBuf>)> {
     ))
 }
 
-/// Gives an `O_TMPFILE` file a (fresh, short) name in `dir`.
-fn link_anonymous(file: &File, dir: &Path) -> io::Result<PathBuf> {
-    #[cfg(target_os = "linux")]
-    {
-        use std::ffi::CString;
-        use std::os::unix::ffi::OsStrExt;
-        use std::os::unix::io::AsRawFd;
-        let proc_path = CString::new(format!("/proc/self/fd/{}", file.as_raw_fd()))
-            .map_err(|e| error(io::ErrorKind::InvalidInput, e.to_string()))?;
-        for _ in 0..16 {
-            let name = fresh_name(dir);
-            let c_name = CString::new(name.as_os_str().as_bytes())
-                .map_err(|e| error(io::ErrorKind::InvalidInput, e.to_string()))?;
-            // SAFETY: both paths are valid NUL-terminated strings that
-            // outlive the call; linkat only reads them.
-            let rc = unsafe {
-                libc::linkat(
-                    libc::AT_FDCWD,
-                    proc_path.as_ptr(),
-                    libc::AT_FDCWD,
-                    c_name.as_ptr(),
-                    libc::AT_SYMLINK_FOLLOW,
-                )
-            };
-            if rc == 0 {
-                return Ok(name);
-            }
-            let e = io::Error::last_os_error();
-            if e.kind() != io::ErrorKind::AlreadyExists {
-                return Err(e);
-            }
-        }
-        Err(error(
-            io::ErrorKind::AlreadyExists,
-            "could not find a free temporary name".into(),
-        ))
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = (file, dir);
-        Err(error(
-            io::ErrorKind::Unsupported,
-            "no unnamed files here".into(),
-        ))
-    }
+/// A random number for a temporary name (std's per-process random keys).
+#[cfg(target_os = "linux")]
+fn random_u32() -> u32 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u32(std::process::id());
+    h.finish() as u32
 }

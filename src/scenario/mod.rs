@@ -11,7 +11,10 @@ mod model;
 pub mod validate;
 pub mod version;
 
-pub use files::{MAX_FILE_BYTES, Output, megabytes, read_text, regular_target, write_atomic};
+pub use files::{
+    MAX_FILE_BYTES, Output, TEMP_PREFIX, TEMP_SUFFIX, Temporary, megabytes, read_text,
+    regular_target, write_atomic,
+};
 pub use model::{Cue, DisabledEvent, Goal, PlotName, Scenario, StartSpeed, Variant, View};
 pub use version::FORMAT_VERSION;
 // The core's vocabulary, re-exported for files and tests that speak of scenes.

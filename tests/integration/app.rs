@@ -276,7 +276,11 @@ fn buttons_menus_and_keys_all_act() {
     assert!(h.query_by_label("Controls").is_some());
     h.get_by_label("View").click();
     h.run_steps(2);
-    h.get_by_label("Presentation mode (P)").click();
+    h.get_by_label(
+        &asynclab::app::commands::UiCommand::Presentation
+            .menu_text(egui::os::OperatingSystem::from_target_os(), None),
+    )
+    .click();
     h.run_steps(3);
     assert!(h.state().app.prefs().presentation);
     assert!(h.query_by_label("Controls").is_none(), "controls hidden");

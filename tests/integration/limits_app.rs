@@ -144,7 +144,11 @@ fn a_paste_that_is_not_text_says_so() {
     h.run_steps(2);
     h.get_by_label("Edit").click();
     h.run_steps(2);
-    h.get_by_label("Paste scene (Ctrl+V)").click();
+    h.get_by_label(
+        &asynclab::app::commands::UiCommand::Paste
+            .menu_text(egui::os::OperatingSystem::from_target_os(), None),
+    )
+    .click();
     // No paste event arrives.
     h.run_steps(8);
     let error = h.state().app.error().unwrap_or_default().to_string();

@@ -3,6 +3,7 @@
 mod app;
 mod captions;
 mod cli;
+mod commands_app;
 mod compare_app;
 mod compare_reads;
 mod cues;

@@ -305,7 +305,11 @@ fn copy_scene_then_paste_round_trips_and_a_broken_paste_keeps_the_scene() {
     // Edit > Paste scene asks the window for the clipboard's text.
     h.get_by_label("Edit").click();
     h.run_steps(2);
-    h.get_by_label("Paste scene (Ctrl+V)").click();
+    h.get_by_label(
+        &asynclab::app::commands::UiCommand::Paste
+            .menu_text(egui::os::OperatingSystem::from_target_os(), None),
+    )
+    .click();
     h.run_steps(1);
     let asked = h
         .output()

@@ -11,6 +11,7 @@ mod engine;
 mod explain;
 mod files;
 mod fuzz;
+mod golden;
 mod hardening;
 mod host;
 mod kit;

@@ -8,9 +8,9 @@
 //! ```text
 //!  args      what clap parses (Cli, Command, RunArgs)
 //!  load      a scene from disk or the built-ins, then --duration/--seed/--set
-//!  simulate  the headless run (with a progress bar on a terminal)
+//!  simulate  the one headless run path: a solo run or the twins
+//!            (`--compare`), a thread each, windows merged in order
 //!  sweep     `asynclab sweep`: the load curve, the cheapest capacity
-//!  twins     the headless comparison (`--compare`): a thread per twin
 //!  report    what a run printed and wrote: summary text, JSON, CSV (no clap)
 //!  lists     the text of `scenes` and `knobs`
 //!  check     `run --check`: an exercise's goal, checked at the end
@@ -26,7 +26,6 @@ mod progress;
 pub mod report;
 pub mod simulate;
 mod sweep;
-pub mod twins;
 
 pub use args::{Cli, Command, ReportArgs, RunArgs, SweepArgs};
 pub use load::load_scene;
@@ -142,8 +141,10 @@ pub struct RunOutput<W> {
 
 /// The whole of `asynclab run` without printing: load the scene, apply
 /// the overrides, open the CSV sink (`open_csv`, after the scene loaded,
-/// so a bad scene is reported first), simulate streaming the rows into it,
-/// and write the report. Tests call it with an in-memory sink.
+/// so a bad scene is reported first), simulate its runs (one solo; with
+/// `--compare`, its twins) streaming the rows into it, and write the
+/// report. One path for both: solo is the one-run case. Tests call it
+/// with an in-memory sink.
 pub fn run_to<W: Write>(
     args: &RunArgs,
     open_csv: impl FnOnce() -> anyhow::Result<Option<W>>,
@@ -154,17 +155,28 @@ pub fn run_to<W: Write>(
     let goal = check::goal_of(&s, args)?;
     load::apply_overrides(&mut s, args)?;
     let scene_name = args.scene.display().to_string();
-    if args.compare {
-        return run_compare(args, s, &scene_name, open_csv);
-    }
+    let twins = if args.compare {
+        crate::sim::Twins::compare(&s.settings, &s.variants)
+            .with_context(|| format!("the twins of {scene_name}"))?
+    } else {
+        // The scene as run: its switched-off events left out.
+        crate::sim::Twins::solo(crate::sim::Settings::from(&s))
+    };
+    let names = twins.names();
     let mut csv = match open_csv()? {
+        // Comparing, each row names its twin.
+        Some(out) if args.compare => Some(report::CsvWriter::new_compare(&s.settings, out)?),
         Some(out) => Some(report::CsvWriter::new(&s.settings, out)?),
         None => None,
     };
     let mut bar = Progress::new(std::io::stderr().is_terminal());
-    let (run, sys) = simulate::simulate(
-        s,
-        |ws| match &mut csv {
+    let run = simulate::simulate(
+        twins,
+        &s.title,
+        s.duration_s,
+        csv.is_some(),
+        |k, ws| match &mut csv {
+            Some(w) if args.compare => w.twin_rows(&names[k], ws),
             Some(w) => w.rows(ws),
             None => Ok(()),
         },
@@ -172,15 +184,22 @@ pub fn run_to<W: Write>(
     )
     .context("writing the CSV")?;
     bar.finish();
-    let checked = goal.map(|(goal, required_s)| check::report(&goal, required_s, &run, &sys));
+    let csv = csv.map(report::CsvWriter::into_inner);
+    if args.compare {
+        return compare_output(args, &s, &scene_name, &run, csv);
+    }
+    let Some(solo) = run.runs.first() else {
+        bail!("the run produced no report (a simulator bug, please report it)");
+    };
+    let checked = goal.map(|(goal, required_s)| check::report(&goal, required_s, solo));
     let report = if args.json {
-        let mut v = report::json_value(&run, sys.settings(), &scene_name);
+        let mut v = report::json_value(&solo.run, &solo.settings, &scene_name);
         if let Some(c) = &checked {
             check::add_to_json(&mut v, c)?;
         }
         serde_json::to_string_pretty(&v).context("encoding JSON")?
     } else {
-        let mut text = report::summary_text(&run, sys.settings());
+        let mut text = report::summary_text(&solo.run, &solo.settings);
         if let Some(c) = &checked {
             text.push_str(&format!("\n{}", check::text(c, args.hint)));
         }
@@ -188,9 +207,10 @@ pub fn run_to<W: Write>(
     };
     Ok(RunOutput {
         report,
-        csv: csv.map(report::CsvWriter::into_inner),
+        csv,
         goal_not_met: checked.is_some_and(|c| !c.passed()),
-        bug: run
+        bug: solo
+            .run
             .balance
             .as_ref()
             .err()
@@ -198,49 +218,23 @@ pub fn run_to<W: Write>(
     })
 }
 
-/// `asynclab run --compare`: the scene's twins, a thread each, reported
-/// side by side (or as JSON), the CSV with a twin column. As for one run,
-/// unbalanced ledgers fail the command after the report is out.
-fn run_compare<W: Write>(
+/// `asynclab run --compare`'s report: the twins side by side (or as
+/// JSON). As for one run, unbalanced ledgers fail the command after the
+/// report is out.
+fn compare_output<W>(
     args: &RunArgs,
-    s: Scenario,
+    s: &Scenario,
     scene_name: &str,
-    open_csv: impl FnOnce() -> anyhow::Result<Option<W>>,
+    run: &simulate::Runs,
+    csv: Option<W>,
 ) -> anyhow::Result<RunOutput<W>> {
-    let twins = crate::sim::Twins::compare(&s.settings, &s.variants)
-        .with_context(|| format!("the twins of {scene_name}"))?;
-    let names = twins.names();
-    let mut csv = match open_csv()? {
-        Some(out) => Some(report::CsvWriter::new_compare(&s.settings, out)?),
-        None => None,
-    };
-    let mut bar = Progress::new(std::io::stderr().is_terminal());
-    let run = twins::simulate_twins(
-        twins,
-        &s.title,
-        s.duration_s,
-        csv.is_some(),
-        |k, ws| match &mut csv {
-            Some(w) => w.twin_rows(&names[k], ws),
-            None => Ok(()),
-        },
-        |u| bar.show(u),
-    )
-    .context("writing the CSV")?;
-    bar.finish();
     let report = if args.json {
-        let v = report::compare_json(
-            &run.twins,
-            &s.settings,
-            scene_name,
-            run.same_users,
-            run.wall,
-        );
+        let v = report::compare_json(&run.runs, &s.settings, scene_name, run.same_users, run.wall);
         serde_json::to_string_pretty(&v).context("encoding JSON")?
     } else {
-        report::compare_text(&run.twins, run.same_users, run.wall)
+        report::compare_text(&run.runs, run.same_users, run.wall)
     };
-    let unbalanced = run.twins.iter().find_map(|t| {
+    let unbalanced = run.runs.iter().find_map(|t| {
         t.run.balance.as_ref().err().map(|e| {
             format!(
                 "twin `{}`: ledgers do not balance (a simulator bug, please report it): {e}",
@@ -248,11 +242,11 @@ fn run_compare<W: Write>(
             )
         })
     });
-    let different_users = (!run.same_users && report::limit_shed(&run.twins).is_none())
+    let different_users = (!run.same_users && report::limit_shed(&run.runs).is_none())
         .then(|| "the twins saw different users (a simulator bug, please report it)".to_string());
     Ok(RunOutput {
         report,
-        csv: csv.map(report::CsvWriter::into_inner),
+        csv,
         goal_not_met: false,
         bug: unbalanced.or(different_users),
     })

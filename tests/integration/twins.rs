@@ -3,7 +3,7 @@
 //! the live host runs them on one clock and its recording replays them
 //! exactly; the CLI compares them; extreme twins run with balanced ledgers.
 
-use asynclab::cli::twins::simulate_twins;
+use asynclab::cli::simulate::simulate;
 use asynclab::compare::{Figures, Scope, per_minute, sentence};
 use asynclab::fmt::{dollars, secs, thousands};
 use asynclab::host::{Budget, Command, FakeClock, Host, HostCore, Speed, Target};
@@ -236,10 +236,10 @@ fn a_twin_holds_its_mode_through_the_scripted_switch_and_marks_it() {
 
 /// Scene `s`'s twins a thread each, as `asynclab run --compare` runs
 /// them: the run and each twin's windows.
-fn threaded(s: &Scenario) -> (asynclab::cli::twins::CompareRun, Vec<Vec<Window>>) {
+fn threaded(s: &Scenario) -> (asynclab::cli::simulate::Runs, Vec<Vec<Window>>) {
     let twins = Twins::compare(&s.settings, &s.variants).expect("twins");
     let mut windows = vec![Vec::new(); twins.len()];
-    let run = simulate_twins(
+    let run = simulate(
         twins,
         &s.title,
         s.duration_s,
@@ -259,23 +259,23 @@ fn four_twins_and_one_without_a_database_run_on_threads_with_balanced_ledgers() 
     let s = four_twins();
     let (run, windows) = threaded(&s);
     assert!(run.same_users);
-    assert_eq!(run.twins.len(), 4);
-    for (k, t) in run.twins.iter().enumerate() {
+    assert_eq!(run.runs.len(), 4);
+    for (k, t) in run.runs.iter().enumerate() {
         assert!(t.run.balance.is_ok(), "{}: {:?}", t.name, t.run.balance);
         let want = solo_windows(solo_of(&s, &s.variants[k]), s.duration_s);
         assert_eq!(exact(&windows[k]), exact(&want), "{} on its thread", t.name);
     }
-    let none = &run.twins[3];
+    let none = &run.runs[3];
     assert_eq!(none.run.ledgers.work.committed, 0, "no database, no commit");
-    assert!(run.twins[0].run.ledgers.work.committed > 1_000);
+    assert!(run.runs[0].run.ledgers.work.committed > 1_000);
 }
 
 #[test]
 fn the_difference_sentence_states_the_twins_own_figures() {
     let s = slow_db();
     let (run, windows) = threaded(&s);
-    let figures: Vec<Figures> = run.twins.iter().map(|t| t.figures()).collect();
-    for (k, t) in run.twins.iter().enumerate() {
+    let figures: Vec<Figures> = run.runs.iter().map(|t| t.figures()).collect();
+    for (k, t) in run.runs.iter().enumerate() {
         let f = &figures[k];
         let sm = &t.run.summary;
         assert_eq!(f.wait_p95_s, sm.wait.expect("waits").p95);

@@ -128,11 +128,7 @@ fn played(
     }
     let (now_s, traces) = {
         let snap = app.host().snapshot();
-        let traces: Vec<usize> = if snap.twins.is_empty() {
-            vec![snap.traces.len()]
-        } else {
-            snap.twins.iter().map(|t| t.traces.len()).collect()
-        };
+        let traces: Vec<usize> = snap.runs.iter().map(|t| t.traces.len()).collect();
         (snap.now_s, traces)
     };
     println!(

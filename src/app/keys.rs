@@ -104,7 +104,7 @@ pub fn shortcuts(
                 "Comparing: each twin has its own SYNC | ASYNC switch above its column".into(),
             ));
         } else {
-            actions.push(AppAction::change(toggle_all(&snap.live)));
+            actions.push(AppAction::change(toggle_all(&snap.first().live)));
         }
     }
     if pressed(Modifiers::NONE, Key::C) {

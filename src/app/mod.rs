@@ -484,7 +484,7 @@ impl AsyncLabApp {
         actions: &mut Vec<AppAction>,
     ) -> Option<crate::sim::Marker> {
         let presentation = self.files.prefs.presentation;
-        if snap.compare && !snap.twins.is_empty() {
+        if snap.compare {
             let cx = compare::CompareContext {
                 anim_s: self.anim_s,
                 presentation,
@@ -493,22 +493,33 @@ impl AsyncLabApp {
             self.explain.dots = self.compare.ui(ui, snap, &cx, actions);
             return None;
         }
-        headline::ui(ui, headline::RunView::of(snap), &self.history, presentation);
+        headline::ui(
+            ui,
+            headline::RunView::of(snap.first()),
+            &self.history,
+            presentation,
+        );
         ui.separator();
         self.explain.strip.ui(ui, presentation);
         ui.separator();
         let avail = ui.available_height();
         let share = if presentation { 0.22 } else { 0.24 };
         let diagram_h = (avail * share).max(MIN_DIAGRAM_H);
-        let clients: Vec<String> = snap.live.clients.iter().map(|c| c.name.clone()).collect();
+        let clients: Vec<String> = snap
+            .first()
+            .live
+            .clients
+            .iter()
+            .map(|c| c.name.clone())
+            .collect();
         diagram::show(
             ui,
             &diagram::DiagramInput {
-                gauges: &snap.gauges,
+                gauges: &snap.first().gauges,
                 last: self.history.last.as_ref(),
                 busy: self.explain.strip.busy(),
                 clients: clients.clone(),
-                window_s: snap.live.window_s,
+                window_s: snap.first().live.window_s,
                 anim_s: self.anim_s,
                 flashes: self.flashes.all(),
                 height: diagram_h,
@@ -527,14 +538,20 @@ impl AsyncLabApp {
             ui,
             &self.history,
             &plots::PlotContext {
-                markers: &snap.markers,
-                settings: &snap.live,
+                markers: &snap.first().markers,
+                settings: &snap.first().live,
                 clients,
-                endpoints: snap.live.endpoints.iter().map(|e| e.name.clone()).collect(),
-                sla_wait_s: snap.live.sla.wait_target_s,
+                endpoints: snap
+                    .first()
+                    .live
+                    .endpoints
+                    .iter()
+                    .map(|e| e.name.clone())
+                    .collect(),
+                sla_wait_s: snap.first().live.sla.wait_target_s,
                 x_range: (x1 - span, x1),
                 height: per_plot,
-                traces: &snap.traces,
+                traces: &snap.first().traces,
                 cues: &snap.edited.view.cues,
             },
             &kinds,
@@ -562,7 +579,13 @@ impl AsyncLabApp {
             // without scrolling; the rest follow in their usual order.
             let view = &snap.edited.view;
             let money = view.key_plots.contains(&crate::scenario::PlotName::Cost)
-                || snap.live.cost.revenue_per_action.iter().any(|r| *r > 0.0);
+                || snap
+                    .first()
+                    .live
+                    .cost
+                    .revenue_per_action
+                    .iter()
+                    .any(|r| *r > 0.0);
             let mut kinds: Vec<PlotKind> =
                 view.key_plots.iter().map(|k| PlotKind::of(*k)).collect();
             let rest: Vec<PlotKind> = PlotKind::ALL
@@ -961,10 +984,10 @@ impl AsyncLabApp {
             self.history = History::default();
             self.flashes.clear();
         }
-        self.ingest(&snap.new_windows, snap.live.window_s);
+        self.ingest(&snap.first().new_windows, snap.first().live.window_s);
         self.compare.absorb(snap);
         self.explain.strip.absorb(snap);
-        self.flashes.absorb(&snap.new_windows, self.anim_s);
+        self.flashes.absorb(&snap.first().new_windows, self.anim_s);
     }
 
     /// Pushes the UI scale, presentation mode and theme to egui when they

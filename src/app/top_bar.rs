@@ -337,8 +337,8 @@ fn transport(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
 
 /// The large SYNC | ASYNC switch, one per endpoint when there are several.
 fn mode_switches(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
-    let several = snap.live.endpoints.len() > 1;
-    for e in &snap.live.endpoints {
+    let several = snap.first().live.endpoints.len() > 1;
+    for e in &snap.first().live.endpoints {
         if several {
             ui.label(&e.name);
         }

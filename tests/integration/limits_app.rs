@@ -113,9 +113,9 @@ fn ten_thousand_captions_draw_at_most_a_line_per_point_of_plot_width() {
     h.run_steps(3);
     let snap = h.state().app.host().snapshot().clone();
     assert!(
-        snap.markers.len() >= 9_000,
+        snap.first().markers.len() >= 9_000,
         "{} markers",
-        snap.markers.len()
+        snap.first().markers.len()
     );
     let (lines, captions) = asynclab::app::plots::drawn_this_frame(&h.ctx);
     // Every plot together is narrower than the window times the number of
@@ -132,7 +132,10 @@ fn ten_thousand_captions_draw_at_most_a_line_per_point_of_plot_width() {
     assert!(listed <= 210, "{listed} events listed");
     // The snapshot shares the markers: a frame takes the same list.
     let again = h.state().app.host().snapshot().clone();
-    assert!(std::sync::Arc::ptr_eq(&snap.markers, &again.markers));
+    assert!(std::sync::Arc::ptr_eq(
+        &snap.first().markers,
+        &again.first().markers
+    ));
 }
 
 /// Edit > Paste scene with a clipboard that holds no text (an image, or

@@ -17,7 +17,7 @@
 //!
 //! `cargo run --release --example bench_host -- --wall-s 20 [--twins-only]`
 
-use asynclab::app::AsyncLabApp;
+use asynclab::app::{AppAction, AsyncLabApp};
 use asynclab::host::{Budget, Command, FakeClock, Host, HostCore, Speed, WallClock};
 use asynclab::scenario::{Change, Mode, Scenario, Scheduling, Shape, Variant};
 use clap::Parser;
@@ -202,7 +202,7 @@ fn memory(args: &Args) {
     let clock = FakeClock::new();
     let mut app = AsyncLabApp::new_for_test(scene, Box::new(clock.clone()));
     let speed = 600.0;
-    app.host().send(Command::SetSpeed(Speed::Times(speed)));
+    app.apply(AppAction::Host(Command::SetSpeed(Speed::Times(speed))));
     let target_s = args.hours * 3600.0;
     let mut host_windows = 0usize;
     // Each pump runs 10 min of sim time (1 s of fake wall time at 600×),
@@ -249,8 +249,7 @@ fn publish(args: &Args) {
 
 /// Pumps the app's manual host and takes its snapshot's new windows.
 fn pump(app: &mut AsyncLabApp) -> (f64, Vec<asynclab::sim::Window>) {
-    app.host_mut().pump();
-    let mut snap = app.host().take_snapshot();
+    let mut snap = app.pump_host();
     let windows = std::mem::take(&mut snap.runs[0].new_windows);
     (snap.now_s, windows)
 }

@@ -52,6 +52,7 @@ mod flashes;
 mod headline;
 mod help;
 pub mod history;
+mod inspect;
 mod keys;
 mod lesson;
 mod messages;
@@ -75,6 +76,7 @@ pub mod workshop;
 pub use action::AppAction;
 pub use files::{DEFAULT_SCENE, Prefs, default_scene, reopen, startup_scene};
 pub use help::help_text;
+pub use inspect::HostView;
 pub use keys::toggle_all;
 pub use room::Startup;
 
@@ -244,81 +246,9 @@ impl AsyncLabApp {
         self
     }
 
-    /// The recovery file (tests).
-    pub fn recovery(&self) -> &recovery::Recovery {
-        &self.recovery
-    }
-
     /// True once the user chose to quit (the window may close).
     pub fn quitting(&self) -> bool {
         self.quitting
-    }
-
-    /// The host (tests send commands and read the live scenario).
-    pub fn host(&self) -> &Host {
-        &self.host
-    }
-
-    /// The host, mutable (benchmarks pump a manual host themselves).
-    pub fn host_mut(&mut self) -> &mut Host {
-        &mut self.host
-    }
-
-    /// The plot history.
-    pub fn history(&self) -> &History {
-        &self.history
-    }
-
-    /// Text of the error dialog, if one is open.
-    pub fn error(&self) -> Option<&str> {
-        self.messages.error.as_deref()
-    }
-
-    /// The scene file the app is on.
-    pub fn path(&self) -> Option<&Path> {
-        self.files.path.as_deref()
-    }
-
-    /// Preferences (theme, scale, presentation).
-    pub fn prefs(&self) -> &Prefs {
-        &self.files.prefs
-    }
-
-    /// Whether the help window is open.
-    pub fn help_open(&self) -> bool {
-        self.help.open
-    }
-
-    /// Sets the plots' time span, s of sim time.
-    pub fn set_span_s(&mut self, span_s: f64) {
-        self.apply(AppAction::SetSpan(span_s));
-    }
-
-    /// True while a scene file is being read in the background.
-    pub fn loading(&self) -> bool {
-        self.files.is_loading()
-    }
-
-    /// The compare view (per-twin histories, plot layout).
-    pub fn compare_view(&self) -> &compare::CompareView {
-        &self.compare
-    }
-
-    /// The compare view, mutable (benchmarks fill the twins' histories).
-    pub fn compare_view_mut(&mut self) -> &mut compare::CompareView {
-        &mut self.compare
-    }
-
-    /// Frames drawn so far.
-    pub fn frames(&self) -> u64 {
-        self.frames
-    }
-
-    /// Adds closed windows to the history (benchmarks fill an hour at once).
-    pub fn ingest(&mut self, windows: &[crate::sim::Window], window_s: f64) {
-        for w in windows {
-            self.history.push(w, window_s);
-        }
     }
 
     /// Opens a scene file and waits (at most 10 s) for it to be read, for

@@ -150,10 +150,14 @@ fn save_then_reopen_round_trips_live_tweaks() {
     let path = dir.join("saved.ron");
     let mut h = harness(scene());
     h.run_steps(3);
-    h.state().app.host().send(Command::Apply(Change::Set {
-        path: "clients[0].rate_per_s".into(),
-        value: 42.0,
-    }));
+    h.state_mut()
+        .app
+        .apply(asynclab::app::AppAction::Host(Command::Apply(
+            Change::Set {
+                path: "clients[0].rate_per_s".into(),
+                value: 42.0,
+            },
+        )));
     h.get_by_label("ASYNC").click();
     h.run_steps(3);
     assert!(h.state().app.host().snapshot().dirty);
@@ -346,10 +350,11 @@ fn app_renders_empty_and_extreme_runs() {
     s.settings.queue.workers = 1;
     s.settings.queue.capacity = 10;
     let mut h = harness(s);
-    h.state()
+    h.state_mut()
         .app
-        .host()
-        .send(Command::SetSpeed(Speed::Times(0.25)));
+        .apply(asynclab::app::AppAction::Host(Command::SetSpeed(
+            Speed::Times(0.25),
+        )));
     h.run_steps(10);
     assert!(h.state().app.frames() >= 10);
 }

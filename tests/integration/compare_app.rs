@@ -309,7 +309,9 @@ fn four_twins_and_one_without_a_database_render_at_any_scale() {
 #[test]
 fn a_traced_dot_on_the_compare_wait_plot_opens_its_journey() {
     let mut h = comparing(80);
-    h.state().app.host().send(Command::Pause);
+    h.state_mut()
+        .app
+        .apply(asynclab::app::AppAction::Host(Command::Pause));
     h.run_steps(3);
     let (done0, done1) = {
         let snap = h.state().app.host().snapshot();
@@ -369,7 +371,9 @@ fn the_run_story_tells_each_twins_worst_minute_and_totals() {
     );
     h.get_by_label("Run story").click();
     h.run_steps(2);
-    h.state().app.host().send(Command::Pause);
+    h.state_mut()
+        .app
+        .apply(asynclab::app::AppAction::Host(Command::Pause));
     h.run_steps(3);
     let snap = h.state().app.host().snapshot().clone();
     let view = h.state().app.compare_view();

@@ -100,10 +100,9 @@ fn ten_thousand_captions_draw_at_most_a_line_per_point_of_plot_width() {
     let mut h = harness(s);
     h.state_mut().app.set_span_s(600.0);
     h.run_steps(2);
-    h.state()
-        .app
-        .host()
-        .send(asynclab::host::Command::Seek(500.0));
+    h.state_mut().app.apply(asynclab::app::AppAction::Host(
+        asynclab::host::Command::Seek(500.0),
+    ));
     for _ in 0..400 {
         h.run_steps(1);
         if h.state().app.host().snapshot().now_s >= 500.0 {

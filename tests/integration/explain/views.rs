@@ -87,10 +87,11 @@ fn last_windows(ws: &[Window], changed_s: f64, window_s: f64) -> &[Window] {
 fn the_strip_says_what_explain_says_for_the_live_settings() {
     let s = busy(150.0, Mode::Sync);
     let mut h = harness(s.clone());
-    h.state()
+    h.state_mut()
         .app
-        .host()
-        .send(Command::SetSpeed(Speed::Times(10.0)));
+        .apply(asynclab::app::AppAction::Host(Command::SetSpeed(
+            Speed::Times(10.0),
+        )));
     h.run_steps(40);
     // Double the connections mid-run: the strip measures from then on.
     h.state_mut()
@@ -100,7 +101,9 @@ fn the_strip_says_what_explain_says_for_the_live_settings() {
             value: 10.0,
         }));
     h.run_steps(60);
-    h.state().app.host().send(Command::Pause);
+    h.state_mut()
+        .app
+        .apply(asynclab::app::AppAction::Host(Command::Pause));
     h.run_steps(2);
     let snap = h.state().app.host().snapshot().clone();
     // The same run headless: the same windows, closed by the same time.
@@ -168,10 +171,11 @@ fn the_strip_says_what_explain_says_for_the_live_settings() {
 /// Runs the app until `n` traced actions have finished (at most 400
 /// frames), then returns them.
 fn traced(h: &mut Harness<'_, TestApp>, n: usize) -> Vec<Trace> {
-    h.state()
+    h.state_mut()
         .app
-        .host()
-        .send(Command::SetSpeed(Speed::Times(10.0)));
+        .apply(asynclab::app::AppAction::Host(Command::SetSpeed(
+            Speed::Times(10.0),
+        )));
     for _ in 0..400 {
         h.run_steps(1);
         if h.state().app.host().snapshot().first().traces.len() >= n {
@@ -225,7 +229,9 @@ fn the_waterfall_draws_a_traced_sync_and_a_traced_async_action() {
     let back = row(&w, "request 1").bars.last().expect("bars");
     assert!((user.bars[0].end_s - back.end_s).abs() < 1e-9);
     // Pick another one from the list (paused, so the list holds still).
-    h.state().app.host().send(Command::Pause);
+    h.state_mut()
+        .app
+        .apply(asynclab::app::AppAction::Host(Command::Pause));
     h.run_steps(2);
     let other = traces.iter().find(|t| t.seq != picked).expect("two traces");
     let label = format!("#{} ", other.seq);
@@ -311,7 +317,9 @@ fn the_journey_list_holds_still_under_the_pointer() {
 fn clicking_a_traced_dot_on_the_wait_plot_opens_its_journey() {
     let mut h = harness(busy(60.0, Mode::Sync));
     traced(&mut h, 3);
-    h.state().app.host().send(Command::Pause);
+    h.state_mut()
+        .app
+        .apply(asynclab::app::AppAction::Host(Command::Pause));
     h.run_steps(3);
     assert!(!h.state().app.journey().open);
     let dots = h.state().app.traced_dots().to_vec();
@@ -608,12 +616,15 @@ fn the_host_publishes_traces_shared_and_every_twin_traces_the_same_users() {
 #[test]
 fn comparing_the_journey_shows_the_same_user_in_each_twin() {
     let mut h = harness(busy(60.0, Mode::Sync));
-    h.state().app.host().send(Command::SetCompare(true));
-    h.state_mut().app.apply(AppAction::ShowJourney);
-    h.state()
+    h.state_mut()
         .app
-        .host()
-        .send(Command::SetSpeed(Speed::Times(10.0)));
+        .apply(asynclab::app::AppAction::Host(Command::SetCompare(true)));
+    h.state_mut().app.apply(AppAction::ShowJourney);
+    h.state_mut()
+        .app
+        .apply(asynclab::app::AppAction::Host(Command::SetSpeed(
+            Speed::Times(10.0),
+        )));
     // Until one user is traced in both twins.
     let both = |h: &Harness<'_, TestApp>| {
         let snap = h.state().app.host().snapshot();
@@ -631,7 +642,9 @@ fn comparing_the_journey_shows_the_same_user_in_each_twin() {
         }
     }
     assert!(both(&h), "a user traced in both twins");
-    h.state().app.host().send(Command::Pause);
+    h.state_mut()
+        .app
+        .apply(asynclab::app::AppAction::Host(Command::Pause));
     h.run_steps(3);
     let seq = h.state().app.journey().picked().expect("picked");
     let snap = h.state().app.host().snapshot().clone();
@@ -663,7 +676,9 @@ fn the_journey_list_rows_never_wrap() {
     h.state_mut().app.apply(AppAction::SetUiScale(2.5));
     h.state_mut().app.apply(AppAction::ShowJourney);
     traced(&mut h, 3);
-    h.state().app.host().send(Command::Pause);
+    h.state_mut()
+        .app
+        .apply(asynclab::app::AppAction::Host(Command::Pause));
     h.run_steps(3);
     // A selectable button of one line, in the list's own header; the
     // rows start where it starts (the waterfall's head is further right).

@@ -17,7 +17,7 @@
 //!
 //! `cargo run --release --example bench_host -- --wall-s 20 [--twins-only]`
 
-use asynclab::app::AsyncLabApp;
+use asynclab::app::{AppAction, AsyncLabApp};
 use asynclab::host::{Budget, Command, FakeClock, Host, HostCore, Speed, WallClock};
 use asynclab::scenario::{Change, Mode, Scenario, Scheduling, Shape, Variant};
 use clap::Parser;
@@ -112,7 +112,7 @@ fn pace(args: &Args) -> anyhow::Result<()> {
         args.speed,
         sim / wall,
         sim * args.rate / wall,
-        snap.events
+        snap.first().events
     );
     Ok(())
 }
@@ -169,7 +169,7 @@ fn pace_twins(args: &Args, n: usize, threads: bool, speed: Speed) -> anyhow::Res
     let started = Instant::now();
     let (mut lag_reports, mut samples) = (0u64, 0u64);
     let first = host.take_snapshot();
-    let first_actions: u64 = first.twins.iter().map(|t| t.ledgers.actions.issued).sum();
+    let first_actions: u64 = first.runs.iter().map(|t| t.ledgers.actions.issued).sum();
     while started.elapsed().as_secs_f64() < args.twins_wall_s {
         std::thread::sleep(Duration::from_millis(100));
         let snap = host.take_snapshot();
@@ -181,7 +181,7 @@ fn pace_twins(args: &Args, n: usize, threads: bool, speed: Speed) -> anyhow::Res
     let snap = host.take_snapshot();
     let wall = started.elapsed().as_secs_f64();
     let sim = snap.now_s - first.now_s;
-    let actions: u64 = snap.twins.iter().map(|t| t.ledgers.actions.issued).sum();
+    let actions: u64 = snap.runs.iter().map(|t| t.ledgers.actions.issued).sum();
     println!(
         "bench=twins twins={n} threads={threads} rate_per_s_each={} speed={} wall_s={wall:.2} sim_s={sim:.1} achieved_speed={:.1} actions_per_wall_s_all_twins={:.0} lag_reports={lag_reports}/{samples}",
         args.rate,
@@ -202,7 +202,7 @@ fn memory(args: &Args) {
     let clock = FakeClock::new();
     let mut app = AsyncLabApp::new_for_test(scene, Box::new(clock.clone()));
     let speed = 600.0;
-    app.host().send(Command::SetSpeed(Speed::Times(speed)));
+    app.apply(AppAction::Host(Command::SetSpeed(Speed::Times(speed))));
     let target_s = args.hours * 3600.0;
     let mut host_windows = 0usize;
     // Each pump runs 10 min of sim time (1 s of fake wall time at 600×),
@@ -234,8 +234,8 @@ fn publish(args: &Args) {
         let started = Instant::now();
         // Dropping the snapshot is part of a publish (it replaces the
         // previous one).
-        let snap = core.snapshot(Vec::new());
-        windows += snap.new_windows.len();
+        let snap = core.snapshot();
+        windows += snap.first().new_windows.len();
         drop(snap);
         spent += started.elapsed();
     }
@@ -249,9 +249,9 @@ fn publish(args: &Args) {
 
 /// Pumps the app's manual host and takes its snapshot's new windows.
 fn pump(app: &mut AsyncLabApp) -> (f64, Vec<asynclab::sim::Window>) {
-    app.host_mut().pump();
-    let snap = app.host().take_snapshot();
-    (snap.now_s, snap.new_windows)
+    let mut snap = app.pump_host();
+    let windows = std::mem::take(&mut snap.runs[0].new_windows);
+    (snap.now_s, windows)
 }
 
 fn main() -> anyhow::Result<()> {
@@ -300,7 +300,7 @@ fn flood(args: &Args) {
     core.tick(started.elapsed());
     let pause_ms = t0.elapsed().as_secs_f64() * 1e3;
     let paused = core.system().now() == before;
-    let snap = core.snapshot(Vec::new());
+    let snap = core.snapshot();
     ticks_ms.sort_by(f64::total_cmp);
     let q = |p: f64| ticks_ms[((ticks_ms.len() - 1) as f64 * p).round() as usize];
     println!(
@@ -312,8 +312,8 @@ fn flood(args: &Args) {
         q(1.0),
         snap.now_s,
         snap.lagging_at.map(|x| format!("{x:.4}")),
-        snap.gauges.held,
-        snap.ledgers.work.rejected.sim_limit,
+        snap.first().gauges.held,
+        snap.first().ledgers.work.rejected.sim_limit,
         rss_mb(),
     );
 }

@@ -12,7 +12,7 @@
 //!
 //! `cargo run --release --example bench_ui -- --frames 300 [--compare] [--played] [--plain]`
 
-use asynclab::app::AsyncLabApp;
+use asynclab::app::{AppAction, AsyncLabApp};
 use asynclab::host::{Command, FakeClock, Speed};
 use asynclab::sim::{SimTime, System, Twins};
 use clap::Parser;
@@ -72,13 +72,13 @@ fn main() -> anyhow::Result<()> {
     );
 
     let mut app = AsyncLabApp::new_for_test(scene.clone(), Box::new(FakeClock::new()));
-    app.host().send(Command::Pause);
+    app.apply(AppAction::Host(Command::Pause));
     app.ingest(sys.windows(), window_s);
     app.set_span_s(args.history_s);
     println!("rows kept: {}", app.history().rows.len());
 
     if args.compare {
-        app.host().send(Command::SetCompare(true));
+        app.apply(AppAction::Host(Command::SetCompare(true)));
         // One frame takes the twins' first snapshot (and their histories).
         let _ = ctx.run_ui(input(), |ui| app.frame(ui));
         let mut twins = Twins::compare(&scene.settings, &scene.variants)?;
@@ -113,26 +113,22 @@ fn played(
     let mut app = AsyncLabApp::new_for_test(scene, Box::new(clock.clone()));
     app.set_span_s(args.history_s);
     if args.compare {
-        app.host().send(Command::SetCompare(true));
+        app.apply(AppAction::Host(Command::SetCompare(true)));
     }
-    app.host().send(Command::SetSpeed(Speed::Times(1000.0)));
-    app.host().send(Command::Play);
+    app.apply(AppAction::Host(Command::SetSpeed(Speed::Times(1000.0))));
+    app.apply(AppAction::Host(Command::Play));
     let t0 = Instant::now();
     while app.host().snapshot().now_s < args.history_s {
         clock.advance(std::time::Duration::from_millis(50));
         let _ = ctx.run_ui(input(), |ui| app.frame(ui));
     }
-    app.host().send(Command::Pause);
+    app.apply(AppAction::Host(Command::Pause));
     for _ in 0..3 {
         let _ = ctx.run_ui(input(), |ui| app.frame(ui));
     }
     let (now_s, traces) = {
         let snap = app.host().snapshot();
-        let traces: Vec<usize> = if snap.twins.is_empty() {
-            vec![snap.traces.len()]
-        } else {
-            snap.twins.iter().map(|t| t.traces.len()).collect()
-        };
+        let traces: Vec<usize> = snap.runs.iter().map(|t| t.traces.len()).collect();
         (snap.now_s, traces)
     };
     println!(

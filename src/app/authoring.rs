@@ -97,7 +97,7 @@ impl AsyncLabApp {
             AppAction::SelectEvent(t_s, change) => {
                 let snap = self.host.snapshot();
                 self.timeline
-                    .select_at(t_s, &change, &snap.edited, &snap.live);
+                    .select_at(t_s, &change, &snap.edited, &snap.first().live);
             }
             _ => {}
         }

@@ -62,23 +62,26 @@ pub fn measured_span<'w>(windows: &'w [Window], markers: &[Marker], window_s: f6
 /// The sentences about a run with `snap`'s live settings and gauges over
 /// `windows` (oldest first): `None` before the first window closes.
 pub fn explanation(snap: &Snapshot, windows: &[Window]) -> Option<(Explanation, f64)> {
-    let span = measured_span(windows, &snap.markers, snap.live.window_s);
+    let span = measured_span(windows, &snap.first().markers, snap.first().live.window_s);
     if span.is_empty() {
         return None;
     }
-    let m = Measured::from_windows(span, snap.live.window_s);
-    let a = capacity::analyse(&snap.live, &m, snap.gauges.outage);
-    Some((explain::explain(&a, &snap.live, &snap.gauges), m.span_s))
+    let m = Measured::from_windows(span, snap.first().live.window_s);
+    let a = capacity::analyse(&snap.first().live, &m, snap.first().gauges.outage);
+    Some((
+        explain::explain(&a, &snap.first().live, &snap.first().gauges),
+        m.span_s,
+    ))
 }
 
 /// Busy fractions of server, database and queue workers over the span
 /// [`explanation`] measures.
 pub fn busy_over_span(snap: &Snapshot, windows: &[Window]) -> Option<Busy> {
-    let span = measured_span(windows, &snap.markers, snap.live.window_s);
+    let span = measured_span(windows, &snap.first().markers, snap.first().live.window_s);
     if span.is_empty() {
         return None;
     }
-    let m = Measured::from_windows(span, snap.live.window_s);
+    let m = Measured::from_windows(span, snap.first().live.window_s);
     Some(Busy {
         server: m.util_server,
         db: m.util_db,
@@ -94,13 +97,13 @@ impl BottleneckStrip {
             self.windows.clear();
         }
         let keep = MEASURE_WINDOWS;
-        let new = &snap.new_windows;
+        let new = &snap.first().new_windows;
         self.windows
             .extend(new[new.len().saturating_sub(keep)..].iter().cloned());
         while self.windows.len() > keep {
             self.windows.pop_front();
         }
-        self.twin = snap.twins.first().map(|t| t.name.clone());
+        self.twin = snap.compare.then(|| snap.first().name.clone());
         let windows: Vec<Window> = self.windows.iter().cloned().collect();
         match explanation(snap, &windows) {
             Some((words, span_s)) => {

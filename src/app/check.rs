@@ -29,9 +29,9 @@ pub fn report(snap: &Snapshot) -> Option<GoalReport> {
         goal,
         &FinishedRun {
             required_s: snap.duration_s,
-            settings: &snap.live,
+            settings: &snap.first().live,
             summary,
-            ledgers: &snap.ledgers,
+            ledgers: &snap.first().ledgers,
         },
     ))
 }

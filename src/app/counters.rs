@@ -5,9 +5,9 @@ use super::palette;
 use crate::fmt::thousands;
 use crate::host::Snapshot;
 
-/// Draws the counters (nothing before the first totals).
+/// Draws the counters of the first run (the solo run, or twin 0).
 pub fn ui(ui: &mut egui::Ui, snap: &Snapshot) {
-    let Some(t) = &snap.totals else { return };
+    let t = &snap.first().totals;
     let dark = ui.visuals().dark_mode;
     ui.horizontal_wrapped(|ui| {
         for (k, r) in crate::sim::Reason::ALL.iter().enumerate() {
@@ -24,7 +24,7 @@ pub fn ui(ui: &mut egui::Ui, snap: &Snapshot) {
         ui.label(format!("wasted: {}", thousands(t.wasted)));
         ui.label(format!(
             "committed: {}",
-            thousands(snap.ledgers.work.committed)
+            thousands(snap.first().ledgers.work.committed)
         ));
     });
 }

@@ -249,11 +249,23 @@ pub fn save_csv(
     crate::scenario::regular_target(path)
         .map_err(|e| format!("Could not export the plotted series.\n\n{e}"))?;
     let pc = PlotContext {
-        markers: &snap.markers,
-        settings: &snap.live,
-        clients: snap.live.clients.iter().map(|c| c.name.clone()).collect(),
-        endpoints: snap.live.endpoints.iter().map(|e| e.name.clone()).collect(),
-        sla_wait_s: snap.live.sla.wait_target_s,
+        markers: &snap.first().markers,
+        settings: &snap.first().live,
+        clients: snap
+            .first()
+            .live
+            .clients
+            .iter()
+            .map(|c| c.name.clone())
+            .collect(),
+        endpoints: snap
+            .first()
+            .live
+            .endpoints
+            .iter()
+            .map(|e| e.name.clone())
+            .collect(),
+        sla_wait_s: snap.first().live.sla.wait_target_s,
         x_range: (0.0, snap.now_s),
         height: 0.0,
         min_frame_h: super::plots::MIN_FRAME_H,

@@ -8,7 +8,7 @@ use super::palette;
 use super::room::{self, say};
 use crate::compare::SpanCounts;
 use crate::fmt::{dollars, secs, share, thousands};
-use crate::host::{Snapshot, TwinSnapshot};
+use crate::host::RunSnapshot;
 use crate::sim::{Gauges, Ledgers, Settings};
 use egui::{Color32, RichText};
 
@@ -24,17 +24,8 @@ pub struct RunView<'a> {
 }
 
 impl<'a> RunView<'a> {
-    /// The solo run (or, comparing, twin 0).
-    pub fn of(snap: &'a Snapshot) -> Self {
-        RunView {
-            live: &snap.live,
-            gauges: &snap.gauges,
-            ledgers: &snap.ledgers,
-        }
-    }
-
-    /// One twin of a comparison.
-    pub fn of_twin(t: &'a TwinSnapshot) -> Self {
+    /// One run: the solo run, or one twin of a comparison.
+    pub fn of(t: &'a RunSnapshot) -> Self {
         RunView {
             live: &t.live,
             gauges: &t.gauges,

@@ -50,7 +50,7 @@ pub fn action(command: UiCommand, snap: &Snapshot, view: (f32, bool)) -> AppActi
         UiCommand::ToggleModes if snap.compare => AppAction::ShowStatus(
             "Comparing: each twin has its own SYNC | ASYNC switch above its column".into(),
         ),
-        UiCommand::ToggleModes => AppAction::change(toggle_all(&snap.live)),
+        UiCommand::ToggleModes => AppAction::change(toggle_all(&snap.first().live)),
         UiCommand::Compare => AppAction::Host(Command::SetCompare(!snap.compare)),
         UiCommand::Restart => AppAction::Host(Command::Restart),
         UiCommand::Faster => AppAction::Host(Command::SetSpeed(snap.speed.faster())),

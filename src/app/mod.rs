@@ -54,6 +54,7 @@ mod flashes;
 mod headline;
 mod help;
 pub mod history;
+mod inspect;
 mod keys;
 mod lesson;
 mod messages;
@@ -77,6 +78,7 @@ pub mod workshop;
 pub use action::AppAction;
 pub use files::{DEFAULT_SCENE, Prefs, default_scene, reopen, startup_scene};
 pub use help::help_text;
+pub use inspect::HostView;
 pub use keys::toggle_all;
 pub use room::Startup;
 
@@ -249,81 +251,9 @@ impl AsyncLabApp {
         self
     }
 
-    /// The recovery file (tests).
-    pub fn recovery(&self) -> &recovery::Recovery {
-        &self.recovery
-    }
-
     /// True once the user chose to quit (the window may close).
     pub fn quitting(&self) -> bool {
         self.quitting
-    }
-
-    /// The host (tests send commands and read the live scenario).
-    pub fn host(&self) -> &Host {
-        &self.host
-    }
-
-    /// The host, mutable (benchmarks pump a manual host themselves).
-    pub fn host_mut(&mut self) -> &mut Host {
-        &mut self.host
-    }
-
-    /// The plot history.
-    pub fn history(&self) -> &History {
-        &self.history
-    }
-
-    /// Text of the error dialog, if one is open.
-    pub fn error(&self) -> Option<&str> {
-        self.messages.error.as_deref()
-    }
-
-    /// The scene file the app is on.
-    pub fn path(&self) -> Option<&Path> {
-        self.files.path.as_deref()
-    }
-
-    /// Preferences (theme, scale, presentation).
-    pub fn prefs(&self) -> &Prefs {
-        &self.files.prefs
-    }
-
-    /// Whether the help window is open.
-    pub fn help_open(&self) -> bool {
-        self.help.open
-    }
-
-    /// Sets the plots' time span, s of sim time.
-    pub fn set_span_s(&mut self, span_s: f64) {
-        self.apply(AppAction::SetSpan(span_s));
-    }
-
-    /// True while a scene file is being read in the background.
-    pub fn loading(&self) -> bool {
-        self.files.is_loading()
-    }
-
-    /// The compare view (per-twin histories, plot layout).
-    pub fn compare_view(&self) -> &compare::CompareView {
-        &self.compare
-    }
-
-    /// The compare view, mutable (benchmarks fill the twins' histories).
-    pub fn compare_view_mut(&mut self) -> &mut compare::CompareView {
-        &mut self.compare
-    }
-
-    /// Frames drawn so far.
-    pub fn frames(&self) -> u64 {
-        self.frames
-    }
-
-    /// Adds closed windows to the history (benchmarks fill an hour at once).
-    pub fn ingest(&mut self, windows: &[crate::sim::Window], window_s: f64) {
-        for w in windows {
-            self.history.push(w, window_s);
-        }
     }
 
     /// Opens a scene file and waits (at most 10 s) for it to be read, for
@@ -522,7 +452,7 @@ impl AsyncLabApp {
         // Presentation mode fits the window: what stands above the plots
         // folds (fit.rs) so two key plots are whole on screen.
         let budget = visible_h;
-        if snap.compare && !snap.twins.is_empty() {
+        if snap.compare {
             let cx = compare::CompareContext {
                 anim_s: self.anim_s,
                 presentation,
@@ -537,7 +467,7 @@ impl AsyncLabApp {
         let fit = presentation.then_some(&self.fit);
         let folds = |part| fit.is_some_and(|f| f.folds(part));
         let top = ui.cursor().top();
-        let run = headline::RunView::of(snap);
+        let run = headline::RunView::of(snap.first());
         headline::ui(
             ui,
             run,
@@ -557,7 +487,13 @@ impl AsyncLabApp {
         } else {
             plots::columns(ui.available_width())
         };
-        let clients: Vec<String> = snap.live.clients.iter().map(|c| c.name.clone()).collect();
+        let clients: Vec<String> = snap
+            .first()
+            .live
+            .clients
+            .iter()
+            .map(|c| c.name.clone())
+            .collect();
         if folds(fit::Part::Diagram) {
             self.fit.diagram_key(ui);
         }
@@ -576,11 +512,11 @@ impl AsyncLabApp {
             diagram::show(
                 ui,
                 &diagram::DiagramInput {
-                    gauges: &snap.gauges,
+                    gauges: &snap.first().gauges,
                     last: self.history.last.as_ref(),
                     busy: self.explain.strip.busy(),
                     clients: clients.clone(),
-                    window_s: snap.live.window_s,
+                    window_s: snap.first().live.window_s,
                     anim_s: self.anim_s,
                     flashes: self.flashes.all(),
                     height: diagram_h,
@@ -625,15 +561,21 @@ impl AsyncLabApp {
             columns,
             &self.history,
             &plots::PlotContext {
-                markers: &snap.markers,
-                settings: &snap.live,
+                markers: &snap.first().markers,
+                settings: &snap.first().live,
                 clients,
-                endpoints: snap.live.endpoints.iter().map(|e| e.name.clone()).collect(),
-                sla_wait_s: snap.live.sla.wait_target_s,
+                endpoints: snap
+                    .first()
+                    .live
+                    .endpoints
+                    .iter()
+                    .map(|e| e.name.clone())
+                    .collect(),
+                sla_wait_s: snap.first().live.sla.wait_target_s,
                 x_range: (x1 - span, x1),
                 height: per_plot.height,
                 min_frame_h: per_plot.least_frame,
-                traces: &snap.traces,
+                traces: &snap.first().traces,
                 cues: &snap.edited.view.cues,
             },
             &kinds,
@@ -675,7 +617,13 @@ impl AsyncLabApp {
             // without scrolling; the rest follow in their usual order.
             let view = &snap.edited.view;
             let money = view.key_plots.contains(&crate::scenario::PlotName::Cost)
-                || snap.live.cost.revenue_per_action.iter().any(|r| *r > 0.0);
+                || snap
+                    .first()
+                    .live
+                    .cost
+                    .revenue_per_action
+                    .iter()
+                    .any(|r| *r > 0.0);
             let mut kinds: Vec<PlotKind> =
                 view.key_plots.iter().map(|k| PlotKind::of(*k)).collect();
             let rest: Vec<PlotKind> = PlotKind::ALL
@@ -1074,10 +1022,10 @@ impl AsyncLabApp {
             self.history = History::default();
             self.flashes.clear();
         }
-        self.ingest(&snap.new_windows, snap.live.window_s);
+        self.ingest(&snap.first().new_windows, snap.first().live.window_s);
         self.compare.absorb(snap);
         self.explain.strip.absorb(snap);
-        self.flashes.absorb(&snap.new_windows, self.anim_s);
+        self.flashes.absorb(&snap.first().new_windows, self.anim_s);
     }
 
     /// Pushes the UI scale, presentation mode and theme to egui when they

@@ -90,7 +90,7 @@ impl LivePoint {
             .find(|r| r.wait_s[1].is_finite())?;
         let busy_pct = row.util.iter().copied().fold(0.0, f64::max) * 100.0;
         let wait_p95_s = row.wait_s[1];
-        let modes = &snap.live.endpoints;
+        let modes = &snap.first().live.endpoints;
         let mode = modes
             .first()
             .map(|e| e.mode)
@@ -202,7 +202,7 @@ impl SweepWindow {
     /// The knob, its range, steps, run length and seeds; Run or Cancel with
     /// the progress bar.
     fn form_ui(&mut self, ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
-        let all = knobs::knobs(&snap.live);
+        let all = knobs::knobs(&snap.first().live);
         let form = self.form.get_or_insert_with(|| default_request(snap));
         let label = all
             .iter()
@@ -242,10 +242,10 @@ impl SweepWindow {
             ui.add(egui::DragValue::new(&mut form.seeds).range(1..=20));
         });
         if changed_knob {
-            let current = knobs::get(&snap.live, &form.knob).unwrap_or(1.0);
+            let current = knobs::get(&snap.first().live, &form.knob).unwrap_or(1.0);
             (form.from, form.to) = default_range(current);
         }
-        let integer = Knob::Path(form.knob.clone()).integer(&snap.live);
+        let integer = Knob::Path(form.knob.clone()).integer(&snap.first().live);
         let values = sweep::round_grid(form.from, form.to, form.steps.max(1), integer);
         ui.label(
             egui::RichText::new(format!("values at round steps: {}", values_text(&values))).weak(),
@@ -300,7 +300,7 @@ fn values_text(values: &[f64]) -> String {
 /// it to one and a half times it, 10 steps of at most 300 s.
 fn default_request(snap: &Snapshot) -> SweepRequest {
     let knob = "clients[0].rate_per_s".to_string();
-    let current = knobs::get(&snap.live, &knob).unwrap_or(10.0);
+    let current = knobs::get(&snap.first().live, &knob).unwrap_or(10.0);
     let (from, to) = default_range(current);
     SweepRequest {
         knob,

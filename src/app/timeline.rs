@@ -292,7 +292,7 @@ impl TimelinePanel {
             ));
         }
         for e in &all[start..end] {
-            let text = event_line(e, &snap.live);
+            let text = event_line(e, &snap.first().live);
             let mut rich = egui::RichText::new(&text);
             if !e.enabled {
                 rich = rich.weak().italics();
@@ -302,7 +302,7 @@ impl TimelinePanel {
                 self.form = if on {
                     None
                 } else {
-                    Some(Form::of(e, &snap.live))
+                    Some(Form::of(e, &snap.first().live))
                 };
             }
         }
@@ -339,11 +339,11 @@ impl TimelinePanel {
                 actions.push(AppAction::Host(Command::EditTimeline(TimelineEdit::Add(e))));
                 self.caption.clear();
             } else if add.clicked() {
-                self.form = Some(Form::new(now, Kind::Caption, &snap.live));
+                self.form = Some(Form::new(now, Kind::Caption, &snap.first().live));
             }
         });
         if ui.button("Add event").clicked() {
-            self.form = Some(Form::new(now, Kind::Knob, &snap.live));
+            self.form = Some(Form::new(now, Kind::Knob, &snap.first().live));
         }
     }
 
@@ -520,7 +520,7 @@ fn form_ui(
 
 /// Time, twin, kind and the kind's own fields.
 fn form_fields(ui: &mut egui::Ui, form: &mut Form, snap: &Snapshot) {
-    let live = &snap.live;
+    let live = &snap.first().live;
     let time = ui.label("at");
     ui.add(
         egui::DragValue::new(&mut form.at_s)

@@ -417,12 +417,12 @@ fn transport(ui: &mut egui::Ui, snap: &Snapshot, presentation: bool, actions: &m
 
 /// The large SYNC | ASYNC switch, one per endpoint when there are several.
 fn mode_switches(ui: &mut egui::Ui, snap: &Snapshot, actions: &mut Vec<AppAction>) {
-    let several = snap.live.endpoints.len() > 1;
+    let several = snap.first().live.endpoints.len() > 1;
     let hint = format!(
         "{} toggles every endpoint",
         UiCommand::ToggleModes.shortcut(ui.ctx().os())
     );
-    for e in &snap.live.endpoints {
+    for e in &snap.first().live.endpoints {
         if several {
             ui.label(&e.name);
         }

@@ -113,17 +113,14 @@ impl UndoHistory {
     }
 }
 
-/// The live settings of each twin `target` names (the solo run's when
-/// solo), with the twin's index.
-fn targets(target: Target, snap: &Snapshot) -> Vec<(Option<usize>, &Settings)> {
-    if snap.twins.is_empty() {
-        return vec![(None, &*snap.live)];
-    }
-    snap.twins
+/// The live settings of each run `target` names (the solo run is the
+/// one run), with the run's index.
+fn targets(target: Target, snap: &Snapshot) -> Vec<(usize, &Settings)> {
+    snap.runs
         .iter()
         .enumerate()
         .filter(|(k, _)| target == Target::All || target == Target::Twin(*k))
-        .map(|(k, t)| (Some(k), &*t.live))
+        .map(|(k, t)| (k, &*t.live))
         .collect()
 }
 
@@ -140,9 +137,11 @@ fn live_step(change: &Change, target: Target, snap: &Snapshot) -> Option<Step> {
     let mut undo = Vec::new();
     for (k, live) in &runs {
         for back in previous(change, live) {
-            undo.push(match k {
-                Some(k) if snap.twins.len() > 1 => Command::ApplyTo(back, Target::Twin(*k)),
-                _ => Command::ApplyTo(back, Target::All),
+            // One run: all of them.
+            undo.push(if snap.runs.len() > 1 {
+                Command::ApplyTo(back, Target::Twin(*k))
+            } else {
+                Command::ApplyTo(back, Target::All)
             });
         }
     }
@@ -162,7 +161,7 @@ fn live_step(change: &Change, target: Target, snap: &Snapshot) -> Option<Step> {
         return None;
     }
     let twin = match target {
-        Target::Twin(k) => format!(" ({})", snap.twin_name(k)),
+        Target::Twin(k) => format!(" ({})", snap.run_name(k)),
         Target::All => String::new(),
     };
     Some(Step {
@@ -262,7 +261,7 @@ fn edit_step(edit: &TimelineEdit, snap: &Snapshot) -> Option<Step> {
     let mut trial = (*snap.edited).clone();
     edit.apply(&mut trial).ok()?;
     Some(Step {
-        what: edit_words(edit, &snap.live),
+        what: edit_words(edit, &snap.first().live),
         undo: vec![Command::EditTimeline(edit.inverse())],
         redo: vec![Command::EditTimeline(edit.clone())],
     })

@@ -353,7 +353,7 @@ impl Journey {
 
     /// The list on the left, the waterfall (or one per twin) on the right.
     fn contents(&mut self, ui: &mut egui::Ui, snap: &Snapshot) {
-        let traces = &snap.traces;
+        let traces = &snap.first().traces;
         if self
             .picked
             .is_none_or(|p| !traces.iter().any(|t| t.seq == p))
@@ -392,25 +392,26 @@ impl Journey {
                     ui.label("No traced action has finished yet: let the run play a little.");
                     return;
                 };
-                let clients: Vec<String> =
-                    snap.live.clients.iter().map(|c| c.name.clone()).collect();
-                if snap.twins.is_empty() {
-                    if let Some(t) = traces.iter().find(|t| t.seq == seq) {
-                        self.drawn += waterfall_ui(ui, t, None, zoom, &clients);
-                    }
-                } else {
-                    for tw in &snap.twins {
-                        match tw.traces.iter().find(|t| t.seq == seq) {
-                            Some(t) => {
-                                self.drawn += waterfall_ui(ui, t, Some(&tw.name), zoom, &clients)
-                            }
-                            None => {
-                                ui.label(format!(
-                                    "{}: this user's action is still under way, or no longer kept.",
-                                    tw.name
-                                ));
-                            }
+                let clients: Vec<String> = snap
+                    .first()
+                    .live
+                    .clients
+                    .iter()
+                    .map(|c| c.name.clone())
+                    .collect();
+                // The same user in every run (one solo): named when comparing.
+                for run in &snap.runs {
+                    let name = snap.compare.then_some(run.name.as_str());
+                    match run.traces.iter().find(|t| t.seq == seq) {
+                        Some(t) => self.drawn += waterfall_ui(ui, t, name, zoom, &clients),
+                        None => {
+                            ui.label(format!(
+                                "{}: this user's action is still under way, or no longer kept.",
+                                run.name
+                            ));
                         }
+                    }
+                    if snap.compare {
                         ui.separator();
                     }
                 }

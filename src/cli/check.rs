@@ -2,10 +2,9 @@
 //! printed as the app's "Check my answer" report.
 
 use super::RunArgs;
-use super::report::RunReport;
+use super::report::TwinReport;
 use crate::goal::{FinishedRun, GoalReport, check};
 use crate::scenario::{Goal, Scenario};
-use crate::sim::System;
 use anyhow::bail;
 
 /// With `--check`: the scene's goal and its length before any overrides
@@ -25,14 +24,14 @@ pub(super) fn goal_of(s: &Scenario, args: &RunArgs) -> anyhow::Result<Option<(Go
 }
 
 /// The goal checked on the finished run.
-pub(super) fn report(goal: &Goal, required_s: f64, run: &RunReport, sys: &System) -> GoalReport {
+pub(super) fn report(goal: &Goal, required_s: f64, run: &TwinReport) -> GoalReport {
     check(
         goal,
         &FinishedRun {
             required_s,
-            settings: sys.settings(),
-            summary: &run.summary,
-            ledgers: &run.ledgers,
+            settings: &run.settings,
+            summary: &run.run.summary,
+            ledgers: &run.run.ledgers,
         },
     )
 }

@@ -16,11 +16,7 @@ pub(super) fn write(args: &ReportArgs) -> anyhow::Result<()> {
     // folder fails at once, not after minutes of simulation.
     let mut out =
         Output::create(path).with_context(|| format!("writing the hand-out {}", path.display()))?;
-    let runs = if args.compare {
-        twin_runs(&scene)?
-    } else {
-        vec![solo_run(&scene)]
-    };
+    let runs = runs(&scene, args.compare)?;
     let mut html = page(&scene, &runs).map_err(anyhow::Error::msg)?;
     if args.plain {
         html = crate::handout::in_plain_words(&html);
@@ -45,43 +41,21 @@ pub(super) fn write(args: &ReportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The scene as written, run once.
-fn solo_run(scene: &crate::scenario::Scenario) -> HandoutRun {
-    let mut plots = Plots::new(&scene.settings, scene.duration_s, &scene.view.key_plots);
-    let mut bar = Progress::new(std::io::stderr().is_terminal());
-    let result = simulate::simulate(
-        scene.clone(),
-        |ws| {
-            plots.add(ws);
-            Ok::<(), std::convert::Infallible>(())
-        },
-        |u| bar.show(u),
-    );
-    let (run, sys) = match result {
-        Ok(done) => done,
-        Err(never) => match never {},
+/// The scene's runs, each folded into its own plots: with `compare`, its
+/// twins (its variants, or all sync against all async), a thread each;
+/// else the scene as written, run once.
+fn runs(scene: &crate::scenario::Scenario, compare: bool) -> anyhow::Result<Vec<HandoutRun>> {
+    let twins = if compare {
+        crate::sim::Twins::compare(&scene.settings, &scene.variants).context("the scene's twins")?
+    } else {
+        // The scene as run: its switched-off events left out.
+        crate::sim::Twins::solo(crate::sim::Settings::from(scene))
     };
-    bar.finish();
-    HandoutRun {
-        name: String::new(),
-        settings: sys.settings().clone(),
-        summary: run.summary,
-        ledgers: run.ledgers,
-        balance: run.balance,
-        plots,
-    }
-}
-
-/// The scene's twins (its variants, or all sync against all async), a
-/// thread each, each folded into its own plots.
-fn twin_runs(scene: &crate::scenario::Scenario) -> anyhow::Result<Vec<HandoutRun>> {
-    let twins = crate::sim::Twins::compare(&scene.settings, &scene.variants)
-        .context("the scene's twins")?;
     let mut plots: Vec<Plots> = (0..twins.len())
         .map(|_| Plots::new(&scene.settings, scene.duration_s, &scene.view.key_plots))
         .collect();
     let mut bar = Progress::new(std::io::stderr().is_terminal());
-    let result = super::twins::simulate_twins(
+    let result = simulate::simulate(
         twins,
         &scene.title,
         scene.duration_s,
@@ -100,7 +74,7 @@ fn twin_runs(scene: &crate::scenario::Scenario) -> anyhow::Result<Vec<HandoutRun
     };
     bar.finish();
     Ok(run
-        .twins
+        .runs
         .into_iter()
         .zip(plots)
         .map(|(t, plots)| HandoutRun {

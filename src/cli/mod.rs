@@ -8,9 +8,9 @@
 //! ```text
 //!  args      what clap parses (Cli, Command, RunArgs)
 //!  load      a scene from disk or the built-ins, then --duration/--seed/--set
-//!  simulate  the headless run (with a progress bar on a terminal)
+//!  simulate  the one headless run path: a solo run or the twins
+//!            (`--compare`), a thread each, windows merged in order
 //!  sweep     `asynclab sweep`: the load curve, the cheapest capacity
-//!  twins     the headless comparison (`--compare`): a thread per twin
 //!  report    what a run printed and wrote: summary text, JSON, CSV (no clap)
 //!  lists     the text of `scenes` and `knobs`
 //!  check     `run --check`: an exercise's goal, checked at the end
@@ -26,7 +26,6 @@ mod progress;
 pub mod report;
 pub mod simulate;
 mod sweep;
-pub mod twins;
 
 pub use args::{Cli, Command, ReportArgs, RunArgs, SweepArgs};
 pub use load::load_scene;
@@ -101,28 +100,83 @@ fn run_command(cmd: Command) -> anyhow::Result<Ended> {
 /// ledgers fail the command after the report is out, so the numbers behind
 /// the failure are visible. With `--check`, the goal's report follows.
 fn run_scene(args: &RunArgs) -> anyhow::Result<Ended> {
+    let open_csv = || match &args.csv {
+        Some(path) => Output::create(path)
+            .map(|out| Some(BufWriter::new(out)))
+            .with_context(|| format!("writing CSV {}", path.display())),
+        None => Ok(None),
+    };
+    let out = run_to(args, open_csv)?;
+    if let (Some(w), Some(path)) = (out.csv, &args.csv) {
+        commit_csv(w, path)?;
+    }
+    if args.json {
+        println!("{}", out.report);
+    } else {
+        print!("{}", out.report);
+    }
+    if let Some(bug) = out.bug {
+        bail!("{bug}");
+    }
+    Ok(if out.goal_not_met {
+        Ended::GoalNotMet
+    } else {
+        Ended::Fine
+    })
+}
+
+/// What `asynclab run` made, before any of it is printed or put in place.
+pub struct RunOutput<W> {
+    /// The report: the JSON text with `--json`, else the summary text
+    /// (with `--check`, the goal's report included).
+    pub report: String,
+    /// The CSV sink, every row written, when one was opened.
+    pub csv: Option<W>,
+    /// `--check` ran and the goal was not met.
+    pub goal_not_met: bool,
+    /// A simulator bug the run revealed (unbalanced ledgers, twins that
+    /// saw different users): the command fails once the report is out.
+    pub bug: Option<String>,
+}
+
+/// The whole of `asynclab run` without printing: load the scene, apply
+/// the overrides, open the CSV sink (`open_csv`, after the scene loaded,
+/// so a bad scene is reported first), simulate its runs (one solo; with
+/// `--compare`, its twins) streaming the rows into it, and write the
+/// report. One path for both: solo is the one-run case. Tests call it
+/// with an in-memory sink.
+pub fn run_to<W: Write>(
+    args: &RunArgs,
+    open_csv: impl FnOnce() -> anyhow::Result<Option<W>>,
+) -> anyhow::Result<RunOutput<W>> {
     let mut s = load_scene(&args.scene)?;
     // The goal is judged against the scene as written: a shorter
     // `--duration` is an incomplete run, not an easier exercise.
     let goal = check::goal_of(&s, args)?;
     load::apply_overrides(&mut s, args)?;
     let scene_name = args.scene.display().to_string();
-    if args.compare {
-        run_compare(args, s, &scene_name)?;
-        return Ok(Ended::Fine);
-    }
-    let mut csv = match &args.csv {
-        Some(path) => {
-            let out =
-                Output::create(path).with_context(|| format!("writing CSV {}", path.display()))?;
-            Some(report::CsvWriter::new(&s.settings, BufWriter::new(out))?)
-        }
+    let twins = if args.compare {
+        crate::sim::Twins::compare(&s.settings, &s.variants)
+            .with_context(|| format!("the twins of {scene_name}"))?
+    } else {
+        // The scene as run: its switched-off events left out.
+        crate::sim::Twins::solo(crate::sim::Settings::from(&s))
+    };
+    let names = twins.names();
+    let mut csv = match open_csv()? {
+        // Comparing, each row names its twin.
+        Some(out) if args.compare => Some(report::CsvWriter::new_compare(&s.settings, out)?),
+        Some(out) => Some(report::CsvWriter::new(&s.settings, out)?),
         None => None,
     };
     let mut bar = Progress::new(std::io::stderr().is_terminal());
-    let (run, sys) = simulate::simulate(
-        s,
-        |ws| match &mut csv {
+    let run = simulate::simulate(
+        twins,
+        &s.title,
+        s.duration_s,
+        csv.is_some(),
+        |k, ws| match &mut csv {
+            Some(w) if args.compare => w.twin_rows(&names[k], ws),
             Some(w) => w.rows(ws),
             None => Ok(()),
         },
@@ -130,104 +184,77 @@ fn run_scene(args: &RunArgs) -> anyhow::Result<Ended> {
     )
     .context("writing the CSV")?;
     bar.finish();
-    if let (Some(w), Some(path)) = (csv, &args.csv) {
-        commit_csv(w, path)?;
+    let csv = csv.map(report::CsvWriter::into_inner);
+    if args.compare {
+        return compare_output(args, &s, &scene_name, &run, csv);
     }
-    let checked = goal.map(|(goal, required_s)| check::report(&goal, required_s, &run, &sys));
-    if args.json {
-        let mut v = report::json_value(&run, sys.settings(), &scene_name);
+    let Some(solo) = run.runs.first() else {
+        bail!("the run produced no report (a simulator bug, please report it)");
+    };
+    let checked = goal.map(|(goal, required_s)| check::report(&goal, required_s, solo));
+    let report = if args.json {
+        let mut v = report::json_value(&solo.run, &solo.settings, &scene_name);
         if let Some(c) = &checked {
             check::add_to_json(&mut v, c)?;
         }
-        let text = serde_json::to_string_pretty(&v).context("encoding JSON")?;
-        println!("{text}");
+        serde_json::to_string_pretty(&v).context("encoding JSON")?
     } else {
-        print!("{}", report::summary_text(&run, sys.settings()));
+        let mut text = report::summary_text(&solo.run, &solo.settings);
         if let Some(c) = &checked {
-            print!("\n{}", check::text(c, args.hint));
+            text.push_str(&format!("\n{}", check::text(c, args.hint)));
         }
-    }
-    if let Err(e) = &run.balance {
-        bail!("ledgers do not balance (a simulator bug, please report it): {e}");
-    }
-    Ok(match checked {
-        Some(c) if !c.passed() => Ended::GoalNotMet,
-        _ => Ended::Fine,
+        text
+    };
+    Ok(RunOutput {
+        report,
+        csv,
+        goal_not_met: checked.is_some_and(|c| !c.passed()),
+        bug: solo
+            .run
+            .balance
+            .as_ref()
+            .err()
+            .map(|e| format!("ledgers do not balance (a simulator bug, please report it): {e}")),
     })
 }
 
-/// `asynclab run --compare`: the scene's twins, a thread each, reported
-/// side by side (or as JSON), the CSV with a twin column. As for one run,
-/// unbalanced ledgers fail the command after the report is out.
-fn run_compare(args: &RunArgs, s: Scenario, scene_name: &str) -> anyhow::Result<()> {
-    let twins = crate::sim::Twins::compare(&s.settings, &s.variants)
-        .with_context(|| format!("the twins of {scene_name}"))?;
-    let names = twins.names();
-    let mut csv = match &args.csv {
-        Some(path) => {
-            let out =
-                Output::create(path).with_context(|| format!("writing CSV {}", path.display()))?;
-            Some(report::CsvWriter::new_compare(
-                &s.settings,
-                BufWriter::new(out),
-            )?)
-        }
-        None => None,
-    };
-    let mut bar = Progress::new(std::io::stderr().is_terminal());
-    let run = twins::simulate_twins(
-        twins,
-        &s.title,
-        s.duration_s,
-        csv.is_some(),
-        |k, ws| match &mut csv {
-            Some(w) => w.twin_rows(&names[k], ws),
-            None => Ok(()),
-        },
-        |u| bar.show(u),
-    )
-    .context("writing the CSV")?;
-    bar.finish();
-    if let (Some(w), Some(path)) = (csv, &args.csv) {
-        commit_csv(w, path)?;
-    }
-    if args.json {
-        let v = report::compare_json(
-            &run.twins,
-            &s.settings,
-            scene_name,
-            run.same_users,
-            run.wall,
-        );
-        let text = serde_json::to_string_pretty(&v).context("encoding JSON")?;
-        println!("{text}");
+/// `asynclab run --compare`'s report: the twins side by side (or as
+/// JSON). As for one run, unbalanced ledgers fail the command after the
+/// report is out.
+fn compare_output<W>(
+    args: &RunArgs,
+    s: &Scenario,
+    scene_name: &str,
+    run: &simulate::Runs,
+    csv: Option<W>,
+) -> anyhow::Result<RunOutput<W>> {
+    let report = if args.json {
+        let v = report::compare_json(&run.runs, &s.settings, scene_name, run.same_users, run.wall);
+        serde_json::to_string_pretty(&v).context("encoding JSON")?
     } else {
-        print!(
-            "{}",
-            report::compare_text(&run.twins, run.same_users, run.wall)
-        );
-    }
-    for t in &run.twins {
-        if let Err(e) = &t.run.balance {
-            bail!(
+        report::compare_text(&run.runs, run.same_users, run.wall)
+    };
+    let unbalanced = run.runs.iter().find_map(|t| {
+        t.run.balance.as_ref().err().map(|e| {
+            format!(
                 "twin `{}`: ledgers do not balance (a simulator bug, please report it): {e}",
                 t.name
-            );
-        }
-    }
-    if !run.same_users && report::limit_shed(&run.twins).is_none() {
-        bail!("the twins saw different users (a simulator bug, please report it)");
-    }
-    Ok(())
+            )
+        })
+    });
+    let different_users = (!run.same_users && report::limit_shed(&run.runs).is_none())
+        .then(|| "the twins saw different users (a simulator bug, please report it)".to_string());
+    Ok(RunOutput {
+        report,
+        csv,
+        goal_not_met: false,
+        bug: unbalanced.or(different_users),
+    })
 }
 
 /// Flushes the CSV and puts it in place.
-fn commit_csv(
-    w: report::CsvWriter<BufWriter<Output>>,
-    path: &std::path::Path,
-) -> anyhow::Result<()> {
+fn commit_csv(mut buffered: BufWriter<Output>, path: &std::path::Path) -> anyhow::Result<()> {
     let commit = || -> std::io::Result<()> {
-        let mut buffered = w.into_inner();
         buffered.flush()?;
         buffered.into_inner().map_err(|e| e.into_error())?.commit()
     };

@@ -8,7 +8,7 @@ use super::caption::{RecentSwitch, RunCaptions};
 use super::command::{Command, StepKind};
 use super::document::Document;
 use super::pacing::{Budget, Pace};
-use super::snapshot::{SeekProgress, Snapshot, TwinSnapshot};
+use super::snapshot::{RunSnapshot, SeekProgress, Snapshot};
 use crate::scenario::{Change, Scenario, Settings};
 use crate::sim::trace::Trace;
 use crate::sim::{SimTime, System, Target, Twin, Twins, Window};
@@ -353,40 +353,30 @@ impl HostCore {
         }
     }
 
-    /// The snapshot for the UI, moving closed windows not yet published
-    /// into `new_windows` (and, comparing, each twin's into its own). The
-    /// live settings, edited scene and recording are copied only if they
-    /// changed since the last snapshot. `keep_windows`: windows of the
-    /// last snapshot the UI has not taken (of the solo run or twin 0; see
-    /// [`HostCore::snapshot_keeping`] for every twin's).
-    pub fn snapshot(&mut self, keep_windows: Vec<Window>) -> Snapshot {
-        self.snapshot_keeping(vec![keep_windows])
+    /// The snapshot for the UI, moving each run's closed windows not yet
+    /// published into its `new_windows`. The live settings, edited scene
+    /// and recording are copied only if they changed since the last
+    /// snapshot.
+    pub fn snapshot(&mut self) -> Snapshot {
+        self.snapshot_keeping(Vec::new())
     }
 
-    /// Like [`HostCore::snapshot`], keeping each twin's untaken windows
-    /// (`keep[k]` for twin k).
+    /// Like [`HostCore::snapshot`], keeping each run's windows of the
+    /// last snapshot that the UI has not taken (`keep[k]` for run k).
     pub fn snapshot_keeping(&mut self, mut keep: Vec<Vec<Window>>) -> Snapshot {
         self.refresh_shared();
-        let mut twins: Vec<TwinSnapshot> = Vec::new();
-        let mut first_windows = Vec::new();
+        let mut runs: Vec<RunSnapshot> = Vec::with_capacity(self.twins.len());
         for k in 0..self.twins.len() {
             let kept = keep.get_mut(k).map(std::mem::take).unwrap_or_default();
             let windows = self.drain(k, kept);
-            if k == 0 {
-                first_windows = windows.clone();
-            }
-            if self.twins.is_compare() {
-                twins.push(self.twin_snapshot(k, windows));
-            }
+            runs.push(self.run_snapshot(k, windows));
         }
         let summary = (!self.pace.playing()).then(|| self.paused_summary());
-        let sys = self.twins.first();
-        let markers = self.shared.markers[0].1.clone();
         // The banner: the latest caption true of the run now, or the latest
         // scripted change skipped because the presenter had set it by hand
         // (their cue); comparing, the scene's captions marked with the
         // twins they hold for.
-        let runs: Vec<RunCaptions<'_>> = self
+        let captions: Vec<RunCaptions<'_>> = self
             .twins
             .twins()
             .iter()
@@ -397,7 +387,7 @@ impl HostCore {
                 live: t.system().settings(),
             })
             .collect();
-        let caption = super::caption::line(&runs);
+        let caption = super::caption::line(&captions);
         // A switch taken together with the script's says so, over the
         // captions that tell of that switch (up to 5 s after it), until a
         // later caption.
@@ -407,33 +397,25 @@ impl HostCore {
         };
         Snapshot {
             run_id: self.run_id,
-            new_windows: first_windows,
-            gauges: sys.gauges(),
-            totals: Some(sys.totals()),
             summary,
-            ledgers: sys.ledgers(),
-            markers,
             caption,
             now_s: self.twins.now().as_secs_f64(),
-            events: sys.events(),
             playing: self.pace.playing(),
             ended: self.pace.ended(),
             duration_s: self.doc.edited().duration_s,
             speed: self.pace.speed(),
             cue_note: self.pace.cue_note().map(str::to_string),
             lagging_at: self.pace.lagging_at(),
-            live: self.shared.live[0].1.clone(),
             edited: self.shared.edited.clone(),
             file: self.shared.file.clone(),
             dirty: self.shared.dirty,
             recording: self.shared.recording.clone(),
-            traces: self.shared.traces[0].1.clone(),
             last_error: self.last_error.clone(),
             next_scripted_s: self.twins.next_scripted().map(|t| t.as_secs_f64()),
             compare: self.twins.is_compare(),
             seek: self.seek.filter(|_| self.pace.jumping()),
             script_pending: self.shared.script_pending,
-            twins,
+            runs,
         }
     }
 
@@ -491,11 +473,11 @@ impl HostCore {
         kept
     }
 
-    /// What the UI sees of twin `k`.
-    fn twin_snapshot(&self, k: usize, new_windows: Vec<Window>) -> TwinSnapshot {
+    /// What the UI sees of run `k`.
+    fn run_snapshot(&self, k: usize, new_windows: Vec<Window>) -> RunSnapshot {
         let t = &self.twins.twins()[k];
         let sys = t.system();
-        TwinSnapshot {
+        RunSnapshot {
             name: t.name().to_string(),
             new_windows,
             gauges: sys.gauges(),

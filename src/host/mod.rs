@@ -32,8 +32,8 @@
 //! - `core`: [`HostCore`], commands in, ticks, snapshots out, no thread;
 //!   `Command::Seek` replays the run's recording from t = 0 within each
 //!   tick's budget ([`SeekProgress`]);
-//! - `snapshot`: [`Snapshot`], what the UI reads (and a [`TwinSnapshot`]
-//!   per twin when comparing);
+//! - `snapshot`: [`Snapshot`], what the UI reads, with a [`RunSnapshot`]
+//!   per run (one solo, one per twin comparing);
 //! - here: the [`Host`] handle, driven by its own thread or by hand.
 //!
 //! The host runs [`Twins`](crate::sim::Twins): one solo run, or a scene's
@@ -59,7 +59,7 @@ pub use caption::TOGETHER;
 pub use clock::{Clock, FakeClock, WallClock};
 pub use command::{Command, SPEEDS, Speed, StepKind};
 pub use pacing::{Budget, EVENTS_PER_CHECK, TICK_BUDGET};
-pub use snapshot::{SeekProgress, Snapshot, TwinSnapshot};
+pub use snapshot::{RunSnapshot, SeekProgress, Snapshot};
 pub use story::{ScriptedEvent, TimelineEdit, events as scripted_events};
 
 use crate::scenario::Scenario;
@@ -121,7 +121,7 @@ impl Host {
         clock: Box<dyn Clock>,
         notify: Notify,
     ) -> anyhow::Result<Host> {
-        let shared = Arc::new(Mutex::new(core.snapshot(Vec::new())));
+        let shared = Arc::new(Mutex::new(core.snapshot()));
         let (tx, rx) = channel();
         let stop = Arc::new(AtomicBool::new(false));
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -166,7 +166,7 @@ impl Host {
 
     /// A host without a thread on a prepared core (a test's budgeted one).
     pub fn manual_core(mut core: HostCore, clock: Box<dyn Clock>) -> Host {
-        let shared = Arc::new(Mutex::new(core.snapshot(Vec::new())));
+        let shared = Arc::new(Mutex::new(core.snapshot()));
         let (tx, rx) = channel();
         Host {
             tx,
@@ -218,22 +218,20 @@ impl Host {
         lock(&self.shared)
     }
 
-    /// A copy of the latest snapshot that takes its new windows (each
-    /// twin's too), under one lock so no window is lost between copying and
-    /// clearing. The copy shares the snapshot's scene-sized parts (cheap
-    /// `Arc` clones).
+    /// A copy of the latest snapshot that takes every run's new windows,
+    /// under one lock so no window is lost between copying and clearing.
+    /// The copy shares the snapshot's scene-sized parts (cheap `Arc`
+    /// clones).
     pub fn take_snapshot(&self) -> Snapshot {
         let mut guard = lock(&self.shared);
-        let windows = std::mem::take(&mut guard.new_windows);
-        let twin_windows: Vec<Vec<Window>> = guard
-            .twins
+        let windows: Vec<Vec<Window>> = guard
+            .runs
             .iter_mut()
-            .map(|t| std::mem::take(&mut t.new_windows))
+            .map(|r| std::mem::take(&mut r.new_windows))
             .collect();
         let mut snap = guard.clone();
-        snap.new_windows = windows;
-        for (t, ws) in snap.twins.iter_mut().zip(twin_windows) {
-            t.new_windows = ws;
+        for (r, ws) in snap.runs.iter_mut().zip(windows) {
+            r.new_windows = ws;
         }
         snap
     }
@@ -275,16 +273,11 @@ fn drain_commands(core: &mut HostCore, rx: &Receiver<Command>, clock: &dyn Clock
 /// not drained yet (if they belong to the current run).
 fn publish(core: &mut HostCore, shared: &Mutex<Snapshot>) {
     let mut guard = lock(shared);
-    let first = std::mem::take(&mut guard.new_windows);
-    // Comparing, twin 0's windows are in both lists: keep them once.
-    let mut pending = vec![first];
-    pending.extend(
-        guard
-            .twins
-            .iter_mut()
-            .skip(1)
-            .map(|t| std::mem::take(&mut t.new_windows)),
-    );
+    let mut pending: Vec<Vec<Window>> = guard
+        .runs
+        .iter_mut()
+        .map(|r| std::mem::take(&mut r.new_windows))
+        .collect();
     // Windows of an older run are meaningless to the UI.
     if guard.run_id != core.run_id() {
         pending.clear();

@@ -37,7 +37,7 @@ fn settle(h: &mut Harness<'_, TestApp>) {
 }
 
 fn live(h: &Harness<'_, TestApp>) -> Settings {
-    (*h.state().app.host().snapshot().live).clone()
+    (*h.state().app.host().snapshot().first().live).clone()
 }
 
 fn now_s(h: &Harness<'_, TestApp>) -> f64 {
@@ -73,7 +73,13 @@ fn moving_a_knob_changes_the_model() {
     assert_eq!(live(&h).database.connections, before + 4);
     // The System itself uses it: its gauges report the new connection count.
     assert_eq!(
-        h.state().app.host().snapshot().gauges.db_connections,
+        h.state()
+            .app
+            .host()
+            .snapshot()
+            .first()
+            .gauges
+            .db_connections,
         before + 4
     );
 }
@@ -144,10 +150,14 @@ fn save_then_reopen_round_trips_live_tweaks() {
     let path = dir.join("saved.ron");
     let mut h = harness(scene());
     h.run_steps(3);
-    h.state().app.host().send(Command::Apply(Change::Set {
-        path: "clients[0].rate_per_s".into(),
-        value: 42.0,
-    }));
+    h.state_mut()
+        .app
+        .apply(asynclab::app::AppAction::Host(Command::Apply(
+            Change::Set {
+                path: "clients[0].rate_per_s".into(),
+                value: 42.0,
+            },
+        )));
     h.get_by_label("ASYNC").click();
     h.run_steps(3);
     assert!(h.state().app.host().snapshot().dirty);
@@ -243,10 +253,28 @@ fn buttons_menus_and_keys_all_act() {
     assert_eq!(live(&h).queue.retry, RetryPolicy::ExponentialJitter);
     h.get_by_label("outage: fail").click();
     h.run_steps(2);
-    assert!(h.state().app.host().snapshot().gauges.outage.is_some());
+    assert!(
+        h.state()
+            .app
+            .host()
+            .snapshot()
+            .first()
+            .gauges
+            .outage
+            .is_some()
+    );
     h.get_by_label("end outage").click();
     h.run_steps(2);
-    assert!(h.state().app.host().snapshot().gauges.outage.is_none());
+    assert!(
+        h.state()
+            .app
+            .host()
+            .snapshot()
+            .first()
+            .gauges
+            .outage
+            .is_none()
+    );
 
     h.key_press(egui::Key::A);
     h.run_steps(2);
@@ -326,10 +354,11 @@ fn app_renders_empty_and_extreme_runs() {
     s.settings.queue.workers = 1;
     s.settings.queue.capacity = 10;
     let mut h = harness(s);
-    h.state()
+    h.state_mut()
         .app
-        .host()
-        .send(Command::SetSpeed(Speed::Times(0.25)));
+        .apply(asynclab::app::AppAction::Host(Command::SetSpeed(
+            Speed::Times(0.25),
+        )));
     h.run_steps(10);
     assert!(h.state().app.frames() >= 10);
 }
@@ -755,7 +784,7 @@ fn jobs_in_backoff_show_on_the_diagram_and_in_the_headline() {
     }];
     let mut h = harness(s);
     h.run_steps(80);
-    let backoff = h.state().app.host().snapshot().gauges.in_backoff;
+    let backoff = h.state().app.host().snapshot().first().gauges.in_backoff;
     assert!(
         backoff > 10,
         "jobs wait out a backoff during the outage: {backoff}"

@@ -35,7 +35,7 @@ fn said(markers: &[Marker]) -> Vec<String> {
 }
 
 fn mode_of(snap: &Snapshot) -> Mode {
-    snap.live.endpoints[0].mode
+    snap.first().live.endpoints[0].mode
 }
 
 /// Slow database's captions state their modes, and a run in the other mode
@@ -107,12 +107,12 @@ fn the_caption_line_drops_a_caption_once_the_run_leaves_its_mode() {
     core.handle(Command::SetSpeed(Speed::Times(1.0)), Duration::ZERO);
     core.handle(Command::Play, Duration::ZERO);
     core.tick(Duration::from_secs(8));
-    let snap = core.snapshot(Vec::new());
+    let snap = core.snapshot();
     let (_, text) = snap.caption.expect("the 0:05 caption");
     assert!(text.starts_with("Light load"), "{text}");
     core.handle(Command::Apply(all(Mode::Async)), Duration::from_secs(8));
     core.tick(Duration::from_secs(9));
-    let snap = core.snapshot(Vec::new());
+    let snap = core.snapshot();
     assert_eq!(mode_of(&snap), Mode::Async);
     assert_eq!(snap.caption, None, "a sync caption while ASYNC");
 }
@@ -127,15 +127,15 @@ fn comparing_the_caption_line_names_the_twin_a_caption_holds_for() {
     core.handle(Command::SetSpeed(Speed::Times(10.0)), Duration::ZERO);
     core.handle(Command::Play, Duration::ZERO);
     core.tick(Duration::from_millis(4_900));
-    let snap = core.snapshot(Vec::new());
-    assert!(snap.compare && snap.twins.len() == 2);
+    let snap = core.snapshot();
+    assert!(snap.compare && snap.runs.len() == 2);
     let (_, text) = snap.caption.expect("the 0:47 caption");
     assert_eq!(
         text,
         "Traffic passes 100/s, the database's limit. Users queue behind it. (in sync)"
     );
     core.tick(Duration::from_millis(24_300));
-    let (_, text) = core.snapshot(Vec::new()).caption.expect("the 4:01 caption");
+    let (_, text) = core.snapshot().caption.expect("the 4:01 caption");
     assert_eq!(
         text,
         "ASYNC: the server answers 'accepted' and queues the write. (in async)"
@@ -153,7 +153,7 @@ fn just_after_the_switch() -> HostCore {
         wall += Duration::from_millis(50);
         core.tick(wall);
     }
-    assert_eq!(mode_of(&core.snapshot(Vec::new())), Mode::Async);
+    assert_eq!(mode_of(&core.snapshot()), Mode::Async);
     core
 }
 
@@ -168,7 +168,7 @@ fn a_switch_a_moment_after_the_scripts_keeps_its_mode() {
     let wall = Duration::from_millis(24_650);
     core.handle(Command::Apply(all(Mode::Sync)), wall);
     core.tick(wall);
-    let snap = core.snapshot(Vec::new());
+    let snap = core.snapshot();
     assert_eq!(mode_of(&snap), Mode::Async, "not flipped back to SYNC");
     let (_, cue) = snap.caption.expect("a cue");
     assert!(
@@ -187,7 +187,7 @@ fn a_switch_a_moment_after_the_scripts_keeps_its_mode() {
         Duration::from_millis(25_000),
     );
     core.tick(Duration::from_millis(25_050));
-    assert_eq!(mode_of(&core.snapshot(Vec::new())), Mode::Sync);
+    assert_eq!(mode_of(&core.snapshot()), Mode::Sync);
 
     let mut core = just_after_the_switch();
     core.handle(
@@ -195,7 +195,7 @@ fn a_switch_a_moment_after_the_scripts_keeps_its_mode() {
         Duration::from_millis(28_000),
     );
     core.tick(Duration::from_millis(28_050));
-    let snap = core.snapshot(Vec::new());
+    let snap = core.snapshot();
     assert_eq!(mode_of(&snap), Mode::Sync, "long after the script's switch");
 }
 

@@ -16,7 +16,14 @@ use std::path::Path;
 type H = Harness<'static, TestApp>;
 
 fn connections(h: &H) -> u32 {
-    h.state().app.host().snapshot().live.database.connections
+    h.state()
+        .app
+        .host()
+        .snapshot()
+        .first()
+        .live
+        .database
+        .connections
 }
 
 fn shows(h: &H, label: &str) -> bool {
@@ -96,7 +103,12 @@ fn key_reaches(command: UiCommand, key: &KeyboardShortcut) -> bool {
     let after = app.host().snapshot().clone();
     match command {
         UiCommand::PlayPause => after.playing != before.playing,
-        UiCommand::ToggleModes => after.live.endpoints.iter().all(|e| e.mode == Mode::Async),
+        UiCommand::ToggleModes => after
+            .first()
+            .live
+            .endpoints
+            .iter()
+            .all(|e| e.mode == Mode::Async),
         UiCommand::Compare => after.compare && !before.compare,
         UiCommand::Restart => after.now_s < before.now_s,
         UiCommand::Faster => after.speed == before.speed.faster(),
@@ -108,8 +120,8 @@ fn key_reaches(command: UiCommand, key: &KeyboardShortcut) -> bool {
         UiCommand::Open => shows_part(&h, "Open a scene"),
         UiCommand::Save => shows_part(&h, "Save the scene as"),
         UiCommand::Quit => app.quitting(),
-        UiCommand::Undo => connections(&h) != 12 && before.live.database.connections == 12,
-        UiCommand::Redo => connections(&h) == 12 && before.live.database.connections != 12,
+        UiCommand::Undo => connections(&h) != 12 && before.first().live.database.connections == 12,
+        UiCommand::Redo => connections(&h) == 12 && before.first().live.database.connections != 12,
         UiCommand::FullScreen | UiCommand::Paste => unreachable!("checked above"),
     }
 }

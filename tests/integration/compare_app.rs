@@ -22,7 +22,7 @@ fn scene() -> Scenario {
 }
 
 fn twin_live(h: &Harness<'_, TestApp>, k: usize) -> Settings {
-    (*h.state().app.host().snapshot().twins[k].live).clone()
+    (*h.state().app.host().snapshot().runs[k].live).clone()
 }
 
 fn labels(h: &Harness<'_, TestApp>, part: &str) -> Vec<String> {
@@ -46,7 +46,7 @@ fn c_opens_the_twins_side_by_side_each_with_its_headline() {
     let mut h = comparing(40);
     let snap = h.state().app.host().snapshot().clone();
     assert!(snap.compare);
-    let names: Vec<&str> = snap.twins.iter().map(|t| t.name.as_str()).collect();
+    let names: Vec<&str> = snap.runs.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(
         names,
         ["sync", "async"],
@@ -139,7 +139,7 @@ fn a_knob_changes_every_twin_or_only_the_chosen_one() {
     // (the twins share their users) right under the knob: no twin changes.
     set_knob(&mut h, "webshop: rate", 60.0);
     let snap = h.state().app.host().snapshot().clone();
-    for t in &snap.twins {
+    for t in &snap.runs {
         assert_eq!(t.live.clients[0].rate_per_s, 150.0, "{} changed", t.name);
     }
     let knob = h
@@ -180,7 +180,7 @@ fn the_difference_sentence_states_the_twins_own_headline_figures() {
         .collect();
     // Both twins' figures are read at one instant: the same window.
     assert_eq!(lasts[0].t_s, lasts[1].t_s);
-    let twins = &snap.twins;
+    let twins = &snap.runs;
     let figures: Vec<_> = twins
         .iter()
         .zip(&lasts)
@@ -235,8 +235,8 @@ fn a_recording_made_while_comparing_reopens_comparing() {
     h2.run_steps(30);
     let snap = h2.state().app.host().snapshot().clone();
     assert!(snap.compare, "the recording opens comparing");
-    assert_eq!(snap.twins[1].live.database.connections, 9);
-    assert_eq!(snap.twins[0].live.database.connections, 5);
+    assert_eq!(snap.runs[1].live.database.connections, 9);
+    assert_eq!(snap.runs[0].live.database.connections, 5);
     h2.get_by_label("twin sync: SYNC");
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -283,7 +283,7 @@ fn four_twins_and_one_without_a_database_render_at_any_scale() {
         )));
     h.key_press(egui::Key::C);
     h.run_steps(20);
-    assert_eq!(h.state().app.host().snapshot().twins.len(), 4);
+    assert_eq!(h.state().app.host().snapshot().runs.len(), 4);
     h.get_by_label("twin no database: SYNC");
     // More than two twins: one sentence per twin against the first.
     let snap = h.state().app.host().snapshot().clone();
@@ -317,11 +317,13 @@ fn four_twins_and_one_without_a_database_render_at_any_scale() {
 #[test]
 fn a_traced_dot_on_the_compare_wait_plot_opens_its_journey() {
     let mut h = comparing(80);
-    h.state().app.host().send(Command::Pause);
+    h.state_mut()
+        .app
+        .apply(asynclab::app::AppAction::Host(Command::Pause));
     h.run_steps(3);
     let (done0, done1) = {
         let snap = h.state().app.host().snapshot();
-        let done = |k: usize| snap.twins[k].traces.iter().filter(|t| t.user_done).count();
+        let done = |k: usize| snap.runs[k].traces.iter().filter(|t| t.user_done).count();
         (done(0), done(1))
     };
     assert!(done0 >= 5 && done1 >= 5, "{done0} and {done1} traced users");
@@ -331,7 +333,7 @@ fn a_traced_dot_on_the_compare_wait_plot_opens_its_journey() {
     let seqs: std::collections::HashSet<u64> = dots.iter().map(|d| d.0).collect();
     let in_twin = |k: usize| {
         let snap = h.state().app.host().snapshot();
-        snap.twins[k]
+        snap.runs[k]
             .traces
             .iter()
             .any(|t| seqs.contains(&t.seq) && t.user_done)
@@ -377,7 +379,9 @@ fn the_run_story_tells_each_twins_worst_minute_and_totals() {
     );
     h.get_by_label("Run story").click();
     h.run_steps(2);
-    h.state().app.host().send(Command::Pause);
+    h.state_mut()
+        .app
+        .apply(asynclab::app::AppAction::Host(Command::Pause));
     h.run_steps(3);
     let snap = h.state().app.host().snapshot().clone();
     let view = h.state().app.compare_view();
@@ -385,7 +389,7 @@ fn the_run_story_tells_each_twins_worst_minute_and_totals() {
         .map(|k| view.history(k).expect("a history per twin").clone())
         .collect();
     let lines = compare::story_lines(&snap, &histories);
-    for (line, t) in lines.iter().zip(&snap.twins) {
+    for (line, t) in lines.iter().zip(&snap.runs) {
         h.get_by_label(line);
         let errors = t.totals.errors.total() - t.totals.errors.sim_limit;
         assert!(

@@ -37,7 +37,7 @@ fn tick(host: &mut Host, clock: &FakeClock, windows: &mut Vec<Window>) -> Snapsh
     clock.advance(Duration::from_millis(100));
     host.pump();
     let snap = host.take_snapshot();
-    windows.extend(snap.new_windows.iter().cloned());
+    windows.extend(snap.first().new_windows.iter().cloned());
     snap
 }
 

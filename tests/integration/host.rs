@@ -42,7 +42,7 @@ fn host_matches_headless_run_bit_for_bit() {
         while got.len() < expected.len() {
             clock.advance(Duration::from_millis(tick_ms));
             host.pump();
-            got.extend(host.take_snapshot().new_windows);
+            got.extend(host.take_snapshot().first().new_windows.clone());
             guard += 1;
             assert!(guard < 2_000_000, "host never reached {end:?}");
         }
@@ -68,7 +68,7 @@ fn host_at_max_speed_matches_too() {
     while got.len() < expected.len() {
         clock.advance(Duration::from_millis(16));
         host.pump();
-        got.extend(host.take_snapshot().new_windows);
+        got.extend(host.take_snapshot().first().new_windows.clone());
     }
     got.truncate(expected.len());
     assert_eq!(json(&got), json(&expected));
@@ -84,7 +84,7 @@ fn restart_keeps_tweaks_and_recording_replays() {
     for _ in 0..60 {
         clock.advance(Duration::from_millis(16));
         host.pump();
-        live_ws.extend(host.take_snapshot().new_windows);
+        live_ws.extend(host.take_snapshot().first().new_windows.clone());
     }
     host.send(Command::Apply(Change::SetMode {
         endpoint: None,
@@ -96,7 +96,7 @@ fn restart_keeps_tweaks_and_recording_replays() {
     }));
     host.pump();
     let snap = host.take_snapshot();
-    live_ws.extend(snap.new_windows.iter().cloned());
+    live_ws.extend(snap.first().new_windows.iter().cloned());
     assert!(snap.dirty);
     assert_eq!(snap.edited.settings.database.connections, 7);
     assert_eq!(snap.edited.settings.endpoints[0].mode, Mode::Async);
@@ -108,7 +108,7 @@ fn restart_keeps_tweaks_and_recording_replays() {
     for _ in 0..200 {
         clock.advance(Duration::from_millis(16));
         host.pump();
-        live_ws.extend(host.take_snapshot().new_windows);
+        live_ws.extend(host.take_snapshot().first().new_windows.clone());
     }
     let text = recording.to_ron().expect("ron");
     let mut replay = System::new(Scenario::from_ron(&text, "rec").expect("valid"));
@@ -122,19 +122,19 @@ fn restart_keeps_tweaks_and_recording_replays() {
     assert!(snap.now_s < 0.1);
     // Restart keeps the knob tweaks but starts in the scene's own mode, so
     // a demo run again starts as the scene starts.
-    assert_eq!(snap.live.database.connections, 7);
-    assert_eq!(snap.live.endpoints[0].mode, Mode::Sync);
+    assert_eq!(snap.first().live.database.connections, 7);
+    assert_eq!(snap.first().live.endpoints[0].mode, Mode::Sync);
     host.send(Command::ResetToFile);
     host.pump();
     let snap = host.take_snapshot();
     assert!(!snap.dirty);
-    assert_eq!(snap.live.endpoints[0].mode, Mode::Sync);
+    assert_eq!(snap.first().live.endpoints[0].mode, Mode::Sync);
 }
 
 /// True when two snapshots share all three scene-sized parts.
 fn same_scene_parts(a: &Snapshot, b: &Snapshot) -> [bool; 3] {
     [
-        Arc::ptr_eq(&a.live, &b.live),
+        Arc::ptr_eq(&a.first().live, &b.first().live),
         Arc::ptr_eq(&a.edited, &b.edited),
         Arc::ptr_eq(&a.recording, &b.recording),
     ]
@@ -158,7 +158,7 @@ fn publish_copies_the_scene_only_when_it_changed() {
     }));
     let changed = frame(&mut host, &clock);
     assert_eq!(same_scene_parts(&second, &changed), [false; 3]);
-    assert_eq!(changed.live.database.connections, 7);
+    assert_eq!(changed.first().live.database.connections, 7);
     assert_eq!(changed.edited.settings.database.connections, 7);
     assert!(changed.dirty);
     let timeline = &changed.recording.settings.timeline;
@@ -198,7 +198,7 @@ fn scripted_changes_reach_the_published_live_settings() {
     let mut host = Host::manual(s, Box::new(clock.clone()));
     host.send(Command::SetSpeed(Speed::Times(10.0)));
     let start = frame(&mut host, &clock);
-    assert_eq!(start.live.database.connections, before);
+    assert_eq!(start.first().live.database.connections, before);
     let mut last = start.clone();
     while last.now_s < 2.0 {
         let snap = frame(&mut host, &clock);
@@ -211,7 +211,7 @@ fn scripted_changes_reach_the_published_live_settings() {
         );
         last = snap;
     }
-    assert_eq!(last.live.database.connections, before + 3);
+    assert_eq!(last.first().live.database.connections, before + 3);
     assert_eq!(last.edited.settings.database.connections, before);
     assert!(!last.dirty);
 }
@@ -238,15 +238,15 @@ fn a_tick_stops_at_its_budget_whatever_the_load() {
         "{events} events"
     );
     assert!(core.system().now() < SimTime::from_secs(1), "fell behind");
-    let snap = core.snapshot(Vec::new());
+    let snap = core.snapshot();
     assert!(snap.lagging_at.is_some(), "says it cannot keep up at once");
     core.handle(Command::Pause, Duration::from_millis(1016));
     let paused_at = core.system().now();
     core.tick(Duration::from_millis(1032));
     assert_eq!(core.system().now(), paused_at, "the pause held");
-    assert!(!core.snapshot(Vec::new()).playing);
+    assert!(!core.snapshot().playing);
     assert!(
-        core.snapshot(Vec::new()).lagging_at.is_none(),
+        core.snapshot().lagging_at.is_none(),
         "paused, nothing says it cannot keep up"
     );
 }
@@ -264,11 +264,11 @@ fn restart_and_compare_after_the_end_play() {
         core.handle(Command::SetSpeed(Speed::Times(1.0)), Duration::ZERO);
         core.handle(Command::Play, Duration::ZERO);
         core.tick(Duration::from_secs(3));
-        let snap = core.snapshot(Vec::new());
+        let snap = core.snapshot();
         assert!(snap.ended && !snap.playing, "paused at the end");
         core.handle(cmd.clone(), Duration::from_secs(3));
         core.tick(Duration::from_secs(4));
-        let snap = core.snapshot(Vec::new());
+        let snap = core.snapshot();
         assert!(snap.playing, "{cmd:?}: the new run plays");
         assert!(snap.now_s > 0.5, "{cmd:?}: at {} s", snap.now_s);
     }
@@ -286,7 +286,49 @@ fn undrained_windows_are_bounded() {
     let mut core = HostCore::new(s, None);
     core.handle(Command::SetSpeed(Speed::Times(1.0)), Duration::ZERO);
     core.tick(Duration::from_secs(200));
-    let snap = core.snapshot(Vec::new());
-    assert_eq!(snap.new_windows.len(), MAX_PENDING_WINDOWS);
+    let snap = core.snapshot();
+    assert_eq!(snap.first().new_windows.len(), MAX_PENDING_WINDOWS);
     assert!(core.system().windows().is_empty(), "drained from the run");
+}
+
+/// Solo is the one-run case of the snapshot: one run, unnamed, and
+/// comparing one run per twin; either way each run's windows are taken
+/// once, add up to its own counts and are in no other list.
+#[test]
+fn solo_and_compare_snapshots_are_one_shape_with_each_window_once() {
+    let clock = FakeClock::new();
+    let mut host = Host::manual(scene(), Box::new(clock.clone()));
+    host.send(Command::SetSpeed(Speed::Times(20.0)));
+    for compare in [false, true] {
+        host.send(Command::SetCompare(compare));
+        let mut windows: Vec<Vec<Window>> = Vec::new();
+        let mut snap = frame(&mut host, &clock);
+        for _ in 0..200 {
+            windows.resize(snap.runs.len(), Vec::new());
+            for (k, r) in snap.runs.iter().enumerate() {
+                windows[k].extend(r.new_windows.iter().cloned());
+            }
+            snap = frame(&mut host, &clock);
+        }
+        let names: Vec<&str> = snap.runs.iter().map(|r| r.name.as_str()).collect();
+        if compare {
+            assert!(
+                names.len() == 2 && names.iter().all(|n| !n.is_empty()),
+                "{names:?}"
+            );
+        } else {
+            assert_eq!(names, [""], "solo: one run, no twin name");
+        }
+        assert_eq!(snap.first().name, names[0]);
+        for (k, r) in snap.runs.iter().enumerate() {
+            let ws = &windows[k];
+            assert!(ws.len() >= 20, "run {k}: {} windows", ws.len());
+            for pair in ws.windows(2) {
+                assert!(pair[0].t_s < pair[1].t_s, "run {k}: a window twice");
+            }
+            let actions: u64 = ws.iter().map(|w| w.actions).sum();
+            assert!(actions <= r.totals.actions, "run {k}: more than it counted");
+            assert!(actions > 0, "run {k}: its own windows");
+        }
+    }
 }

@@ -128,3 +128,29 @@ fn scene_files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
         }
     }
 }
+
+/// The app's one action funnel: its host is read-only to everything
+/// outside (`AsyncLabApp::host` gives a snapshot, no `send`), so tests and
+/// benchmarks command it the way the panels do, through
+/// `AsyncLabApp::apply`. Nothing in the sources, examples or tests reaches
+/// around it.
+#[test]
+fn nothing_sends_to_the_apps_host_around_the_action_funnel() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["src", "examples", "tests"] {
+        rust_files(&root.join(dir), &mut files);
+    }
+    // Spelled in two pieces so this file does not name them itself.
+    let around = [format!("host(){}", ".send("), format!("host{}", "_mut()")];
+    let mut found = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        for (n, line) in text.lines().enumerate() {
+            if around.iter().any(|a| line.contains(a.as_str())) {
+                found.push(format!("{}:{}: {}", f.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "around the funnel:\n{}", found.join("\n"));
+}

@@ -100,10 +100,9 @@ fn ten_thousand_captions_draw_at_most_a_line_per_point_of_plot_width() {
     let mut h = harness(s);
     h.state_mut().app.set_span_s(600.0);
     h.run_steps(2);
-    h.state()
-        .app
-        .host()
-        .send(asynclab::host::Command::Seek(500.0));
+    h.state_mut().app.apply(asynclab::app::AppAction::Host(
+        asynclab::host::Command::Seek(500.0),
+    ));
     for _ in 0..400 {
         h.run_steps(1);
         if h.state().app.host().snapshot().now_s >= 500.0 {
@@ -113,9 +112,9 @@ fn ten_thousand_captions_draw_at_most_a_line_per_point_of_plot_width() {
     h.run_steps(3);
     let snap = h.state().app.host().snapshot().clone();
     assert!(
-        snap.markers.len() >= 9_000,
+        snap.first().markers.len() >= 9_000,
         "{} markers",
-        snap.markers.len()
+        snap.first().markers.len()
     );
     let (lines, captions) = asynclab::app::plots::drawn_this_frame(&h.ctx);
     // Every plot together is narrower than the window times the number of
@@ -132,7 +131,10 @@ fn ten_thousand_captions_draw_at_most_a_line_per_point_of_plot_width() {
     assert!(listed <= 210, "{listed} events listed");
     // The snapshot shares the markers: a frame takes the same list.
     let again = h.state().app.host().snapshot().clone();
-    assert!(std::sync::Arc::ptr_eq(&snap.markers, &again.markers));
+    assert!(std::sync::Arc::ptr_eq(
+        &snap.first().markers,
+        &again.first().markers
+    ));
 }
 
 /// Edit > Paste scene with a clipboard that holds no text (an image, or

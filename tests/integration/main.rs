@@ -12,6 +12,7 @@ mod engine;
 mod explain;
 mod files;
 mod fuzz;
+mod golden;
 mod hardening;
 mod host;
 mod kit;

@@ -124,7 +124,7 @@ fn black_friday_compares_three_twins_with_their_costs_on_screen() {
     h.key_press(egui::Key::C);
     h.run_steps(20);
     let snap = h.state().app.host().snapshot().clone();
-    let names: Vec<&str> = snap.twins.iter().map(|t| t.name.as_str()).collect();
+    let names: Vec<&str> = snap.runs.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(
         names,
         [
@@ -183,7 +183,7 @@ fn pay_for_priority_priority_out_earns_fifo_in_every_trailing_minute() {
         .app
         .host()
         .snapshot()
-        .twins
+        .runs
         .iter()
         .map(|t| t.name.clone())
         .collect();

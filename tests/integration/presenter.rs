@@ -94,7 +94,7 @@ fn pump_to(host: &mut Host, clock: &FakeClock, t_s: f64, got: &mut Vec<Window>) 
     while host.snapshot().now_s < t_s {
         clock.advance(Duration::from_millis(50));
         host.pump();
-        got.extend(host.take_snapshot().new_windows);
+        got.extend(host.take_snapshot().first().new_windows.clone());
         guard += 1;
         assert!(guard < 100_000, "host never reached {t_s}");
     }
@@ -114,7 +114,7 @@ fn the_cue_shows_and_the_recording_replays_the_skip() {
     host.send(Command::Apply(to(Mode::Sync)));
     pump_to(&mut host, &clock, at + 20.0, &mut live);
     let snap = host.take_snapshot();
-    assert_eq!(snap.live.endpoints[0].mode, Mode::Sync);
+    assert_eq!(snap.first().live.endpoints[0].mode, Mode::Sync);
     let (t, cue) = snap.caption.clone().expect("a cue");
     assert_eq!(t, at);
     assert!(
@@ -155,18 +155,26 @@ fn restart_keeps_knob_tweaks_but_the_scenes_modes_and_script() {
     let snap = host.take_snapshot();
     assert!(snap.now_s < 1.0);
     assert_eq!(
-        snap.live.endpoints[0].mode,
+        snap.first().live.endpoints[0].mode,
         Mode::Sync,
         "the scene starts in SYNC"
     );
-    assert_eq!(snap.live.database.connections, 8, "the tweak is kept");
+    assert_eq!(
+        snap.first().live.database.connections,
+        8,
+        "the tweak is kept"
+    );
     // And the script runs again as written: ASYNC at its time.
     pump_to(&mut host, &clock, at + 5.0, &mut ws);
-    assert_eq!(host.snapshot().live.endpoints[0].mode, Mode::Async);
+    assert_eq!(host.snapshot().first().live.endpoints[0].mode, Mode::Async);
     host.send(Command::ResetToFile);
     host.pump();
     let snap = host.take_snapshot();
-    assert_eq!(snap.live.database.connections, 5, "reset discards tweaks");
+    assert_eq!(
+        snap.first().live.database.connections,
+        5,
+        "reset discards tweaks"
+    );
 }
 
 #[test]
@@ -188,7 +196,7 @@ fn the_app_shows_the_cue_in_its_caption_line() {
     h.run_steps(2);
     h.get_by_label_contains("caption: Script: ");
     assert_eq!(
-        h.state().app.host().snapshot().live.endpoints[0].mode,
+        h.state().app.host().snapshot().first().live.endpoints[0].mode,
         Mode::Sync
     );
 }

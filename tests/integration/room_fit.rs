@@ -269,7 +269,7 @@ fn a_refused_change_is_explained_under_its_knob() {
     h.run_steps(4);
     h.get_by_label("only sync").click();
     h.run_steps(2);
-    let rate_before = h.state().app.host().snapshot().twins[0].live.clients[0].rate_per_s;
+    let rate_before = h.state().app.host().snapshot().runs[0].live.clients[0].rate_per_s;
     let field = h
         .root()
         .query_all(by().role(Role::SpinButton).label_contains(": rate"))
@@ -287,7 +287,7 @@ fn a_refused_change_is_explained_under_its_knob() {
     h.key_press(egui::Key::Enter);
     h.run_steps(3);
     let snap = h.state().app.host().snapshot().clone();
-    for t in &snap.twins {
+    for t in &snap.runs {
         assert_eq!(t.live.clients[0].rate_per_s, rate_before, "not changed");
     }
     let knob = h

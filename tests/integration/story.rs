@@ -30,14 +30,10 @@ fn connections(n: f64) -> Change {
     }
 }
 
-/// Every twin's windows (one list when solo) taken from `snap`.
+/// Every run's windows (one list when solo) taken from `snap`.
 fn take(snap: Snapshot, into: &mut [Vec<Window>]) {
-    if snap.twins.is_empty() {
-        into[0].extend(snap.new_windows);
-    } else {
-        for (k, t) in snap.twins.into_iter().enumerate() {
-            into[k].extend(t.new_windows);
-        }
+    for (k, t) in snap.runs.into_iter().enumerate() {
+        into[k].extend(t.new_windows);
     }
 }
 
@@ -181,29 +177,29 @@ fn a_long_seek_shows_progress_and_cancels_where_it_got() {
     core.handle(Command::Pause, Duration::ZERO);
     core.handle(Command::Seek(1_500.0), Duration::ZERO);
     core.tick(Duration::from_millis(16));
-    let snap = core.snapshot(Vec::new());
+    let snap = core.snapshot();
     let seek = snap.seek.expect("still seeking after one tick");
     assert_eq!(seek.to_s, 1_500.0);
     let done = seek.done(snap.now_s);
     assert!(done > 0.0 && done < 1.0, "{done}");
     core.tick(Duration::from_millis(32));
-    let later = core.snapshot(Vec::new()).now_s;
+    let later = core.snapshot().now_s;
     assert!(later > snap.now_s, "each tick moves on");
     core.handle(Command::CancelSeek, Duration::from_millis(40));
     core.tick(Duration::from_millis(48));
-    let snap = core.snapshot(Vec::new());
+    let snap = core.snapshot();
     assert!(snap.seek.is_none() && !snap.playing);
     assert_eq!(snap.now_s, later, "stopped where it got");
     // Again, to the end: many ticks, none over its budget, then there.
     core.handle(Command::Seek(1_500.0), Duration::from_millis(50));
     let mut ticks = 0;
-    while core.snapshot(Vec::new()).seek.is_some() {
+    while core.snapshot().seek.is_some() {
         ticks += 1;
         core.tick(Duration::from_millis(50 + 16 * ticks));
         assert!(ticks < 100_000, "never arrived");
     }
     assert!(ticks > 3, "{ticks} ticks");
-    assert_eq!(core.snapshot(Vec::new()).now_s, 1_500.0);
+    assert_eq!(core.snapshot().now_s, 1_500.0);
 }
 
 fn caption(at_s: f64, text: &str) -> ScriptedEvent {
@@ -234,17 +230,25 @@ fn timeline_edits_play_from_the_next_seek() {
         Command::EditTimeline(TimelineEdit::Add(switch.clone())),
         Duration::from_secs(12),
     );
-    let snap = core.snapshot(Vec::new());
+    let snap = core.snapshot();
     assert!(snap.dirty && snap.script_pending);
-    assert_eq!(snap.live.endpoints[0].mode, Mode::Sync, "run unchanged");
+    assert_eq!(
+        snap.first().live.endpoints[0].mode,
+        Mode::Sync,
+        "run unchanged"
+    );
     assert_eq!(scripted_events(&snap.edited), [switch]);
     core.handle(Command::Seek(12.0), Duration::from_secs(12));
     core.tick(Duration::from_secs(12));
-    let snap = core.snapshot(Vec::new());
+    let snap = core.snapshot();
     assert!(!snap.script_pending);
-    assert_eq!(snap.live.endpoints[0].mode, Mode::Async);
-    assert_eq!(snap.live.database.connections, 3, "live change replayed");
-    assert!(snap.markers.iter().any(|m| m.t_s == 6.0));
+    assert_eq!(snap.first().live.endpoints[0].mode, Mode::Async);
+    assert_eq!(
+        snap.first().live.database.connections,
+        3,
+        "live change replayed"
+    );
+    assert!(snap.first().markers.iter().any(|m| m.t_s == 6.0));
     // The recording holds both the edit and the live change.
     assert_eq!(snap.recording.settings.timeline.len(), 2);
 }
@@ -271,7 +275,7 @@ fn a_disabled_event_survives_save_and_load_and_never_plays() {
         watch: watch.clone(),
     };
     core.handle(texts, w);
-    let snap = core.snapshot(Vec::new());
+    let snap = core.snapshot();
     assert!(snap.last_error.is_none(), "{:?}", snap.last_error);
     let text = snap.edited.to_ron().expect("ron");
     assert!(text.contains("disabled_timeline"), "{text}");
@@ -315,7 +319,7 @@ fn a_refused_edit_says_why() {
         Command::EditTimeline(TimelineEdit::Add(bad)),
         Duration::ZERO,
     );
-    let snap = core.snapshot(Vec::new());
+    let snap = core.snapshot();
     assert!(!snap.dirty);
     let e = snap.last_error.expect("a reason");
     assert!(e.contains("timeline[0].change.value = -1"), "{e}");
@@ -367,8 +371,8 @@ fn a_disabled_change_drops_its_caption() {
     for k in 1..200 {
         core.tick(Duration::from_millis(50 * k));
     }
-    let snap = core.snapshot(Vec::new());
+    let snap = core.snapshot();
     assert!(snap.now_s >= 299.0, "jumped to {}", snap.now_s);
-    let said = captions(&snap.markers);
+    let said = captions(&snap.first().markers);
     assert!(!said.iter().any(|c| c.starts_with("ASYNC")), "{said:?}");
 }

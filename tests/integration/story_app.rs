@@ -25,7 +25,14 @@ fn edited(h: &Harness<'_, TestApp>) -> Scenario {
 }
 
 fn connections(h: &Harness<'_, TestApp>) -> u32 {
-    h.state().app.host().snapshot().live.database.connections
+    h.state()
+        .app
+        .host()
+        .snapshot()
+        .first()
+        .live
+        .database
+        .connections
 }
 
 fn open_timeline(h: &mut Harness<'_, TestApp>) {
@@ -376,7 +383,15 @@ fn the_timeline_form_resets_its_value_when_the_setting_changes() {
     h.run_steps(2);
     h.get_by_label("Apply").click();
     h.run_steps(3);
-    let live = h.state().app.host().snapshot().live.browser.patience_s;
+    let live = h
+        .state()
+        .app
+        .host()
+        .snapshot()
+        .first()
+        .live
+        .browser
+        .patience_s;
     let timeline = edited(&h).settings.timeline;
     assert_eq!(timeline.len(), 1, "{timeline:?}");
     assert_eq!(

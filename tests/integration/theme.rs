@@ -52,17 +52,20 @@ fn coloured_texts(h: &Harness<'_, TestApp>) -> Vec<(String, Color32)> {
 
 /// Plays the default scene (Slow database) at 100× to `t_s`, then pauses.
 fn play_to(h: &mut Harness<'_, TestApp>, t_s: f64) {
-    h.state()
+    h.state_mut()
         .app
-        .host()
-        .send(Command::SetSpeed(Speed::Times(100.0)));
+        .apply(asynclab::app::AppAction::Host(Command::SetSpeed(
+            Speed::Times(100.0),
+        )));
     for _ in 0..400 {
         h.run_steps(1);
         if h.state().app.host().snapshot().now_s >= t_s {
             break;
         }
     }
-    h.state().app.host().send(Command::Pause);
+    h.state_mut()
+        .app
+        .apply(asynclab::app::AppAction::Host(Command::Pause));
     h.run_steps(3);
 }
 

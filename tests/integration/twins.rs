@@ -3,7 +3,7 @@
 //! the live host runs them on one clock and its recording replays them
 //! exactly; the CLI compares them; extreme twins run with balanced ledgers.
 
-use asynclab::cli::twins::simulate_twins;
+use asynclab::cli::simulate::simulate;
 use asynclab::compare::{Figures, Scope, per_minute, sentence};
 use asynclab::fmt::{dollars, secs, thousands};
 use asynclab::host::{Budget, Command, FakeClock, Host, HostCore, Speed, Target};
@@ -236,10 +236,10 @@ fn a_twin_holds_its_mode_through_the_scripted_switch_and_marks_it() {
 
 /// Scene `s`'s twins a thread each, as `asynclab run --compare` runs
 /// them: the run and each twin's windows.
-fn threaded(s: &Scenario) -> (asynclab::cli::twins::CompareRun, Vec<Vec<Window>>) {
+fn threaded(s: &Scenario) -> (asynclab::cli::simulate::Runs, Vec<Vec<Window>>) {
     let twins = Twins::compare(&s.settings, &s.variants).expect("twins");
     let mut windows = vec![Vec::new(); twins.len()];
-    let run = simulate_twins(
+    let run = simulate(
         twins,
         &s.title,
         s.duration_s,
@@ -259,23 +259,23 @@ fn four_twins_and_one_without_a_database_run_on_threads_with_balanced_ledgers() 
     let s = four_twins();
     let (run, windows) = threaded(&s);
     assert!(run.same_users);
-    assert_eq!(run.twins.len(), 4);
-    for (k, t) in run.twins.iter().enumerate() {
+    assert_eq!(run.runs.len(), 4);
+    for (k, t) in run.runs.iter().enumerate() {
         assert!(t.run.balance.is_ok(), "{}: {:?}", t.name, t.run.balance);
         let want = solo_windows(solo_of(&s, &s.variants[k]), s.duration_s);
         assert_eq!(exact(&windows[k]), exact(&want), "{} on its thread", t.name);
     }
-    let none = &run.twins[3];
+    let none = &run.runs[3];
     assert_eq!(none.run.ledgers.work.committed, 0, "no database, no commit");
-    assert!(run.twins[0].run.ledgers.work.committed > 1_000);
+    assert!(run.runs[0].run.ledgers.work.committed > 1_000);
 }
 
 #[test]
 fn the_difference_sentence_states_the_twins_own_figures() {
     let s = slow_db();
     let (run, windows) = threaded(&s);
-    let figures: Vec<Figures> = run.twins.iter().map(|t| t.figures()).collect();
-    for (k, t) in run.twins.iter().enumerate() {
+    let figures: Vec<Figures> = run.runs.iter().map(|t| t.figures()).collect();
+    for (k, t) in run.runs.iter().enumerate() {
         let f = &figures[k];
         let sm = &t.run.summary;
         assert_eq!(f.wait_p95_s, sm.wait.expect("waits").p95);
@@ -351,8 +351,11 @@ fn host_twins_equal_solo_runs_at_any_speed() {
             host.pump();
             let snap = host.take_snapshot();
             assert!(snap.compare);
-            assert_eq!(exact(&snap.new_windows), exact(&snap.twins[0].new_windows));
-            for (k, t) in snap.twins.into_iter().enumerate() {
+            assert_eq!(
+                exact(&snap.first().new_windows),
+                exact(&snap.runs[0].new_windows)
+            );
+            for (k, t) in snap.runs.into_iter().enumerate() {
                 got[k].extend(t.new_windows);
             }
             guard += 1;
@@ -377,7 +380,7 @@ fn a_change_goes_to_both_twins_or_to_one() {
     let clock = FakeClock::new();
     let mut host = Host::manual(host_scene(), Box::new(clock.clone()));
     let solo = frame(&mut host, &clock);
-    assert!(!solo.compare && solo.twins.is_empty());
+    assert!(!solo.compare && solo.runs.len() == 1);
     host.send(Command::SetCompare(true));
     let snap = frame(&mut host, &clock);
     assert_eq!(snap.run_id, solo.run_id + 1, "a new run");
@@ -387,9 +390,9 @@ fn a_change_goes_to_both_twins_or_to_one() {
         snap.run_id,
         "already comparing"
     );
-    let names: Vec<&str> = snap.twins.iter().map(|t| t.name.as_str()).collect();
+    let names: Vec<&str> = snap.runs.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, ["sync", "async"]);
-    assert_eq!(snap.twin_name(1), "async");
+    assert_eq!(snap.run_name(1), "async");
 
     let connections = |n: f64| Change::Set {
         path: "database.connections".into(),
@@ -398,7 +401,7 @@ fn a_change_goes_to_both_twins_or_to_one() {
     host.send(Command::ApplyTo(connections(10.0), Target::Twin(1)));
     let snap = frame(&mut host, &clock);
     let conns = |s: &asynclab::host::Snapshot| {
-        s.twins
+        s.runs
             .iter()
             .map(|t| t.live.database.connections)
             .collect::<Vec<_>>()
@@ -408,16 +411,16 @@ fn a_change_goes_to_both_twins_or_to_one() {
     assert_eq!(conns(&frame(&mut host, &clock)), [7, 7], "both");
 
     // The mode, per twin: each switch moves its twin only.
-    let modes = |s: &asynclab::host::Snapshot| {
-        s.twins
-            .iter()
-            .map(|t| t.gauges.modes[0])
-            .collect::<Vec<_>>()
-    };
+    let modes =
+        |s: &asynclab::host::Snapshot| s.runs.iter().map(|t| t.gauges.modes[0]).collect::<Vec<_>>();
     host.send(Command::ApplyTo(mode(Mode::Async), Target::Twin(0)));
     let snap = frame(&mut host, &clock);
     assert_eq!(modes(&snap), [Mode::Async, Mode::Async]);
-    assert_eq!(snap.live.endpoints[0].mode, Mode::Async, "twin 0 up top");
+    assert_eq!(
+        snap.first().live.endpoints[0].mode,
+        Mode::Async,
+        "twin 0 up top"
+    );
     host.send(Command::ApplyTo(mode(Mode::Sync), Target::Twin(1)));
     assert_eq!(modes(&frame(&mut host, &clock)), [Mode::Async, Mode::Sync]);
 
@@ -431,14 +434,14 @@ fn a_change_goes_to_both_twins_or_to_one() {
     let error = snap.last_error.clone().unwrap_or_default();
     assert!(error.contains("twins share their users"), "{error}");
     assert!(
-        snap.twins
+        snap.runs
             .iter()
             .all(|t| t.live.clients[0].rate_per_s == 60.0)
     );
     host.send(Command::Apply(rate));
     let snap = frame(&mut host, &clock);
     assert!(
-        snap.twins
+        snap.runs
             .iter()
             .all(|t| t.live.clients[0].rate_per_s == 80.0)
     );
@@ -450,8 +453,8 @@ fn a_change_goes_to_both_twins_or_to_one() {
     assert_eq!(conns(&snap), [7, 7]);
     host.send(Command::SetCompare(false));
     let snap = frame(&mut host, &clock);
-    assert!(!snap.compare && snap.twins.is_empty());
-    assert_eq!(snap.live.database.connections, 7);
+    assert!(!snap.compare && snap.runs.len() == 1);
+    assert_eq!(snap.first().live.database.connections, 7);
 }
 
 /// A clock that moves 1 ms each time it is read: a tick's budget is spent
@@ -473,7 +476,7 @@ fn ticks(core: &mut HostCore, wall: &mut Duration, n: usize, got: &mut [Vec<Wind
         *wall += Duration::from_millis(16);
         core.tick(*wall);
         let snap = core.snapshot_keeping(Vec::new());
-        for (k, t) in snap.twins.into_iter().enumerate() {
+        for (k, t) in snap.runs.into_iter().enumerate() {
             got[k].extend(t.new_windows);
         }
     }
@@ -651,7 +654,7 @@ fn a_scene_that_says_compare_opens_comparing() {
     let mut host = Host::manual(s, Box::new(clock.clone()));
     let snap = frame(&mut host, &clock);
     assert!(snap.compare);
-    assert_eq!(snap.twins.len(), 2);
+    assert_eq!(snap.runs.len(), 2);
     host.send(Command::LoadScenario(Box::new(host_scene())));
     assert!(
         !frame(&mut host, &clock).compare,

@@ -300,7 +300,7 @@ fn copy_scene_then_paste_round_trips_and_a_broken_paste_keeps_the_scene() {
     h.run_steps(3);
     let snap = h.state().app.host().snapshot().clone();
     assert!(snap.run_id != run, "a new run");
-    assert_eq!(snap.live.endpoints[0].mode, Mode::Async);
+    assert_eq!(snap.first().live.endpoints[0].mode, Mode::Async);
     assert!(h.state().app.error().is_none());
     // Edit > Paste scene asks the window for the clipboard's text.
     h.get_by_label("Edit").click();
@@ -379,9 +379,9 @@ fn the_check_panel_opens_at_an_exercise_end_with_a_row_per_threshold() {
         &goal,
         &asynclab::goal::FinishedRun {
             required_s: 20.0,
-            settings: &snap.live,
+            settings: &snap.first().live,
             summary: &summary,
-            ledgers: &snap.ledgers,
+            ledgers: &snap.first().ledgers,
         },
     );
     assert!(report.complete());

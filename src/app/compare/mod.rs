@@ -8,7 +8,7 @@
 //! ```
 //!
 //! The view keeps a plot history per twin; the host sends each twin's
-//! windows in [`crate::host::TwinSnapshot::new_windows`]. Like every panel
+//! windows in [`crate::host::RunSnapshot::new_windows`]. Like every panel
 //! it draws and pushes [`AppAction`]s; it never calls the host.
 
 mod plots;
@@ -19,7 +19,7 @@ use super::headline::{self, RunView};
 use super::history::History;
 use super::palette;
 use crate::compare::{Figures, Scope};
-use crate::host::{Command, Snapshot, Target, TwinSnapshot};
+use crate::host::{Command, RunSnapshot, Snapshot, Target};
 use crate::scenario::{Change, Mode};
 pub use plots::{COMPARE_PLOTS, ComparePlot, twin_color, twin_style};
 
@@ -62,11 +62,11 @@ impl CompareView {
     /// Takes each twin's new windows into its history (a new run, or a
     /// different number of twins, starts them over).
     pub fn absorb(&mut self, snap: &Snapshot) {
-        if snap.run_id != self.run_id || self.histories.len() != snap.twins.len() {
+        if snap.run_id != self.run_id || self.histories.len() != snap.runs.len() {
             self.run_id = snap.run_id;
-            self.histories = vec![History::default(); snap.twins.len()];
+            self.histories = vec![History::default(); snap.runs.len()];
         }
-        for (h, t) in self.histories.iter_mut().zip(&snap.twins) {
+        for (h, t) in self.histories.iter_mut().zip(&snap.runs) {
             for w in &t.new_windows {
                 h.push(w, t.live.window_s);
             }
@@ -98,8 +98,8 @@ impl CompareView {
         cx: &CompareContext,
         actions: &mut Vec<AppAction>,
     ) -> Vec<(u64, egui::Pos2)> {
-        let twins = &snap.twins;
-        if twins.is_empty() || self.histories.len() != twins.len() {
+        let twins = &snap.runs;
+        if self.histories.len() != twins.len() {
             ui.label("Starting the twins…");
             return Vec::new();
         }
@@ -200,13 +200,13 @@ impl CompareView {
         actions: &mut Vec<AppAction>,
     ) -> f32 {
         use super::fit::Part;
-        let t = &snap.twins[k];
+        let t = &snap.runs[k];
         let h = &self.histories[k];
         let fit = cx.presentation.then_some(cx.fit);
         let top = ui.cursor().top();
         twin_header(ui, t, k, actions);
         let folded = fit.is_some_and(|f| f.folds(Part::Headline));
-        headline::ui(ui, RunView::of_twin(t), h, cx.presentation, folded);
+        headline::ui(ui, RunView::of(t), h, cx.presentation, folded);
         let headline_h = ui.cursor().top() - top;
         if fit.is_some_and(|f| !f.shows_diagram()) {
             return headline_h;
@@ -238,7 +238,7 @@ pub fn columns_per_row(twins: usize) -> usize {
 
 /// The twin's name in its plot colour and line style, then its own
 /// SYNC | ASYNC switch (it changes this twin only).
-fn twin_header(ui: &mut egui::Ui, t: &TwinSnapshot, k: usize, actions: &mut Vec<AppAction>) {
+fn twin_header(ui: &mut egui::Ui, t: &RunSnapshot, k: usize, actions: &mut Vec<AppAction>) {
     ui.horizontal_wrapped(|ui| {
         let color = twin_color(k);
         plots::swatch(ui, color, twin_style(k));
@@ -275,13 +275,13 @@ impl super::AsyncLabApp {
         actions: &mut Vec<AppAction>,
     ) {
         use crate::host::Target;
-        let mut live = &snap.live;
-        let mut gauges = &snap.gauges;
-        if snap.compare && !snap.twins.is_empty() {
+        let mut live = &snap.first().live;
+        let mut gauges = &snap.first().gauges;
+        if snap.compare {
             ui.horizontal_wrapped(|ui| {
                 ui.label("Changes go to");
                 ui.selectable_value(&mut self.target, Target::All, "every twin");
-                for (k, t) in snap.twins.iter().enumerate() {
+                for (k, t) in snap.runs.iter().enumerate() {
                     ui.selectable_value(
                         &mut self.target,
                         Target::Twin(k),
@@ -290,7 +290,7 @@ impl super::AsyncLabApp {
                 }
             });
             if let Target::Twin(k) = self.target {
-                match snap.twins.get(k) {
+                match snap.runs.get(k) {
                     Some(t) => (live, gauges) = (&t.live, &t.gauges),
                     None => self.target = Target::All,
                 }
@@ -335,7 +335,7 @@ impl super::AsyncLabApp {
 
 /// "twin sync: SYNC" — what tests and screen readers read of a twin's
 /// header: its name and its modes now.
-pub fn twin_label(t: &TwinSnapshot) -> String {
+pub fn twin_label(t: &RunSnapshot) -> String {
     let modes: Vec<&str> = t
         .live
         .endpoints
@@ -350,7 +350,7 @@ pub fn twin_label(t: &TwinSnapshot) -> String {
 /// `one_line`: cut with "…" (the whole on hover).
 fn difference(ui: &mut egui::Ui, snap: &Snapshot, histories: &[History], one_line: bool) {
     let text = super::plain(&difference_text(snap, histories));
-    let size = if snap.twins.len() > 2 { 15.0 } else { 18.0 };
+    let size = if snap.runs.len() > 2 { 15.0 } else { 18.0 };
     let shown = super::room::say(ui.ctx(), &text);
     let wrap = if one_line {
         egui::TextWrapMode::Truncate
@@ -388,7 +388,7 @@ fn story(ui: &mut egui::Ui, snap: &Snapshot, histories: &[History]) {
 
 /// "sync: worst minute 0:04:00–0:05:00 (3,210 errors); ..." for each twin.
 pub fn story_lines(snap: &Snapshot, histories: &[History]) -> Vec<String> {
-    snap.twins
+    snap.runs
         .iter()
         .zip(histories)
         .map(|(t, h)| {
@@ -408,7 +408,7 @@ pub fn story_lines(snap: &Snapshot, histories: &[History]) -> Vec<String> {
 /// rate at that window's end. The host publishes a twin's window only once
 /// every twin has closed it, so each twin's `last` is of the same instant
 /// and the sentence compares the twins at one time.
-pub fn live_figures(t: &TwinSnapshot, last: &crate::sim::Window) -> Figures {
+pub fn live_figures(t: &RunSnapshot, last: &crate::sim::Window) -> Figures {
     Figures::live(last, &t.live, last.backlog, last.cost_per_hour)
 }
 
@@ -416,7 +416,7 @@ pub fn live_figures(t: &TwinSnapshot, last: &crate::sim::Window) -> Figures {
 /// wait 15.0 s vs 72 ms: answered 208× sooner; backlog 0 vs 2,887; ...".
 pub fn difference_text(snap: &Snapshot, histories: &[History]) -> String {
     let figures: Option<Vec<(String, Figures)>> = snap
-        .twins
+        .runs
         .iter()
         .zip(histories)
         .map(|(t, h)| {

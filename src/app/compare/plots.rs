@@ -151,7 +151,7 @@ pub(super) fn show(
     };
     let gap = 8.0;
     let width = ((ui.available_width() - gap * (columns as f32 - 1.0)) / columns as f32).max(100.0);
-    let names: Vec<&str> = snap.twins.iter().map(|t| t.name.as_str()).collect();
+    let names: Vec<&str> = snap.runs.iter().map(|t| t.name.as_str()).collect();
     for row in kinds.chunks(columns) {
         ui.horizontal_top(|ui| {
             ui.spacing_mut().item_spacing.x = gap;
@@ -218,7 +218,7 @@ impl PlotInput<'_> {
 
     /// The SLA wait target, on the wait plot.
     fn reference(&self) -> Option<f64> {
-        (self.kind == ComparePlot::Wait).then_some(self.snap.live.sla.wait_target_s)
+        (self.kind == ComparePlot::Wait).then_some(self.snap.first().live.sla.wait_target_s)
     }
 
     /// Twin `k`'s line.
@@ -360,13 +360,13 @@ fn draw(
     let group = Id::unique("asynclab-compare-time-axis");
     let (x0, x1) = p.x_range;
     let dark = ui.visuals().dark_mode;
-    let markers_of_first = &p.snap.twins.first().map(|t| t.markers.as_slice());
+    let first = p.snap.first();
     let pc = plots::PlotContext {
-        markers: markers_of_first.unwrap_or(&[]),
-        settings: &p.snap.live,
+        markers: &first.markers,
+        settings: &first.live,
         clients: Vec::new(),
         endpoints: Vec::new(),
-        sla_wait_s: p.snap.live.sla.wait_target_s,
+        sla_wait_s: first.live.sla.wait_target_s,
         x_range: p.x_range,
         height: size.y,
         min_frame_h: plots::MIN_FRAME_H,
@@ -377,7 +377,7 @@ fn draw(
     // The same user is a dot in every twin it shows; any of them opens the
     // journey, which draws that user in every twin.
     let dots: Vec<traced::Dot> = if p.kind.shows_dots() {
-        let all = p.snap.twins[twins]
+        let all = p.snap.runs[twins]
             .iter()
             .flat_map(|t| traced::dots(&t.traces, p.x_range, top))
             .collect();

@@ -87,10 +87,11 @@ fn last_windows(ws: &[Window], changed_s: f64, window_s: f64) -> &[Window] {
 fn the_strip_says_what_explain_says_for_the_live_settings() {
     let s = busy(150.0, Mode::Sync);
     let mut h = harness(s.clone());
-    h.state()
+    h.state_mut()
         .app
-        .host()
-        .send(Command::SetSpeed(Speed::Times(10.0)));
+        .apply(asynclab::app::AppAction::Host(Command::SetSpeed(
+            Speed::Times(10.0),
+        )));
     h.run_steps(40);
     // Double the connections mid-run: the strip measures from then on.
     h.state_mut()
@@ -100,12 +101,14 @@ fn the_strip_says_what_explain_says_for_the_live_settings() {
             value: 10.0,
         }));
     h.run_steps(60);
-    h.state().app.host().send(Command::Pause);
+    h.state_mut()
+        .app
+        .apply(asynclab::app::AppAction::Host(Command::Pause));
     h.run_steps(2);
     let snap = h.state().app.host().snapshot().clone();
     // The same run headless: the same windows, closed by the same time.
     let mut sys = System::new(s);
-    for m in snap.markers.iter() {
+    for m in snap.first().markers.iter() {
         if m.kind() != MarkerKind::Caption {
             sys.run_until(SimTime::from_secs_f64(m.t_s));
             sys.apply(m.change.clone()).expect("the change applies");
@@ -118,13 +121,18 @@ fn the_strip_says_what_explain_says_for_the_live_settings() {
         .filter(|w| w.t_s <= snap.now_s)
         .cloned()
         .collect();
-    let changed_s = snap.markers.iter().map(|m| m.t_s).fold(0.0, f64::max);
+    let changed_s = snap
+        .first()
+        .markers
+        .iter()
+        .map(|m| m.t_s)
+        .fold(0.0, f64::max);
     assert!(changed_s > 0.0, "the change left a marker");
-    let span = last_windows(&ws, changed_s, snap.live.window_s);
+    let span = last_windows(&ws, changed_s, snap.first().live.window_s);
     assert_eq!(span.len(), 10, "ten windows since the change");
-    let m = Measured::from_windows(span, snap.live.window_s);
-    let a = capacity::analyse(&snap.live, &m, snap.gauges.outage);
-    let want = explain::explain(&a, &snap.live, &snap.gauges);
+    let m = Measured::from_windows(span, snap.first().live.window_s);
+    let a = capacity::analyse(&snap.first().live, &m, snap.first().gauges.outage);
+    let want = explain::explain(&a, &snap.first().live, &snap.first().gauges);
     let shown = h.state().app.bottleneck().words().cloned();
     assert_eq!(shown.as_ref(), Some(&want));
     // The diagram colours its stations by the same span the sentence reads,
@@ -137,11 +145,11 @@ fn the_strip_says_what_explain_says_for_the_live_settings() {
     assert_eq!(h.state().app.bottleneck().busy(), Some(busy));
     let newest = ws.last().expect("windows");
     let input = |busy: Option<Busy>| diagram::DiagramInput {
-        gauges: &snap.gauges,
+        gauges: &snap.first().gauges,
         last: Some(newest),
         busy,
         clients: Vec::new(),
-        window_s: snap.live.window_s,
+        window_s: snap.first().live.window_s,
         anim_s: 0.0,
         flashes: &[],
         height: 150.0,
@@ -171,17 +179,18 @@ fn the_strip_says_what_explain_says_for_the_live_settings() {
 /// Runs the app until `n` traced actions have finished (at most 400
 /// frames), then returns them.
 fn traced(h: &mut Harness<'_, TestApp>, n: usize) -> Vec<Trace> {
-    h.state()
+    h.state_mut()
         .app
-        .host()
-        .send(Command::SetSpeed(Speed::Times(10.0)));
+        .apply(asynclab::app::AppAction::Host(Command::SetSpeed(
+            Speed::Times(10.0),
+        )));
     for _ in 0..400 {
         h.run_steps(1);
-        if h.state().app.host().snapshot().traces.len() >= n {
+        if h.state().app.host().snapshot().first().traces.len() >= n {
             break;
         }
     }
-    let traces = h.state().app.host().snapshot().traces.clone();
+    let traces = h.state().app.host().snapshot().first().traces.clone();
     assert!(traces.len() >= n, "only {} traces finished", traces.len());
     traces.to_vec()
 }
@@ -228,7 +237,9 @@ fn the_waterfall_draws_a_traced_sync_and_a_traced_async_action() {
     let back = row(&w, "request 1").bars.last().expect("bars");
     assert!((user.bars[0].end_s - back.end_s).abs() < 1e-9);
     // Pick another one from the list (paused, so the list holds still).
-    h.state().app.host().send(Command::Pause);
+    h.state_mut()
+        .app
+        .apply(asynclab::app::AppAction::Host(Command::Pause));
     h.run_steps(2);
     let other = traces.iter().find(|t| t.seq != picked).expect("two traces");
     let label = format!("#{} ", other.seq);
@@ -284,7 +295,7 @@ fn the_journey_list_holds_still_under_the_pointer() {
     let mut newer = None;
     for _ in 0..400 {
         h.run_steps(1);
-        let live = h.state().app.host().snapshot().traces.clone();
+        let live = h.state().app.host().snapshot().first().traces.clone();
         if let Some(t) = live.last().filter(|t| t.seq > newest) {
             newer = Some(t.seq);
             break;
@@ -314,11 +325,13 @@ fn the_journey_list_holds_still_under_the_pointer() {
 fn clicking_a_traced_dot_on_the_wait_plot_opens_its_journey() {
     let mut h = harness(busy(60.0, Mode::Sync));
     traced(&mut h, 3);
-    h.state().app.host().send(Command::Pause);
+    h.state_mut()
+        .app
+        .apply(asynclab::app::AppAction::Host(Command::Pause));
     h.run_steps(3);
     assert!(!h.state().app.journey().open);
     let dots = h.state().app.traced_dots().to_vec();
-    let traces = h.state().app.host().snapshot().traces.clone();
+    let traces = h.state().app.host().snapshot().first().traces.clone();
     let done: Vec<u64> = traces
         .iter()
         .filter(|t| t.user_done)
@@ -368,22 +381,23 @@ fn users_who_gave_up_are_dots_and_journeys_before_their_work_ends() {
     let mut core = HostCore::new(s.clone(), None);
     core.handle(Command::SetSpeed(Speed::Times(100.0)), Duration::ZERO);
     let mut wall = Duration::ZERO;
-    let mut snap = core.snapshot(Vec::new());
+    let mut snap = core.snapshot();
     while snap.now_s < 200.0 {
         wall += Duration::from_millis(100);
         core.tick(wall);
-        snap = core.snapshot(Vec::new());
+        snap = core.snapshot();
     }
     core.handle(Command::Pause, wall);
-    let snap = core.snapshot(Vec::new());
+    let snap = core.snapshot();
     let gave_up: Vec<&Trace> = snap
+        .first()
         .traces
         .iter()
         .filter(|t| !t.finished && t.user_done)
         .collect();
     assert!(gave_up.len() >= 3, "{} published in flight", gave_up.len());
     let patience = s.settings.browser.patience_s;
-    let dots = traced::dots(&snap.traces, (0.0, snap.now_s), f64::INFINITY);
+    let dots = traced::dots(&snap.first().traces, (0.0, snap.now_s), f64::INFINITY);
     let red_at_patience = dots
         .iter()
         .filter(|d| d.failed && (d.y - patience).abs() < 1e-9)
@@ -540,22 +554,25 @@ fn the_host_publishes_traces_shared_and_every_twin_traces_the_same_users() {
     fn step(core: &mut HostCore, wall: &mut Duration, s: f64) -> asynclab::host::Snapshot {
         *wall += Duration::from_secs_f64(s);
         core.tick(*wall);
-        core.snapshot(Vec::new())
+        core.snapshot()
     }
     let mut first = step(&mut core, &mut wall, 5.0);
     for _ in 0..40 {
-        if !first.traces.is_empty() {
+        if !first.first().traces.is_empty() {
             break;
         }
         first = step(&mut core, &mut wall, 1.0);
     }
     assert!(
-        !first.traces.is_empty(),
+        !first.first().traces.is_empty(),
         "traces finished in the first seconds"
     );
     core.handle(Command::Pause, wall);
-    let paused = [core.snapshot(Vec::new()), core.snapshot(Vec::new())];
-    assert!(Arc::ptr_eq(&paused[0].traces, &paused[1].traces));
+    let paused = [core.snapshot(), core.snapshot()];
+    assert!(Arc::ptr_eq(
+        &paused[0].first().traces,
+        &paused[1].first().traces
+    ));
     let tracer = core.system().tracer();
     let mut kept: Vec<u64> = tracer.finished().iter().map(|t| t.seq).collect();
     let now = SimTime::from_secs_f64(paused[1].now_s);
@@ -566,7 +583,7 @@ fn the_host_publishes_traces_shared_and_every_twin_traces_the_same_users() {
             .map(|t| t.seq),
     );
     kept.sort();
-    let published: Vec<u64> = paused[1].traces.iter().map(|t| t.seq).collect();
+    let published: Vec<u64> = paused[1].first().traces.iter().map(|t| t.seq).collect();
     assert_eq!(
         published, kept,
         "exactly the tracer's kept traces and the answered ones in flight, oldest first"
@@ -576,8 +593,11 @@ fn the_host_publishes_traces_shared_and_every_twin_traces_the_same_users() {
     for _ in 0..40 {
         later = step(&mut core, &mut wall, 0.1);
     }
-    assert!(!Arc::ptr_eq(&paused[1].traces, &later.traces));
-    assert!(later.traces.len() > paused[1].traces.len());
+    assert!(!Arc::ptr_eq(
+        &paused[1].first().traces,
+        &later.first().traces
+    ));
+    assert!(later.first().traces.len() > paused[1].first().traces.len());
 
     // Twins: the same arrival numbers in each, sync and async.
     let mut core = HostCore::new(busy(60.0, Mode::Sync), None);
@@ -587,9 +607,9 @@ fn the_host_publishes_traces_shared_and_every_twin_traces_the_same_users() {
         step(&mut core, &mut wall, 0.5);
     }
     core.handle(Command::Pause, wall);
-    let snap2 = core.snapshot(Vec::new());
-    assert!(snap2.twins.len() >= 2, "{} twins", snap2.twins.len());
-    let seqs = |k: usize| -> Vec<u64> { snap2.twins[k].traces.iter().map(|t| t.seq).collect() };
+    let snap2 = core.snapshot();
+    assert!(snap2.runs.len() >= 2, "{} twins", snap2.runs.len());
+    let seqs = |k: usize| -> Vec<u64> { snap2.runs[k].traces.iter().map(|t| t.seq).collect() };
     let (a, b) = (seqs(0), seqs(1));
     let both: Vec<&u64> = a.iter().filter(|s| b.contains(s)).collect();
     assert!(both.len() >= 5, "users traced in both twins: {both:?}");
@@ -604,16 +624,19 @@ fn the_host_publishes_traces_shared_and_every_twin_traces_the_same_users() {
 #[test]
 fn comparing_the_journey_shows_the_same_user_in_each_twin() {
     let mut h = harness(busy(60.0, Mode::Sync));
-    h.state().app.host().send(Command::SetCompare(true));
-    h.state_mut().app.apply(AppAction::ShowJourney);
-    h.state()
+    h.state_mut()
         .app
-        .host()
-        .send(Command::SetSpeed(Speed::Times(10.0)));
+        .apply(asynclab::app::AppAction::Host(Command::SetCompare(true)));
+    h.state_mut().app.apply(AppAction::ShowJourney);
+    h.state_mut()
+        .app
+        .apply(asynclab::app::AppAction::Host(Command::SetSpeed(
+            Speed::Times(10.0),
+        )));
     // Until one user is traced in both twins.
     let both = |h: &Harness<'_, TestApp>| {
         let snap = h.state().app.host().snapshot();
-        let twins = &snap.twins;
+        let twins = &snap.runs;
         twins.len() >= 2
             && twins[0]
                 .traces
@@ -627,12 +650,14 @@ fn comparing_the_journey_shows_the_same_user_in_each_twin() {
         }
     }
     assert!(both(&h), "a user traced in both twins");
-    h.state().app.host().send(Command::Pause);
+    h.state_mut()
+        .app
+        .apply(asynclab::app::AppAction::Host(Command::Pause));
     h.run_steps(3);
     let seq = h.state().app.journey().picked().expect("picked");
     let snap = h.state().app.host().snapshot().clone();
-    let drawn: Vec<&asynclab::host::TwinSnapshot> = snap
-        .twins
+    let drawn: Vec<&asynclab::host::RunSnapshot> = snap
+        .runs
         .iter()
         .filter(|tw| tw.traces.iter().any(|t| t.seq == seq))
         .collect();
@@ -659,7 +684,9 @@ fn the_journey_list_rows_never_wrap() {
     h.state_mut().app.apply(AppAction::SetUiScale(2.5));
     h.state_mut().app.apply(AppAction::ShowJourney);
     traced(&mut h, 3);
-    h.state().app.host().send(Command::Pause);
+    h.state_mut()
+        .app
+        .apply(asynclab::app::AppAction::Host(Command::Pause));
     h.run_steps(3);
     // A selectable button of one line, in the list's own header; the
     // rows start where it starts (the waterfall's head is further right).

@@ -19,6 +19,7 @@ mod limits_app;
 mod model;
 mod money_scenes;
 mod nothing_lost;
+mod own_system;
 mod presenter;
 mod room;
 mod scenario_files;

@@ -24,6 +24,10 @@ pub struct KnobSpec {
     /// this, a value is refused: a poll every nanosecond is not a setting
     /// a run can honour, and rounding must never turn "on" into "off".
     pub min_positive: f64,
+    /// Listed only for a scene that uses the parts of its own system
+    /// ([`Settings::has_parts`]): a plain scene's panel is not cluttered
+    /// with them. The path works on any scene.
+    pub parts_only: bool,
     get: fn(&Settings, usize) -> Option<f64>,
     set: fn(&mut Settings, usize, f64) -> Option<()>,
 }
@@ -104,6 +108,7 @@ const fn k(
         max,
         integer,
         min_positive: 0.0,
+        parts_only: false,
         get,
         set,
     }
@@ -113,6 +118,11 @@ impl KnobSpec {
     /// The same knob with a smallest positive value (see `min_positive`).
     const fn floor(mut self, min_positive: f64) -> KnobSpec {
         self.min_positive = min_positive;
+        self
+    }
+    /// The same knob, listed only for scenes with parts (see `parts_only`).
+    const fn parts(mut self) -> KnobSpec {
+        self.parts_only = true;
         self
     }
 }
@@ -181,6 +191,9 @@ pub const SPECS: &[KnobSpec] = &[
     k("queue.enqueue_ms", "ms", 0.0, 60_000.0, false,
         |s, _| Some(s.queue.enqueue.mean_ms()),
         |s, _, v| { s.queue.enqueue = s.queue.enqueue.with_mean_ms(v); Some(()) }),
+    k("endpoints[].ack_after", "steps", 0.0, super::MAX_STEPS as f64, true,
+        |s, i| Some(f64::from(s.endpoints.get(i)?.ack_after)),
+        |s, i, v| { s.endpoints.get_mut(i)?.ack_after = v as u32; Some(()) }).parts(),
     k("queue.capacity", "jobs", 0.0, 1e10, true,
         |s, _| Some(s.queue.capacity as f64),
         |s, _, v| { s.queue.capacity = v as u64; Some(()) }),
@@ -266,7 +279,8 @@ pub fn path_of(spec: &KnobSpec, index: usize) -> String {
 /// Every knob of `s`, in table order, with its path.
 pub fn all(s: &Settings) -> Vec<(String, KnobRef)> {
     let mut out = Vec::new();
-    for spec in SPECS {
+    let parts = s.has_parts();
+    for spec in SPECS.iter().filter(|k| parts || !k.parts_only) {
         let n = match spec.list() {
             Some("clients") => s.clients.len(),
             Some("endpoints") => s.endpoints.len(),

@@ -22,6 +22,7 @@ pub use crate::sim::config::{
 };
 
 mod unclosed;
+mod validate_parts;
 
 use std::path::{Path, PathBuf};
 

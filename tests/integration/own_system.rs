@@ -305,3 +305,180 @@ fn a_plain_endpoint_written_as_steps_runs_exactly_as_before() {
         assert_eq!(a.events(), b.events());
     }
 }
+
+/// A checkout in a few lines of format version 6.
+const CHECKOUT: &str = r#"(
+    version: 6,
+    title: "Checkout",
+    duration_s: 60.0,
+    clients: [(name: "shop", rate_per_s: 40.0)],
+    dependencies: [
+        (name: "payments", slots: 20, latency: Exponential(mean_ms: 200.0), timeout_s: 2.0),
+        (name: "stock", slots: 0, latency: Constant(mean_ms: 5.0)),
+    ],
+    endpoints: [(
+        name: "checkout",
+        mode: Async,
+        steps: [
+            Cpu(Exponential(mean_ms: 5.0)),
+            Cache(hit_ratio: 0.8, latency: Constant(mean_ms: 1.0)),
+            Call("stock"),
+            Call("payments"),
+            Write,
+        ],
+        ack_after: 3,
+    )],
+    server: (model: NonBlocking(in_flight_per_instance: 100)),
+    database: (connections: 12),
+)"#;
+
+#[test]
+fn format_version_6_holds_dependencies_steps_ack_point_and_server_model() {
+    let s = Scenario::from_ron(CHECKOUT, "checkout.ron").expect("a valid version-6 scene");
+    assert_eq!(s.settings.dependencies.len(), 2);
+    assert_eq!(s.settings.endpoints[0].steps.len(), 5);
+    assert_eq!(s.settings.endpoints[0].ack_after, 3);
+    assert!(!s.settings.server.model.is_threads());
+    // Written in the current version, read back the same.
+    let text = s.to_ron().expect("writes");
+    let again = Scenario::from_ron(&text, "again.ron").expect("reads back");
+    assert_eq!(again.settings, s.settings);
+    // It runs: the payment is charged behind the queue, the stock call in
+    // the request; both ledgers balance and both dependencies are called.
+    let mut sys = System::new(s);
+    run(&mut sys, 60.0);
+    sys.check_ledgers().expect("balanced");
+    let sm = sys.summary();
+    assert!(sm.dependencies[0].calls > 1_000 && sm.dependencies[1].calls > 100);
+    assert!(
+        sm.dependencies[1].calls < sm.dependencies[0].calls / 2,
+        "cache hits skip the stock call"
+    );
+    // A scene without parts writes none of their fields.
+    let plain = Scenario::default().to_ron().expect("writes");
+    for field in ["dependencies", "steps", "ack_after", "model"] {
+        assert!(!plain.contains(field), "{field} written for a plain scene");
+    }
+}
+
+#[test]
+fn bad_parts_are_refused_with_their_field_and_rule() {
+    let cases = [
+        (
+            "Call(\"stock\"),",
+            "Call(\"nope\"),",
+            "endpoints[0].steps[2]",
+            "must name one of the scene's dependencies",
+        ),
+        (
+            "ack_after: 3",
+            "ack_after: 2",
+            "endpoints[0].ack_after",
+            "must not split a Cache",
+        ),
+        (
+            "ack_after: 3",
+            "ack_after: 5",
+            "endpoints[0].ack_after",
+            "must be between 0 and 4",
+        ),
+        (
+            "hit_ratio: 0.8",
+            "hit_ratio: 1.5",
+            "endpoints[0].steps[1].hit_ratio",
+            "must be between 0 and 1",
+        ),
+        (
+            "Write,\n",
+            "Write, Cpu(Constant(mean_ms: 1.0)),\n",
+            "endpoints[0].steps[4]",
+            "must be the last step",
+        ),
+        (
+            "slots: 20",
+            "slots: 200000",
+            "dependencies[0].slots",
+            "100000",
+        ),
+        (
+            "in_flight_per_instance: 100",
+            "in_flight_per_instance: 0",
+            "server.model.in_flight_per_instance",
+            "between 1",
+        ),
+    ];
+    for (from, to, field, rule) in cases {
+        let text = CHECKOUT.replacen(from, to, 1);
+        assert_ne!(text, CHECKOUT, "{from}");
+        let e = Scenario::from_ron(&text, "bad.ron")
+            .expect_err(to)
+            .to_string();
+        assert!(e.contains(field) && e.contains(rule), "{to}: {e}");
+    }
+}
+
+#[test]
+fn json_and_csv_carry_each_dependency_and_a_plain_scene_none() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scene = dir.path().join("checkout.ron");
+    std::fs::write(&scene, CHECKOUT).expect("write scene");
+    let csv = dir.path().join("checkout.csv");
+    let bin = env!("CARGO_BIN_EXE_asynclab");
+    let run = |args: &[&std::ffi::OsStr]| {
+        let o = std::process::Command::new(bin)
+            .args(args)
+            .output()
+            .expect("runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let json = run(&["run".as_ref(), scene.as_os_str(), "--json".as_ref()]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let deps = &v["summary"]["dependencies"];
+    assert_eq!(deps[0]["name"], "payments");
+    assert_eq!(deps[1]["name"], "stock");
+    for key in [
+        "calls",
+        "calls_per_s",
+        "busy_slots",
+        "utilisation",
+        "peak_waiting",
+        "failures",
+    ] {
+        assert!(!deps[0][key].is_null(), "{key} in {deps}");
+    }
+    assert_eq!(v["ledgers_balanced"], true);
+    run(&[
+        "run".as_ref(),
+        scene.as_os_str(),
+        "--csv".as_ref(),
+        csv.as_os_str(),
+    ]);
+    let text = std::fs::read_to_string(&csv).expect("csv");
+    let header = text.lines().next().expect("header");
+    for col in [
+        "dep_payments_calls",
+        "dep_payments_busy_slots",
+        "dep_payments_waiting",
+        "dep_payments_timed_out",
+        "dep_stock_throttled",
+        "errors_call_timeout",
+    ] {
+        assert!(header.split(',').any(|c| c == col), "{col} in {header}");
+    }
+    // A plain scene: no dependency keys, no call reasons.
+    let plain = run(&[
+        "run".as_ref(),
+        "01-hello-sync.ron".as_ref(),
+        "--json".as_ref(),
+    ]);
+    for key in [
+        "dependencies",
+        "call_failed",
+        "call_timeout",
+        "throttled",
+        "calling",
+    ] {
+        assert!(!plain.contains(key), "{key} in a plain scene's JSON");
+    }
+}

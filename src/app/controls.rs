@@ -54,6 +54,10 @@ impl Controls {
         self.notes.retain(|_, (_, until)| *until > now);
         egui::ScrollArea::vertical().show(ui, |ui| {
             for group in Group::ALL {
+                // A scene without dependencies has no Dependencies knobs.
+                if !all.iter().any(|k| k.group == group) {
+                    continue;
+                }
                 egui::CollapsingHeader::new(group.title())
                     .default_open(matches!(
                         group,

@@ -482,3 +482,73 @@ fn json_and_csv_carry_each_dependency_and_a_plain_scene_none() {
         assert!(!plain.contains(key), "{key} in a plain scene's JSON");
     }
 }
+
+#[test]
+fn dependency_knobs_are_addressed_by_name_and_refuse_bad_values_with_the_reason() {
+    let mut s = Scenario::from_ron(CHECKOUT, "checkout.ron").expect("valid");
+    // The knob table lists each dependency's knobs under its name.
+    let listed: Vec<String> = asynclab::scenario::knobs::knobs(&s.settings)
+        .into_iter()
+        .map(|k| k.path)
+        .collect();
+    for path in [
+        "dependencies[payments].slots",
+        "dependencies[stock].latency_ms",
+        "dependencies[payments].rate_limit_per_s",
+        "endpoints[0].ack_after",
+    ] {
+        assert!(listed.iter().any(|p| p == path), "{path} not in {listed:?}");
+    }
+    // A plain scene lists none of them.
+    let plain = asynclab::scenario::knobs::knobs(&Scenario::default().settings);
+    assert!(
+        plain
+            .iter()
+            .all(|k| !k.path.starts_with("dependencies") && !k.path.ends_with("ack_after"))
+    );
+    // Too few slots: the partner is the bottleneck and calls wait; a live
+    // increase starts the waiting calls at once.
+    s.settings.dependencies[0].slots = 4;
+    s.settings.queue.workers = 100;
+    let mut sys = System::new(s);
+    run(&mut sys, 20.0);
+    assert!(
+        sys.ledgers().work.in_flight.call_wait > 0,
+        "calls wait for 4 slots"
+    );
+    sys.apply(Change::Set {
+        path: "dependencies[payments].slots".into(),
+        value: 200.0,
+    })
+    .expect("valid");
+    assert_eq!(
+        sys.ledgers().work.in_flight.call_wait,
+        0,
+        "waiting calls start"
+    );
+    assert_eq!(sys.settings().dependencies[0].slots, 200);
+    sys.check_ledgers().expect("balanced");
+    // Refused with the reason, nothing changed.
+    let e = sys
+        .apply(Change::Set {
+            path: "dependencies[payments].failure_probability".into(),
+            value: 2.0,
+        })
+        .expect_err("out of range");
+    assert_eq!(
+        e.to_string(),
+        "dependencies[payments].failure_probability = 2: must be a number between 0 and 1"
+    );
+    let e = sys
+        .apply(Change::Set {
+            path: "dependencies[nope].slots".into(),
+            value: 1.0,
+        })
+        .expect_err("no such dependency");
+    assert!(
+        e.to_string()
+            .contains("unknown knob `dependencies[nope].slots`"),
+        "{e}"
+    );
+    assert_eq!(sys.settings().dependencies[0].failure_probability, 0.0);
+}

@@ -48,6 +48,9 @@ pub fn reason(r: Reason) -> &'static str {
         Reason::QueueFull => "queue full",
         Reason::DbError => "DB error",
         Reason::SimLimit => "simulation limit",
+        Reason::CallFailed => "call failed",
+        Reason::CallTimeout => "call timed out",
+        Reason::Throttled => "throttled",
     }
 }
 

@@ -97,6 +97,10 @@ impl Controls {
         // rather than cut it off.
         egui::ScrollArea::both().show(ui, |ui| {
             for group in Group::ALL {
+                // A scene without dependencies has no Dependencies knobs.
+                if !all.iter().any(|k| k.group == group) {
+                    continue;
+                }
                 egui::CollapsingHeader::new(group.title())
                     .default_open(matches!(
                         group,

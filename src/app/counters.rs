@@ -10,7 +10,8 @@ pub fn ui(ui: &mut egui::Ui, snap: &Snapshot) {
     let t = &snap.first().totals;
     let dark = ui.visuals().dark_mode;
     ui.horizontal_wrapped(|ui| {
-        for (k, r) in crate::sim::Reason::ALL.iter().enumerate() {
+        // Calls' reasons have no colour of their own yet.
+        for (k, r) in crate::sim::Reason::PLAIN.iter().enumerate() {
             ui.colored_label(
                 palette::text(palette::REASONS[k], dark),
                 format!("{}: {}", crate::words::reason(*r), thousands(t.errors[*r])),

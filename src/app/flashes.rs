@@ -74,7 +74,11 @@ fn spot_of(reason: Reason) -> Spot {
     match reason {
         // Timeouts and shed arrivals happen at the browser.
         Reason::Timeout | Reason::SimLimit => Spot::Browsers,
-        Reason::ServerBusy => Spot::Server,
+        // A dependency has no box of its own yet: its calls are made
+        // from the server.
+        Reason::ServerBusy | Reason::CallFailed | Reason::CallTimeout | Reason::Throttled => {
+            Spot::Server
+        }
         Reason::QueueFull => Spot::Queue,
         Reason::DbError => Spot::Database,
     }

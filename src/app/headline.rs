@@ -264,6 +264,7 @@ pub fn gap_sentences(ledgers: &Ledgers) -> Vec<String> {
 fn failed_by_reason(a: &crate::sim::metrics::ActionLedger) -> String {
     crate::sim::Reason::ALL
         .iter()
+        .filter(|r| !r.of_calls() || a.failed[**r] > 0)
         .map(|r| format!("{}: {}", crate::words::reason(*r), thousands(a.failed[*r])))
         .collect::<Vec<_>>()
         .join("\n")

@@ -298,7 +298,10 @@ pub(super) fn ledgers(runs: &[HandoutRun]) -> String {
     row(&mut o, "= succeeded", runs, |r| {
         thousands(r.ledgers.actions.succeeded)
     });
-    for reason in Reason::ALL {
+    let shown = Reason::ALL
+        .into_iter()
+        .filter(|r| !r.of_calls() || runs.iter().any(|run| run.ledgers.actions.failed[*r] > 0));
+    for reason in shown {
         row(
             &mut o,
             &format!("+ failed: {}", words::reason(reason)),

@@ -17,6 +17,8 @@ pub enum Group {
     Server,
     /// The database.
     Database,
+    /// Dependencies besides the database.
+    Dependencies,
     /// Broker and queue workers.
     Queue,
     /// Worker and inline retries.
@@ -29,11 +31,12 @@ pub enum Group {
 
 impl Group {
     /// All groups in panel order.
-    pub const ALL: [Group; 8] = [
+    pub const ALL: [Group; 9] = [
         Group::Traffic,
         Group::Network,
         Group::Server,
         Group::Database,
+        Group::Dependencies,
         Group::Queue,
         Group::Retries,
         Group::SlaCost,
@@ -46,6 +49,7 @@ impl Group {
             Group::Network => "Network & users",
             Group::Server => "Server",
             Group::Database => "Database",
+            Group::Dependencies => "Dependencies",
             Group::Queue => "Queue & workers",
             Group::Retries => "Retries",
             Group::SlaCost => "SLA & cost",
@@ -123,6 +127,8 @@ pub const TEXTS: &[KnobText] = &[
         "During a hanging outage a write fails after this long, holding its connection (and, in sync, its server worker)."),
     t("queue.enqueue_ms", "enqueue time", Group::Queue,
         "Time for the server to hand a job to the broker: part of the async acknowledgement."),
+    t("endpoints[].ack_after", "acknowledge after step", Group::Queue,
+        "Async: how many of this endpoint's steps run in the request before the job is enqueued and the user answered; the rest run in a queue worker. A move applies at each request's next step; it never splits a cache from the step it may skip and stays before the write."),
     t("queue.capacity", "capacity", Group::Queue,
         "Most jobs the broker holds (0 = unbounded). When full, users see 'queue full'."),
     t("queue.workers", "workers", Group::Queue,
@@ -147,6 +153,18 @@ pub const TEXTS: &[KnobText] = &[
         "Price of one database connection per hour."),
     t("cost.queue_worker_per_hour", "queue worker price", Group::SlaCost,
         "Price of one queue worker per hour."),
+    t("dependencies[].slots", "slots (0 = unlimited)", Group::Dependencies,
+        "Calls this dependency serves at once, shared by every server and queue worker. Capacity = slots ÷ latency; a cut lets running calls finish."),
+    t("dependencies[].latency_ms", "latency", Group::Dependencies,
+        "Mean time one call holds its slot. In a threads server the request's worker waits through it too."),
+    t("dependencies[].failure_probability", "failure chance", Group::Dependencies,
+        "Chance that a call fails. In the request it is retried inline, then the user sees 'call failed'; after the acknowledgement the job retries under the retry policy."),
+    t("dependencies[].timeout_s", "call timeout (0 = none)", Group::Dependencies,
+        "A call still running this long after it got its slot fails and frees the slot."),
+    t("dependencies[].rate_limit_per_s", "rate limit (0 = none)", Group::Dependencies,
+        "Calls admitted per second (a bucket of one second of the rate); a call over it fails at once as 'throttled'."),
+    t("dependencies[].cost_per_slot_per_hour", "slot price", Group::Dependencies,
+        "Price of one slot per hour, added to the capacity cost."),
     t("limits.max_in_flight", "most work in flight", Group::Simulation,
         "The simulation holds at most this many user actions and requests at once; beyond it new arrivals are shed and counted as 'simulation limit', so no setting can exhaust memory. Raise it only for very large backlogs."),
 ];
@@ -198,6 +216,7 @@ fn describe(s: &Settings, path: String, k: KnobRef) -> Knob {
     let prefix = match k.spec.list() {
         Some("clients") => s.clients.get(k.index).map(|c| format!("{}: ", c.name)),
         Some("endpoints") => s.endpoints.get(k.index).map(|e| format!("{}: ", e.name)),
+        Some("dependencies") => s.dependencies.get(k.index).map(|d| format!("{}: ", d.name)),
         _ => None,
     }
     .unwrap_or_default();
@@ -265,6 +284,7 @@ mod tests {
         assert_eq!(k.label, "client: rate");
         assert_eq!(k.unit, "actions/s");
         assert!(k.check(-1.0).is_err() && k.check(5.0).is_ok());
-        assert_eq!(knobs(&s).len(), core::SPECS.len());
+        let plain = core::SPECS.iter().filter(|k| !k.parts_only).count();
+        assert_eq!(knobs(&s).len(), plain);
     }
 }

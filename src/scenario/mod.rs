@@ -19,11 +19,13 @@ pub use model::{Cue, DisabledEvent, Goal, PlotName, Scenario, StartSpeed, Varian
 pub use version::FORMAT_VERSION;
 // The core's vocabulary, re-exported for files and tests that speak of scenes.
 pub use crate::sim::config::{
-    Browser, Change, ChangeError, Client, Cost, Database, Endpoint, Mode, Network, OutageKind,
-    Queue, RetryPolicy, Scheduling, Server, Settings, Shape, Sla, Tier, TimelineEvent,
+    Browser, Change, ChangeError, Client, Cost, Database, Dependency, Endpoint, Mode, Network,
+    OutageKind, Queue, RetryPolicy, Scheduling, Server, ServerModel, Settings, Shape, Sla, Step,
+    Tier, TimelineEvent,
 };
 
 mod unclosed;
+mod validate_parts;
 
 use std::path::{Path, PathBuf};
 

@@ -197,6 +197,9 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         r.dist(&format!("{p}.cpu"), &e.cpu);
         r.dist(&format!("{p}.db_write"), &e.db_write);
     }
+    for (path, value, rule) in super::validate_parts::problems(s) {
+        r.push(path, value, rule);
+    }
     offered_load(&mut r, s, duration_s);
     r.dist("network.latency", &s.network.latency);
     r.dist("browser.think_time", &s.browser.think_time);

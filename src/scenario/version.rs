@@ -13,8 +13,8 @@
 
 use super::model::{DisabledEvent, Goal, Scenario, Variant, View};
 use crate::sim::config::{
-    Browser, Client, Cost, Database, Endpoint, Limits, Network, Queue, Server, Settings, Sla,
-    TimelineEvent,
+    Browser, Client, Cost, Database, Dependency, Endpoint, Limits, Network, Queue, Server,
+    Settings, Sla, TimelineEvent,
 };
 use serde::{Deserialize, Serialize};
 
@@ -35,8 +35,15 @@ use serde::{Deserialize, Serialize};
 ///   through a stretch, pause at a moment with a caption), a caption's
 ///   `mode` (`timeline[].mode`, `disabled_timeline[].mode`: the mode it
 ///   describes; left out while no endpoint is in it) and `lesson_short`
-///   (the lesson in one sentence, for presentation mode). An older file
-///   has none of them, and plays and shows as before.
+///   (the lesson in one sentence, for presentation mode). It also adds
+///   the parts of your own system: `dependencies` (named pools of slots
+///   besides the database, with a latency, failures, a call timeout, a
+///   rate limit and a price per slot), an endpoint's `steps` (`Cpu`,
+///   `Call`, `Read`, `Cache`, `Write`; none means `[Cpu, Write]`) and
+///   `ack_after` (how many steps run before an async endpoint's job is
+///   enqueued; default 1), and `server.model` (`Threads`, or
+///   `NonBlocking` with an in-flight cap per instance). An older file has
+///   none of them, and plays and shows as before.
 pub const FORMAT_VERSION: u32 = 6;
 
 /// Oldest version this build reads.
@@ -97,6 +104,10 @@ pub struct SceneFile {
     /// Scripted events switched off (version 5); not written when none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub disabled_timeline: Vec<DisabledEvent>,
+    /// Dependencies besides the database (version 6); not written when
+    /// none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dependencies: Vec<Dependency>,
 }
 
 impl Default for SceneFile {
@@ -122,6 +133,7 @@ impl From<Scenario> for SceneFile {
             cost,
             timeline,
             limits,
+            dependencies,
         } = s.settings;
         SceneFile {
             version: FORMAT_VERSION,
@@ -148,6 +160,7 @@ impl From<Scenario> for SceneFile {
             cost,
             timeline,
             limits,
+            dependencies,
         }
     }
 }
@@ -187,6 +200,7 @@ fn into_scenario(f: SceneFile) -> Scenario {
                 cost: f.cost,
                 timeline: f.timeline,
                 limits: f.limits,
+                dependencies: f.dependencies,
             },
         }
     }

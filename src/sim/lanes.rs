@@ -35,9 +35,10 @@ pub struct Job {
     pub client: u8,
     /// Endpoint index.
     pub endpoint: u8,
-    /// Write attempts made so far (14 bits, far above the 1,000 attempts a
-    /// scene may allow), whether the job is traced (bit 14) and whether it
-    /// is wasted (the top bit).
+    /// Attempts made so far (10 bits, above the 1,000 attempts a scene
+    /// may allow), the endpoint's step the job starts at (bits 10–13: an
+    /// endpoint has at most 16 steps), whether the job is traced (bit 14)
+    /// and whether it is wasted (the top bit).
     attempts_wasted: u16,
 }
 
@@ -46,7 +47,11 @@ const WASTED: u16 = 1 << 15;
 /// Bit 14 of `Job::attempts_wasted`: the job's action is traced.
 const TRACED: u16 = 1 << 14;
 /// The attempt count's bits.
-const ATTEMPTS: u16 = TRACED - 1;
+const ATTEMPTS: u16 = (1 << 10) - 1;
+/// Where the first step's index starts in `Job::attempts_wasted`.
+const FIRST_STEP_SHIFT: u16 = 10;
+/// The first step's bits.
+const FIRST_STEP: u16 = 0b1111 << FIRST_STEP_SHIFT;
 
 impl Job {
     /// A job with no attempts yet. `wasted`: its user had given up before
@@ -87,6 +92,16 @@ impl Job {
         } else {
             self.attempts_wasted &= !TRACED;
         }
+    }
+    /// The endpoint's step the job starts at (and restarts at on a retry):
+    /// the steps before it ran in the request.
+    pub fn first_step(&self) -> u8 {
+        ((self.attempts_wasted & FIRST_STEP) >> FIRST_STEP_SHIFT) as u8
+    }
+    /// Sets the step the job starts at (0–15).
+    pub fn set_first_step(&mut self, step: u8) {
+        let bits = (u16::from(step) << FIRST_STEP_SHIFT) & FIRST_STEP;
+        self.attempts_wasted = (self.attempts_wasted & !FIRST_STEP) | bits;
     }
     /// Counts one more write attempt.
     pub fn count_attempt(&mut self) {
@@ -354,15 +369,20 @@ mod tests {
         );
         assert!(!j.traced());
         j.set_traced(true);
+        j.set_first_step(15);
         for _ in 0..20_000 {
             j.count_attempt();
         }
-        // The count saturates without spilling into the flags.
-        assert_eq!((j.attempts(), j.wasted(), j.traced()), (16_383, true, true));
-        j.set_traced(false);
+        // The count saturates without spilling into the step or the flags.
         assert_eq!(
-            (j.attempts(), j.wasted(), j.traced()),
-            (16_383, true, false)
+            (j.attempts(), j.first_step(), j.wasted(), j.traced()),
+            (1023, 15, true, true)
+        );
+        j.set_traced(false);
+        j.set_first_step(2);
+        assert_eq!(
+            (j.attempts(), j.first_step(), j.wasted(), j.traced()),
+            (1023, 2, true, false)
         );
     }
 

@@ -105,6 +105,7 @@ fn endpoint(i: usize) -> impl Strategy<Value = Endpoint> {
             mode: if sync { Mode::Sync } else { Mode::Async },
             cpu,
             db_write,
+            ..Endpoint::default()
         },
     )
 }

@@ -374,6 +374,7 @@ fn extreme_window(t_s: f64) -> Window {
         queue_full: 0,
         db_error: u64::MAX / 4,
         sim_limit: 7,
+        ..Default::default()
     };
     w.backlog = 10_000_000;
     w.backlog_by_client = vec![10_000_000];

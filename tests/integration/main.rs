@@ -21,6 +21,7 @@ mod limits_app;
 mod model;
 mod money_scenes;
 mod nothing_lost;
+mod own_system;
 mod presenter;
 mod room;
 mod room_fit;

@@ -284,7 +284,8 @@ fn backlog_lines<'a>(pc: &'a PlotContext<'_>) -> Vec<LineSpec<'a>> {
 
 /// Errors per reason, retries and dead letters, per s.
 fn failure_lines<'a>() -> Vec<LineSpec<'a>> {
-    let mut out: Vec<LineSpec<'a>> = Reason::ALL
+    // Calls' reasons have no line (nor colour) of their own yet.
+    let mut out: Vec<LineSpec<'a>> = Reason::PLAIN
         .iter()
         .enumerate()
         .map(|(k, reason)| {

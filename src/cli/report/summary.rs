@@ -111,7 +111,7 @@ fn failures_and_retries(r: &RunReport, s: &Settings) -> String {
     let work = &r.ledgers.work;
     let mut o = String::new();
     let _ = writeln!(o, "\nFailures and retries");
-    for reason in Reason::ALL {
+    for &reason in Reason::listed(!s.dependencies.is_empty()) {
         let label = format!("errors: {}", words::reason(reason));
         row(&mut o, &label, thousands(sm.errors[reason]));
     }
@@ -227,10 +227,32 @@ pub(super) fn ledgers(r: &RunReport) -> String {
     let st = &w.in_flight;
     let mut o = String::new();
     let _ = writeln!(o, "\nLedger: actions (as users saw them)");
+    // Call reasons only where calls failed: a scene without dependencies
+    // reads as it always has.
     let failed: Vec<String> = Reason::ALL
         .iter()
+        .filter(|r| !r.of_calls() || a.failed[**r] > 0)
         .map(|r| format!("{} {}", words::reason(*r), thousands(a.failed[*r])))
         .collect();
+    let rj = &w.rejected;
+    let calls_rejected = if rj.call_failed + rj.call_timeout + rj.throttled > 0 {
+        format!(
+            ", call failed {}, call timed out {}, throttled {}",
+            thousands(rj.call_failed),
+            thousands(rj.call_timeout),
+            thousands(rj.throttled)
+        )
+    } else {
+        String::new()
+    };
+    let steps_in_flight = if st.call_wait + st.calling + st.job_step > 0 {
+        format!(
+            ", call wait {}, calling {}, job steps {}",
+            st.call_wait, st.calling, st.job_step
+        )
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         o,
         "  issued {} = succeeded {} + failed {} ({}) + awaiting {}",
@@ -243,7 +265,7 @@ pub(super) fn ledgers(r: &RunReport) -> String {
     let _ = writeln!(o, "Ledger: requests and jobs (as the system handled them)");
     let _ = writeln!(
         o,
-        "  requests {} = committed {} (of which wasted {}) + rejected {} (server busy {}, queue full {}, DB error {}, simulation limit {}) + dead-lettered {} + in flight {}",
+        "  requests {} = committed {} (of which wasted {}) + rejected {} (server busy {}, queue full {}, DB error {}, simulation limit {}{}) + dead-lettered {} + in flight {}",
         thousands(w.requests),
         thousands(w.committed),
         thousands(w.committed_wasted),
@@ -252,13 +274,21 @@ pub(super) fn ledgers(r: &RunReport) -> String {
         thousands(w.rejected.queue_full),
         thousands(w.rejected.db_error),
         thousands(w.rejected.sim_limit),
+        calls_rejected,
         thousands(w.dead_lettered),
         thousands(st.total()),
     );
     let _ = writeln!(
         o,
-        "  in flight: network {}, accept backlog {}, server {}, DB wait {}, DB write {}, queued {}, backoff {}",
-        st.network, st.accept_backlog, st.server, st.db_wait, st.db_write, st.queued, st.backoff
+        "  in flight: network {}, accept backlog {}, server {}, DB wait {}, DB write {}, queued {}, backoff {}{}",
+        st.network,
+        st.accept_backlog,
+        st.server,
+        st.db_wait,
+        st.db_write,
+        st.queued,
+        st.backoff,
+        steps_in_flight
     );
     match &r.balance {
         Ok(()) => o.push_str("  balanced ✓\n"),

@@ -24,6 +24,10 @@ pub struct KnobSpec {
     /// this, a value is refused: a poll every nanosecond is not a setting
     /// a run can honour, and rounding must never turn "on" into "off".
     pub min_positive: f64,
+    /// Listed only for a scene that uses the parts of its own system
+    /// ([`Settings::has_parts`]): a plain scene's panel is not cluttered
+    /// with them. The path works on any scene.
+    pub parts_only: bool,
     get: fn(&Settings, usize) -> Option<f64>,
     set: fn(&mut Settings, usize, f64) -> Option<()>,
 }
@@ -104,6 +108,7 @@ const fn k(
         max,
         integer,
         min_positive: 0.0,
+        parts_only: false,
         get,
         set,
     }
@@ -113,6 +118,11 @@ impl KnobSpec {
     /// The same knob with a smallest positive value (see `min_positive`).
     const fn floor(mut self, min_positive: f64) -> KnobSpec {
         self.min_positive = min_positive;
+        self
+    }
+    /// The same knob, listed only for scenes with parts (see `parts_only`).
+    const fn parts(mut self) -> KnobSpec {
+        self.parts_only = true;
         self
     }
 }
@@ -181,6 +191,9 @@ pub const SPECS: &[KnobSpec] = &[
     k("queue.enqueue_ms", "ms", 0.0, 60_000.0, false,
         |s, _| Some(s.queue.enqueue.mean_ms()),
         |s, _, v| { s.queue.enqueue = s.queue.enqueue.with_mean_ms(v); Some(()) }),
+    k("endpoints[].ack_after", "steps", 0.0, super::MAX_STEPS as f64, true,
+        |s, i| Some(f64::from(s.endpoints.get(i)?.ack_after)),
+        |s, i, v| { s.endpoints.get_mut(i)?.ack_after = v as u32; Some(()) }).parts(),
     k("queue.capacity", "jobs", 0.0, 1e10, true,
         |s, _| Some(s.queue.capacity as f64),
         |s, _, v| { s.queue.capacity = v as u64; Some(()) }),
@@ -217,6 +230,24 @@ pub const SPECS: &[KnobSpec] = &[
     k("cost.queue_worker_per_hour", "$/h", 0.0, 1e6, false,
         |s, _| Some(s.cost.queue_worker_per_hour),
         |s, _, v| { s.cost.queue_worker_per_hour = v; Some(()) }),
+    k("dependencies[].slots", "", 0.0, 100_000.0, true,
+        |s, i| Some(f64::from(s.dependencies.get(i)?.slots)),
+        |s, i, v| { s.dependencies.get_mut(i)?.slots = v as u32; Some(()) }).parts(),
+    k("dependencies[].latency_ms", "ms", 0.0, 600_000.0, false,
+        |s, i| Some(s.dependencies.get(i)?.latency.mean_ms()),
+        |s, i, v| { let d = s.dependencies.get_mut(i)?; d.latency = d.latency.with_mean_ms(v); Some(()) }).parts(),
+    k("dependencies[].failure_probability", "", 0.0, 1.0, false,
+        |s, i| Some(s.dependencies.get(i)?.failure_probability),
+        |s, i, v| { s.dependencies.get_mut(i)?.failure_probability = v; Some(()) }).parts(),
+    k("dependencies[].timeout_s", "s", 0.0, 3_600.0, false,
+        |s, i| Some(s.dependencies.get(i)?.timeout_s),
+        |s, i, v| { s.dependencies.get_mut(i)?.timeout_s = v; Some(()) }).parts(),
+    k("dependencies[].rate_limit_per_s", "calls/s", 0.0, 1e7, false,
+        |s, i| Some(s.dependencies.get(i)?.rate_limit_per_s),
+        |s, i, v| { s.dependencies.get_mut(i)?.rate_limit_per_s = v; Some(()) }).parts(),
+    k("dependencies[].cost_per_slot_per_hour", "$/h", 0.0, 1e6, false,
+        |s, i| Some(s.dependencies.get(i)?.cost_per_slot_per_hour),
+        |s, i, v| { s.dependencies.get_mut(i)?.cost_per_slot_per_hour = v; Some(()) }).parts(),
     k("limits.max_in_flight", "", 1_000.0, super::MAX_MAX_IN_FLIGHT as f64, true,
         |s, _| Some(s.limits.max_in_flight as f64),
         |s, _, v| { s.limits.max_in_flight = v as u64; Some(()) }),
@@ -227,11 +258,13 @@ pub fn spec(pattern: &str) -> Option<&'static KnobSpec> {
     SPECS.iter().find(|k| k.pattern == pattern)
 }
 
-/// Splits `clients[3].rate_per_s` into (`clients[].rate_per_s`, Some(3)).
-fn split_path(path: &str) -> Option<(String, Option<usize>)> {
+/// Splits `clients[3].rate_per_s` into (`clients[].rate_per_s`,
+/// Some("3")) and `dependencies[payments].slots` into
+/// (`dependencies[].slots`, Some("payments")).
+fn split_path(path: &str) -> Option<(String, Option<&str>)> {
     match (path.find('['), path.find(']')) {
         (Some(a), Some(b)) if b > a => {
-            let index = path[a + 1..b].parse().ok()?;
+            let index = &path[a + 1..b];
             Some((format!("{}[]{}", &path[..a], &path[b + 1..]), Some(index)))
         }
         (None, None) => Some((path.to_string(), None)),
@@ -245,10 +278,19 @@ pub fn resolve(s: &Settings, path: &str) -> Result<KnobRef, ChangeError> {
     let unknown = || ChangeError::UnknownKnob(path.to_string());
     let (pattern, index) = split_path(path).ok_or_else(unknown)?;
     let spec = spec(&pattern).ok_or_else(unknown)?;
-    let index = match (spec.list(), index) {
-        (None, None) => 0,
+    let number = index.and_then(|i| i.parse::<usize>().ok());
+    let index = match (spec.list(), number) {
+        (None, None) if index.is_none() => 0,
         (Some("clients"), Some(i)) if i < s.clients.len() => i,
         (Some("endpoints"), Some(i)) if i < s.endpoints.len() => i,
+        // A dependency by name (its index works too).
+        (Some("dependencies"), _) => match index.and_then(|n| s.dependency_index(n)) {
+            Some(i) => i,
+            None => match number {
+                Some(i) if i < s.dependencies.len() => i,
+                _ => return Err(unknown()),
+            },
+        },
         _ => return Err(unknown()),
     };
     Ok(KnobRef { spec, index })
@@ -266,15 +308,25 @@ pub fn path_of(spec: &KnobSpec, index: usize) -> String {
 /// Every knob of `s`, in table order, with its path.
 pub fn all(s: &Settings) -> Vec<(String, KnobRef)> {
     let mut out = Vec::new();
-    for spec in SPECS {
+    let parts = s.has_parts();
+    for spec in SPECS.iter().filter(|k| parts || !k.parts_only) {
         let n = match spec.list() {
             Some("clients") => s.clients.len(),
             Some("endpoints") => s.endpoints.len(),
+            Some("dependencies") => s.dependencies.len(),
             Some(_) => 0,
             None => 1,
         };
         for index in 0..n {
-            out.push((path_of(spec, index), KnobRef { spec, index }));
+            let path = match spec.list() {
+                // Dependencies are addressed by name.
+                Some("dependencies") => {
+                    let name = &s.dependencies[index].name;
+                    spec.pattern.replacen("[]", &format!("[{name}]"), 1)
+                }
+                _ => path_of(spec, index),
+            };
+            out.push((path, KnobRef { spec, index }));
         }
     }
     out

@@ -7,9 +7,14 @@
 
 mod change;
 pub mod knobs;
+mod parts;
 mod variant;
 
 pub use change::{Change, ChangeError, TimelineEvent};
+pub use parts::{
+    DEFAULT_ACK_AFTER, Dependency, MAX_DEPENDENCIES, MAX_STEPS, ServerModel, Step,
+    is_default_ack_after,
+};
 pub use variant::{Variant, default_pair};
 
 use super::dist::Dist;
@@ -48,6 +53,10 @@ pub struct Settings {
     pub timeline: Vec<TimelineEvent>,
     /// Bounds on what the simulation holds.
     pub limits: Limits,
+    /// Pools besides the database that steps call (format version 6); not
+    /// written when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dependencies: Vec<Dependency>,
 }
 
 /// Shortest poll interval a browser may be set to, s (0 = no polling).
@@ -108,6 +117,7 @@ impl Default for Settings {
             cost: Cost::default(),
             timeline: Vec::new(),
             limits: Limits::default(),
+            dependencies: Vec::new(),
         }
     }
 }
@@ -116,6 +126,23 @@ impl Settings {
     /// Index of the endpoint called `name`.
     pub fn endpoint_index(&self, name: &str) -> Option<usize> {
         self.endpoints.iter().position(|e| e.name == name)
+    }
+
+    /// Index of the dependency called `name`.
+    pub fn dependency_index(&self, name: &str) -> Option<usize> {
+        self.dependencies.iter().position(|d| d.name == name)
+    }
+
+    /// True when the scene uses any part of "your own system": steps,
+    /// dependencies, a non-default acknowledgement point or server model.
+    /// Outputs add their keys and columns only then.
+    pub fn has_parts(&self) -> bool {
+        !self.dependencies.is_empty()
+            || !self.server.model.is_threads()
+            || self
+                .endpoints
+                .iter()
+                .any(|e| !e.steps.is_empty() || e.ack_after != DEFAULT_ACK_AFTER)
     }
 
     /// Server workers over all instances.
@@ -128,6 +155,17 @@ impl Settings {
     /// Accept backlog over all instances.
     pub fn accept_capacity(&self) -> u64 {
         u64::from(self.server.instances) * u64::from(self.server.backlog_per_instance)
+    }
+
+    /// Non-blocking server: requests in progress over all instances
+    /// (`None` for a threads server, whose workers are the limit).
+    pub fn in_flight_capacity(&self) -> Option<u32> {
+        match self.server.model {
+            ServerModel::Threads => None,
+            ServerModel::NonBlocking {
+                in_flight_per_instance,
+            } => Some(self.server.instances.saturating_mul(in_flight_per_instance)),
+        }
     }
 
     /// The browsers' poll interval as sim time, `None` when they do not
@@ -143,6 +181,11 @@ impl Settings {
         f64::from(self.server_workers()) * c.server_worker_per_hour
             + f64::from(self.database.connections) * c.db_connection_per_hour
             + f64::from(self.queue.workers) * c.queue_worker_per_hour
+            + self
+                .dependencies
+                .iter()
+                .map(|d| f64::from(d.slots) * d.cost_per_slot_per_hour)
+                .sum::<f64>()
     }
 }
 
@@ -285,6 +328,27 @@ pub struct Endpoint {
     pub cpu: Dist,
     /// Database write time.
     pub db_write: Dist,
+    /// The request's steps in order (format version 6); none means
+    /// `[Cpu(cpu), Write]`. Not written when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<Step>,
+    /// Async: how many steps run in the request before the job is
+    /// enqueued and the user acknowledged (format version 6; default 1,
+    /// after the first step). The rest run in one queue worker.
+    #[serde(skip_serializing_if = "is_default_ack_after")]
+    pub ack_after: u32,
+}
+
+impl Endpoint {
+    /// The steps a request of this endpoint runs: its own, or
+    /// `[Cpu(cpu), Write]`.
+    pub fn effective_steps(&self) -> Vec<Step> {
+        if self.steps.is_empty() {
+            vec![Step::Cpu(self.cpu), Step::Write]
+        } else {
+            self.steps.clone()
+        }
+    }
 }
 
 impl Default for Endpoint {
@@ -295,6 +359,8 @@ impl Default for Endpoint {
             mode: Mode::Sync,
             cpu: Dist::Exponential { mean_ms: 20.0 },
             db_write: Dist::Exponential { mean_ms: 50.0 },
+            steps: Vec::new(),
+            ack_after: DEFAULT_ACK_AFTER,
         }
     }
 }
@@ -359,6 +425,10 @@ pub struct Server {
     pub backlog_per_instance: u32,
     /// CPU time of a status poll.
     pub poll_cpu: Dist,
+    /// Threads or non-blocking (format version 6); not written when
+    /// threads.
+    #[serde(skip_serializing_if = "ServerModel::is_threads")]
+    pub model: ServerModel,
 }
 
 impl Default for Server {
@@ -368,6 +438,7 @@ impl Default for Server {
             workers_per_instance: 50,
             backlog_per_instance: 500,
             poll_cpu: Dist::Exponential { mean_ms: 2.0 },
+            model: ServerModel::Threads,
         }
     }
 }

@@ -41,6 +41,20 @@ pub struct Stages {
     pub queued: u64,
     /// Waiting out a retry backoff.
     pub backoff: u64,
+    /// Waiting for a dependency's slot (written only when some are).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub call_wait: u64,
+    /// In a call to a dependency (written only when some are).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub calling: u64,
+    /// A job on a queue worker in a Cpu or Cache step (written only when
+    /// some are).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub job_step: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Stages {
@@ -53,6 +67,9 @@ impl Stages {
             + self.db_write
             + self.queued
             + self.backoff
+            + self.call_wait
+            + self.calling
+            + self.job_step
     }
 }
 

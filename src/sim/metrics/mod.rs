@@ -124,6 +124,68 @@ pub struct Window {
     /// The run ended inside this window: it is shorter than `window_s` (its
     /// counts cover from the previous window's end to `t_s`).
     pub partial: bool,
+    /// Per dependency, in the scene's order (none without dependencies).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dependencies: Vec<DepWindow>,
+}
+
+/// Calls to one dependency that failed, by reason.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DepFailures {
+    /// Failed after their latency (the failure probability).
+    pub failed: u64,
+    /// Ran past the call timeout.
+    pub timed_out: u64,
+    /// Refused by the rate limit before queueing for a slot.
+    pub throttled: u64,
+}
+
+impl DepFailures {
+    /// Sum over reasons.
+    pub fn total(&self) -> u64 {
+        self.failed + self.timed_out + self.throttled
+    }
+    fn add(&mut self, o: &DepFailures) {
+        self.failed += o.failed;
+        self.timed_out += o.timed_out;
+        self.throttled += o.throttled;
+    }
+}
+
+/// One dependency over one window.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct DepWindow {
+    /// Calls that got a slot and started in the window.
+    pub calls: u64,
+    /// Busy slots, averaged over the window.
+    pub busy_slots: f64,
+    /// Busy fraction of its slots over the window (0 for unlimited slots).
+    pub util: f64,
+    /// Calls waiting for a slot at the window's end.
+    pub waiting: u64,
+    /// Calls that failed in the window, by reason.
+    pub failures: DepFailures,
+}
+
+/// One dependency over the whole run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct DepSummary {
+    /// The dependency's name.
+    pub name: String,
+    /// Calls that got a slot and started.
+    pub calls: u64,
+    /// Calls started per second of the run.
+    pub calls_per_s: f64,
+    /// Busy slots, averaged over the run.
+    pub busy_slots: f64,
+    /// Busy fraction of its slots (0 for unlimited slots).
+    pub utilisation: f64,
+    /// Mean time a call waited for a slot, s (`NaN` with no calls).
+    pub mean_slot_wait_s: f64,
+    /// Most calls waiting for a slot at once.
+    pub peak_waiting: u64,
+    /// Failed calls by reason.
+    pub failures: DepFailures,
 }
 
 /// Whole-run results.
@@ -177,4 +239,7 @@ pub struct Summary {
     pub revenue_by_tier: [f64; 3],
     /// Peak queue backlog.
     pub peak_backlog: u64,
+    /// Per dependency, in the scene's order (none without dependencies).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dependencies: Vec<DepSummary>,
 }

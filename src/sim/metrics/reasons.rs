@@ -17,17 +17,51 @@ pub enum Reason {
     /// arrival (`limits.max_in_flight`): not the modelled system's doing,
     /// but the simulator's bound, counted so nothing goes missing.
     SimLimit,
+    /// A call to a dependency failed (after any inline retries).
+    CallFailed,
+    /// A call to a dependency ran past its timeout.
+    CallTimeout,
+    /// A dependency's rate limit refused the call.
+    Throttled,
 }
 
 impl Reason {
     /// All reasons, in display order.
-    pub const ALL: [Reason; 5] = [
+    pub const ALL: [Reason; 8] = [
+        Reason::Timeout,
+        Reason::ServerBusy,
+        Reason::QueueFull,
+        Reason::DbError,
+        Reason::SimLimit,
+        Reason::CallFailed,
+        Reason::CallTimeout,
+        Reason::Throttled,
+    ];
+    /// The reasons every scene can show; the others come only from calls
+    /// to dependencies (outputs list them only for scenes that have some).
+    pub const PLAIN: [Reason; 5] = [
         Reason::Timeout,
         Reason::ServerBusy,
         Reason::QueueFull,
         Reason::DbError,
         Reason::SimLimit,
     ];
+    /// The reasons a scene can show: every one with dependencies, the
+    /// plain ones without (outputs list no call reasons for such a scene).
+    pub fn listed(dependencies: bool) -> &'static [Reason] {
+        if dependencies {
+            &Reason::ALL
+        } else {
+            &Reason::PLAIN
+        }
+    }
+    /// True for a reason only calls to dependencies give.
+    pub fn of_calls(self) -> bool {
+        matches!(
+            self,
+            Reason::CallFailed | Reason::CallTimeout | Reason::Throttled
+        )
+    }
     /// Identifier for files (CSV columns, JSON keys): `server_busy`.
     pub fn key(self) -> &'static str {
         match self {
@@ -36,8 +70,15 @@ impl Reason {
             Reason::QueueFull => "queue_full",
             Reason::DbError => "db_error",
             Reason::SimLimit => "sim_limit",
+            Reason::CallFailed => "call_failed",
+            Reason::CallTimeout => "call_timeout",
+            Reason::Throttled => "throttled",
         }
     }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// A count per [`Reason`], named (JSON writes it as an object keyed by
@@ -54,6 +95,16 @@ pub struct ByReason {
     pub db_error: u64,
     /// Shed at the simulation's limit on work in flight.
     pub sim_limit: u64,
+    /// A call to a dependency failed (written only when some did).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub call_failed: u64,
+    /// A call to a dependency timed out (written only when some did).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub call_timeout: u64,
+    /// A dependency's rate limit refused the call (written only when some
+    /// were).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub throttled: u64,
 }
 
 impl ByReason {
@@ -78,6 +129,9 @@ impl std::ops::Index<Reason> for ByReason {
             Reason::QueueFull => &self.queue_full,
             Reason::DbError => &self.db_error,
             Reason::SimLimit => &self.sim_limit,
+            Reason::CallFailed => &self.call_failed,
+            Reason::CallTimeout => &self.call_timeout,
+            Reason::Throttled => &self.throttled,
         }
     }
 }
@@ -90,6 +144,9 @@ impl std::ops::IndexMut<Reason> for ByReason {
             Reason::QueueFull => &mut self.queue_full,
             Reason::DbError => &mut self.db_error,
             Reason::SimLimit => &mut self.sim_limit,
+            Reason::CallFailed => &mut self.call_failed,
+            Reason::CallTimeout => &mut self.call_timeout,
+            Reason::Throttled => &mut self.throttled,
         }
     }
 }
@@ -106,12 +163,44 @@ pub struct Rejected {
     pub db_error: u64,
     /// Shed at the simulation's limit on work in flight.
     pub sim_limit: u64,
+    /// A call to a dependency failed (sync or before the acknowledgement,
+    /// after any inline retries; written only when some did).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub call_failed: u64,
+    /// A call to a dependency timed out (written only when some did).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub call_timeout: u64,
+    /// A dependency's rate limit refused the call (written only when some
+    /// were).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub throttled: u64,
 }
 
 impl Rejected {
     /// Sum over reasons.
     pub fn total(&self) -> u64 {
-        self.server_busy + self.queue_full + self.db_error + self.sim_limit
+        self.server_busy
+            + self.queue_full
+            + self.db_error
+            + self.sim_limit
+            + self.call_failed
+            + self.call_timeout
+            + self.throttled
+    }
+
+    /// Counts `n` refusals for `reason` (a user's timeout is not a
+    /// refusal: nothing is counted).
+    pub fn add(&mut self, reason: Reason, n: u64) {
+        match reason {
+            Reason::Timeout => {}
+            Reason::ServerBusy => self.server_busy += n,
+            Reason::QueueFull => self.queue_full += n,
+            Reason::DbError => self.db_error += n,
+            Reason::SimLimit => self.sim_limit += n,
+            Reason::CallFailed => self.call_failed += n,
+            Reason::CallTimeout => self.call_timeout += n,
+            Reason::Throttled => self.throttled += n,
+        }
     }
 }
 

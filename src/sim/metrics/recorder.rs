@@ -18,9 +18,10 @@ pub(crate) struct Recorder {
     /// Closed windows dropped because nobody drained them.
     pub windows_dropped: u64,
     pub cur: Window,
-    /// Endpoints and clients of the run.
+    /// Endpoints, clients and dependencies of the run.
     endpoints: usize,
     clients: usize,
+    dependencies: usize,
     wait: Trailing,
     /// Per endpoint (per client below): kept only with more than one; with
     /// one, its statistics are the totals (the same samples in the same
@@ -51,12 +52,13 @@ pub(crate) struct Recorder {
 }
 
 impl Recorder {
-    pub fn new(clients: usize, endpoints: usize, span: usize) -> Self {
-        let w = empty_window(clients, endpoints);
+    pub fn new(clients: usize, endpoints: usize, dependencies: usize, span: usize) -> Self {
+        let w = empty_window(clients, endpoints, dependencies);
         let per = |n: usize| if n > 1 { n } else { 0 };
         Recorder {
             endpoints,
             clients,
+            dependencies,
             windows: Vec::new(),
             windows_dropped: 0,
             cur: w.clone(),
@@ -138,7 +140,10 @@ impl Recorder {
 
     /// Closes the window ending at `t`; gauges are filled in by `gauges`.
     pub fn close(&mut self, t: SimTime, gauges: impl FnOnce(&mut Window)) {
-        let mut w = std::mem::replace(&mut self.cur, empty_window(self.clients, self.endpoints));
+        let mut w = std::mem::replace(
+            &mut self.cur,
+            empty_window(self.clients, self.endpoints, self.dependencies),
+        );
         w.t_s = t.as_secs_f64();
         w.wait = self.wait.roll();
         w.wait_p95_by_endpoint = if self.wait_ep.is_empty() {
@@ -255,9 +260,13 @@ pub(crate) fn add_counts(t: &mut Window, w: &Window) {
     t.dead_letters += w.dead_letters;
     t.wasted += w.wasted;
     t.polls += w.polls;
+    for (a, b) in t.dependencies.iter_mut().zip(&w.dependencies) {
+        a.calls += b.calls;
+        a.failures.add(&b.failures);
+    }
 }
 
-pub(crate) fn empty_window(clients: usize, endpoints: usize) -> Window {
+pub(crate) fn empty_window(clients: usize, endpoints: usize, dependencies: usize) -> Window {
     Window {
         t_s: 0.0,
         actions: 0,
@@ -300,6 +309,7 @@ pub(crate) fn empty_window(clients: usize, endpoints: usize) -> Window {
         revenue_per_hour: [0.0; 3],
         util_server_db_wait: 0.0,
         util_server_db_write: 0.0,
+        dependencies: vec![super::DepWindow::default(); dependencies],
     }
 }
 
@@ -309,7 +319,7 @@ mod tests {
 
     #[test]
     fn sla_and_error_shares_cover_the_percentiles_span() {
-        let mut r = Recorder::new(1, 1, 10);
+        let mut r = Recorder::new(1, 1, 0, 10);
         r.wait_target = SimTime::from_secs(1);
         // A bad second: 100 users wait 15 s and time out …
         for _ in 0..100 {

@@ -179,7 +179,11 @@ impl System {
             t_s: self.now().as_secs_f64(),
             server_busy: self.server.busy(),
             server_workers: self.server.servers(),
-            accept_backlog: self.server.waiting() as u64,
+            accept_backlog: if self.non_blocking() {
+                self.in_flight.waiting() as u64
+            } else {
+                self.server.waiting() as u64
+            },
             accept_capacity: self.cfg.accept_capacity(),
             db_busy: self.db.busy(),
             db_connections: self.db.servers(),
@@ -272,6 +276,7 @@ impl System {
             capacity_cost: self.meter.cost,
             revenue_by_tier: self.meter.revenue,
             peak_backlog: self.rec.peak_backlog.max(self.queue.lanes.len() as u64),
+            dependencies: self.dependency_summary(now),
         }
     }
 
@@ -393,7 +398,13 @@ impl System {
         };
         p.last_area = polled_area;
         let cost = self.cfg.cost_per_hour();
+        let deps = self.dependency_gauges(now, dt);
         self.rec.close(now, |w| {
+            for (dw, (busy, util, waiting)) in w.dependencies.iter_mut().zip(deps) {
+                dw.busy_slots = busy;
+                dw.util = util;
+                dw.waiting = waiting;
+            }
             w.backlog = backlog;
             w.backlog_by_client = by_client;
             w.oldest_job_age_s = oldest;

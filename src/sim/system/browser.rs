@@ -73,7 +73,10 @@ impl System {
         // Arrival numbers count shed arrivals too, so the same number is
         // the same user in every twin.
         let seq = self.ledgers.actions.issued;
-        if self.sample_trace(seq, c as u16, endpoint as u8, key)
+        // Only a plain endpoint's actions are traced: the journey's spans
+        // name its stages and no others.
+        if self.plans[endpoint].plain
+            && self.sample_trace(seq, c as u16, endpoint as u8, key)
             && let Some(a) = self.actions.get_mut(key)
         {
             a.traced = true;
@@ -174,7 +177,8 @@ impl System {
             clicked: st.first,
             key: action,
             click: st.click,
-            client: st.client,
+            client: st.client as u8,
+            step: 0,
             endpoint: st.endpoint,
             attempts: 0,
             kind: ReqKind::Save,

@@ -3,7 +3,7 @@
 
 use super::super::config::{Change, ChangeError};
 use super::super::time::SimTime;
-use super::{Marker, Samplers, Script, System, workers};
+use super::{Marker, Plan, Samplers, Script, System, workers};
 
 /// A scene caption this soon after a scripted change that was skipped
 /// tells of that change, s of sim time: it is skipped with it.
@@ -158,6 +158,13 @@ impl System {
         self.rec.wait_target = SimTime::from_secs_f64(self.cfg.sla.wait_target_s);
         self.rec.processed_target = SimTime::from_secs_f64(self.cfg.sla.processed_target_s);
         self.smp = Samplers::new(&self.cfg);
+        self.plans = self
+            .cfg
+            .endpoints
+            .iter()
+            .map(|e| Plan::new(e, &self.cfg))
+            .collect();
+        self.refresh_dependencies(now);
         self.queue.policies = workers::policies(&self.cfg);
         let total: f64 = self.cfg.endpoints.iter().map(|e| e.share.max(0.0)).sum();
         let mut acc = 0.0;
@@ -170,7 +177,17 @@ impl System {
                 acc
             })
             .collect();
+        let non_blocking = self.non_blocking();
         for r in self.server.set_servers(now, self.cfg.server_workers()) {
+            if non_blocking {
+                // Waiting for a worker, not in the accept backlog.
+                self.begin_cpu(r);
+            } else {
+                self.start_cpu(now, r, true);
+            }
+        }
+        let slots = self.cfg.in_flight_capacity().unwrap_or(0);
+        for r in self.in_flight.set_servers(now, slots) {
             self.start_cpu(now, r, true);
         }
         for op in self.db.set_servers(now, self.cfg.database.connections) {

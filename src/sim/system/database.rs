@@ -6,13 +6,14 @@ use super::super::metrics::Reason;
 use super::super::time::SimTime;
 use super::super::trace::SpanKind;
 use super::events::{Answer, DbOp};
+use super::steps::Kind;
 use super::{Ev, Req, System};
 use rand::RngExt;
 
 impl System {
     /// `op` asks for a connection: it writes now or waits for one.
     pub(super) fn db_request(&mut self, now: SimTime, op: DbOp) {
-        let sync = matches!(op, DbOp::Sync(_));
+        let sync = self.holds_worker(&op);
         match self.db.arrive(now, op) {
             Some(op) => {
                 self.ledgers.work.in_flight.db_write += 1;
@@ -35,10 +36,16 @@ impl System {
         let f = &mut self.ledgers.work.in_flight;
         f.db_wait -= 1;
         f.db_write += 1;
-        if matches!(op, DbOp::Sync(_)) {
+        if self.holds_worker(&op) {
             self.sync_at_db(now, -1, 1);
         }
         self.start_write(now, op);
+    }
+
+    /// True when `op` holds a server worker while at the database: a
+    /// request's on a threads server.
+    fn holds_worker(&self, op: &DbOp) -> bool {
+        matches!(op, DbOp::Sync(_)) && !self.non_blocking()
     }
 
     /// Moves the count of sync requests waiting for a connection and
@@ -52,8 +59,11 @@ impl System {
         s.writing_tw.set(now, s.writing);
     }
 
+    /// A connection starts `op`'s write or read.
     fn start_write(&mut self, now: SimTime, op: DbOp) {
-        self.write_attempts += 1;
+        if self.plans[op.endpoint()].steps[op.step()].kind == Kind::Write {
+            self.write_attempts += 1;
+        }
         self.trace_op(now, &op, SpanKind::DbWait);
         let (d, ok) = match self.outage {
             Some(OutageKind::FailFast) => (SimTime::from_millis_f64(1.0), false),
@@ -62,7 +72,8 @@ impl System {
                 false,
             ),
             None => {
-                let d = self.smp.db[op.endpoint()].sample(&mut self.rng.db);
+                let step = &self.plans[op.endpoint()].steps[op.step()];
+                let d = step.time.sample(&mut self.rng.db);
                 let ok = self.rng.db_fail.random::<f64>() >= self.cfg.database.failure_probability;
                 (d, ok)
             }
@@ -70,11 +81,11 @@ impl System {
         self.sched.schedule_at(now + d, Ev::DbDone { op, ok });
     }
 
-    /// A write finished (committed or failed); its connection takes the
+    /// A write or read finished (or failed); its connection takes the
     /// next waiting operation.
     pub(super) fn db_done(&mut self, now: SimTime, op: DbOp, ok: bool) {
         self.ledgers.work.in_flight.db_write -= 1;
-        if matches!(op, DbOp::Sync(_)) {
+        if self.holds_worker(&op) {
             self.sync_at_db(now, 0, -1);
         }
         let kind = if ok {
@@ -86,46 +97,35 @@ impl System {
         if let Some(next) = self.db.depart(now) {
             self.db_started_from_wait(now, next);
         }
+        let write = self.plans[op.endpoint()].steps[op.step()].kind == Kind::Write;
         match op {
-            DbOp::Sync(req) => self.sync_write_done(now, req, ok),
-            DbOp::Job(job) => self.job_write_done(now, job, ok),
+            _ if !ok => self.step_failed(now, op, Reason::DbError),
+            _ if !write => self.step_ok(now, op, 1),
+            DbOp::Sync(req) => self.sync_write_done(now, req),
+            DbOp::Job(job, _) => self.job_succeeded(now, job),
         }
     }
 
-    /// A sync write finished: answer the user, or retry inline (the server
-    /// worker stays held through the pause).
-    fn sync_write_done(&mut self, now: SimTime, mut req: Req, ok: bool) {
-        // A byte counts the attempts (the knob allows 100): an unchecked
-        // setting above 255 must not retry for ever.
-        let max_attempts = self.cfg.queue.sync_max_attempts.min(u32::from(u8::MAX));
-        if ok {
-            self.commit(now, req.client, req.clicked);
-            if req.traced {
-                self.trace_commit(now, &DbOp::Sync(req));
-            }
-            self.respond(&req, Answer::Ok);
-            self.release_worker(now);
-        } else if u32::from(req.attempts) + 1 < max_attempts {
-            req.attempts = req.attempts.saturating_add(1);
-            self.ledgers.work.in_flight.server += 1;
-            let pause = SimTime::from_millis_f64(self.cfg.queue.sync_retry_delay_ms);
-            self.sched.schedule_in(pause, Ev::InlineRetry(req));
-        } else {
-            self.ledgers.work.rejected.db_error += 1;
-            self.respond(&req, Answer::Error(Reason::DbError));
-            self.release_worker(now);
+    /// A sync write committed: answer the user.
+    fn sync_write_done(&mut self, now: SimTime, req: Req) {
+        self.commit(now, u16::from(req.client), req.clicked);
+        if req.traced {
+            self.trace_commit(now, &DbOp::Sync(req));
         }
+        self.respond(&req, Answer::Ok);
+        self.release_request(now);
     }
 
-    /// The pause between inline attempts is over: write again.
+    /// The pause between inline attempts is over: the failed step runs
+    /// again (the acknowledgement point is not looked at: a retry is not a
+    /// step boundary).
     pub(super) fn inline_retry(&mut self, now: SimTime, req: Req) {
         // Counted when it runs, like a worker's retry.
         self.rec.cur.system_retries += 1;
-        self.ledgers.work.in_flight.server -= 1;
         if req.traced {
             self.trace_req(now, &req, SpanKind::RetryPause);
         }
-        self.db_request(now, DbOp::Sync(req));
+        self.run_req_step(now, req);
     }
 
     /// A write committed.

@@ -27,7 +27,12 @@ pub(super) struct Req {
     pub key: Key,
     /// Which click of the action this is (saves).
     pub click: u16,
-    pub client: u16,
+    /// Client index (a scene has at most 64 clients).
+    pub client: u8,
+    /// The endpoint's step this request is at (saves; see
+    /// `steps.rs`), with [`ENQUEUE`] set while it waits for a worker to
+    /// enqueue it (non-blocking server).
+    pub step: u8,
     pub endpoint: u8,
     /// Inline write attempts so far (sync; at most 100 by the knob's
     /// range, so a byte holds them and leaves room for `traced`).
@@ -37,28 +42,53 @@ pub(super) struct Req {
     pub traced: bool,
 }
 
+/// The bit of `Req::step` that marks a request waiting for a server
+/// worker to enqueue it rather than to run its Cpu step.
+pub(super) const ENQUEUE: u8 = 0x80;
+
 impl Req {
     pub fn is_save(&self) -> bool {
         self.kind == ReqKind::Save
     }
+    /// The step index, without the enqueue mark.
+    pub fn step_index(&self) -> usize {
+        usize::from(self.step & !ENQUEUE)
+    }
 }
 
-/// Work that needs a database connection.
+/// Work at a station that is not a server worker (a database connection,
+/// a dependency's slot) or on a timer (a cache lookup, a job's Cpu step).
 #[derive(Clone, Copy, Debug)]
 pub(super) enum DbOp {
-    /// A sync request, its server worker held.
+    /// A request in the server (sync, or before the acknowledgement) at
+    /// step `req.step`.
     Sync(Req),
-    /// A queue worker's job.
-    Job(Job),
+    /// A queue worker's job at the given step.
+    Job(Job, u8),
 }
 
 impl DbOp {
     pub fn endpoint(&self) -> usize {
         match self {
             DbOp::Sync(r) => r.endpoint as usize,
-            DbOp::Job(j) => j.endpoint as usize,
+            DbOp::Job(j, _) => j.endpoint as usize,
         }
     }
+    /// The endpoint's step this work is at.
+    pub fn step(&self) -> usize {
+        match self {
+            DbOp::Sync(r) => r.step_index(),
+            DbOp::Job(_, s) => usize::from(*s),
+        }
+    }
+}
+
+/// How a call to a dependency ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum CallEnd {
+    Ok,
+    Failed,
+    TimedOut,
 }
 
 /// What a browser receives.
@@ -100,6 +130,14 @@ pub(super) enum Ev {
     },
     /// A sync request's pause between inline write attempts is over.
     InlineRetry(Req),
+    /// A call to dependency `dep` ended.
+    CallDone {
+        op: DbOp,
+        dep: u8,
+        end: CallEnd,
+    },
+    /// A step on a timer ended: a cache lookup, or a job's Cpu step.
+    TimerDone(DbOp),
     /// An answer reaches the browser.
     Response {
         action: Key,

@@ -13,7 +13,10 @@
 //!  browser     users: clicks, answers, errors, clicks again
 //!  patience    when each waiting user gives up
 //!  server      accept backlog, workers, CPU, the async enqueue
-//!  database    connections, writes, failures, outages, commits
+//!  steps       a request's steps, the acknowledgement point, threads or
+//!              non-blocking server
+//!  calls       dependencies: slots, latency, failures, rate limits
+//!  database    connections, writes and reads, failures, outages, commits
 //!  workers     queue workers: dispatch, retries with backoff, dead letters
 //!  polling     browsers polling for their job's status
 //!  changes     scripted and live changes to the settings
@@ -24,12 +27,14 @@
 mod accounting;
 mod arrivals;
 mod browser;
+mod calls;
 mod changes;
 mod database;
 mod events;
 mod patience;
 mod polling;
 mod server;
+mod steps;
 mod tracing;
 mod workers;
 
@@ -52,6 +57,7 @@ use browser::Action;
 use events::{DbOp, Ev, Req};
 use patience::Patience;
 use polling::Polling;
+use steps::Plan;
 
 /// A change that took effect, for a marker on the plots. The words for it
 /// are made outside the core (`crate::words::change`).
@@ -115,6 +121,10 @@ struct Rngs {
     think: SimRng,
     enqueue: SimRng,
     backoff: SimRng,
+    /// Dependencies' latencies and failures, cache hits.
+    dep: SimRng,
+    dep_fail: SimRng,
+    cache: SimRng,
     /// Per client: how many arrivals a shed tick counts.
     shed: Vec<SimRng>,
 }
@@ -136,6 +146,9 @@ impl Rngs {
             think: stream(seed, "think", 0),
             enqueue: stream(seed, "enqueue", 0),
             backoff: stream(seed, "backoff", 0),
+            dep: stream(seed, "dependency", 0),
+            dep_fail: stream(seed, "dependency-fail", 0),
+            cache: stream(seed, "cache", 0),
             shed: (0..clients as u64)
                 .map(|i| stream(seed, "shed", i))
                 .collect(),
@@ -149,8 +162,6 @@ struct Samplers {
     think: Sampler,
     poll_cpu: Sampler,
     enqueue: Sampler,
-    cpu: Vec<Sampler>,
-    db: Vec<Sampler>,
 }
 
 impl Samplers {
@@ -160,8 +171,6 @@ impl Samplers {
             think: s.browser.think_time.sampler(),
             poll_cpu: s.server.poll_cpu.sampler(),
             enqueue: s.queue.enqueue.sampler(),
-            cpu: s.endpoints.iter().map(|e| e.cpu.sampler()).collect(),
-            db: s.endpoints.iter().map(|e| e.db_write.sampler()).collect(),
         }
     }
 }
@@ -233,8 +242,18 @@ pub struct System {
     sched: Scheduler<Ev>,
     rng: Rngs,
     smp: Samplers,
+    /// Each endpoint's steps, ready to run.
+    plans: Vec<Plan>,
     arrivals: ArrivalState,
+    /// Server workers: held by a request from admission to answer on a
+    /// threads server; taken for Cpu steps and enqueues on a non-blocking
+    /// one.
     server: Station<Req>,
+    /// Non-blocking server: in-flight slots (its accept backlog waits
+    /// here). Unused on a threads server.
+    in_flight: Station<Req>,
+    /// Dependencies, in the scene's order.
+    deps: Vec<calls::DepRt>,
     /// Server workers busy with status polls (their share of the server).
     poll_busy: u32,
     poll_tw: TimeWeighted,
@@ -309,6 +328,9 @@ impl System {
                 wake_at: None,
             },
             server: Station::new(cfg.server_workers(), Fifo::default()),
+            in_flight: Station::new(cfg.in_flight_capacity().unwrap_or(0), Fifo::default()),
+            deps: Vec::new(),
+            plans: Vec::new(),
             db: Station::new(cfg.database.connections, Fifo::default()),
             arrivals: ArrivalState {
                 generation: vec![0; nc],
@@ -317,7 +339,7 @@ impl System {
                 endpoint_cum: Vec::new(),
                 cursor: vec![traffic::Cursor::default(); nc],
             },
-            rec: Recorder::new(nc, ne, span),
+            rec: Recorder::new(nc, ne, cfg.dependencies.len(), span),
             rng: Rngs::new(cfg.seed, nc),
             cfg,
             timeline,
@@ -524,6 +546,8 @@ impl System {
             Ev::EnqueueDone(req) => self.enqueue_done(now, req),
             Ev::DbDone { op, ok } => self.db_done(now, op, ok),
             Ev::InlineRetry(req) => self.inline_retry(now, req),
+            Ev::CallDone { op, dep, end } => self.call_done(now, op, dep as usize, end),
+            Ev::TimerDone(op) => self.timer_done(now, op),
             Ev::Response {
                 action,
                 click,

@@ -66,7 +66,7 @@ impl System {
         self.cfg.poll_interval()?;
         let key = self.polling.records.insert(PollRecord {
             clicked: req.clicked,
-            client: req.client,
+            client: u16::from(req.client),
             endpoint: req.endpoint,
             traced: req.traced,
             ..PollRecord::default()
@@ -120,7 +120,8 @@ impl System {
             clicked: ps.clicked,
             key: p,
             click: 0,
-            client: ps.client,
+            client: ps.client as u8,
+            step: 0,
             endpoint: ps.endpoint,
             attempts: 0,
             kind: ReqKind::Poll,

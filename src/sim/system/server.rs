@@ -1,19 +1,23 @@
 //! The web tier: the accept backlog, server workers, CPU time, and the
-//! async path's enqueue. A sync request leaves here for the database with
-//! its worker still held; an async one is acknowledged once enqueued.
+//! async path's enqueue. On a threads server a request holds its worker
+//! from admission to answer (through its waits for the database and
+//! dependencies); on a non-blocking server it holds an in-flight slot and
+//! takes a worker only for CPU and the enqueue (see `steps.rs`). An async
+//! request is acknowledged once enqueued.
 
-use super::super::config::Mode;
 use super::super::lanes::Job;
 use super::super::metrics::Reason;
 use super::super::time::SimTime;
 use super::super::trace::SpanKind;
-use super::events::{Answer, DbOp};
+use super::events::Answer;
 use super::tracing::req_key;
 use super::{Ev, Req, System};
 
 impl System {
-    /// A request reaches the server: a free worker takes it, or it waits in
-    /// the accept backlog, or (backlog full) it is refused at once.
+    /// A request reaches the server: it is admitted (a free worker on a
+    /// threads server, a free in-flight slot on a non-blocking one), or it
+    /// waits in the accept backlog, or (backlog full) it is refused at
+    /// once.
     pub(super) fn at_server(&mut self, now: SimTime, req: Req) {
         if req.is_save() {
             self.ledgers.work.in_flight.network -= 1;
@@ -21,8 +25,13 @@ impl System {
         if req.traced {
             self.trace_req(now, &req, SpanKind::NetworkOut);
         }
-        let backlog_full = self.server.waiting() as u64 >= self.cfg.accept_capacity();
-        if !self.server.has_free_server() && backlog_full {
+        let gate = if self.non_blocking() {
+            &mut self.in_flight
+        } else {
+            &mut self.server
+        };
+        let backlog_full = gate.waiting() as u64 >= self.cfg.accept_capacity();
+        if !gate.has_free_server() && backlog_full {
             if req.is_save() {
                 self.ledgers.work.rejected.server_busy += 1;
                 self.respond(&req, Answer::Error(Reason::ServerBusy));
@@ -31,7 +40,7 @@ impl System {
             }
             return;
         }
-        match self.server.arrive(now, req) {
+        match gate.arrive(now, req) {
             Some(r) => self.start_cpu(now, r, false),
             None => {
                 if req.is_save() {
@@ -41,64 +50,57 @@ impl System {
         }
     }
 
-    /// A worker picks `req` up (`from_backlog`: it had waited).
+    /// The server takes `req` in (`from_backlog`: it had waited): a save
+    /// starts its steps, a poll its CPU.
     pub(super) fn start_cpu(&mut self, now: SimTime, req: Req, from_backlog: bool) {
         if req.traced && from_backlog {
             self.trace_req(now, &req, SpanKind::AcceptBacklog);
         }
-        let f = &mut self.ledgers.work.in_flight;
-        let d = if req.is_save() {
+        if req.is_save() {
+            let f = &mut self.ledgers.work.in_flight;
             if from_backlog {
                 f.accept_backlog -= 1;
             }
             f.server += 1;
-            self.smp.cpu[req.endpoint as usize].sample(&mut self.rng.cpu)
+            self.next_req_step(now, req);
         } else {
-            self.poll_busy += 1;
-            self.poll_tw.set(now, u64::from(self.poll_busy));
-            self.smp.poll_cpu.sample(&mut self.rng.cpu)
-        };
-        self.sched.schedule_in(d, Ev::CpuDone(req));
+            self.take_worker(now, req);
+        }
     }
 
-    /// A worker is free: it takes the next request from the backlog.
+    /// A threads server's worker is free: it takes the next request from
+    /// the backlog.
     pub(super) fn release_worker(&mut self, now: SimTime) {
         if let Some(next) = self.server.depart(now) {
             self.start_cpu(now, next, true);
         }
     }
 
-    /// CPU done: a poll is answered; a sync save goes to the database (the
-    /// worker stays held); an async save is handed to the broker.
-    pub(super) fn cpu_done(&mut self, now: SimTime, req: Req) {
+    /// CPU done: a poll is answered; a save goes on to its next step.
+    pub(super) fn cpu_done(&mut self, now: SimTime, mut req: Req) {
         if req.traced {
             self.trace_req(now, &req, SpanKind::Cpu);
         }
+        self.free_worker(now);
         if !req.is_save() {
             self.rec.cur.polls += 1;
             self.poll_busy -= 1;
             self.poll_tw.set(now, u64::from(self.poll_busy));
             let done = self.poll_job_done(req.key);
             self.answer_poll(req, done);
-            self.release_worker(now);
+            self.release_request(now);
             return;
         }
-        match self.cfg.endpoints[req.endpoint as usize].mode {
-            Mode::Sync => {
-                self.ledgers.work.in_flight.server -= 1;
-                self.db_request(now, DbOp::Sync(req));
-            }
-            Mode::Async => {
-                let d = self.smp.enqueue.sample(&mut self.rng.enqueue);
-                self.sched.schedule_in(d, Ev::EnqueueDone(req));
-            }
-        }
+        req.step += 1;
+        req.attempts = 0;
+        self.next_req_step(now, req);
     }
 
-    /// The broker took the job (or refused it, full): the worker answers
-    /// and is free.
+    /// The broker took the job (or refused it, full): the user is
+    /// answered and the request leaves the server.
     pub(super) fn enqueue_done(&mut self, now: SimTime, req: Req) {
         self.ledgers.work.in_flight.server -= 1;
+        self.free_worker(now);
         if req.traced {
             self.trace_req(now, &req, SpanKind::Enqueue);
         }
@@ -106,7 +108,7 @@ impl System {
         if cap > 0 && self.queue.lanes.len() as u64 >= cap {
             self.ledgers.work.rejected.queue_full += 1;
             self.respond(&req, Answer::Error(Reason::QueueFull));
-            self.release_worker(now);
+            self.release_request(now);
             return;
         }
         let poll = self.new_poll_record(&req);
@@ -118,10 +120,11 @@ impl System {
             req.clicked,
             now,
             poll.map(|k| k.0),
-            req.client as u8,
+            req.client,
             req.endpoint,
             !waiting,
         );
+        job.set_first_step(req.step_index() as u8);
         if req.traced {
             job.set_traced(true);
             self.tracer.job_enqueued(req_key(&req), req.click, now);
@@ -136,7 +139,7 @@ impl System {
             traced: req.traced,
         };
         self.sched.schedule_in(d, ev);
-        self.release_worker(now);
+        self.release_request(now);
         self.dispatch(now);
     }
 }

@@ -58,7 +58,7 @@ impl System {
     pub(super) fn trace_op(&mut self, now: SimTime, op: &DbOp, kind: SpanKind) {
         match op {
             DbOp::Sync(req) if req.traced => self.trace_req(now, req, kind),
-            DbOp::Job(job) if job.traced() => self.trace_job(now, job, kind),
+            DbOp::Job(job, _) if job.traced() => self.trace_job(now, job, kind),
             _ => {}
         }
     }
@@ -71,7 +71,7 @@ impl System {
                 At::Lane(Lane::Request(req.click)),
                 req.clicked,
             ),
-            DbOp::Job(job) => (
+            DbOp::Job(job, _) => (
                 job_key(job),
                 At::Job {
                     enqueued: job.enqueued,
@@ -87,7 +87,7 @@ impl System {
 /// The trace key of a request (a save's action or a poll's record).
 pub(super) fn req_key(req: &Req) -> TraceKey {
     TraceKey {
-        client: req.client,
+        client: u16::from(req.client),
         first_click: req.clicked,
     }
 }

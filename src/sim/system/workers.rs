@@ -37,7 +37,7 @@ impl System {
                     }
                     self.queue.busy += 1;
                     self.meter_queue_workers(now);
-                    self.db_request(now, DbOp::Job(job));
+                    self.run_job_step(now, job, usize::from(job.first_step()));
                 }
                 Next::Blocked(t) => {
                     if self.queue.wake_at.is_none_or(|w| t < w || w < now) {
@@ -59,38 +59,46 @@ impl System {
             .set(now, u64::from(busy), u64::from(workers));
     }
 
-    /// A worker's write finished: commit, or back off, or dead-letter.
-    pub(super) fn job_write_done(&mut self, now: SimTime, mut job: Job, ok: bool) {
+    /// A worker's job committed (its Write, or the last step of an
+    /// endpoint without one): the worker is free.
+    pub(super) fn job_succeeded(&mut self, now: SimTime, mut job: Job) {
         self.queue.busy -= 1;
         self.meter_queue_workers(now);
         job.count_attempt();
-        if ok {
-            self.commit(now, u16::from(job.client), job.clicked);
-            if job.traced() {
-                self.trace_commit(now, &DbOp::Job(job));
+        self.commit(now, u16::from(job.client), job.clicked);
+        if job.traced() {
+            let step = job.first_step();
+            self.trace_commit(now, &DbOp::Job(job, step));
+        }
+        if job.wasted() {
+            self.ledgers.work.committed_wasted += 1;
+        }
+        self.finish_job(job.poll, true);
+        self.dispatch(now);
+    }
+
+    /// A step of a worker's job failed: the worker is free; the job backs
+    /// off (it restarts at its first step) or is dead-lettered.
+    pub(super) fn job_failed(&mut self, now: SimTime, mut job: Job) {
+        self.queue.busy -= 1;
+        self.meter_queue_workers(now);
+        job.count_attempt();
+        match self.backoff_s(&job) {
+            Some(s) => {
+                self.ledgers.work.in_flight.backoff += 1;
+                self.sched
+                    .schedule_in(SimTime::from_secs_f64(s), Ev::JobDue(job));
             }
-            if job.wasted() {
-                self.ledgers.work.committed_wasted += 1;
-            }
-            self.finish_job(job.poll, true);
-        } else {
-            match self.backoff_s(&job) {
-                Some(s) => {
-                    self.ledgers.work.in_flight.backoff += 1;
-                    self.sched
-                        .schedule_in(SimTime::from_secs_f64(s), Ev::JobDue(job));
+            None => {
+                if job.traced() {
+                    self.tracer.dead_lettered(job_key(&job), job.enqueued, now);
                 }
-                None => {
-                    if job.traced() {
-                        self.tracer.dead_lettered(job_key(&job), job.enqueued, now);
-                    }
-                    self.rec.cur.dead_letters += 1;
-                    self.ledgers.work.dead_lettered += 1;
-                    if !job.wasted() {
-                        self.ledgers.work.dead_lettered_after_ack += 1;
-                    }
-                    self.finish_job(job.poll, false);
+                self.rec.cur.dead_letters += 1;
+                self.ledgers.work.dead_lettered += 1;
+                if !job.wasted() {
+                    self.ledgers.work.dead_lettered_after_ack += 1;
                 }
+                self.finish_job(job.poll, false);
             }
         }
         self.dispatch(now);

@@ -67,6 +67,7 @@ fn check(t: &Trace, seen: &mut Seen) {
                 Reason::QueueFull => "queue full",
                 Reason::DbError => "db error",
                 Reason::SimLimit => "sim limit",
+                Reason::CallFailed | Reason::CallTimeout | Reason::Throttled => "call error",
             });
         }
     }

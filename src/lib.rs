@@ -31,6 +31,7 @@
 #![warn(missing_docs)]
 
 pub mod app;
+pub mod chart;
 pub mod cli;
 pub mod compare;
 pub mod explain;

@@ -2,6 +2,7 @@
 
 mod app;
 mod captions;
+mod catalogue;
 mod cli;
 mod compare_app;
 mod compare_reads;

@@ -83,10 +83,53 @@ pub fn dollars(x: f64) -> String {
     }
 }
 
-/// Sim time on a clock: "1:02:03".
+/// Sim time on a clock: "1:02:03", always hours, minutes and seconds,
+/// the seconds begun so far (truncated, as a clock shows them: the second
+/// at 59.7 s is still 0:00:59). The top bar, the plots' time axes, the
+/// hand-out's axes and every time in words use it.
 pub fn clock(s: f64) -> String {
     let s = s.max(0.0) as u64;
     format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+}
+
+/// A number on a plot's value axis (and a clipped spike's height), short:
+/// below a thousand with at most two decimals and no trailing zeros
+/// ("0.05", "2.5", "20", "800"), thousands and millions with at most one
+/// decimal and a suffix ("1.5k", "12k", "2.5M"). The app's axes and the
+/// hand-out's use it.
+pub fn axis(v: f64) -> String {
+    if !v.is_finite() {
+        return String::new();
+    }
+    let a = v.abs();
+    if a >= 999_950.0 {
+        format!("{}M", trimmed(v / 1e6, 1))
+    } else if a >= 999.995 {
+        format!("{}k", trimmed(v / 1e3, 1))
+    } else {
+        trimmed(v, 2)
+    }
+}
+
+/// A share of one on a plot's value axis, in percent: "80%".
+pub fn axis_share(v: f64) -> String {
+    if v.is_finite() {
+        format!("{:.0}%", v * 100.0)
+    } else {
+        String::new()
+    }
+}
+
+/// `v` with at most `decimals` decimals and no trailing zeros ("-0" is
+/// "0").
+fn trimmed(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        s.as_str()
+    };
+    if s == "-0" { "0".into() } else { s.to_string() }
 }
 
 /// A span of sim time: "5 min", "24 h".
@@ -136,7 +179,30 @@ mod tests {
         assert_eq!(dollars(4.1), "$4.10");
         assert_eq!(dollars(12345.0), "$12,345");
         assert_eq!(clock(3723.0), "1:02:03");
+        assert_eq!(clock(59.7), "0:00:59", "a clock truncates");
         assert_eq!(span(300.0), "5 min");
         assert_eq!(span(86_400.0), "24 h");
+    }
+
+    #[test]
+    fn axis_numbers_are_short() {
+        let cases = [
+            (0.0, "0"),
+            (0.05, "0.05"),
+            (2.5, "2.5"),
+            (20.0, "20"),
+            (800.0, "800"),
+            (1000.0, "1k"),
+            (1500.0, "1.5k"),
+            (1605.0, "1.6k"),
+            (12_000.0, "12k"),
+            (2_500_000.0, "2.5M"),
+            (-0.001, "0"),
+            (999.999, "1k"),
+        ];
+        for (v, text) in cases {
+            assert_eq!(axis(v), text, "{v}");
+        }
+        assert_eq!(axis_share(0.8), "80%");
     }
 }

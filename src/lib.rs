@@ -17,6 +17,8 @@
 //!
 //!  words, fmt, explain, ticks   words, numbers and axis steps shared by
 //!                               app and CLI
+//!  chart                        the plot catalogue (egui-free): what each
+//!                               plot draws, for app, CSV and hand-out
 //! ```
 //!
 //! Beside them, shared by app and CLI and free of egui: `words` (the names
@@ -24,13 +26,16 @@
 //! room's words, for the plain-language setting), `fmt` (numbers), `compare` (the difference
 //! between twins, in words), `explain` (the bottleneck and its arithmetic),
 //! `ticks` (axis steps and spike clipping for the app's and the hand-out's
-//! plots),
+//! plots), `chart` (the plot catalogue: each plot's title, unit, lines,
+//! colours, fold rules and reference line, read by the solo and compare
+//! plots, the CSV export and the hand-out),
 //! `goal` (an exercise's goal checked on a finished run), `export` (PNG,
 //! GIF, CSV of plotted series, a scene as clipboard text) and `handout`
 //! (the self-contained HTML page of a run).
 #![warn(missing_docs)]
 
 pub mod app;
+pub mod chart;
 pub mod cli;
 pub mod compare;
 pub mod explain;

@@ -11,7 +11,7 @@
 
 use super::AppAction;
 use super::history::History;
-use super::plots::{PlotContext, PlotKind};
+use super::plots::{PlotContext, PlotName};
 use super::stitch::{ScrollView, Step, Stitch};
 use super::workshop::WorkshopAction;
 use crate::host::Snapshot;
@@ -28,7 +28,7 @@ pub enum ImageTarget {
     /// Every plot shown, with their titles.
     Plots,
     /// One plot.
-    Plot(PlotKind),
+    Plot(PlotName),
 }
 
 /// Where an image goes.
@@ -244,7 +244,7 @@ pub fn save_csv(
     path: &Path,
     history: &History,
     snap: &Snapshot,
-    kinds: &[PlotKind],
+    kinds: &[PlotName],
 ) -> Result<String, String> {
     crate::scenario::regular_target(path)
         .map_err(|e| format!("Could not export the plotted series.\n\n{e}"))?;
@@ -276,9 +276,10 @@ pub fn save_csv(
     let polling = rows.iter().any(|r| r.polls_per_s > 0.0);
     let mut columns: Vec<(String, Vec<f64>)> = Vec::new();
     for kind in kinds {
-        for line in kind.lines(&pc, polling) {
+        let title = crate::chart::spec(*kind).title;
+        for line in super::plots::lines::lines(*kind, &pc, polling) {
             let values = rows.iter().map(|r| (line.y)(r)).collect();
-            columns.push((format!("{}: {}", kind.title(), line.name), values));
+            columns.push((format!("{title}: {}", line.name), values));
         }
     }
     let times: Vec<f64> = rows.iter().map(|r| r.t_s).collect();

@@ -116,5 +116,5 @@ const READING: &[(&str, &str)] = &[
         "Dashed vertical lines",
         "a mode switch, a scripted event or a change you made; red bands: database outage",
     ),
-    ("Time axis", "simulated time (m:ss), as in the top bar"),
+    ("Time axis", "simulated time (h:mm:ss), as in the top bar"),
 ];

@@ -608,8 +608,8 @@ impl AsyncLabApp {
     /// Every plot, the scene's key plots first; in presentation mode the
     /// scene's key plots only (or four that carry most lessons, for a
     /// scene that names none).
-    fn plot_kinds(&self, snap: &Snapshot) -> Vec<plots::PlotKind> {
-        use plots::PlotKind;
+    fn plot_kinds(&self, snap: &Snapshot) -> Vec<plots::PlotName> {
+        use plots::PlotName;
         if !self.files.prefs.presentation {
             // The cost plot joins the others when the scene is about money:
             // it names it as a key plot, or charges for processing.
@@ -624,28 +624,21 @@ impl AsyncLabApp {
                     .revenue_per_action
                     .iter()
                     .any(|r| *r > 0.0);
-            let mut kinds: Vec<PlotKind> =
-                view.key_plots.iter().map(|k| PlotKind::of(*k)).collect();
-            let rest: Vec<PlotKind> = PlotKind::ALL
+            let mut kinds: Vec<PlotName> = view.key_plots.clone();
+            let rest: Vec<PlotName> = crate::chart::ALL
                 .into_iter()
-                .filter(|k| (*k != PlotKind::Cost || money) && !kinds.contains(k))
+                .filter(|k| (*k != PlotName::Cost || money) && !kinds.contains(k))
                 .collect();
             kinds.extend(rest);
             return kinds;
         }
-        let named: Vec<PlotKind> = snap
-            .edited
-            .view
-            .key_plots
-            .iter()
-            .map(|k| PlotKind::of(*k))
-            .collect();
+        let named: Vec<PlotName> = snap.edited.view.key_plots.clone();
         if named.is_empty() {
             vec![
-                PlotKind::Wait,
-                PlotKind::Backlog,
-                PlotKind::Throughput,
-                PlotKind::Utilisation,
+                PlotName::Wait,
+                PlotName::Backlog,
+                PlotName::Throughput,
+                PlotName::Utilisation,
             ]
         } else {
             named

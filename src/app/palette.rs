@@ -9,69 +9,69 @@
 //! client has one colour everywhere: its lane, its lines, its tier's
 //! revenue, its journey.
 
+use crate::chart::palette as plot;
 use egui::Color32;
 
-/// Okabe–Ito, without black (used for text) in a readable order.
+/// A plot colour of the catalogue's palette as egui paints it.
+pub const fn of(c: plot::Rgb) -> Color32 {
+    Color32::from_rgb(c.0, c.1, c.2)
+}
+
+/// Okabe–Ito, without black (used for text) in a readable order (the
+/// plots' palette, `chart::palette`).
 pub const OKABE_ITO: [Color32; 7] = [
-    Color32::from_rgb(0x00, 0x72, 0xB2), // blue
-    Color32::from_rgb(0xE6, 0x9F, 0x00), // orange
-    Color32::from_rgb(0x00, 0x9E, 0x73), // bluish green
-    Color32::from_rgb(0xCC, 0x79, 0xA7), // reddish purple
-    Color32::from_rgb(0x56, 0xB4, 0xE9), // sky blue
-    Color32::from_rgb(0xD5, 0x5E, 0x00), // vermillion
-    Color32::from_rgb(0xF0, 0xE4, 0x42), // yellow
+    of(plot::OKABE_ITO[0]), // blue
+    of(plot::OKABE_ITO[1]), // orange
+    of(plot::OKABE_ITO[2]), // bluish green
+    of(plot::OKABE_ITO[3]), // reddish purple
+    of(plot::OKABE_ITO[4]), // sky blue
+    of(plot::OKABE_ITO[5]), // vermillion
+    of(plot::OKABE_ITO[6]), // yellow
 ];
 
 /// The colour of client `i`.
 pub fn client(i: usize) -> Color32 {
-    OKABE_ITO[i % OKABE_ITO.len()]
+    of(plot::client(i))
 }
 
 /// The colour of revenue `tier` (0 free, 1 standard, 2 premium): the
 /// colour of the first client that pays at that tier (`tiers`: each
-/// client's tier, in client order), so a tier reads as its client does;
-/// [`TIERS`] when no client pays at it.
+/// client's tier, in client order), so a tier reads as its client does.
 pub fn tier(tier: usize, tiers: &[usize]) -> Color32 {
-    tiers
-        .iter()
-        .position(|t| *t == tier)
-        .map_or(TIERS[tier % TIERS.len()], client)
+    of(plot::tier(tier, tiers))
 }
 
 /// p50, p95, p99.
-pub const QUANTILES: [Color32; 3] = [OKABE_ITO[2], OKABE_ITO[1], OKABE_ITO[5]];
+pub const QUANTILES: [Color32; 3] = [
+    of(plot::QUANTILES[0]),
+    of(plot::QUANTILES[1]),
+    of(plot::QUANTILES[2]),
+];
 /// The SLA line.
-pub const SLA: Color32 = Color32::from_rgb(0x99, 0x99, 0x99);
+pub const SLA: Color32 = of(plot::SLA);
 /// Total backlog.
-pub const TOTAL: Color32 = Color32::from_rgb(0x80, 0x80, 0x80);
+pub const TOTAL: Color32 = of(plot::TOTAL);
+/// Dead letters.
+pub const DEAD: Color32 = of(plot::DEAD);
+/// Server time held waiting for a DB connection (the database's symptom).
+pub const SERVER_WAIT: Color32 = of(plot::SERVER_WAIT);
+/// Capacity cost.
+pub const COST: Color32 = of(plot::COST);
 /// Errors by reason: timeout, server busy, queue full, DB error,
 /// simulation limit.
 pub const REASONS: [Color32; 5] = [
-    OKABE_ITO[5],
-    OKABE_ITO[1],
-    OKABE_ITO[3],
-    OKABE_ITO[0],
-    OKABE_ITO[6],
+    of(plot::REASONS[0]),
+    of(plot::REASONS[1]),
+    of(plot::REASONS[2]),
+    of(plot::REASONS[3]),
+    of(plot::REASONS[4]),
 ];
 /// Retries.
-pub const RETRIES: Color32 = OKABE_ITO[4];
-/// Dead letters.
-pub const DEAD: Color32 = Color32::from_rgb(0x70, 0x70, 0x70);
-/// Arrivals.
-pub const ARRIVALS: Color32 = OKABE_ITO[0];
+pub const RETRIES: Color32 = of(plot::RETRIES);
 /// Responses and acks.
-pub const ANSWERS: Color32 = OKABE_ITO[1];
+pub const ANSWERS: Color32 = of(plot::ANSWERS);
 /// Commits.
-pub const COMMITS: Color32 = OKABE_ITO[2];
-/// Server, DB, queue workers.
-pub const UTIL: [Color32; 3] = [OKABE_ITO[0], OKABE_ITO[5], OKABE_ITO[2]];
-/// Server time held waiting for a DB connection (the database's symptom).
-pub const SERVER_WAIT: Color32 = Color32::from_rgb(0x99, 0x99, 0xCC);
-/// Capacity cost.
-pub const COST: Color32 = Color32::from_rgb(0xCC, 0x44, 0x44);
-/// Revenue by tier (free, standard, premium) when no client pays at it
-/// (see [`tier`]).
-pub const TIERS: [Color32; 3] = [OKABE_ITO[4], OKABE_ITO[2], OKABE_ITO[1]];
+pub const COMMITS: Color32 = of(plot::COMMITS);
 /// Mode-switch markers.
 pub const MODE_MARK: Color32 = OKABE_ITO[3];
 /// Markers of other scripted changes (knobs, policies).
@@ -86,7 +86,7 @@ pub fn caption(dark: bool) -> Color32 {
     if dark { OKABE_ITO[4] } else { OKABE_ITO[0] }
 }
 /// Busy ≥ 0.8.
-pub const AMBER: Color32 = Color32::from_rgb(0xE6, 0x9F, 0x00);
+pub const AMBER: Color32 = of(plot::AMBER);
 /// Busy ≥ 0.95.
 pub const RED: Color32 = Color32::from_rgb(0xD5, 0x30, 0x00);
 /// Healthy.
@@ -334,7 +334,7 @@ mod tests {
         for (i, t) in tiers.iter().enumerate() {
             assert_eq!(tier(*t, &tiers), client(i));
         }
-        assert_eq!(tier(0, &[1]), TIERS[0]);
+        assert_eq!(tier(0, &[1]), of(plot::TIERS[0]));
     }
 
     /// The rest of the app takes its colours from here: no colour literal

@@ -87,9 +87,9 @@ impl LivePoint {
             .iter()
             .rev()
             .take(30)
-            .find(|r| r.wait_s[1].is_finite())?;
-        let busy_pct = row.util.iter().copied().fold(0.0, f64::max) * 100.0;
-        let wait_p95_s = row.wait_s[1];
+            .find(|r| r.wait.p95.is_finite())?;
+        let busy_pct = row.util.max() * 100.0;
+        let wait_p95_s = row.wait.p95;
         let modes = &snap.first().live.endpoints;
         let mode = modes
             .first()

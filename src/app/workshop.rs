@@ -17,7 +17,7 @@ use super::check::CheckPanel;
 use super::exports::{Exports, ImageDest, ImageTarget};
 use super::file_dialog::Purpose;
 use super::gif_recorder::GifPanel;
-use super::plots::PlotKind;
+use super::plots::PlotName;
 use super::stitch::ScrollView;
 use super::{AppAction, AsyncLabApp};
 use crate::host::Snapshot;
@@ -67,7 +67,7 @@ pub struct Workshop {
     pub check: CheckPanel,
     /// Where each plot was drawn last frame, with its title, legend and
     /// axes, points (images are cut out of the window's screenshot there).
-    pub plot_rects: Vec<(PlotKind, egui::Rect)>,
+    pub plot_rects: Vec<(PlotName, egui::Rect)>,
     /// Where each plot was laid out last frame, whole (in or out of
     /// view), points.
     pub plot_full: Vec<egui::Rect>,

@@ -25,6 +25,7 @@ mod tables;
 pub use page::page;
 pub use plain::in_plain_words;
 pub use series::{MAX_POINTS, Plots};
+pub use svg::{time_label, value_label};
 
 use crate::sim::{Ledgers, Settings, Summary};
 

@@ -95,14 +95,8 @@ fn draw(
         .y_label_area_size(60)
         .build_cartesian_2d(x, y)?;
     let share = plot.share;
-    let y_label = move |y: &f64| {
-        if share {
-            format!("{:.0}%", y * 100.0)
-        } else {
-            short(*y)
-        }
-    };
-    let x_label = |x: &f64| crate::fmt::clock(*x);
+    let y_label = move |y: &f64| value_label(*y, share);
+    let x_label = |x: &f64| time_label(*x);
     chart
         .configure_mesh()
         // More than the steps can ever make: every step is labelled.
@@ -135,7 +129,7 @@ fn draw(
         draw_line(&mut chart, plots, line, y_top)?;
     }
     if let Some(spike) = axis.spike {
-        let note = format!("spike to {} off the top", short(spike));
+        let note = format!("spike to {} off the top", crate::fmt::axis(spike));
         let style = ("sans-serif", 13)
             .into_font()
             .color(&BLACK.mix(0.7))
@@ -157,7 +151,7 @@ fn draw_line<DB: DrawingBackend, X: Ranged<ValueType = f64>, Y: Ranged<ValueType
 where
     DB::ErrorType: 'static,
 {
-    let c = colour(line.colour);
+    let c = colour(&line.colour);
     let style = c.stroke_width(2);
     let mut pieces: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
     for (i, v) in line.values.iter().enumerate() {
@@ -179,29 +173,19 @@ where
     Ok(())
 }
 
-/// An axis number, short, without a trailing ".0" (as the app writes
-/// its ticks): "0.5", "5", "12", "1.2k", "2k", "3M".
-fn short(y: f64) -> String {
-    let a = y.abs();
-    let trim = |t: String| -> String {
-        if t.contains('.') {
-            t.trim_end_matches('0').trim_end_matches('.').to_string()
-        } else {
-            t
-        }
-    };
-    if a >= 1e6 {
-        format!("{}M", trim(format!("{:.1}", y / 1e6)))
-    } else if a >= 1e4 {
-        format!("{:.0}k", y / 1e3)
-    } else if a >= 1e3 {
-        format!("{}k", trim(format!("{:.1}", y / 1e3)))
-    } else if a >= 10.0 || a == 0.0 {
-        format!("{y:.0}")
-    } else if a >= 1.0 {
-        trim(format!("{y:.1}"))
+/// A time tick: sim time as the app's axes and top bar write it
+/// ([`crate::fmt::clock`]).
+pub fn time_label(s: f64) -> String {
+    crate::fmt::clock(s)
+}
+
+/// A value tick as the app's axes write it ([`crate::fmt::axis`]); a
+/// share in percent ("25%").
+pub fn value_label(v: f64, share: bool) -> String {
+    if share {
+        crate::fmt::axis_share(v)
     } else {
-        trim(format!("{y:.2}"))
+        crate::fmt::axis(v)
     }
 }
 

@@ -448,7 +448,7 @@ fn diagram_and_plots_survive_extreme_values() {
                             traces: &[],
                             cues: &[],
                         },
-                        &plots::PlotKind::ALL,
+                        &asynclab::chart::ALL,
                     );
                 });
             }

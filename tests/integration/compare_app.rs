@@ -60,7 +60,7 @@ fn c_opens_the_twins_side_by_side_each_with_its_headline() {
     assert_eq!(labels(&h, "capacity cost:").len(), 2);
     // The plots: one per measure with every twin on it.
     for p in compare::COMPARE_PLOTS {
-        h.get_by_label(&format!("compare plot: {} (all)", p.title()));
+        h.get_by_label(&format!("compare plot: {} (all)", compare::title(p)));
     }
     // C again: back to one run and its usual plots.
     h.key_press(egui::Key::C);
@@ -342,7 +342,7 @@ fn a_traced_dot_on_the_compare_wait_plot_opens_its_journey() {
     let plot = h
         .get_by_label(&format!(
             "compare plot: {} (all)",
-            compare::ComparePlot::Wait.title()
+            compare::title(asynclab::chart::PlotName::Wait)
         ))
         .rect();
     assert!(dots.iter().all(|(_, at)| plot.contains(*at)));

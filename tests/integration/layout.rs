@@ -95,6 +95,16 @@ fn shared_words_and_numbers_sit_below_app_and_cli() {
     }
 }
 
+/// The plot catalogue and the hand-out serve app and CLI alike: neither
+/// names the app, the host, the CLI or egui.
+#[test]
+fn the_plot_catalogue_and_the_hand_out_sit_below_app_and_cli() {
+    for m in ["chart", "handout", "ticks"] {
+        let bad = offenders(m, &["crate::app", "crate::host", "crate::cli", "egui"]);
+        assert!(bad.is_empty(), "{}", bad.join("\n"));
+    }
+}
+
 #[test]
 fn the_built_in_scene_list_matches_the_scene_files() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes");

@@ -2,6 +2,7 @@
 
 mod app;
 mod captions;
+mod catalogue;
 mod cli;
 mod commands_app;
 mod compare_app;

@@ -122,8 +122,9 @@ fn presentation_folds_only_when_the_window_is_too_small() {
 /// title, where the plot's box starts; the frame inside it moves with
 /// its own legend and axis labels, which are not the layout's doing).
 fn aimed_at(h: &Harness<'_, TestApp>) -> Vec<(String, egui::Rect)> {
-    let mut out: Vec<(String, egui::Rect)> = asynclab::app::plots::PLOT_TITLES
+    let mut out: Vec<(String, egui::Rect)> = asynclab::chart::ALL
         .iter()
+        .map(|n| asynclab::chart::spec(*n).title)
         .filter_map(|t| {
             h.query_all_by_label(t)
                 .next()
@@ -186,8 +187,9 @@ fn nothing_moves_when_the_scene_ends_a_caption_comes_or_the_strip_speaks() {
 
 /// Where the central area starts: the left of the plots' titles, points.
 fn title_left(h: &Harness<'_, TestApp>) -> f32 {
-    asynclab::app::plots::PLOT_TITLES
+    asynclab::chart::ALL
         .iter()
+        .map(|n| asynclab::chart::spec(*n).title)
         .filter_map(|t| h.query_all_by_label(t).next().map(|n| n.rect().left()))
         .fold(f32::INFINITY, f32::min)
 }

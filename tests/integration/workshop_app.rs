@@ -166,7 +166,7 @@ fn a_plot_context_menu_saves_and_copies_its_image() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut h = harness_in(dir.path(), [1600.0, 1000.0]);
     h.run_steps(10);
-    let title = asynclab::app::plots::PlotKind::Wait.title();
+    let title = asynclab::chart::spec(asynclab::chart::PlotName::Wait).title;
     let plot_rect = h.get_by_label(&format!("plot: {title}")).rect();
     h.get_by_label(&format!("plot: {title}")).click_secondary();
     h.run_steps(2);

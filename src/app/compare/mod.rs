@@ -18,10 +18,11 @@ use super::diagram;
 use super::headline::{self, RunView};
 use super::history::History;
 use super::palette;
+pub use crate::app::plots::lines::{twin_color, twin_style};
 use crate::compare::{Figures, Scope};
 use crate::host::{Command, RunSnapshot, Snapshot, Target};
 use crate::scenario::{Change, Mode};
-pub use plots::{COMPARE_PLOTS, ComparePlot, twin_color, twin_style};
+pub use plots::{COMPARE_PLOTS, title};
 
 /// How the twins' plots are laid out.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -4,105 +4,26 @@
 
 use super::{CompareContext, PlotLayout};
 use crate::app::history::{History, Row};
-use crate::app::palette;
-use crate::app::plots::kind::LineSpec;
+use crate::app::plots::lines::{LineSpec, Reference, twin_style};
 use crate::app::plots::{self, axes, markers, series, traced};
+use crate::chart::{self, PlotName};
 use crate::host::Snapshot;
 use egui::{Color32, Id};
 use egui_plot::{HLine, LineStyle};
 
-/// One measure compared across twins.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ComparePlot {
-    /// p95 user-perceived wait, s.
-    Wait,
-    /// p95 time from click to saved, s.
-    Processed,
-    /// Jobs queued or in backoff.
-    Backlog,
-    /// User-visible errors per second.
-    Errors,
-    /// Database commits per second.
-    Commits,
-    /// Capacity cost, $ per hour.
-    Cost,
+/// The compare plots in screen order: every plot of the catalogue, each
+/// as its one compared measure.
+pub const COMPARE_PLOTS: [PlotName; 7] = chart::COMPARED;
+
+/// The compare plot's title of `plot` (tests find plots by it).
+pub fn title(plot: PlotName) -> &'static str {
+    chart::spec(plot).compare.title
 }
 
-/// The compare plots in screen order.
-pub const COMPARE_PLOTS: [ComparePlot; 6] = [
-    ComparePlot::Wait,
-    ComparePlot::Backlog,
-    ComparePlot::Errors,
-    ComparePlot::Processed,
-    ComparePlot::Commits,
-    ComparePlot::Cost,
-];
-
-impl ComparePlot {
-    /// The title above the plot (tests find plots by it).
-    pub const fn title(self) -> &'static str {
-        match self {
-            ComparePlot::Wait => "p95 user-perceived wait (s)",
-            ComparePlot::Processed => "p95 time to processed (s)",
-            ComparePlot::Backlog => "Jobs waiting: queued + in backoff",
-            ComparePlot::Errors => "User-visible errors (/s)",
-            ComparePlot::Commits => "Saved in the database (/s)",
-            ComparePlot::Cost => "Capacity cost ($/h)",
-        }
-    }
-
-    /// The measure in a history row (NaN: a gap).
-    fn value(self, r: &Row) -> f64 {
-        match self {
-            ComparePlot::Wait => r.wait_s[1],
-            ComparePlot::Processed => r.processed_s[1],
-            ComparePlot::Backlog => r.backlog + r.in_backoff,
-            ComparePlot::Errors => r.errors_per_s.iter().sum(),
-            ComparePlot::Commits => r.commits_per_s,
-            ComparePlot::Cost => r.cost_per_hour,
-        }
-    }
-
-    /// The plot shows traced actions as dots (the wait plot: each dot is
-    /// one user's wait, beside the twins' p95 lines).
-    fn shows_dots(self) -> bool {
-        self == ComparePlot::Wait
-    }
-
-    /// A percentile: gaps are bridged (see [`LineSpec::percentile`]).
-    fn percentile(self) -> bool {
-        matches!(self, ComparePlot::Wait | ComparePlot::Processed)
-    }
-}
-
-/// Twin `k`'s colour: the first two are the mode colours' opposites the
-/// room already knows (vermillion for the first, bluish green for the
-/// second), then blue and reddish purple.
-pub fn twin_color(k: usize) -> Color32 {
-    const COLORS: [Color32; 4] = [
-        palette::OKABE_ITO[5],
-        palette::OKABE_ITO[2],
-        palette::OKABE_ITO[0],
-        palette::OKABE_ITO[3],
-    ];
-    COLORS[k % COLORS.len()]
-}
-
-/// Twin `k`'s line style: solid, dashed, dotted, loosely dashed, so twins
-/// stay apart in print and for colour-blind eyes.
-pub fn twin_style(k: usize) -> LineStyle {
-    match k % 4 {
-        0 => LineStyle::Solid,
-        1 => LineStyle::dashed_dense(),
-        2 => LineStyle::dotted_dense(),
-        _ => LineStyle::dashed_loose(),
-    }
-}
-
-/// Width of a twin's line, points: the first widest, beneath the others,
-/// so equal lines still show each.
-fn twin_width(k: usize) -> f32 {
-    3.2 - 0.5 * k.min(3) as f32
+/// The plot shows traced actions as dots (the wait plot: each dot is one
+/// user's wait, beside the twins' p95 lines).
+fn shows_dots(plot: PlotName) -> bool {
+    plot == PlotName::Wait
 }
 
 /// What the compare plots drew and what was clicked on them.
@@ -123,7 +44,7 @@ pub(super) fn show(
     layout: PlotLayout,
 ) -> Shown {
     let mut shown = Shown::default();
-    let kinds: &[ComparePlot] = if cx.presentation {
+    let kinds: &[PlotName] = if cx.presentation {
         &COMPARE_PLOTS[..4]
     } else {
         &COMPARE_PLOTS
@@ -181,7 +102,7 @@ pub(super) fn show(
 
 /// What one compare plot draws.
 struct PlotInput<'a> {
-    kind: ComparePlot,
+    kind: PlotName,
     /// Presenting with the first rows sized to fill the window: a wrapped
     /// legend takes its lines from the plot, down to this height, points.
     least_frame: Option<f32>,
@@ -201,7 +122,11 @@ impl PlotInput<'_> {
             .collect();
         let values = rows
             .iter()
-            .map(|rows| rows.iter().map(|r| self.kind.value(r)).collect())
+            .map(|rows| {
+                rows.iter()
+                    .map(chart::spec(self.kind).compare.get)
+                    .collect()
+            })
             .collect();
         (rows, values)
     }
@@ -210,27 +135,21 @@ impl PlotInput<'_> {
     /// that looks twice as high is twice as high.
     fn top(&self, values: &[Vec<f64>]) -> f64 {
         let (mut top, _) = axes::y_top(values);
-        if let Some(sla) = self.reference() {
-            top = top.max(sla * 1.1);
+        if let Some(r) = self.reference() {
+            top = top.max(r.y * 1.1);
         }
         top.max(1.0) * 1.08
     }
 
-    /// The SLA wait target, on the wait plot.
-    fn reference(&self) -> Option<f64> {
-        (self.kind == ComparePlot::Wait).then_some(self.snap.first().live.sla.wait_target_s)
+    /// The plot's reference line (the SLA wait target, 80% busy).
+    fn reference(&self) -> Option<Reference> {
+        let cx = chart::Context::of(&self.snap.first().live, false);
+        (chart::spec(self.kind).reference)(&cx).map(Reference::of)
     }
 
     /// Twin `k`'s line.
-    fn line(&self, k: usize) -> LineSpec<'static> {
-        let kind = self.kind;
-        let mut spec = LineSpec::new(self.names[k], twin_color(k), move |r: &Row| kind.value(r));
-        if kind.percentile() {
-            spec = spec.percentile();
-        }
-        spec.width = twin_width(k);
-        spec.style = twin_style(k);
-        spec
+    fn line(&self, k: usize) -> LineSpec {
+        LineSpec::twin(self.kind, k, self.names[k])
     }
 }
 
@@ -238,7 +157,7 @@ impl PlotInput<'_> {
 fn overlaid(ui: &mut egui::Ui, p: &PlotInput<'_>, size: egui::Vec2, shown: &mut Shown) {
     let (rows, values) = p.values();
     let top = p.top(&values);
-    let lines: Vec<LineSpec<'static>> = (0..values.len()).map(|k| p.line(k)).collect();
+    let lines: Vec<LineSpec> = (0..values.len()).map(|k| p.line(k)).collect();
     let size = legend_then_size(ui, &lines, p, size);
     let twins = 0..values.len();
     draw(
@@ -260,7 +179,7 @@ fn split(ui: &mut egui::Ui, p: &PlotInput<'_>, size: egui::Vec2, shown: &mut Sho
     let n = values.len().max(1);
     let gap = 8.0;
     let w = ((size.x - gap * (n as f32 - 1.0)) / n as f32).max(80.0);
-    let lines: Vec<LineSpec<'static>> = (0..values.len()).map(|k| p.line(k)).collect();
+    let lines: Vec<LineSpec> = (0..values.len()).map(|k| p.line(k)).collect();
     let size = legend_then_size(ui, &lines, p, size);
     ui.horizontal_top(|ui| {
         ui.spacing_mut().item_spacing.x = gap;
@@ -288,12 +207,12 @@ fn split(ui: &mut egui::Ui, p: &PlotInput<'_>, size: egui::Vec2, shown: &mut Sho
 /// height the layout gave it, as in solo.
 fn legend_then_size(
     ui: &mut egui::Ui,
-    lines: &[LineSpec<'_>],
+    lines: &[LineSpec],
     p: &PlotInput<'_>,
     size: egui::Vec2,
 ) -> egui::Vec2 {
     let top = ui.cursor().top();
-    legend(ui, p.kind.title(), lines, p);
+    legend(ui, title(p.kind), lines, p);
     let Some(least) = p.least_frame else {
         return size;
     };
@@ -303,7 +222,7 @@ fn legend_then_size(
 }
 
 /// The title and a legend entry per twin (and the SLA).
-fn legend(ui: &mut egui::Ui, title: &str, lines: &[LineSpec<'_>], p: &PlotInput<'_>) {
+fn legend(ui: &mut egui::Ui, title: &str, lines: &[LineSpec], p: &PlotInput<'_>) {
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = 6.0;
         ui.label(egui::RichText::new(crate::app::room::say(ui.ctx(), title)).strong());
@@ -311,11 +230,11 @@ fn legend(ui: &mut egui::Ui, title: &str, lines: &[LineSpec<'_>], p: &PlotInput<
             swatch(ui, s.color, twin_style(k));
             ui.label(&s.name);
         }
-        if let Some(sla) = p.reference() {
-            swatch(ui, palette::SLA, LineStyle::dashed_loose());
-            ui.label(format!("SLA {}", crate::fmt::target(sla)));
+        if let Some(r) = p.reference() {
+            swatch(ui, r.color, r.style);
+            ui.label(r.name);
         }
-        if p.kind.shows_dots() {
+        if shows_dots(p.kind) {
             plots::dots_legend_entry(ui);
         }
     });
@@ -351,7 +270,7 @@ fn draw(
     ui: &mut egui::Ui,
     p: &PlotInput<'_>,
     (rows, values): (&[&[Row]], &[Vec<f64>]),
-    lines: &[LineSpec<'_>],
+    lines: &[LineSpec],
     top: f64,
     size: egui::Vec2,
     (twins, which): (std::ops::Range<usize>, &str),
@@ -376,7 +295,7 @@ fn draw(
     let reference = p.reference();
     // The same user is a dot in every twin it shows; any of them opens the
     // journey, which draws that user in every twin.
-    let dots: Vec<traced::Dot> = if p.kind.shows_dots() {
+    let dots: Vec<traced::Dot> = if shows_dots(p.kind) {
         let all = p.snap.runs[twins]
             .iter()
             .flat_map(|t| traced::dots(&t.traces, p.x_range, top))
@@ -387,7 +306,8 @@ fn draw(
         Vec::new()
     };
     let id = ("compare-plot", p.kind, which.to_string());
-    let response = plots::time_plot(id, size, group).show(ui, |plot| {
+    let share = chart::spec(p.kind).unit == chart::Unit::Share;
+    let response = plots::time_plot(id, size, group, share).show(ui, |plot| {
         plot.set_plot_bounds_x(x0..=x1);
         plot.set_plot_bounds_y(-top * 0.03..=top);
         traced::draw(plot, &dots, dark, false);
@@ -395,12 +315,8 @@ fn draw(
             let keys = series::bucket_keys(rows, (size.x, x1 - x0));
             series::series(plot, spec, rows, v, &keys);
         }
-        if let Some(sla) = reference {
-            plot.hline(
-                HLine::new("SLA", sla)
-                    .color(palette::SLA)
-                    .style(LineStyle::dashed_loose()),
-            );
+        if let Some(r) = reference {
+            plot.hline(HLine::new(r.name, r.y).color(r.color).style(r.style));
         }
         markers::markers(plot, &pc, dark);
         traced::draw(plot, &dots, dark, true);
@@ -411,14 +327,14 @@ fn draw(
     }
     shown.dots.extend(on_screen);
     let frame = *response.transform.frame();
-    let label = format!("compare plot: {} ({which})", p.kind.title());
+    let label = format!("compare plot: {} ({which})", title(p.kind));
     ui.interact(
         frame,
         ui.scope_id().with(("compare-plot-frame", p.kind, which)),
         egui::Sense::hover(),
     )
     .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &label));
-    if p.kind == ComparePlot::Wait {
+    if p.kind == PlotName::Wait {
         markers::captions(ui, &response.transform, &pc);
     }
 }

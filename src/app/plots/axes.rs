@@ -58,43 +58,21 @@ pub(crate) fn time_grid(input: GridInput) -> Vec<GridMark> {
     grid_marks((lo, hi), [minor, major], 500)
 }
 
-/// Sim time on the axis as the top bar writes it: m:ss, or h:mm:ss.
-pub(crate) fn fmt_clock_short(s: f64) -> String {
+/// A time tick: sim time as the top bar and the hand-out write it
+/// ([`crate::fmt::clock`]); nothing left of zero.
+pub fn time_label(s: f64) -> String {
     if s < 0.0 {
         return String::new();
     }
-    let s = s.round() as u64;
-    if s >= 3600 {
-        format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
-    } else {
-        format!("{}:{:02}", s / 60, s % 60)
-    }
+    crate::fmt::clock(s)
 }
 
-/// A y tick: 0.5, 20, 1.5k, 2M.
-pub(crate) fn fmt_tick(v: f64) -> String {
-    let a = v.abs();
-    if a >= 1e6 {
-        format!("{}M", trim(v / 1e6))
-    } else if a >= 1e4 {
-        format!("{}k", trim(v / 1e3))
+/// A value tick (and a clipped spike's height), as the hand-out writes
+/// it ([`crate::fmt::axis`]); a share in percent ("80%").
+pub fn value_label(v: f64, share: bool) -> String {
+    if share {
+        crate::fmt::axis_share(v)
     } else {
-        trim(v)
+        crate::fmt::axis(v)
     }
-}
-
-/// A value in full: 1,523 or 0.4.
-pub(crate) fn fmt_tick_full(v: f64) -> String {
-    if v >= 100.0 {
-        crate::fmt::thousands(v.round() as u64)
-    } else {
-        trim(v)
-    }
-}
-
-/// A number without trailing zeros (at most 2 decimals).
-fn trim(v: f64) -> String {
-    let s = format!("{v:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.to_string() }
 }

@@ -1,22 +1,23 @@
 //! The time-series plots: one shared, moving time axis (linked by id),
 //! NaN values drawn as gaps, markers as vertical lines with captions.
 //!
-//! Which plots there are and what each draws: [`PlotKind`] (`kind.rs`).
-//! Axes and the y range: `axes.rs`; decimated lines: `series.rs`; marker
-//! lines, outage bands and captions: `markers.rs`.
+//! Which plots there are and what each draws: the plot catalogue
+//! (`crate::chart`); its lines as egui draws them: `lines.rs`. Axes and
+//! the y range: `axes.rs`; decimated lines: `series.rs`; marker lines,
+//! outage bands and captions: `markers.rs`.
 
-pub(crate) mod axes;
-pub mod kind;
+pub mod axes;
+pub mod lines;
 pub(crate) mod markers;
 pub(crate) mod series;
 pub mod traced;
 
 use super::history::{History, Row};
+pub use crate::chart::PlotName;
 pub use axes::y_top;
 use egui::{Color32, Id};
 use egui_plot::{HLine, Plot};
-pub use kind::PlotKind;
-use kind::{LineSpec, Reference};
+use lines::{LineSpec, Reference};
 pub use markers::drawn_this_frame;
 
 /// What every plot needs besides the history.
@@ -44,17 +45,6 @@ pub struct PlotContext<'a> {
     /// The scene's clock cues (slow stretches, pauses; empty: none).
     pub cues: &'a [crate::scenario::Cue],
 }
-
-/// The plots' titles in screen order, the names tests look plots up by.
-pub const PLOT_TITLES: [&str; 7] = [
-    PlotKind::Wait.title(),
-    PlotKind::Processed.title(),
-    PlotKind::Backlog.title(),
-    PlotKind::Failures.title(),
-    PlotKind::Throughput.title(),
-    PlotKind::Utilisation.title(),
-    PlotKind::Cost.title(),
-];
 
 /// The plots go in two columns when the space for them is wider than
 /// this, points; in one below it.
@@ -85,7 +75,7 @@ pub fn height_to_fit(height: f32, width: f32, count: usize) -> f32 {
 /// response (clicks for its context menu).
 pub struct Shown {
     /// Which plot.
-    pub kind: PlotKind,
+    pub kind: PlotName,
     /// The plot with its title, legend and axes, points (visible part).
     pub rect: egui::Rect,
     /// The same, whole (scrolled out of view or not), points.
@@ -106,7 +96,7 @@ pub fn show(
     ui: &mut egui::Ui,
     history: &History,
     pc: &PlotContext<'_>,
-    kinds: &[PlotKind],
+    kinds: &[PlotName],
 ) -> Vec<Shown> {
     let columns = columns(ui.available_width());
     show_in(ui, columns, history, pc, kinds)
@@ -119,7 +109,7 @@ pub fn show_in(
     columns: usize,
     history: &History,
     pc: &PlotContext<'_>,
-    kinds: &[PlotKind],
+    kinds: &[PlotName],
 ) -> Vec<Shown> {
     let columns = columns.max(1);
     let mut shown = Vec::with_capacity(kinds.len());
@@ -134,10 +124,12 @@ pub fn show_in(
             for kind in row {
                 let cell = ui.vertical(|ui| {
                     ui.set_width(width);
-                    let lines = kind.lines(pc, polling);
+                    let lines = lines::lines(*kind, pc, polling);
                     let top = ui.cursor().top();
-                    let dots = *kind == PlotKind::Wait && !pc.traces.is_empty();
-                    legend_row(ui, kind.title(), &lines, kind.reference(pc).as_ref(), dots);
+                    let dots = *kind == PlotName::Wait && !pc.traces.is_empty();
+                    let reference = lines::reference(*kind, pc);
+                    let title = crate::chart::spec(*kind).title;
+                    legend_row(ui, title, &lines, reference.as_ref(), dots);
                     // A legend that wraps takes its extra lines from the
                     // plot, so the grid keeps its height.
                     let used = ui.cursor().top() - top;
@@ -171,7 +163,7 @@ pub fn show_in(
 fn legend_row(
     ui: &mut egui::Ui,
     title: &str,
-    lines: &[LineSpec<'_>],
+    lines: &[LineSpec],
     reference: Option<&Reference>,
     dots: bool,
 ) {
@@ -258,27 +250,29 @@ pub(crate) fn visible_rows(rows: &[Row], (x0, x1): (f64, f64)) -> &[Row] {
 /// where the dots are on screen.
 fn plot(
     ui: &mut egui::Ui,
-    kind: PlotKind,
+    kind: PlotName,
     rows: &[Row],
     pc: &PlotContext<'_>,
-    lines: &[LineSpec<'_>],
+    lines: &[LineSpec],
     size: egui::Vec2,
 ) -> Drawn {
     let group = Id::unique("asynclab-time-axis");
     let (x0, x1) = pc.x_range;
     let dark = ui.visuals().dark_mode;
-    let reference = kind.reference(pc);
+    let spec = crate::chart::spec(kind);
+    let reference = lines::reference(kind, pc);
     let values: Vec<Vec<f64>> = lines
         .iter()
         .map(|s| rows.iter().map(|r| (s.y)(r)).collect())
         .collect();
-    let (top, clipped) = y_range(kind, &values, reference.as_ref());
-    let dots = if kind == PlotKind::Wait {
+    let (top, clipped) = y_range(spec.fixed_top(), &values, reference.as_ref());
+    let dots = if kind == PlotName::Wait {
         traced::dots(pc.traces, pc.x_range, top)
     } else {
         Vec::new()
     };
-    let response = time_plot(("plot", kind), size, group).show(ui, |p| {
+    let share = spec.unit == crate::chart::Unit::Share;
+    let response = time_plot(("plot", kind), size, group, share).show(ui, |p| {
         p.set_plot_bounds_x(x0..=x1);
         p.set_plot_bounds_y(-top * 0.03..=top);
         traced::draw(p, &dots, dark, false);
@@ -297,7 +291,7 @@ fn plot(
     });
     // Screen readers and tests find the plot by its title.
     let frame = *response.transform.frame();
-    let label = format!("plot: {}", kind.title());
+    let label = format!("plot: {}", spec.title);
     ui.interact(
         frame,
         ui.scope_id().with(("plot-frame", kind)),
@@ -307,7 +301,8 @@ fn plot(
     if let Some(peak) = clipped {
         spike_note(ui, frame, peak);
     }
-    if kind.shows_captions() {
+    // Marker captions on the first plot only, so they are not repeated.
+    if kind == PlotName::Wait {
         markers::captions(ui, &response.transform, pc);
     }
     let on_screen = traced::on_screen(&dots, &response.transform);
@@ -335,8 +330,15 @@ struct Drawn {
 
 /// A plot on the moving time axis, `size` points: its x axis linked (and
 /// its cursor) with every plot of `group`, no drag or zoom (the app moves
-/// the axis), m:ss ticks below and 1-2-5 steps up the side.
-pub(crate) fn time_plot<'a>(id: impl egui::AsIdSalt, size: egui::Vec2, group: Id) -> Plot<'a> {
+/// the axis), clock ticks below and 1-2-5 steps up the side, written as
+/// the top bar and the hand-out write them (`fmt::clock`, `fmt::axis`).
+/// `share`: the values are shares of one, written in percent.
+pub(crate) fn time_plot<'a>(
+    id: impl egui::AsIdSalt,
+    size: egui::Vec2,
+    group: Id,
+    share: bool,
+) -> Plot<'a> {
     Plot::new(id)
         .height(size.y)
         .width(size.x)
@@ -349,20 +351,20 @@ pub(crate) fn time_plot<'a>(id: impl egui::AsIdSalt, size: egui::Vec2, group: Id
         .allow_double_click_reset(false)
         .y_axis_min_width(40.0)
         .x_grid_spacer(axes::time_grid)
-        .x_axis_formatter(|mark, _| axes::fmt_clock_short(mark.value))
+        .x_axis_formatter(|mark, _| axes::time_label(mark.value))
         .y_grid_spacer(axes::nice_grid)
-        .y_axis_formatter(|mark, _| axes::fmt_tick(mark.value))
+        .y_axis_formatter(move |mark, _| axes::value_label(mark.value, share))
 }
 
 /// Our own y range, from zero: the top of the data (spikes clipped, see
 /// [`y_top`]) or the plot's fixed top, at least 1 and above the reference
 /// line. Returns the top and the clipped spike's height, if any.
 fn y_range(
-    kind: PlotKind,
+    fixed_top: Option<f64>,
     values: &[Vec<f64>],
     reference: Option<&Reference>,
 ) -> (f64, Option<f64>) {
-    let (mut top, clipped) = match kind.fixed_top() {
+    let (mut top, clipped) = match fixed_top {
         Some(top) => (top, None),
         None => y_top(values),
     };
@@ -375,7 +377,7 @@ fn y_range(
 /// "spike to … off the top" in the plot's top right corner, on a plate.
 fn spike_note(ui: &egui::Ui, frame: egui::Rect, peak: f64) {
     let painter = ui.painter_at(frame);
-    let text = format!("spike to {} off the top", axes::fmt_tick_full(peak));
+    let text = format!("spike to {} off the top", crate::fmt::axis(peak));
     let text = crate::app::room::say(ui.ctx(), &text);
     let galley = painter.layout_no_wrap(
         text,

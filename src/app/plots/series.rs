@@ -1,7 +1,7 @@
 //! The plotted lines: rows decimated to the plot's width (keeping every
 //! peak and dip), split at gaps.
 
-use super::kind::LineSpec;
+use super::lines::LineSpec;
 use crate::app::history::Row;
 use egui_plot::{Line, LineStyle, PlotUi, Points};
 
@@ -30,7 +30,7 @@ pub(crate) fn bucket_keys(rows: &[Row], (width_px, x_span_s): (f32, f64)) -> Vec
 /// low traffic reads as a line, with its thin stretches marked.
 pub(crate) fn series(
     p: &mut PlotUi<'_>,
-    spec: &LineSpec<'_>,
+    spec: &LineSpec,
     rows: &[Row],
     values: &[f64],
     keys: &[f64],

@@ -86,8 +86,10 @@ pub(super) struct Meter {
     capacity_tw: [TimeWeighted; 3],
     last_capacity: [u128; 3],
     /// Busy areas within capacity at the last window's end: server, DB,
-    /// queue workers, server workers on polls.
-    last_busy: [u128; 4],
+    /// queue workers.
+    last_busy: [u128; 3],
+    /// Server workers' busy area on status polls at the last window's end.
+    last_poll_busy: u128,
     /// Busy areas beyond capacity at the last window's end.
     last_beyond: [u128; 3],
     /// Sync requests' areas waiting for and holding a DB connection at the
@@ -319,8 +321,8 @@ impl System {
             self.server.busy_within_ns(now),
             self.db.busy_within_ns(now),
             workers.within_ns(now),
-            self.poll_tw.area_ns(now),
         ];
+        let poll_busy = self.poll_tw.area_ns(now);
         let beyond = [
             self.server.busy_beyond_ns(now),
             self.db.busy_beyond_ns(now),
@@ -348,7 +350,7 @@ impl System {
         // never more than the servers' own (a poll beyond a cut capacity is
         // draining like any request).
         let server_cap = delta(capacity[0], m.last_capacity[0]);
-        let polls = delta(busy[3], m.last_busy[3]).min(delta(busy[0], m.last_busy[0]));
+        let polls = delta(poll_busy, m.last_poll_busy).min(delta(busy[0], m.last_busy[0]));
         let util_polls = if server_cap > 0.0 {
             polls / server_cap
         } else {
@@ -381,6 +383,7 @@ impl System {
         m.last_sync_db = sync_db;
         m.last_capacity = capacity;
         m.last_busy = busy;
+        m.last_poll_busy = poll_busy;
         m.last_beyond = beyond;
         let lanes = &self.queue.lanes;
         let backlog = lanes.len() as u64;

@@ -346,7 +346,7 @@ fn clicking_a_traced_dot_on_the_wait_plot_opens_its_journey() {
     let plot = h
         .get_by_label(&format!(
             "plot: {}",
-            asynclab::app::plots::PlotKind::Wait.title()
+            asynclab::chart::spec(asynclab::chart::PlotName::Wait).title
         ))
         .rect();
     for (_, at) in &dots {

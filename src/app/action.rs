@@ -42,6 +42,9 @@ pub enum AppAction {
     SetUiScale(f32),
     /// Full screen on or off.
     ToggleFullscreen,
+    /// Shows the diagram presentation mode folded to fit the window, or
+    /// folds it again.
+    ToggleFoldedDiagram,
     /// Plot span, s of sim time.
     SetSpan(f64),
     /// Compare view: the twins' plots overlaid or a column each.

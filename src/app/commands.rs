@@ -28,6 +28,9 @@ pub enum UiCommand {
     Slower,
     /// Presentation mode on or off.
     Presentation,
+    /// Show the diagram presentation mode folded to fit the window, or
+    /// fold it again.
+    Diagram,
     /// Full screen on or off.
     FullScreen,
     /// The next larger UI scale.
@@ -134,6 +137,14 @@ pub const COMMANDS: &[Spec] = &[
         name: "Presentation mode",
         help: "presentation mode: the diagram and the scene's key plots fill the window",
         keys: &[key(NONE, Key::P)],
+        aliases: &[],
+        in_text_fields: false,
+    },
+    Spec {
+        command: UiCommand::Diagram,
+        name: "Show the folded diagram",
+        help: "presentation mode in a small window: show the diagram folded to fit, or fold it again",
+        keys: &[key(NONE, Key::D)],
         aliases: &[],
         in_text_fields: false,
     },

@@ -214,26 +214,31 @@ impl Fit {
         self.fixed.set(0.0);
     }
 
+    /// Shows the folded diagram, or folds it again (its key, D).
+    pub fn toggle_diagram(&self) {
+        self.diagram_anyway.set(!self.diagram_anyway.get());
+    }
+
+    /// Whether the folded diagram is shown all the same (its key).
+    pub fn diagram_shown_anyway(&self) -> bool {
+        self.diagram_anyway.get()
+    }
+
     /// The line that stands for the folded diagram: a button that shows
-    /// it (or folds it again), and D does the same.
+    /// it (or folds it again), as its key in the command table does.
     pub fn diagram_key(&self, ui: &mut egui::Ui) {
-        let typing = ui.ctx().egui_wants_keyboard_input();
-        let d = !typing
-            && ui
-                .ctx()
-                .input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::D));
-        let anyway = self.diagram_anyway.get();
-        let text = if anyway {
-            "Fold the diagram (D)"
+        let key = super::commands::UiCommand::Diagram.shortcut(ui.ctx().os());
+        let text = if self.diagram_anyway.get() {
+            format!("Fold the diagram ({key})")
         } else {
-            "Diagram folded: show it (D)"
+            format!("Diagram folded: show it ({key})")
         };
         let clicked = ui
             .small_button(text)
             .on_hover_text("The window is too small for the diagram and two whole plots")
             .clicked();
-        if clicked || d {
-            self.diagram_anyway.set(!anyway);
+        if clicked {
+            self.toggle_diagram();
         }
     }
 

@@ -20,6 +20,12 @@ impl<'a> HostView<'a> {
 }
 
 impl AsyncLabApp {
+    /// Whether the diagram presentation mode folded is shown all the same
+    /// (its key, D; tests).
+    pub fn folded_diagram_shown(&self) -> bool {
+        self.fit.diagram_shown_anyway()
+    }
+
     /// The recovery file (tests).
     pub fn recovery(&self) -> &recovery::Recovery {
         &self.recovery

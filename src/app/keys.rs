@@ -56,6 +56,7 @@ pub fn action(command: UiCommand, snap: &Snapshot, view: (f32, bool)) -> AppActi
         UiCommand::Faster => AppAction::Host(Command::SetSpeed(snap.speed.faster())),
         UiCommand::Slower => AppAction::Host(Command::SetSpeed(snap.speed.slower())),
         UiCommand::Presentation => AppAction::SetPresentation(!presentation),
+        UiCommand::Diagram => AppAction::ToggleFoldedDiagram,
         UiCommand::FullScreen => AppAction::ToggleFullscreen,
         UiCommand::ZoomIn => AppAction::SetUiScale(scale_step(scale, 1)),
         UiCommand::ZoomOut => AppAction::SetUiScale(scale_step(scale, -1)),

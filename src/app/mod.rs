@@ -773,6 +773,7 @@ impl AsyncLabApp {
             AppAction::SetDark(dark) => self.files.prefs.dark = dark,
             AppAction::SetUiScale(scale) => self.files.prefs.ui_scale = scale.clamp(1.0, 2.5),
             AppAction::ToggleFullscreen => self.fullscreen = !self.fullscreen,
+            AppAction::ToggleFoldedDiagram => self.fit.toggle_diagram(),
             AppAction::SetSpan(span_s) => self.files.prefs.span_s = span_s.max(1.0),
             AppAction::SetCompareLayout(layout) => self.compare.layout = layout,
             AppAction::ShowHelp => self.help.open = true,

@@ -114,6 +114,7 @@ fn key_reaches(command: UiCommand, key: &KeyboardShortcut) -> bool {
         UiCommand::Faster => after.speed == before.speed.faster(),
         UiCommand::Slower => after.speed == before.speed.slower(),
         UiCommand::Presentation => app.prefs().presentation,
+        UiCommand::Diagram => app.folded_diagram_shown(),
         UiCommand::ZoomIn => app.prefs().ui_scale == 1.25,
         UiCommand::ZoomOut => app.prefs().ui_scale == 1.25,
         UiCommand::ZoomReset => app.prefs().ui_scale == 1.0,

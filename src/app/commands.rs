@@ -1,6 +1,6 @@
 //! The command table: every keyboard command once, with its keys, its
 //! name in the menus and its line in the help window. The key dispatch
-//! ([`super::keys`]), the menus' shortcut texts ([`menu_button`],
+//! (`keys.rs`), the menus' shortcut texts ([`menu_button`],
 //! [`menu_checkbox`]), the hover hints and the help window's key list are
 //! all generated from [`COMMANDS`], so a shortcut cannot be shown in one
 //! place and bound differently in another. Shortcut texts come from one

@@ -487,13 +487,7 @@ impl AsyncLabApp {
         } else {
             plots::columns(ui.available_width())
         };
-        let clients: Vec<String> = snap
-            .first()
-            .live
-            .clients
-            .iter()
-            .map(|c| c.name.clone())
-            .collect();
+        let clients: Vec<String> = snap.first().live.client_names();
         if folds(fit::Part::Diagram) {
             self.fit.diagram_key(ui);
         }
@@ -564,13 +558,7 @@ impl AsyncLabApp {
                 markers: &snap.first().markers,
                 settings: &snap.first().live,
                 clients,
-                endpoints: snap
-                    .first()
-                    .live
-                    .endpoints
-                    .iter()
-                    .map(|e| e.name.clone())
-                    .collect(),
+                endpoints: snap.first().live.endpoint_names(),
                 sla_wait_s: snap.first().live.sla.wait_target_s,
                 x_range: (x1 - span, x1),
                 height: per_plot.height,

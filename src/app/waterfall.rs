@@ -392,13 +392,7 @@ impl Journey {
                     ui.label("No traced action has finished yet: let the run play a little.");
                     return;
                 };
-                let clients: Vec<String> = snap
-                    .first()
-                    .live
-                    .clients
-                    .iter()
-                    .map(|c| c.name.clone())
-                    .collect();
+                let clients: Vec<String> = snap.first().live.client_names();
                 // The same user in every run (one solo): named when comparing.
                 for run in &snap.runs {
                     let name = snap.compare.then_some(run.name.as_str());

@@ -160,9 +160,9 @@ impl Context {
     /// The context of a run with settings `s`.
     pub fn of(s: &Settings, polling: bool) -> Context {
         Context {
-            clients: s.clients.iter().map(|c| c.name.clone()).collect(),
+            clients: s.client_names(),
             client_tiers: s.clients.iter().map(|c| c.tier.index()).collect(),
-            endpoints: s.endpoints.iter().map(|e| e.name.clone()).collect(),
+            endpoints: s.endpoint_names(),
             sla_wait_s: s.sla.wait_target_s,
             revenue_per_action: s.cost.revenue_per_action,
             polling,

@@ -212,7 +212,7 @@ impl CompareView {
         if fit.is_some_and(|f| !f.shows_diagram()) {
             return headline_h;
         }
-        let clients: Vec<String> = t.live.clients.iter().map(|c| c.name.clone()).collect();
+        let clients: Vec<String> = t.live.client_names();
         diagram::show_own_mode(
             ui,
             &diagram::DiagramInput {

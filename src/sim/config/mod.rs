@@ -123,6 +123,16 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// The clients' names, in order (the plots' lanes and legends).
+    pub fn client_names(&self) -> Vec<String> {
+        self.clients.iter().map(|c| c.name.clone()).collect()
+    }
+
+    /// The endpoints' names, in order.
+    pub fn endpoint_names(&self) -> Vec<String> {
+        self.endpoints.iter().map(|e| e.name.clone()).collect()
+    }
+
     /// Index of the endpoint called `name`.
     pub fn endpoint_index(&self, name: &str) -> Option<usize> {
         self.endpoints.iter().position(|e| e.name == name)

@@ -178,28 +178,11 @@ fn every_shipped_lesson_line_is_one_plain_sentence() {
 /// outside the closing table that gives them.
 #[test]
 fn the_hand_out_offers_the_rooms_words() {
-    use asynclab::handout::{HandoutRun, Plots, in_plain_words, page};
+    use asynclab::handout::{in_plain_words, page};
     use asynclab::scenario::Mode;
-    use asynclab::sim::{SimTime, System};
     let mut s = scene("02-slow-database.ron");
     s.duration_s = 60.0;
-    let run = |name: &str, mode: Mode| {
-        let mut t = s.clone();
-        t.settings.endpoints[0].mode = mode;
-        let mut plots = Plots::new(&t.settings, t.duration_s, &[]);
-        let mut sys = System::new(t.clone());
-        sys.run_until(SimTime::from_secs_f64(t.duration_s));
-        sys.finish();
-        plots.add(&sys.drain_windows());
-        HandoutRun {
-            name: name.into(),
-            settings: sys.settings().clone(),
-            summary: sys.summary(),
-            ledgers: sys.ledgers(),
-            balance: sys.check_ledgers(),
-            plots,
-        }
-    };
+    let run = |name: &str, mode: Mode| crate::workshop::handout_run(&s, name, mode);
     let html = page(&s, &[run("sync", Mode::Sync), run("async", Mode::Async)]).expect("page");
     let text_of = |html: &str| -> String {
         // The text between tags, the style sheet left out.

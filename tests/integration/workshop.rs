@@ -752,7 +752,7 @@ fn the_hand_out_is_one_self_contained_page_with_every_section() {
 
 #[test]
 fn hand_out_texts_are_escaped_and_twins_sit_side_by_side() {
-    use asynclab::handout::{HandoutRun, Plots, page};
+    use asynclab::handout::page;
     let mut s = scenario::builtin("01-hello-sync.ron")
         .expect("built in")
         .expect("valid");
@@ -760,23 +760,7 @@ fn hand_out_texts_are_escaped_and_twins_sit_side_by_side() {
     s.lesson = "<script>alert(1)</script>".into();
     s.settings.clients[0].name = "x<y>".into();
     s.duration_s = 30.0;
-    let run = |name: &str, mode: Mode| {
-        let mut t = s.clone();
-        t.settings.endpoints[0].mode = mode;
-        let mut plots = Plots::new(&t.settings, t.duration_s, &[]);
-        let mut sys = System::new(t.clone());
-        sys.run_until(SimTime::from_secs_f64(t.duration_s));
-        sys.finish();
-        plots.add(&sys.drain_windows());
-        HandoutRun {
-            name: name.into(),
-            settings: sys.settings().clone(),
-            summary: sys.summary(),
-            ledgers: sys.ledgers(),
-            balance: sys.check_ledgers(),
-            plots,
-        }
-    };
+    let run = |name: &str, mode: Mode| handout_run(&s, name, mode);
     let html = page(&s, &[run("sync", Mode::Sync), run("async", Mode::Async)]).expect("page");
     assert_self_contained(&html);
     assert_sections(&html, 12);
@@ -921,5 +905,26 @@ fn the_gif_palette_holds_every_plot_colour_exactly() {
         let (x, y) = (200usize, band * 4 + 1);
         let at = (y * 256 + x) * 4;
         assert_eq!(&first[at..at + 3], c, "plot colour {c:?} kept exactly");
+    }
+}
+
+/// `s` run to its end with its first endpoint in `mode`, as the hand-out
+/// takes a run (room.rs's test of its plain words uses it too).
+pub fn handout_run(s: &Scenario, name: &str, mode: Mode) -> asynclab::handout::HandoutRun {
+    use asynclab::handout::{HandoutRun, Plots};
+    let mut t = s.clone();
+    t.settings.endpoints[0].mode = mode;
+    let mut plots = Plots::new(&t.settings, t.duration_s, &[]);
+    let mut sys = System::new(t.clone());
+    sys.run_until(SimTime::from_secs_f64(t.duration_s));
+    sys.finish();
+    plots.add(&sys.drain_windows());
+    HandoutRun {
+        name: name.into(),
+        settings: sys.settings().clone(),
+        summary: sys.summary(),
+        ledgers: sys.ledgers(),
+        balance: sys.check_ledgers(),
+        plots,
     }
 }

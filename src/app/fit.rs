@@ -11,6 +11,10 @@
 //!            ledgers' gap to one line
 //! ```
 //!
+//! Below [`LEAST_WINDOW`] points (1920×1080 at 250%) even the folded
+//! parts and two plots do not fit: such a window is presented at the
+//! largest scale that gives it that room ([`presenting_zoom`]).
+//!
 //! Each part's height is measured as it is drawn, folded or not, and the
 //! next frame's fold is chosen from those measures, not from the parts as
 //! folded now, so a fold never undoes itself frame after frame.
@@ -250,6 +254,25 @@ impl Fit {
     }
 }
 
+/// The least window presentation mode lays out, points: what 1920×1080
+/// pixels are at 250%, where the parts fold and two key plots stand
+/// whole. A smaller window (1280×720 at 200%) is shown at the largest
+/// scale that still gives this room: the same picture in proportion, as
+/// a slide scales to its screen.
+pub const LEAST_WINDOW: egui::Vec2 = egui::vec2(768.0, 432.0);
+
+/// The UI scale presentation mode uses in a window of `window` points at
+/// 100%, when the user chose `chosen`: the chosen scale, or the largest
+/// whole percent below it that leaves [`LEAST_WINDOW`] (never below
+/// 100%).
+pub fn presenting_zoom(chosen: f32, window: egui::Vec2) -> f32 {
+    let fits = (window.x / LEAST_WINDOW.x).min(window.y / LEAST_WINDOW.y);
+    // Whole percents, rounded down: the room the layout was tested on is
+    // kept, and a window resized by a pixel does not re-zoom.
+    let fits = (fits * 100.0).floor() / 100.0;
+    chosen.min(fits).max(1.0)
+}
+
 /// In presentation mode the plots go in two columns when the space for
 /// them is wider than this, points (out of it, from
 /// [`super::plots::TWO_COLUMNS_MIN_W`]): two plots side by side are what
@@ -360,5 +383,19 @@ mod tests {
         let row = MIN_PLOT_H + PLOT_ROW_EXTRA;
         assert_eq!(Fit::plots_need(2), row + SLACK_H);
         assert_eq!(Fit::plots_need(1), 2.0 * row + SLACK_H);
+    }
+
+    #[test]
+    fn presenting_zoom_keeps_the_chosen_scale_where_the_window_holds_it() {
+        let full_hd = egui::vec2(1920.0, 1080.0);
+        assert_eq!(presenting_zoom(2.5, full_hd), 2.5);
+        assert_eq!(presenting_zoom(1.5, egui::vec2(1280.0, 720.0)), 1.5);
+        // 1280×720 holds 768×432 points up to 166%.
+        assert_eq!(presenting_zoom(2.5, egui::vec2(1280.0, 720.0)), 1.66);
+        assert_eq!(presenting_zoom(2.0, egui::vec2(1280.0, 720.0)), 1.66);
+        // A tall narrow window: its width decides.
+        assert_eq!(presenting_zoom(2.5, egui::vec2(1000.0, 2000.0)), 1.3);
+        // Never below 100%.
+        assert_eq!(presenting_zoom(2.0, egui::vec2(400.0, 300.0)), 1.0);
     }
 }

@@ -120,8 +120,12 @@ pub struct AsyncLabApp {
     fullscreen: bool,
     /// Full screen last sent to the window.
     applied_fullscreen: bool,
-    /// Settings last pushed to the context (scale, presentation, dark).
+    /// Settings last pushed to the context (the scale in effect,
+    /// presentation, dark).
     applied_view: Option<(f32, bool, bool)>,
+    /// Presenting in a window too small for the chosen scale: the scale
+    /// used instead (`fit::presenting_zoom`), shown in the top bar.
+    fitted_zoom: Option<f32>,
     /// Frames drawn (tests and benchmarks).
     frames: u64,
     /// The twins side by side (View → Compare, C).
@@ -170,6 +174,7 @@ impl AsyncLabApp {
             anim_s: 0.0,
             last_time: None,
             applied_view: None,
+            fitted_zoom: None,
             browser: file_dialog::InAppDialog::default(),
             fullscreen: false,
             applied_fullscreen: false,
@@ -336,6 +341,7 @@ impl AsyncLabApp {
             let view = top_bar::ViewState {
                 controls_shown: self.controls.shown,
                 compare_layout: self.compare.layout,
+                fitted_zoom: self.fitted_zoom,
             };
             let story = self.story();
             top_bar::ui(ui, snap, &self.files.prefs, view, &story, actions);
@@ -1018,12 +1024,38 @@ impl AsyncLabApp {
             self.applied_fullscreen = self.fullscreen;
         }
         let prefs = &self.files.prefs;
-        let want = (prefs.ui_scale, prefs.presentation, prefs.dark);
+        let chosen = prefs.ui_scale.clamp(1.0, 2.5);
+        // Presenting, a window too small for the chosen scale is shown at
+        // the largest that holds the presentation's layout (fit.rs). The
+        // window at 100%, points: its size now times the zoom in effect.
+        let zoom = if prefs.presentation {
+            let window = ctx.content_rect().size() * ctx.zoom_factor();
+            fit::presenting_zoom(chosen, window)
+        } else {
+            chosen
+        };
+        let fitted = (zoom < chosen).then_some(zoom);
+        if fitted != self.fitted_zoom
+            && let Some(zoom) = fitted
+        {
+            // Said where it does not take a row from the plots: a note
+            // that floats and goes, and the View menu beside the scale.
+            self.messages.status = Some(format!(
+                "Presenting at {:.0}% to fit this window ({:.0}% chosen): the figures and \
+                 two whole plots need {:.0}×{:.0} points",
+                zoom * 100.0,
+                chosen * 100.0,
+                fit::LEAST_WINDOW.x,
+                fit::LEAST_WINDOW.y
+            ));
+        }
+        self.fitted_zoom = fitted;
+        let want = (zoom, prefs.presentation, prefs.dark);
         if self.applied_view != Some(want) {
             // One zoom: the View menu's scale and Ctrl+ / Ctrl− are the
             // same setting, so egui's own keyboard zoom is off.
             ctx.options_mut(|o| o.zoom_with_keyboard = false);
-            ctx.set_zoom_factor(prefs.ui_scale.clamp(1.0, 2.5));
+            ctx.set_zoom_factor(zoom);
             ctx.set_theme(if prefs.dark {
                 egui::Theme::Dark
             } else {

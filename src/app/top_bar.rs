@@ -21,6 +21,8 @@ pub struct ViewState {
     pub controls_shown: bool,
     /// How the compare view lays out its plots.
     pub compare_layout: super::compare::PlotLayout,
+    /// Presenting at a smaller scale than chosen, to fit the window.
+    pub fitted_zoom: Option<f32>,
 }
 
 /// What the Edit and View menus say of the story: what Undo and Redo
@@ -90,7 +92,7 @@ fn menus(
         if ui.checkbox(&mut timeline, "Timeline panel").changed() {
             actions.push(AppAction::ShowTimeline(timeline));
         }
-        view_menu(ui, prefs, view.controls_shown, actions)
+        view_menu(ui, prefs, view, actions)
     });
     ui.menu_button("Help", |ui| {
         if ui.button("Keyboard & about").clicked() {
@@ -192,8 +194,8 @@ fn scenes_menu(ui: &mut egui::Ui, actions: &mut Vec<AppAction>) {
 
 /// Panels, presentation mode, theme, UI scale and plot span. The widgets
 /// edit copies; a copy that changed becomes an action.
-fn view_menu(ui: &mut egui::Ui, prefs: &Prefs, controls_shown: bool, actions: &mut Vec<AppAction>) {
-    let mut shown = controls_shown;
+fn view_menu(ui: &mut egui::Ui, prefs: &Prefs, view: ViewState, actions: &mut Vec<AppAction>) {
+    let mut shown = view.controls_shown;
     if ui.checkbox(&mut shown, "Controls panel").changed() {
         actions.push(AppAction::ShowControls(shown));
     }
@@ -241,7 +243,14 @@ fn view_menu(ui: &mut egui::Ui, prefs: &Prefs, controls_shown: bool, actions: &m
                 -1,
             )));
         }
-        ui.label(format!("{:.0} %", prefs.ui_scale * 100.0));
+        match view.fitted_zoom {
+            Some(zoom) => ui.label(format!(
+                "{:.0} % ({:.0} % to fit this window)",
+                prefs.ui_scale * 100.0,
+                zoom * 100.0
+            )),
+            None => ui.label(format!("{:.0} %", prefs.ui_scale * 100.0)),
+        };
         let zoom_in = UiCommand::ZoomIn;
         if ui
             .button(zoom_in.spec().name)

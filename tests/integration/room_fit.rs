@@ -81,16 +81,19 @@ fn presentation_keeps_two_key_plots_whole_in_every_window_at_every_scale() {
     for compare in [false, true] {
         for pixels in WINDOWS {
             for scale in SCALES {
-                if pixels[0] / scale < 700.0 {
-                    // 640×360 and 512×288 points: the top bar and the
-                    // caption line leave too little for two whole plots
-                    // (not reached yet).
-                    continue;
-                }
                 let h = presenting(busy_scene(), pixels, scale, compare, 40);
-                // The window in points is its pixels over the scale.
+                // The window in points is its pixels over the scale in
+                // effect: the chosen one, or (1280×720 at 200% and 250%)
+                // the largest that leaves the presentation its least room,
+                // said in the top bar.
                 let screen = h.ctx.content_rect();
-                assert!((screen.width() - pixels[0] / scale).abs() < 1.0);
+                let least = asynclab::app::fit::LEAST_WINDOW;
+                let fits = (pixels[0] / least.x).min(pixels[1] / least.y);
+                let zoom = scale.min((fits * 100.0).floor() / 100.0);
+                assert!(
+                    (screen.width() - pixels[0] / zoom).abs() < 1.0,
+                    "{pixels:?} at {scale}: {screen:?}, not at {zoom}"
+                );
                 let plots = plot_frames(&h);
                 let ok = whole(&plots, screen);
                 if ok.len() < 2 {
@@ -103,6 +106,26 @@ fn presentation_keeps_two_key_plots_whole_in_every_window_at_every_scale() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A window too small for the chosen scale is presented at the largest
+/// that fits, and the app says so.
+#[test]
+fn presenting_in_a_small_window_says_the_scale_it_fits() {
+    let mut h = harness_sized(busy_scene(), [1280.0, 720.0]);
+    h.state_mut().app.apply(AppAction::SetUiScale(2.5));
+    h.state_mut().app.apply(AppAction::SetPresentation(true));
+    h.run_steps(4);
+    let note = "Presenting at 166% to fit this window (250% chosen)";
+    assert!(
+        h.query_by_label_contains(note).is_some(),
+        "the note says it"
+    );
+    assert!((h.ctx.zoom_factor() - 1.66).abs() < 1e-4);
+    // Out of presentation mode the chosen scale is back.
+    h.state_mut().app.apply(AppAction::SetPresentation(false));
+    h.run_steps(3);
+    assert!((h.ctx.zoom_factor() - 2.5).abs() < 1e-4);
 }
 
 /// In a large window nothing folds: the strip says more than its

@@ -6,7 +6,8 @@
 #   scripts/screenshots.sh [BIN] [OUTDIR]
 #
 # BIN defaults to target/release/asynclab (built if missing), OUTDIR to
-# docs/images. Needs a virtual display and a few tools (Debian: xvfb
+# docs/images. ASYNCLAB_SHOT_SCREEN=1280x720 shoots on that screen instead
+# (names end in -1280x720). Needs a virtual display and a few tools (Debian: xvfb
 # xauth imagemagick xdotool libgl1 libgl1-mesa-dri libegl1
 # libxkbcommon-x11-0 libxcursor1 libxi6 libx11-xcb1). Each shot takes
 # about a minute: the scene plays to its pause at its own speed.
@@ -19,18 +20,23 @@ BIN=$(realpath "$BIN")
 mkdir -p "$OUT"
 OUT=$(realpath "$OUT")
 
+SCREEN=${ASYNCLAB_SHOT_SCREEN:-1920x1080}
+SUFFIX=""
+if [ "$SCREEN" != 1920x1080 ]; then SUFFIX="-$SCREEN"; fi
+
 if [ -z "${ASYNCLAB_SHOT_INNER:-}" ]; then
   export ASYNCLAB_SHOT_INNER=1
-  exec xvfb-run -a -s "-screen 0 1920x1080x24" "$0" "$BIN" "$OUT"
+  exec xvfb-run -a -s "-screen 0 ${SCREEN}x24" "$0" "$BIN" "$OUT"
 fi
 
-# shot NAME PRESSES SOLO: PRESSES steps of Ctrl+= from 100% (five reach
-# 250%); SOLO=1 leaves the comparison --present opens.
+# shot NAME SCALE SOLO: the app at SCALE percent (--scale: key presses
+# under Xvfb can be lost, and a screenshot must be at the scale it says);
+# SOLO=1 leaves the comparison --present opens.
 shot() {
-  local name=$1 presses=$2 solo=$3
+  local name=$1$SUFFIX scale=$2 solo=$3
   # A clean profile: no recent files, no saved scale, no restore offer.
   XDG_DATA_HOME=$(mktemp -d) XDG_CONFIG_HOME=$(mktemp -d) \
-    "$BIN" --present 04-black-friday.ron >/dev/null 2>&1 &
+    "$BIN" --present 04-black-friday.ron --scale "$scale" >/dev/null 2>&1 &
   local pid=$!
   local win=""
   for _ in $(seq 1 100); do
@@ -41,12 +47,11 @@ shot() {
   [ -n "$win" ] || { echo "no AsyncLab window" >&2; kill $pid; exit 1; }
   # Mapped is not yet ready for focus: give the window a moment.
   sleep 2
-  xdotool windowsize "$win" 1920 1080
+  xdotool windowsize "$win" "${SCREEN%x*}" "${SCREEN#*x}"
   xdotool windowmove "$win" 0 0
   xdotool windowfocus --sync "$win"
   sleep 1
   if [ "$solo" = 1 ]; then xdotool key c; fi
-  for _ in $(seq 1 "$presses"); do xdotool key ctrl+equal; sleep 0.2; done
   # 08:30 at 1000x is ~31 s, 08:30-09:00 at 120x 15 s: the pause at 09:00.
   sleep 52
   import -window root "$OUT/$name.png"
@@ -55,7 +60,7 @@ shot() {
   echo "$OUT/$name.png"
 }
 
-shot presentation-solo-100 0 1
-shot presentation-compare-100 0 0
-shot presentation-solo-250 5 1
-shot presentation-compare-250 5 0
+shot presentation-solo-100 100 1
+shot presentation-compare-100 100 0
+shot presentation-solo-250 250 1
+shot presentation-compare-250 250 0

@@ -10,6 +10,10 @@ fn main() -> anyhow::Result<()> {
     };
     match cli.command {
         Some(cmd) => asynclab::cli::run(cmd),
-        None => asynclab::app::launch(asynclab::app::Startup::from_args(cli.file, cli.present)),
+        None => asynclab::app::launch(asynclab::app::Startup::from_args(
+            cli.file,
+            cli.present,
+            cli.scale,
+        )),
     }
 }

@@ -17,20 +17,28 @@ pub struct Startup {
     pub file: Option<PathBuf>,
     /// Open presenting: the one-minute demo (`asynclab --present SCENE`).
     pub present: bool,
+    /// Open at this UI scale, percent (`--scale`; `None`: as remembered).
+    pub scale_pct: Option<u16>,
 }
 
 impl Startup {
     /// From the command line: FILE, or `--present SCENE` (which opens
-    /// SCENE presenting).
-    pub fn from_args(file: Option<PathBuf>, present: Option<PathBuf>) -> Startup {
+    /// SCENE presenting), at `--scale PERCENT` if given.
+    pub fn from_args(
+        file: Option<PathBuf>,
+        present: Option<PathBuf>,
+        scale_pct: Option<u16>,
+    ) -> Startup {
         match present {
             Some(scene) => Startup {
                 file: Some(scene),
                 present: true,
+                scale_pct,
             },
             None => Startup {
                 file,
                 present: false,
+                scale_pct,
             },
         }
     }
@@ -44,9 +52,12 @@ impl super::AsyncLabApp {
         self.apply(AppAction::Host(Command::Play));
     }
 
-    /// The app as `start` asks: presenting from the first frame with
-    /// `--present`, else as it is.
+    /// The app as `start` asks: at its `--scale`, presenting from the
+    /// first frame with `--present`, else as it is.
     pub fn started(mut self, start: &Startup) -> Self {
+        if let Some(pct) = start.scale_pct {
+            self.apply(AppAction::SetUiScale(f32::from(pct) / 100.0));
+        }
         if start.present {
             self.apply(AppAction::Present);
         }

@@ -18,6 +18,11 @@ pub struct Cli {
     /// in presentation mode with plain words for the room, playing.
     #[arg(long, value_name = "SCENE", conflicts_with = "file")]
     pub present: Option<PathBuf>,
+    /// UI scale to open the app at, percent (100 to 250; the View menu's
+    /// scale, remembered like it): for a projector, with or without
+    /// `--present`.
+    #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u16).range(100..=250))]
+    pub scale: Option<u16>,
     /// Headless commands (without one, the app opens).
     #[command(subcommand)]
     pub command: Option<Command>,

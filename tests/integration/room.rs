@@ -126,7 +126,7 @@ fn present_on_the_command_line_opens_comparing_presenting_and_playing() {
     use clap::Parser;
     let cli = asynclab::cli::Cli::try_parse_from(["asynclab", "--present", "04-black-friday.ron"])
         .expect("parses");
-    let start = asynclab::app::Startup::from_args(cli.file, cli.present);
+    let start = asynclab::app::Startup::from_args(cli.file, cli.present, cli.scale);
     assert!(start.present);
     let (scene, _, error) = asynclab::app::startup_scene(start.file.as_deref());
     assert_eq!(error, None);
@@ -139,9 +139,37 @@ fn present_on_the_command_line_opens_comparing_presenting_and_playing() {
     // Without the flag the app opens as before.
     let cli =
         asynclab::cli::Cli::try_parse_from(["asynclab", "04-black-friday.ron"]).expect("parses");
-    assert!(!asynclab::app::Startup::from_args(cli.file, cli.present).present);
+    assert!(!asynclab::app::Startup::from_args(cli.file, cli.present, cli.scale).present);
     // The scene is required.
     assert!(asynclab::cli::Cli::try_parse_from(["asynclab", "--present"]).is_err());
+}
+
+#[test]
+fn scale_on_the_command_line_opens_at_that_scale_and_refuses_others() {
+    use clap::Parser;
+    let cli = asynclab::cli::Cli::try_parse_from([
+        "asynclab",
+        "--present",
+        "04-black-friday.ron",
+        "--scale",
+        "200",
+    ])
+    .expect("parses");
+    let start = asynclab::app::Startup::from_args(cli.file, cli.present, cli.scale);
+    let (scene, _, _) = asynclab::app::startup_scene(start.file.as_deref());
+    let clock = FakeClock::new();
+    let app = AsyncLabApp::new_for_test(scene, Box::new(clock.clone())).started(&start);
+    let mut h = kit::harness_on(app, clock, [1920.0, 1080.0]);
+    h.run_steps(3);
+    assert_eq!(h.state().app.prefs().ui_scale, 2.0);
+    assert!((h.ctx.zoom_factor() - 2.0).abs() < 1e-4);
+    assert_presenting(&h, "--scale");
+    for bad in ["99", "251", "two"] {
+        let err = asynclab::cli::Cli::try_parse_from(["asynclab", "--scale", bad])
+            .expect_err("out of range")
+            .to_string();
+        assert!(err.contains("--scale"), "{bad}: {err}");
+    }
 }
 
 #[test]

@@ -9,6 +9,9 @@
 //!  Diagram   the diagram behind a key (D, or the button on its line)
 //!  Headline  the figures in smaller type, without the worst so far; the
 //!            ledgers' gap to one line
+//!  Below     the figures below the plots (scrolled to; comparing, each
+//!            twin's name and switches stay above, and the difference
+//!            line says what the figures would)
 //! ```
 //!
 //! Below [`LEAST_WINDOW`] points (1920×1080 at 250%) even the folded
@@ -37,16 +40,19 @@ pub enum Fold {
     /// ... and the headline to smaller figures without the worst so far,
     /// its ledgers' gap on one line.
     Headline,
+    /// ... and the figures below the plots (many twins in a small window).
+    Below,
 }
 
 impl Fold {
     /// Every level, least folded first.
-    const ALL: [Fold; 5] = [
+    const ALL: [Fold; 6] = [
         Fold::None,
         Fold::Lesson,
         Fold::Strip,
         Fold::Diagram,
         Fold::Headline,
+        Fold::Below,
     ];
 }
 
@@ -119,6 +125,9 @@ pub struct Fit {
     natural: [Option<f32>; 4],
     /// Each part's height when last drawn folded (`None`: not yet).
     folded: [Option<f32>; 4],
+    /// What stayed above the plots of the headline when its figures went
+    /// below them, points (`None`: not yet).
+    below: Option<f32>,
     /// This frame's measures: the parts drawn (the tallest, when a part
     /// is drawn once per twin).
     drawn: [Cell<Option<f32>>; 4],
@@ -138,6 +147,11 @@ impl Fit {
     /// Whether `part` is folded this frame.
     pub fn folds(&self, part: Part) -> bool {
         self.fold >= part.level()
+    }
+
+    /// Whether the headline's figures go below the plots this frame.
+    pub fn figures_below(&self) -> bool {
+        self.fold >= Fold::Below
     }
 
     /// Whether the diagram is drawn this frame (not folded, or shown by
@@ -168,7 +182,9 @@ impl Fit {
             if let Some(h) = self.drawn[i].take() {
                 let folded =
                     self.folds(part) && !(part == Part::Diagram && self.diagram_anyway.get());
-                if folded {
+                if part == Part::Headline && self.figures_below() {
+                    self.below = Some(h);
+                } else if folded {
                     self.folded[i] = Some(h);
                 } else {
                     self.natural[i] = Some(h);
@@ -187,6 +203,10 @@ impl Fit {
         let height = |part: Part, level: Fold| -> f32 {
             let i = part.index();
             let natural = self.natural[i].unwrap_or(0.0);
+            if part == Part::Headline && level >= Fold::Below {
+                // Not yet seen: about a line of twins' names.
+                return self.below.unwrap_or(ONE_LINE_GUESS).min(natural);
+            }
             if level >= part.level() {
                 // Not yet seen folded: about one line (the headline keeps
                 // its main figures); folded is never taller.
@@ -205,7 +225,7 @@ impl Fit {
                 let parts: f32 = Part::ALL.iter().map(|p| height(*p, *level)).sum();
                 parts + need <= budget
             })
-            .unwrap_or(Fold::Headline)
+            .unwrap_or(Fold::Below)
     }
 
     /// Leaves presentation mode (or its window): nothing folded, measures
@@ -351,8 +371,22 @@ mod tests {
         // Much smaller: the strip, then the diagram fold.
         seen(&mut fit, [20.0, 72.0, 150.0, 100.0]);
         fit.finish(350.0, 300.0);
-        assert_eq!(fit.fold(), Fold::Headline, "nothing fits: all folded");
-        seen(&mut fit, [20.0, 20.0, 24.0, 60.0]);
+        assert_eq!(fit.fold(), Fold::Below, "nothing fits: all folded");
+        assert!(fit.figures_below());
+        // Drawn so, what stays above is small: the headline comes back
+        // above the plots as soon as its folded figures fit.
+        seen(&mut fit, [20.0, 20.0, 24.0, 0.0]);
+        fit.finish(350.0, 300.0);
+        assert_eq!(
+            fit.fold(),
+            Fold::Below,
+            "folded figures not seen yet: 60 guessed"
+        );
+        seen(&mut fit, [20.0, 20.0, 24.0, 0.0]);
+        // The folded figures, not seen yet, are guessed at 60% of 100.
+        fit.finish(20.0 + 20.0 + 24.0 + 60.0 + 300.0, 300.0);
+        assert_eq!(fit.fold(), Fold::Headline, "the folded figures fit above");
+        seen(&mut fit, [20.0, 20.0, 24.0, 30.0]);
         fit.finish(350.0, 300.0);
         assert!(fit.folds(Part::Diagram) && fit.folds(Part::Strip));
         // Room again: everything unfolds from the natural heights.

@@ -91,7 +91,7 @@ impl AsyncLabApp {
 
     /// Frames drawn so far.
     pub fn frames(&self) -> u64 {
-        self.frames
+        self.window.frames
     }
 
     /// Adds closed windows to the history (benchmarks fill an hour at once).

@@ -78,10 +78,22 @@ fn presenting(
 #[test]
 fn presentation_keeps_two_key_plots_whole_in_every_window_at_every_scale() {
     let mut failures = Vec::new();
-    for compare in [false, true] {
+    // The default scene solo and compared (two twins), and Black Friday
+    // compared: three twins' figures side by side.
+    let black_friday = || {
+        let (s, _, error) = asynclab::app::startup_scene(Some("04-black-friday.ron".as_ref()));
+        assert_eq!(error, None);
+        s
+    };
+    let cases: [(&str, fn() -> Scenario, bool); 3] = [
+        ("default", busy_scene, false),
+        ("default", busy_scene, true),
+        ("Black Friday", black_friday, true),
+    ];
+    for (name, scene, compare) in cases {
         for pixels in WINDOWS {
             for scale in SCALES {
-                let h = presenting(busy_scene(), pixels, scale, compare, 40);
+                let h = presenting(scene(), pixels, scale, compare, 40);
                 // The window in points is its pixels over the scale in
                 // effect: the chosen one, or (1280×720 at 200% and 250%)
                 // the largest that leaves the presentation its least room,
@@ -98,7 +110,7 @@ fn presentation_keeps_two_key_plots_whole_in_every_window_at_every_scale() {
                 let ok = whole(&plots, screen);
                 if ok.len() < 2 {
                     failures.push(format!(
-                        "compare {compare}, {pixels:?} at {scale}x ({:?} points): whole {ok:?} of {plots:#?}",
+                        "{name}, compare {compare}, {pixels:?} at {scale}x ({:?} points): whole {ok:?} of {plots:#?}",
                         screen.size()
                     ));
                 }

@@ -186,7 +186,32 @@ impl CompareView {
         if let Some(seq) = shown.clicked {
             actions.push(AppAction::ShowJourneyOf(seq));
         }
+        if fit.is_some_and(|f| f.figures_below()) {
+            ui.separator();
+            self.figures_below(ui, snap, per_row);
+        }
         shown.dots
+    }
+
+    /// Each twin's figures under its name, `per_row` twins side by side:
+    /// below the plots when the window is too small for them above.
+    fn figures_below(&self, ui: &mut egui::Ui, snap: &Snapshot, per_row: usize) {
+        let twins = &snap.runs;
+        for first in (0..twins.len()).step_by(per_row) {
+            ui.columns(per_row, |cols| {
+                for (i, col) in cols.iter_mut().enumerate() {
+                    let k = first + i;
+                    let (Some(t), Some(h)) = (twins.get(k), self.histories.get(k)) else {
+                        break;
+                    };
+                    col.push_id(("twin figures", k), |ui| {
+                        let color = palette::text(twin_color(k), ui.visuals().dark_mode);
+                        ui.label(egui::RichText::new(&t.name).strong().color(color));
+                        headline::ui(ui, RunView::of(t), h, true, true);
+                    });
+                }
+            });
+        }
     }
 
     /// One twin: its name and mode switches, headline, ledgers, diagram
@@ -207,7 +232,10 @@ impl CompareView {
         let top = ui.cursor().top();
         twin_header(ui, t, k, actions);
         let folded = fit.is_some_and(|f| f.folds(Part::Headline));
-        headline::ui(ui, RunView::of(t), h, cx.presentation, folded);
+        // Folded furthest, the figures follow the plots (`figures_below`).
+        if !fit.is_some_and(|f| f.figures_below()) {
+            headline::ui(ui, RunView::of(t), h, cx.presentation, folded);
+        }
         let headline_h = ui.cursor().top() - top;
         if fit.is_some_and(|f| !f.shows_diagram()) {
             return headline_h;

@@ -85,7 +85,8 @@ fn presentation_keeps_two_key_plots_whole_in_every_window_at_every_scale() {
         assert_eq!(error, None);
         s
     };
-    let cases: [(&str, fn() -> Scenario, bool); 3] = [
+    type Case = (&'static str, fn() -> Scenario, bool);
+    let cases: [Case; 3] = [
         ("default", busy_scene, false),
         ("default", busy_scene, true),
         ("Black Friday", black_friday, true),

@@ -92,6 +92,21 @@ enum Driver {
     },
 }
 
+/// Ends a host thread from outside its owner, at its next tick, without
+/// a panic: the owner then sees the host as stopped
+/// ([`Host::stopped`]), as it would after a crash, and the app offers
+/// to restart from the edited scene. For a supervisor that must end a
+/// run (and the tests of the app's answer to a host that ends).
+#[derive(Clone)]
+pub struct HostStop(Arc<AtomicBool>);
+
+impl HostStop {
+    /// Asks the thread to end at its next tick.
+    pub fn stop(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
 /// The UI's handle on the host.
 pub struct Host {
     tx: Sender<Command>,
@@ -179,6 +194,15 @@ impl Host {
         }
     }
 
+    /// A handle that ends the host thread from elsewhere (`None` for a
+    /// manual host, which has no thread).
+    pub fn stop_handle(&self) -> Option<HostStop> {
+        match &self.driver {
+            Driver::Thread { stop, .. } => Some(HostStop(stop.clone())),
+            _ => None,
+        }
+    }
+
     /// Sends a command (ignored if the host thread has ended).
     pub fn send(&self, cmd: Command) {
         let _ = self.tx.send(cmd);
@@ -193,7 +217,8 @@ impl Host {
         }
     }
 
-    /// Why the host thread ended, if it ended by itself (a panic): the
+    /// Why the host thread ended, if it ended by itself (a panic, or a
+    /// [`HostStop`]): the
     /// last published snapshot stays readable, but nothing runs any more
     /// and commands go nowhere. `None` while it runs (and for manual
     /// hosts, which run on the caller's thread).
@@ -203,7 +228,7 @@ impl Host {
         {
             let why = match join.take().map(|j| j.join()) {
                 Some(Err(panic)) => panic_message(panic.as_ref()),
-                _ => "the simulation thread ended".to_string(),
+                _ => "the simulation thread ended (without an error)".to_string(),
             };
             self.driver = Driver::Stopped(why);
         }

@@ -547,3 +547,41 @@ fn a_stopped_host_is_shown_and_restarts_from_the_edited_scene() {
     });
     assert_eq!(edited_now(&h), edited, "the new run is the edited scene");
 }
+
+#[test]
+fn a_host_that_ends_without_a_panic_is_shown_and_restarts_too() {
+    let clock = FakeClock::new();
+    let s = scene();
+    let span = s.view.span_s;
+    let host = Host::spawn(s, Box::new(clock.clone()), Box::new(|| {})).expect("host thread");
+    let stop = host.stop_handle().expect("a threaded host");
+    let respawn_clock = clock.clone();
+    let app = AsyncLabApp::new_with_host(
+        host,
+        span,
+        Box::new(move |scene| Host::spawn(scene, Box::new(respawn_clock.clone()), Box::new(|| {}))),
+    );
+    let mut h = crate::kit::harness_on(app, clock, crate::kit::SIZE);
+    h.run_steps(2);
+    edit(&mut h.state_mut().app);
+    frames_until(&mut h, |h| {
+        let s = h.state().app.host().snapshot();
+        s.dirty && s.edited.settings.database.connections == 12
+    });
+    let edited = edited_now(&h);
+    stop.stop();
+    frames_until(&mut h, |h| {
+        h.query_by_label("The simulation stopped").is_some()
+    });
+    assert!(
+        h.query_by_label_contains("ended (without an error)")
+            .is_some(),
+        "what happened is said"
+    );
+    h.get_by_label("Restart from the edited scene").click();
+    frames_until(&mut h, |h| {
+        h.query_by_label("The simulation stopped").is_none()
+            && h.state().app.host().snapshot().dirty
+    });
+    assert_eq!(edited_now(&h), edited, "the new run is the edited scene");
+}

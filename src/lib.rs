@@ -46,7 +46,9 @@ pub mod goal;
 pub mod handout;
 pub mod host;
 pub mod scenario;
-pub mod sim;
+/// The pure discrete-event core: the `asynclab-core` crate, under its old
+/// module name so `crate::sim::..` paths read as before.
+pub use asynclab_core as sim;
 pub mod sweep;
 pub mod ticks;
 pub mod words;

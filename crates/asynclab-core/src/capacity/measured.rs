@@ -1,8 +1,8 @@
 //! What the arithmetic takes from a run: rates and busy fractions measured
 //! over a span of recent windows.
 
-use crate::sim::metrics::Window;
-use crate::sim::{Marker, MarkerKind};
+use crate::metrics::Window;
+use crate::{Marker, MarkerKind};
 
 /// Rates and levels measured over a span of windows.
 #[derive(Clone, Debug, Default, PartialEq)]

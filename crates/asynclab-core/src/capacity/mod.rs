@@ -22,7 +22,7 @@
 //!
 //! Pure: a function of the settings and of rates measured over recent
 //! windows ([`Measured`]). Words for it are made outside the core
-//! (`crate::explain`). A live view does, every second or so:
+//! (the app crate's `explain`). A live view does, every second or so:
 //!
 //! ```text
 //!  let m = Measured::from_windows(&last_10_s_of_windows, settings.window_s);

@@ -3,7 +3,7 @@
 //! range, and how to read and write it.
 //!
 //! The words people read for a knob (label, group, help) belong to the
-//! scene format (`crate::scenario::knobs`); this table is what the core
+//! scene-format crate (its `knobs` module); this table is what the core
 //! needs to honour `Change::Set`.
 
 use super::{ChangeError, Settings};

@@ -4,7 +4,7 @@
 use super::reasons::ByReason;
 use super::stat::{Quantiles, RunStat, Trailing};
 use super::{MIN_SAMPLES, Window};
-use crate::sim::time::SimTime;
+use crate::time::SimTime;
 
 /// Most closed windows a run keeps for a reader that has not drained them:
 /// memory must not grow with duration × clients. Readers that want every

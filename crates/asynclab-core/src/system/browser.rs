@@ -27,7 +27,7 @@ pub(super) struct Action {
     /// The user waits for an answer to click `click` (false while thinking
     /// before a click again).
     pub awaiting: bool,
-    /// The action is traced (see `crate::sim::trace`).
+    /// The action is traced (see `crate::trace`).
     pub traced: bool,
 }
 

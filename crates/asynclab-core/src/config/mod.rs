@@ -1,9 +1,9 @@
 //! The core's own vocabulary: the settings a run is built from, the changes
 //! that alter them, and the numeric knobs addressed by path.
 //!
-//! These are plain data with serde derives, so the scene file format
-//! (`crate::scenario`) can read and write them without the core knowing
-//! anything about files. Units are in the field names.
+//! These are plain data with serde derives, so the scene file format (the
+//! `asynclab-scenario` crate) can read and write them without the core
+//! knowing anything about files. Units are in the field names.
 
 mod change;
 pub mod knobs;
@@ -88,7 +88,7 @@ pub struct Limits {
     /// most ~140 bytes (measured by `bench_memory --flood`), so the default
     /// sheds a flood before it has grown the heap by ~70 MB, the largest
     /// value the knob allows at ~560 MB, and twins together are held to
-    /// [`MAX_HELD_ALL_TWINS`](crate::sim::twins::MAX_HELD_ALL_TWINS).
+    /// [`MAX_HELD_ALL_TWINS`](crate::twins::MAX_HELD_ALL_TWINS).
     pub max_in_flight: u64,
 }
 

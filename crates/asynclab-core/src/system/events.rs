@@ -38,7 +38,7 @@ pub(super) struct Req {
     /// range, so a byte holds them and leaves room for `traced`).
     pub attempts: u8,
     pub kind: ReqKind,
-    /// The action is traced (see `crate::sim::trace`).
+    /// The action is traced (see `crate::trace`).
     pub traced: bool,
 }
 

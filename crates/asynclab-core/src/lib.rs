@@ -1,5 +1,11 @@
-//! The pure discrete-event core: no UI, no async runtime, no file I/O.
-//! Time comes in from outside; the same inputs give the same run, bit for bit.
+//! AsyncLab's pure discrete-event core: no UI, no async runtime, no file
+//! I/O. Time comes in from outside; the same inputs give the same run, bit
+//! for bit.
+//!
+//! Its own crate, so the compiler keeps it pure: it depends on random
+//! numbers, histograms, serde derives and `thiserror` only, never on egui,
+//! tokio or the scene format. The app crate re-exports it as
+//! `asynclab::sim`.
 //!
 //! ```text
 //!  config                             the vocabulary: settings, changes, knobs
@@ -11,6 +17,7 @@
 //!  trace ─ capacity                   one request's journey; the bottleneck
 //!  mmc ─ theory                       the reference model and its theory
 //! ```
+#![warn(missing_docs)]
 
 pub mod capacity;
 pub mod config;

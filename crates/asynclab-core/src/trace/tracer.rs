@@ -11,9 +11,9 @@
 //! branch per hook.
 
 use super::{Click, Commit, Lane, Outcome, Poll, Span, SpanKind, Trace};
-use crate::sim::metrics::Reason;
-use crate::sim::slab::Key;
-use crate::sim::time::SimTime;
+use crate::metrics::Reason;
+use crate::slab::Key;
+use crate::time::SimTime;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// What to trace and how much to keep.

@@ -60,7 +60,7 @@ use polling::Polling;
 use steps::Plan;
 
 /// A change that took effect, for a marker on the plots. The words for it
-/// are made outside the core (`crate::words::change`).
+/// are made outside the core (the app crate's `words::change`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Marker {
     /// When, seconds of sim time.
@@ -109,7 +109,7 @@ pub enum MarkerKind {
     Change,
 }
 
-/// Per-purpose random streams (see [`crate::sim::rng`]).
+/// Per-purpose random streams (see [`crate::rng`]).
 struct Rngs {
     arrivals: Vec<SimRng>,
     endpoint: Vec<SimRng>,
@@ -287,7 +287,7 @@ impl System {
     /// A twin's run: `settings` (the scene with the twin's variant applied)
     /// whose scripted mode switches are held (they leave a marker, the mode
     /// stays), plus the twin's `own` timeline, applied in full after the
-    /// scene's events at the same time. See [`crate::sim::twins`].
+    /// scene's events at the same time. See [`crate::twins`].
     pub fn new_twin(settings: Settings, own: &[super::config::TimelineEvent]) -> System {
         System::build(settings, own, true)
     }

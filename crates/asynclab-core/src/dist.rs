@@ -162,7 +162,7 @@ impl Sampler {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::rng::stream;
+    use crate::rng::stream;
 
     fn mean_of(d: Dist) -> f64 {
         let s = d.sampler();

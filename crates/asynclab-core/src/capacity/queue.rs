@@ -2,8 +2,8 @@
 //! grows now and how long it takes to drain.
 
 use super::{Ep, Measured, Stage, StageKind, attempts, endpoints, per_s};
-use crate::sim::config::{Mode, Settings};
-use crate::sim::traffic::multiplier;
+use crate::config::{Mode, Settings};
+use crate::traffic::multiplier;
 
 /// How the async queue grows or drains.
 #[derive(Clone, Debug, PartialEq)]

@@ -81,7 +81,7 @@ impl Job {
     pub fn wasted(&self) -> bool {
         self.attempts_wasted & WASTED != 0
     }
-    /// Whether the job's action is traced (`crate::sim::trace`).
+    /// Whether the job's action is traced (`crate::trace`).
     pub fn traced(&self) -> bool {
         self.attempts_wasted & TRACED != 0
     }

@@ -562,7 +562,7 @@ impl Twins {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::config::Mode;
+    use crate::config::Mode;
 
     fn scene() -> Settings {
         let mut s = Settings::default();

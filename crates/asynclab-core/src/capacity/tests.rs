@@ -1,7 +1,7 @@
 //! The arithmetic on hand-made settings.
 
 use super::*;
-use crate::sim::dist::Dist;
+use crate::dist::Dist;
 
 fn scene7() -> Settings {
     let mut s = Settings::default();

@@ -5,7 +5,7 @@
 //! An endpoint without steps is exactly `[Cpu(cpu), Write]`: the plain
 //! endpoint every older scene has, and it runs exactly as before.
 
-use crate::sim::dist::Dist;
+use crate::dist::Dist;
 use serde::{Deserialize, Serialize};
 
 /// Most dependencies a scene may have.

@@ -1,4 +1,4 @@
-//! Traces of sampled actions (see [`crate::sim::trace`]): which actions are
+//! Traces of sampled actions (see [`crate::trace`]): which actions are
 //! traced, and the small helpers the stages call, only for traced work,
 //! when one of its phases ends.
 

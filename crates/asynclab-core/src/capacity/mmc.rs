@@ -6,9 +6,9 @@
 //! exponential writes, no failures and each worker holding a connection,
 //! the broker and its workers are M/M/c with c = min(workers, connections).
 
-use crate::sim::config::{Change, Mode, Settings, Shape};
-use crate::sim::dist::Dist;
-use crate::sim::theory;
+use crate::config::{Change, Mode, Settings, Shape};
+use crate::dist::Dist;
+use crate::theory;
 
 /// The processing path as an M/M/c queue.
 #[derive(Clone, Copy, Debug, PartialEq)]

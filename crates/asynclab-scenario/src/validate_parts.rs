@@ -2,7 +2,7 @@
 //! dependencies, an endpoint's steps and acknowledgement point, and the
 //! server model.
 
-use crate::sim::config::{MAX_DEPENDENCIES, MAX_STEPS, ServerModel, Settings, Step};
+use asynclab_core::config::{MAX_DEPENDENCIES, MAX_STEPS, ServerModel, Settings, Step};
 
 /// One problem: field path, the value as written, the rule.
 pub(super) type Found = (String, String, String);

@@ -1,9 +1,15 @@
-//! The scene file format: RON via serde, versioned, validated, plus the
-//! built-in scenes and the words for each knob.
+//! AsyncLab's scene file format: RON via serde, versioned, validated, plus
+//! the built-in scenes and the words for each knob.
+//!
+//! Its own crate on top of `asynclab-core` (whose settings it reads and
+//! writes), so the compiler keeps egui, tokio, the host and the app out of
+//! it. The app crate re-exports it as `asynclab::scenario`.
 //!
 //! Loading never panics: a file that does not parse gets its line and
 //! column, one that does not validate gets every problem with its field
 //! path, bad value and allowed range.
+
+#![warn(missing_docs)]
 
 mod files;
 pub mod knobs;
@@ -18,7 +24,7 @@ pub use files::{
 pub use model::{Cue, DisabledEvent, Goal, PlotName, Scenario, StartSpeed, Variant, View};
 pub use version::FORMAT_VERSION;
 // The core's vocabulary, re-exported for files and tests that speak of scenes.
-pub use crate::sim::config::{
+pub use asynclab_core::config::{
     Browser, Change, ChangeError, Client, Cost, Database, Dependency, Endpoint, Mode, Network,
     OutageKind, Queue, RetryPolicy, Scheduling, Server, ServerModel, Settings, Shape, Sla, Step,
     Tier, TimelineEvent,
@@ -188,64 +194,64 @@ pub struct BuiltinScene {
 pub const BUILTIN_SCENES: &[BuiltinScene] = &[
     BuiltinScene {
         file: "01-hello-sync.ron",
-        text: include_str!("../../scenes/01-hello-sync.ron"),
+        text: include_str!("../../../scenes/01-hello-sync.ron"),
     },
     BuiltinScene {
         file: "02-slow-database.ron",
-        text: include_str!("../../scenes/02-slow-database.ron"),
+        text: include_str!("../../../scenes/02-slow-database.ron"),
     },
     BuiltinScene {
         file: "03-morning-email-blast.ron",
-        text: include_str!("../../scenes/03-morning-email-blast.ron"),
+        text: include_str!("../../../scenes/03-morning-email-blast.ron"),
     },
     BuiltinScene {
         file: "04-black-friday.ron",
-        text: include_str!("../../scenes/04-black-friday.ron"),
+        text: include_str!("../../../scenes/04-black-friday.ron"),
     },
     BuiltinScene {
         file: "05-noisy-neighbour.ron",
-        text: include_str!("../../scenes/05-noisy-neighbour.ron"),
+        text: include_str!("../../../scenes/05-noisy-neighbour.ron"),
     },
     BuiltinScene {
         file: "06-flaky-database.ron",
-        text: include_str!("../../scenes/06-flaky-database.ron"),
+        text: include_str!("../../../scenes/06-flaky-database.ron"),
     },
     BuiltinScene {
         file: "07-moving-bottleneck.ron",
-        text: include_str!("../../scenes/07-moving-bottleneck.ron"),
+        text: include_str!("../../../scenes/07-moving-bottleneck.ron"),
     },
     BuiltinScene {
         file: "08-pay-for-priority.ron",
-        text: include_str!("../../scenes/08-pay-for-priority.ron"),
+        text: include_str!("../../../scenes/08-pay-for-priority.ron"),
     },
     BuiltinScene {
         file: "09-polling.ron",
-        text: include_str!("../../scenes/09-polling.ron"),
+        text: include_str!("../../../scenes/09-polling.ron"),
     },
     BuiltinScene {
         file: "10-one-spot-async.ron",
-        text: include_str!("../../scenes/10-one-spot-async.ron"),
+        text: include_str!("../../../scenes/10-one-spot-async.ron"),
     },
     // Exercises: each carries a goal checked when its run ends.
     BuiltinScene {
         file: "exercises/ex1-slow-database.ron",
-        text: include_str!("../../scenes/exercises/ex1-slow-database.ron"),
+        text: include_str!("../../../scenes/exercises/ex1-slow-database.ron"),
     },
     BuiltinScene {
         file: "exercises/ex2-black-friday.ron",
-        text: include_str!("../../scenes/exercises/ex2-black-friday.ron"),
+        text: include_str!("../../../scenes/exercises/ex2-black-friday.ron"),
     },
     BuiltinScene {
         file: "exercises/ex3-noisy-neighbour.ron",
-        text: include_str!("../../scenes/exercises/ex3-noisy-neighbour.ron"),
+        text: include_str!("../../../scenes/exercises/ex3-noisy-neighbour.ron"),
     },
     BuiltinScene {
         file: "exercises/ex4-retries-outage.ron",
-        text: include_str!("../../scenes/exercises/ex4-retries-outage.ron"),
+        text: include_str!("../../../scenes/exercises/ex4-retries-outage.ron"),
     },
     BuiltinScene {
         file: "exercises/ex5-poll-interval.ron",
-        text: include_str!("../../scenes/exercises/ex5-poll-interval.ron"),
+        text: include_str!("../../../scenes/exercises/ex5-poll-interval.ron"),
     },
 ];
 

@@ -2,8 +2,8 @@
 //! watch) and how long it runs. It is written flat in the file; see
 //! [`super::version`] for the format's versions.
 
-use crate::sim::config::Settings;
-pub use crate::sim::config::Variant;
+use asynclab_core::config::Settings;
+pub use asynclab_core::config::Variant;
 use serde::{Deserialize, Serialize};
 
 /// A complete scene.
@@ -48,15 +48,15 @@ pub struct DisabledEvent {
     /// When, seconds of sim time.
     pub at_s: f64,
     /// What it would change.
-    pub change: crate::sim::config::Change,
+    pub change: asynclab_core::config::Change,
     /// The variant whose own timeline it belongs to, by name; `None`: the
     /// scene's timeline (every twin).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant: Option<String>,
     /// A caption's mode (format version 6; see
-    /// [`TimelineEvent::mode`](crate::sim::config::TimelineEvent::mode)).
+    /// [`TimelineEvent::mode`](asynclab_core::config::TimelineEvent::mode)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<crate::sim::config::Mode>,
+    pub mode: Option<asynclab_core::config::Mode>,
 }
 
 /// How fast a scene starts playing.
@@ -224,7 +224,7 @@ impl Scenario {
     /// default pair (all sync, all async) when it declares none.
     pub fn twin_variants(&self) -> Vec<Variant> {
         if self.variants.is_empty() {
-            crate::sim::config::default_pair()
+            asynclab_core::config::default_pair()
         } else {
             self.variants.clone()
         }
@@ -234,7 +234,7 @@ impl Scenario {
 impl Scenario {
     /// The settings a run of this scene plays: its own, with the captions
     /// that tell of a switched-off change left out (a caption up to
-    /// [`CAPTION_TIE_S`](crate::sim::CAPTION_TIE_S) after a disabled
+    /// [`CAPTION_TIE_S`](asynclab_core::CAPTION_TIE_S) after a disabled
     /// setting, mode or outage change of the scene's timeline), as a run
     /// skips the caption of a change it skipped: the screen never says
     /// "ASYNC: …" after a switch that did not happen.
@@ -244,16 +244,17 @@ impl Scenario {
             .disabled
             .iter()
             .filter(|d| {
-                d.variant.is_none() && !matches!(d.change, crate::sim::config::Change::Caption(_))
+                d.variant.is_none()
+                    && !matches!(d.change, asynclab_core::config::Change::Caption(_))
             })
             .map(|d| d.at_s)
             .collect();
         if !off.is_empty() {
             s.timeline.retain(|e| {
-                !(matches!(e.change, crate::sim::config::Change::Caption(_))
+                !(matches!(e.change, asynclab_core::config::Change::Caption(_))
                     && off
                         .iter()
-                        .any(|t| e.at_s >= *t && e.at_s - t <= crate::sim::CAPTION_TIE_S))
+                        .any(|t| e.at_s >= *t && e.at_s - t <= asynclab_core::CAPTION_TIE_S))
             });
         }
         s

@@ -1,10 +1,10 @@
 //! What people read about each knob: its label, the panel group it sits
 //! in, and a hover text saying what moving it does. The knobs themselves
 //! (paths, units, ranges, get and set) are the core's
-//! ([`crate::sim::config::knobs`]); a test keeps the two tables in step.
+//! ([`asynclab_core::config::knobs`]); a test keeps the two tables in step.
 
-use crate::sim::config::knobs::{self as core, KnobRef};
-use crate::sim::config::{ChangeError, Settings};
+use asynclab_core::config::knobs::{self as core, KnobRef};
+use asynclab_core::config::{ChangeError, Settings};
 
 /// Where a knob appears in the controls panel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -2,10 +2,10 @@
 
 use super::knobs;
 use super::model::{Cue, Goal, Scenario, StartSpeed, View};
-use crate::sim::Dist;
-use crate::sim::config::{Change, ChangeError, RetryPolicy, Settings, Shape, TimelineEvent};
-use crate::sim::traffic::{MIN_PERIOD_S, mean_multiplier};
-use crate::sim::twins::traffic_events;
+use asynclab_core::Dist;
+use asynclab_core::config::{Change, ChangeError, RetryPolicy, Settings, Shape, TimelineEvent};
+use asynclab_core::traffic::{MIN_PERIOD_S, mean_multiplier};
+use asynclab_core::twins::traffic_events;
 use std::fmt;
 
 /// One invalid value.
@@ -152,7 +152,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     }
 
     // Every numeric knob against its declared range.
-    for (path, k) in crate::sim::config::knobs::all(s) {
+    for (path, k) in asynclab_core::config::knobs::all(s) {
         let v = k.get(s);
         if let Err(ChangeError::OutOfRange { rule, .. }) = k.spec.check(&path, v) {
             r.push(path, v, format!("must be {rule}"));
@@ -381,7 +381,7 @@ fn offered_load(r: &mut Report, s: &Settings, duration_s: f64) {
 }
 
 /// Most twins a scene may declare.
-pub const MAX_VARIANTS: usize = crate::sim::twins::MAX_TWINS;
+pub const MAX_VARIANTS: usize = asynclab_core::twins::MAX_TWINS;
 
 /// Longest variant name, characters (not bytes: "é" counts once).
 pub const MAX_VARIANT_NAME: usize = 40;
@@ -466,8 +466,8 @@ fn variants(r: &mut Report, s: &Scenario) {
     if s.variants.is_empty() {
         return;
     }
-    if let Err(e @ crate::sim::twins::TwinError::HeldTogether { .. }) =
-        crate::sim::twins::check_twins_held(&s.settings, &s.variants)
+    if let Err(e @ asynclab_core::twins::TwinError::HeldTogether { .. }) =
+        asynclab_core::twins::check_twins_held(&s.settings, &s.variants)
     {
         r.push(
             "limits.max_in_flight",
@@ -623,7 +623,7 @@ fn cues(r: &mut Report, cues: &[Cue]) {
 /// the start, or a scripted change (the scene's, a variant's) that sets
 /// one.
 fn polls(s: &Scenario) -> bool {
-    let sets_poll = |c: &crate::sim::config::Change| matches!(c, crate::sim::config::Change::Set { path, value } if path == "browser.poll_interval_s" && *value > 0.0);
+    let sets_poll = |c: &asynclab_core::config::Change| matches!(c, asynclab_core::config::Change::Set { path, value } if path == "browser.poll_interval_s" && *value > 0.0);
     s.settings.browser.poll_interval_s > 0.0
         || s.settings.timeline.iter().any(|e| sets_poll(&e.change))
         || s.variants.iter().any(|v| {

@@ -12,7 +12,7 @@
 //! A test loads a version-1 copy of every shipped scene and round-trips it.
 
 use super::model::{DisabledEvent, Goal, Scenario, Variant, View};
-use crate::sim::config::{
+use asynclab_core::config::{
     Browser, Client, Cost, Database, Dependency, Endpoint, Limits, Network, Queue, Server,
     Settings, Sla, TimelineEvent,
 };

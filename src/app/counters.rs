@@ -10,8 +10,9 @@ pub fn ui(ui: &mut egui::Ui, snap: &Snapshot) {
     let t = &snap.first().totals;
     let dark = ui.visuals().dark_mode;
     ui.horizontal_wrapped(|ui| {
-        // Calls' reasons have no colour of their own yet.
-        for (k, r) in crate::sim::Reason::PLAIN.iter().enumerate() {
+        // The calls' reasons only where the scene calls dependencies.
+        let calls = !snap.first().live.dependencies.is_empty();
+        for (k, r) in crate::sim::Reason::listed(calls).iter().enumerate() {
             ui.colored_label(
                 palette::text(palette::REASONS[k], dark),
                 format!("{}: {}", crate::words::reason(*r), thousands(t.errors[*r])),

@@ -251,8 +251,6 @@ pub fn save_csv(
     let pc = PlotContext {
         markers: &snap.first().markers,
         settings: &snap.first().live,
-        clients: snap.first().live.client_names(),
-        endpoints: snap.first().live.endpoint_names(),
         sla_wait_s: snap.first().live.sla.wait_target_s,
         x_range: (0.0, snap.now_s),
         height: 0.0,

@@ -136,6 +136,9 @@ pub struct Fit {
     fixed: Cell<f32>,
     /// The folded diagram is shown all the same (its key, D).
     diagram_anyway: Cell<bool>,
+    /// The window's width the measures were taken at, points: text wraps
+    /// differently at another (a resize, or a new scale).
+    width: Option<f32>,
 }
 
 impl Fit {
@@ -219,13 +222,35 @@ impl Fit {
                 natural
             }
         };
-        Fold::ALL
+        let least = Fold::ALL
             .into_iter()
             .find(|level| {
                 let parts: f32 = Part::ALL.iter().map(|p| height(*p, *level)).sum();
                 parts + need <= budget
             })
-            .unwrap_or(Fold::Below)
+            .unwrap_or(Fold::Below);
+        // The figures go below the plots only once their folded height is
+        // known not to fit: drawn below, it is never measured above.
+        if least == Fold::Below && self.folded[Part::Headline.index()].is_none() {
+            Fold::Headline
+        } else {
+            least
+        }
+    }
+
+    /// Notes the window's width, points: at a new width (a resize, a new
+    /// scale) every part wraps anew, so the measures start over and
+    /// nothing is folded until they are taken again (a fold chosen from a
+    /// narrower window's heights would otherwise stay, never re-measured).
+    pub fn window_width(&mut self, width: f32) {
+        if self.width.is_some_and(|w| (w - width).abs() <= 0.5) {
+            return;
+        }
+        self.width = Some(width);
+        self.fold = Fold::None;
+        self.natural = [None; 4];
+        self.folded = [None; 4];
+        self.below = None;
     }
 
     /// Leaves presentation mode (or its window): nothing folded, measures
@@ -368,22 +393,21 @@ mod tests {
         seen(&mut fit, [20.0, 72.0, 150.0, 100.0]);
         assert!(!fit.finish(382.0 + 300.0 - 1.0, 300.0));
         assert_eq!(fit.fold(), Fold::Lesson);
-        // Much smaller: the strip, then the diagram fold.
+        // Much smaller: the strip, then the diagram fold, and the folded
+        // figures are tried before they go below the plots.
         seen(&mut fit, [20.0, 72.0, 150.0, 100.0]);
+        fit.finish(350.0, 300.0);
+        assert_eq!(fit.fold(), Fold::Headline, "the folded figures tried first");
+        seen(&mut fit, [20.0, 20.0, 24.0, 60.0]);
         fit.finish(350.0, 300.0);
         assert_eq!(fit.fold(), Fold::Below, "nothing fits: all folded");
         assert!(fit.figures_below());
         // Drawn so, what stays above is small: the headline comes back
-        // above the plots as soon as its folded figures fit.
+        // above the plots as soon as its folded figures (60) fit.
         seen(&mut fit, [20.0, 20.0, 24.0, 0.0]);
         fit.finish(350.0, 300.0);
-        assert_eq!(
-            fit.fold(),
-            Fold::Below,
-            "folded figures not seen yet: 60 guessed"
-        );
+        assert_eq!(fit.fold(), Fold::Below);
         seen(&mut fit, [20.0, 20.0, 24.0, 0.0]);
-        // The folded figures, not seen yet, are guessed at 60% of 100.
         fit.finish(20.0 + 20.0 + 24.0 + 60.0 + 300.0, 300.0);
         assert_eq!(fit.fold(), Fold::Headline, "the folded figures fit above");
         seen(&mut fit, [20.0, 20.0, 24.0, 30.0]);
@@ -393,6 +417,26 @@ mod tests {
         seen(&mut fit, [20.0, 20.0, 24.0, 60.0]);
         fit.finish(2000.0, 300.0);
         assert_eq!(fit.fold(), Fold::None);
+    }
+
+    #[test]
+    fn a_new_window_width_measures_again() {
+        let mut fit = Fit::default();
+        fit.window_width(500.0);
+        seen(&mut fit, [60.0, 72.0, 150.0, 300.0]);
+        fit.finish(400.0, 300.0);
+        seen(&mut fit, [20.0, 20.0, 24.0, 200.0]);
+        fit.finish(400.0, 300.0);
+        assert_eq!(fit.fold(), Fold::Below, "narrow: the figures go below");
+        // The same width: kept.
+        fit.window_width(500.2);
+        assert_eq!(fit.fold(), Fold::Below);
+        // Wider, the parts wrap less: measured again from nothing folded.
+        fit.window_width(770.0);
+        assert_eq!(fit.fold(), Fold::None);
+        seen(&mut fit, [30.0, 30.0, 150.0, 80.0]);
+        fit.finish(30.0 + 30.0 + 24.0 + 80.0 + 300.0, 300.0);
+        assert_eq!(fit.fold(), Fold::Diagram, "the wide window's own heights");
     }
 
     #[test]

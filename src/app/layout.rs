@@ -17,6 +17,11 @@ impl AsyncLabApp {
         // Comparing too: the host marks a caption with the twins it holds
         // for ("ASYNC: the server answers... (in async)").
         let caption = self.caption.current(snap, ui.input(|i| i.time));
+        if self.files.prefs.presentation {
+            // Before anything is drawn: at a new width the parts are drawn
+            // unfolded and measured again.
+            self.fit.window_width(ui.ctx().content_rect().width());
+        }
         // A scene's pause cue speaks for every twin: it holds the one clock.
         let cue_note = snap.cue_note.as_ref().map(|c| {
             format!(
@@ -208,7 +213,7 @@ impl AsyncLabApp {
                     gauges: &snap.first().gauges,
                     last: self.history.last.as_ref(),
                     busy: self.explain.strip.busy(),
-                    clients: clients.clone(),
+                    clients,
                     window_s: snap.first().live.window_s,
                     anim_s: self.window.anim_s,
                     flashes: self.flashes.all(),
@@ -256,8 +261,6 @@ impl AsyncLabApp {
             &plots::PlotContext {
                 markers: &snap.first().markers,
                 settings: &snap.first().live,
-                clients,
-                endpoints: snap.first().live.endpoint_names(),
                 sla_wait_s: snap.first().live.sla.wait_target_s,
                 x_range: (x1 - span, x1),
                 height: per_plot.height,

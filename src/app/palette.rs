@@ -57,14 +57,18 @@ pub const DEAD: Color32 = of(plot::DEAD);
 pub const SERVER_WAIT: Color32 = of(plot::SERVER_WAIT);
 /// Capacity cost.
 pub const COST: Color32 = of(plot::COST);
-/// Errors by reason: timeout, server busy, queue full, DB error,
-/// simulation limit.
-pub const REASONS: [Color32; 5] = [
+/// Errors by reason, in `Reason::ALL`'s order: timeout, server busy,
+/// queue full, DB error, simulation limit, call failed, call timed out,
+/// throttled.
+pub const REASONS: [Color32; 8] = [
     of(plot::REASONS[0]),
     of(plot::REASONS[1]),
     of(plot::REASONS[2]),
     of(plot::REASONS[3]),
     of(plot::REASONS[4]),
+    of(plot::REASONS[5]),
+    of(plot::REASONS[6]),
+    of(plot::REASONS[7]),
 ];
 /// Retries.
 pub const RETRIES: Color32 = of(plot::RETRIES);
@@ -135,7 +139,7 @@ const fn rgb(hex: u32) -> Color32 {
 /// reads as itself where it is dark or light enough, and is lightened
 /// (dark theme) or darkened (light theme) just as far as 4.5:1 takes
 /// otherwise: orange text on white is a deeper ochre, pink a plum.
-pub const TEXT: [TextRow; 10] = [
+pub const TEXT: [TextRow; 12] = [
     row(OKABE_ITO[0], rgb(0x3D94C4), OKABE_ITO[0]),
     row(OKABE_ITO[1], OKABE_ITO[1], rgb(0x8C6100)),
     row(OKABE_ITO[2], OKABE_ITO[2], rgb(0x007857)),
@@ -146,6 +150,9 @@ pub const TEXT: [TextRow; 10] = [
     row(RED, rgb(0xE06845), rgb(0xC82D00)),
     row(CHANGE_MARK, CHANGE_MARK, rgb(0x686868)),
     row(COST, rgb(0xD76D6D), rgb(0xBA3E3E)),
+    // The calls' failure reasons: brown and indigo.
+    row(REASONS[6], rgb(0xC99488), REASONS[6]),
+    row(REASONS[7], rgb(0xA99DE6), REASONS[7]),
 ];
 
 /// `line` (a colour of this palette) as text on the dark or light theme,

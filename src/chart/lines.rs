@@ -144,9 +144,11 @@ pub(super) fn backlog(cx: &Context) -> Vec<Line> {
     out
 }
 
-/// Errors per reason, retries and dead letters, per s.
-pub(super) fn failures(_: &Context) -> Vec<Line> {
-    let mut out: Vec<Line> = Reason::PLAIN
+/// Errors per reason (the calls' own reasons when the scene calls
+/// dependencies), retries and dead letters, per s.
+pub(super) fn failures(cx: &Context) -> Vec<Line> {
+    // `listed` keeps `Reason::ALL`'s order, so `k` indexes the row's errors.
+    let mut out: Vec<Line> = Reason::listed(cx.dependencies)
         .iter()
         .enumerate()
         .map(|(k, reason)| {

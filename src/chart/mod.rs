@@ -154,6 +154,8 @@ pub struct Context {
     pub revenue_per_action: [f64; 3],
     /// The browsers poll for results (adds the polling lines).
     pub polling: bool,
+    /// The scene calls dependencies (adds the call failures' lines).
+    pub dependencies: bool,
 }
 
 impl Context {
@@ -166,6 +168,7 @@ impl Context {
             sla_wait_s: s.sla.wait_target_s,
             revenue_per_action: s.cost.revenue_per_action,
             polling,
+            dependencies: !s.dependencies.is_empty(),
         }
     }
 }
@@ -402,5 +405,43 @@ mod tests {
             }
         }
         assert!(checked >= 2, "the scene charges at least two tiers");
+    }
+
+    #[test]
+    fn failures_show_the_calls_reasons_only_where_the_scene_calls_dependencies() {
+        let names = |s: &Settings| -> Vec<(String, super::palette::Rgb)> {
+            spec(PlotName::Failures)
+                .live_lines(&Context::of(s, false))
+                .into_iter()
+                .map(|l| (l.name, l.colour))
+                .collect()
+        };
+        let plain = Settings::default();
+        let lines = names(&plain);
+        for reason in ["call failed", "call timed out", "throttled"] {
+            assert!(lines.iter().all(|(n, _)| n != reason), "{lines:?}");
+        }
+        let mut calls = Settings::default();
+        calls
+            .dependencies
+            .push(crate::sim::config::Dependency::default());
+        let lines = names(&calls);
+        for reason in [
+            "timeout",
+            "DB error",
+            "call failed",
+            "call timed out",
+            "throttled",
+        ] {
+            assert!(
+                lines.iter().any(|(n, _)| n == reason),
+                "{reason}: {lines:?}"
+            );
+        }
+        // Every line of the plot has a colour of its own.
+        let mut colours: Vec<_> = lines.iter().map(|(_, c)| *c).collect();
+        colours.sort_by_key(|c| (c.0, c.1, c.2));
+        colours.dedup();
+        assert_eq!(colours.len(), lines.len(), "{lines:?}");
     }
 }

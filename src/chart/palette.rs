@@ -56,14 +56,19 @@ pub const QUANTILES: [Rgb; 3] = [OKABE_ITO[2], OKABE_ITO[1], OKABE_ITO[5]];
 pub const SLA: Rgb = Rgb::hex(0x999999);
 /// Total backlog.
 pub const TOTAL: Rgb = Rgb::hex(0x808080);
-/// Errors by reason: timeout, server busy, queue full, DB error,
-/// simulation limit.
-pub const REASONS: [Rgb; 5] = [
+/// Errors by reason, in `Reason::ALL`'s order: timeout, server busy,
+/// queue full, DB error, simulation limit, then the calls' own: call
+/// failed, call timed out, throttled (colours no other failures line
+/// uses: bluish green, brown, indigo).
+pub const REASONS: [Rgb; 8] = [
     OKABE_ITO[5],
     OKABE_ITO[1],
     OKABE_ITO[3],
     OKABE_ITO[0],
     OKABE_ITO[6],
+    OKABE_ITO[2],
+    Rgb::hex(0x8C564B),
+    Rgb::hex(0x332288),
 ];
 /// Retries.
 pub const RETRIES: Rgb = OKABE_ITO[4];

@@ -439,8 +439,6 @@ fn diagram_and_plots_survive_extreme_values() {
                         &plots::PlotContext {
                             markers: &markers,
                             settings: &Settings::default(),
-                            clients: vec!["acme".into()],
-                            endpoints: vec!["save".into()],
                             sla_wait_s: 1.0,
                             x_range: (-10.0, 60.0),
                             height: 60.0,

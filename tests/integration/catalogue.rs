@@ -73,8 +73,6 @@ fn app_and_hand_out_plots_have_the_same_titles_lines_and_colours() {
         let pc = PlotContext {
             markers: &[],
             settings,
-            clients: settings.clients.iter().map(|c| c.name.clone()).collect(),
-            endpoints: settings.endpoints.iter().map(|e| e.name.clone()).collect(),
             sla_wait_s: settings.sla.wait_target_s,
             x_range: (0.0, 60.0),
             height: 100.0,

@@ -283,8 +283,6 @@ fn draw(
     let pc = plots::PlotContext {
         markers: &first.markers,
         settings: &first.live,
-        clients: Vec::new(),
-        endpoints: Vec::new(),
         sla_wait_s: first.live.sla.wait_target_s,
         x_range: p.x_range,
         height: size.y,

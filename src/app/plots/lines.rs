@@ -89,8 +89,6 @@ const LINE_W: f32 = 1.8;
 /// The catalogue's context of the run on screen.
 pub fn context(pc: &PlotContext<'_>, polling: bool) -> chart::Context {
     chart::Context {
-        clients: pc.clients.clone(),
-        endpoints: pc.endpoints.clone(),
         sla_wait_s: pc.sla_wait_s,
         ..chart::Context::of(pc.settings, polling)
     }

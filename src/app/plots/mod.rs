@@ -24,12 +24,9 @@ pub use markers::drawn_this_frame;
 pub struct PlotContext<'a> {
     /// Markers of the run.
     pub markers: &'a [crate::sim::Marker],
-    /// The live settings (names markers' changes).
+    /// The live settings (names markers' changes; the clients' and
+    /// endpoints' names for the legends).
     pub settings: &'a crate::sim::Settings,
-    /// Client names (lane legends).
-    pub clients: Vec<String>,
-    /// Endpoint names (one wait line each when there are several).
-    pub endpoints: Vec<String>,
     /// SLA wait target, s.
     pub sla_wait_s: f64,
     /// Shown time range, s of sim time.

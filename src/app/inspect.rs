@@ -26,6 +26,11 @@ impl AsyncLabApp {
         self.fit.diagram_shown_anyway()
     }
 
+    /// Whether full screen is wanted (F11, View menu; tests).
+    pub fn fullscreen(&self) -> bool {
+        self.window.fullscreen
+    }
+
     /// The recovery file (tests).
     pub fn recovery(&self) -> &recovery::Recovery {
         &self.recovery

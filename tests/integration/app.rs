@@ -8,7 +8,7 @@ use asynclab::scenario::{Change, Mode, Scenario, Settings};
 use asynclab::sim::{Gauges, System, Window};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable, by};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -341,9 +341,16 @@ fn shortcuts_do_not_fire_while_typing() {
 
 #[test]
 fn app_renders_empty_and_extreme_runs() {
-    // Empty run: nothing has happened yet.
+    // Empty run: nothing has happened yet, and the figures say so rather
+    // than show a number no window measured.
     let mut h = harness(scene());
     h.run_steps(1);
+    assert!(
+        h.query_by_label_contains("p95 wait · last 10 s: —")
+            .is_some(),
+        "no p95 before any outcome"
+    );
+    no_nan_or_inf(&h);
     // Extreme scene: a million requests per second into minimal capacity.
     let mut s = scene();
     s.settings.clients[0].rate_per_s = 1e6;
@@ -361,6 +368,22 @@ fn app_renders_empty_and_extreme_runs() {
         )));
     h.run_steps(10);
     assert!(h.state().app.frames() >= 10);
+    // Overloaded at once: the errors show, and every number is a number.
+    let errors = h.get_by_label_contains("errors · last 10 s: ");
+    let errors = errors.accesskit_node().label().unwrap_or_default();
+    assert!(!errors.contains(": 0.0%"), "{errors}");
+    no_nan_or_inf(&h);
+}
+
+/// No text the app shows (its accessible labels) reads NaN or inf.
+fn no_nan_or_inf(h: &Harness<'_, TestApp>) {
+    for n in h.root().query_all(by()) {
+        let label = n.accesskit_node().label().unwrap_or_default();
+        assert!(
+            !label.contains("NaN") && !label.contains("inf"),
+            "a number that is not one: {label}"
+        );
+    }
 }
 
 fn extreme_window(t_s: f64) -> Window {
@@ -452,6 +475,24 @@ fn diagram_and_plots_survive_extreme_values() {
             }
         });
     h.run_steps(3);
+    // Every plot drawn for both histories, each with a frame to read.
+    let frames: Vec<egui::Rect> = h
+        .root()
+        .query_all(by().label_contains("plot: "))
+        .map(|n| n.rect())
+        .collect();
+    assert_eq!(frames.len(), 2 * asynclab::chart::ALL.len());
+    assert!(
+        frames
+            .iter()
+            .all(|r| r.height() >= 60.0 && r.width() > 100.0),
+        "{frames:?}"
+    );
+    // The diagram writes the ten-million queue as a number, not NaN.
+    for n in h.root().query_all(by()) {
+        let label = n.accesskit_node().label().unwrap_or_default();
+        assert!(!label.contains("NaN") && !label.contains("inf"), "{label}");
+    }
 }
 
 #[test]

@@ -32,6 +32,7 @@ mod story;
 mod story_app;
 mod texts_on_save;
 mod theme;
+mod transport;
 mod twins;
 mod validate_first;
 mod workshop;

@@ -811,11 +811,38 @@ fn hand_out_axes_tick_like_the_app_and_legends_sit_by_the_titles() {
     }
 }
 
+/// The example hand-outs in assets are what `report` writes today (the
+/// page is deterministic: the scene's seed), and self-contained.
 #[test]
-fn the_example_hand_out_in_assets_is_self_contained() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/handout-slow-database.html");
-    let html = std::fs::read_to_string(path).expect("assets/handout-slow-database.html");
-    assert_self_contained(&html);
+fn the_example_hand_outs_in_assets_are_the_generators_output() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (extra, asset) in [
+        (None, "handout-slow-database.html"),
+        (Some("--compare"), "handout-slow-database-compare.html"),
+    ] {
+        let out = dir.path().join(asset);
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_asynclab"));
+        cmd.args(["report", "02-slow-database.ron", "--out"])
+            .arg(&out);
+        cmd.args(extra);
+        let o = cmd.output().expect("asynclab runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let made = std::fs::read_to_string(&out).expect("the hand-out");
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("assets")
+            .join(asset);
+        let kept = std::fs::read_to_string(&path).expect("the example in assets");
+        assert!(
+            made == kept,
+            "assets/{asset} is out of date: `asynclab report 02-slow-database.ron {}--out assets/{asset}` writes it",
+            extra.map_or(String::new(), |e| format!("{e} "))
+        );
+        assert_self_contained(&made);
+    }
+    let html = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/handout-slow-database.html"),
+    )
+    .expect("the example");
     assert_sections(&html, 6);
 }
 

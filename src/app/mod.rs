@@ -19,7 +19,7 @@
 //! twin its changes go to.
 //!
 //! Explaining views: the bottleneck strip under the headline
-//! (`bottleneck.rs`), one request's journey as a waterfall (`waterfall.rs`,
+//! (`bottleneck.rs`), one request's journey as a waterfall (`waterfall/`,
 //! View -> Request journey) and the load curve swept in the background
 //! (`sweep_window.rs`, View -> Load curve), wired in `explain_views.rs`.
 //! The workshop kit (exports, scene as text, Check my answer) is wired in

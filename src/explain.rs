@@ -65,9 +65,15 @@ pub fn explain(a: &Analysis, s: &Settings, g: &Gauges) -> Explanation {
 }
 
 /// The stage's name as a sentence starts it: "Database", "Servers",
-/// "Queue workers", "Rate limit of webshop".
+/// "Queue workers", "Rate limit of webshop", a dependency's own name
+/// ("partner API"), "In-flight slots".
 pub fn stage_name(kind: StageKind, s: &Settings) -> String {
     match kind {
+        StageKind::Dependency { index } => s
+            .dependencies
+            .get(index)
+            .map_or("A dependency".into(), |d| d.name.clone()),
+        StageKind::InFlight => "In-flight slots".into(),
         StageKind::Server => "Servers".into(),
         StageKind::Database => "Database".into(),
         StageKind::QueueWorkers => "Queue workers".into(),
@@ -88,9 +94,12 @@ fn units_word(kind: StageKind) -> &'static str {
         StageKind::Database => "connections",
         StageKind::QueueWorkers => "queue workers",
         StageKind::RateLimit { .. } => "the rate limit",
+        StageKind::Dependency { .. } => "slots",
+        StageKind::InFlight => "in-flight slots",
     }
 }
 
+/// The name mid-sentence: its first letter lowered.
 fn lower(name: String) -> String {
     let mut c = name.chars();
     match c.next() {
@@ -122,6 +131,9 @@ pub fn formula(st: &Stage, s: &Settings) -> String {
                 Part::Write => "write",
                 Part::RetryPause => "retry pauses",
                 Part::Enqueue => "enqueue",
+                Part::Call => "calls",
+                Part::Read => "reads",
+                Part::Cache => "cache",
             };
             format!("{} {what}", fmt::target(t.s))
         })
@@ -147,6 +159,23 @@ pub fn formula(st: &Stage, s: &Settings) -> String {
                 _ => format!("({})", parts.join(" + ")),
             };
             format!("{units} ÷ {hold}")
+        }
+        StageKind::InFlight => {
+            let hold = match parts.len() {
+                0 => "0 ms".to_string(),
+                1 => parts[0].clone(),
+                _ => format!("({})", parts.join(" + ")),
+            };
+            format!("{} in flight ÷ {hold}", count(st.units))
+        }
+        StageKind::Dependency { index } => dependency_formula(st, s, index),
+        StageKind::Database | StageKind::QueueWorkers if st.terms.len() > 1 => {
+            let what = if st.kind == StageKind::Database {
+                "connections"
+            } else {
+                "workers"
+            };
+            format!("{} {what} ÷ ({})", count(st.units), parts.join(" + "))
         }
         StageKind::Database | StageKind::QueueWorkers => {
             let what = if st.kind == StageKind::Database {
@@ -175,13 +204,32 @@ pub fn formula(st: &Stage, s: &Settings) -> String {
     }
 }
 
+/// "20 slots ÷ 200 ms", "20 slots ÷ (2.00 calls × 200 ms)", or "a rate
+/// limit of 80/s" when the rate limit is what binds.
+fn dependency_formula(st: &Stage, s: &Settings, index: usize) -> String {
+    let Some(d) = s.dependencies.get(index) else {
+        return "unknown".into();
+    };
+    let calls = st.attempts;
+    let by_rate = d.rate_limit_per_s / calls.max(1e-12);
+    if d.rate_limit_per_s > 0.0 && (d.slots == 0 || by_rate <= st.capacity_per_s + 1e-9) {
+        return format!("a rate limit of {}", fmt::rate(d.rate_limit_per_s));
+    }
+    let latency = fmt::target(d.latency.mean_ms() / 1e3);
+    if (calls - 1.0).abs() < 1e-9 {
+        format!("{} slots ÷ {latency}", count(st.units))
+    } else {
+        format!("{} slots ÷ ({calls:.2} calls × {latency})", count(st.units))
+    }
+}
+
 fn headline(a: &Analysis, s: &Settings) -> String {
     let b = a.bottleneck();
     let name = stage_name(b.kind, s);
     let arithmetic = format!("{} ({})", fmt::rate(b.capacity_per_s), formula(b, s));
     if a.saturated() {
         let (verb, pronoun) = match b.kind {
-            StageKind::Server | StageKind::QueueWorkers => ("are", "they"),
+            StageKind::Server | StageKind::QueueWorkers | StageKind::InFlight => ("are", "they"),
             _ => ("is", "it"),
         };
         format!(
@@ -215,7 +263,33 @@ fn consequence(a: &Analysis, s: &Settings, g: &Gauges) -> Option<String> {
     };
     let patience = fmt::target(s.browser.patience_s);
     let busy = format!("{} of {} busy", g.server_busy, g.server_workers);
+    let threads = s.server.model.is_threads();
+    let held = if threads {
+        "a server worker"
+    } else {
+        "an in-flight slot"
+    };
     Some(match b.kind {
+        StageKind::Dependency { index } if capacity::dependency_in_request(s, index) => {
+            if threads {
+                format!(
+                    "Requests wait for it holding {held}: {busy}, {backlog}, users give up at {patience}."
+                )
+            } else {
+                format!(
+                    "Requests wait for it holding {held}: {backlog}, users give up at {patience}."
+                )
+            }
+        }
+        StageKind::Dependency { .. } => {
+            "Users are answered at once; the queue takes the excess.".to_string()
+        }
+        StageKind::InFlight => format!(
+            "Every request holds its in-flight slot through its waits: {backlog}, users give up at {patience}."
+        ),
+        StageKind::Database if sync && !threads => format!(
+            "In sync every request waits for it holding {held}: {backlog}, users give up at {patience}."
+        ),
         StageKind::Database | StageKind::QueueWorkers | StageKind::RateLimit { .. } if !sync => {
             "Users are answered at once; the queue takes the excess.".to_string()
         }
@@ -293,8 +367,10 @@ fn next(n: &capacity::NextOne, a: &Analysis, s: &Settings) -> String {
         }
     } else if n.then_load >= 1.0 {
         let verb = match n.then {
-            StageKind::Server | StageKind::QueueWorkers => "top",
-            StageKind::Database | StageKind::RateLimit { .. } => "tops",
+            StageKind::Server | StageKind::QueueWorkers | StageKind::InFlight => "top",
+            StageKind::Database | StageKind::RateLimit { .. } | StageKind::Dependency { .. } => {
+                "tops"
+            }
         };
         format!(
             "{start}, but the {} {verb} out at {}.",
@@ -311,13 +387,17 @@ fn next(n: &capacity::NextOne, a: &Analysis, s: &Settings) -> String {
 }
 
 fn stage_line(st: &Stage, s: &Settings) -> String {
+    let busy = if st.utilisation.is_finite() {
+        format!("{} busy", fmt::share(st.utilisation))
+    } else {
+        "busy not measured".to_string()
+    };
     format!(
-        "{}: {} = {} · {} offered · {} busy",
+        "{}: {} = {} · {} offered · {busy}",
         stage_name(st.kind, s),
         fmt::rate(st.capacity_per_s),
         formula(st, s),
         fmt::rate(st.offered_per_s),
-        fmt::share(st.utilisation)
     )
 }
 

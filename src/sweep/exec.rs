@@ -221,6 +221,7 @@ fn measure(sys: &mut System, s: &Settings, slot: usize, acc: &Acc) -> Done {
         util_server_polls: acc.polls_area / d,
         util_db: u.database,
         util_workers: u.queue_workers,
+        util_deps: summary.dependencies.iter().map(|d| d.utilisation).collect(),
         backlog: sys.gauges().queue_len,
         backlog_growth_per_s: 0.0,
     };
@@ -230,7 +231,9 @@ fn measure(sys: &mut System, s: &Settings, slot: usize, acc: &Acc) -> Done {
         StageKind::Server => u.server,
         StageKind::Database => u.database,
         StageKind::QueueWorkers => u.queue_workers,
-        StageKind::RateLimit { .. } => b.utilisation,
+        StageKind::RateLimit { .. } | StageKind::Dependency { .. } | StageKind::InFlight => {
+            b.utilisation
+        }
     };
     let errors = ledgers.actions.failed.total();
     let (wait_target, processed_target) = (s.sla.wait_target_s, s.sla.processed_target_s);

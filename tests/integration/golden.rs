@@ -61,7 +61,7 @@ fn canonical_json(text: &str) -> Result<String, String> {
 /// Every shipped scene and exercise: (name, path as `run` is given it).
 fn shipped_scenes() -> Vec<(String, PathBuf)> {
     let mut all = Vec::new();
-    for dir in ["scenes", "scenes/exercises"] {
+    for dir in ["scenes", "scenes/examples", "scenes/exercises"] {
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
             .expect("the scenes folder")
             .map(|e| e.expect("a folder entry").path())

@@ -20,6 +20,8 @@ use asynclab::scenario::{
 use asynclab::sim::traffic::multiplier;
 use asynclab::sim::{Reason, SimTime, System, Window};
 
+mod own;
+
 fn scene(file: &str) -> Scenario {
     builtin(file)
         .expect("scene is built in")
@@ -137,8 +139,9 @@ fn set_at(s: &mut Scenario, at_s: f64, path: &str, value: f64) {
 
 #[test]
 fn every_shipped_scene_parses_runs_and_balances() {
-    // Ten lessons and five exercises (scenes/exercises/).
-    assert_eq!(BUILTIN_SCENES.len(), 15);
+    // Eleven lessons, one example (scenes/examples/) and five exercises
+    // (scenes/exercises/).
+    assert_eq!(BUILTIN_SCENES.len(), 17);
     for b in BUILTIN_SCENES {
         let s = scene(b.file);
         assert!(
@@ -1300,7 +1303,7 @@ fn s10_one_spot_async_helps_the_other_endpoint_too() {
 #[ignore]
 fn claims_hold_on_other_seeds() {
     type Claims = fn(Scenario);
-    let all: [(&str, Claims); 11] = [
+    let all: [(&str, Claims); 13] = [
         ("01-hello-sync.ron", s01),
         ("02-slow-database.ron", s02),
         ("03-morning-email-blast.ron", s03),
@@ -1316,6 +1319,8 @@ fn claims_hold_on_other_seeds() {
         ("08-pay-for-priority.ron", s08),
         ("09-polling.ron", s09),
         ("10-one-spot-async.ron", s10),
+        ("11-slow-partner-api.ron", own::s11),
+        ("examples/checkout.ron", own::checkout),
     ];
     // `SEEDS_SCENE=07` checks one scene only.
     let only = std::env::var("SEEDS_SCENE").unwrap_or_default();

@@ -232,6 +232,15 @@ pub const BUILTIN_SCENES: &[BuiltinScene] = &[
         file: "10-one-spot-async.ron",
         text: include_str!("../../../scenes/10-one-spot-async.ron"),
     },
+    BuiltinScene {
+        file: "11-slow-partner-api.ron",
+        text: include_str!("../../../scenes/11-slow-partner-api.ron"),
+    },
+    // Examples: real systems written in a few lines.
+    BuiltinScene {
+        file: "examples/checkout.ron",
+        text: include_str!("../../../scenes/examples/checkout.ron"),
+    },
     // Exercises: each carries a goal checked when its run ends.
     BuiltinScene {
         file: "exercises/ex1-slow-database.ron",

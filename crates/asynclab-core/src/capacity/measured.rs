@@ -30,6 +30,9 @@ pub struct Measured {
     pub util_db: f64,
     /// Busy fraction of queue workers.
     pub util_workers: f64,
+    /// Per dependency, in the scene's order: busy fraction of its slots
+    /// (empty without dependencies).
+    pub util_deps: Vec<f64>,
     /// Jobs in the broker at the span's end.
     pub backlog: u64,
     /// Change of the backlog over the span, jobs per second (0 with fewer
@@ -83,6 +86,7 @@ pub struct MeasureSum {
     server_polls_s: f64,
     db_s: f64,
     workers_s: f64,
+    deps_s: Vec<f64>,
 }
 
 impl MeasureSum {
@@ -111,6 +115,12 @@ impl MeasureSum {
         self.server_polls_s += w.util_server_polls * d;
         self.db_s += w.util_db * d;
         self.workers_s += w.util_workers * d;
+        if self.deps_s.len() < w.dependencies.len() {
+            self.deps_s.resize(w.dependencies.len(), 0.0);
+        }
+        for (a, b) in self.deps_s.iter_mut().zip(&w.dependencies) {
+            *a += b.util * d;
+        }
     }
 
     /// Forgets every window added (the settings changed).
@@ -148,6 +158,7 @@ impl MeasureSum {
             util_server_polls: mean(self.server_polls_s),
             util_db: mean(self.db_s),
             util_workers: mean(self.workers_s),
+            util_deps: self.deps_s.iter().map(|x| mean(*x)).collect(),
             backlog: self.last_backlog,
             backlog_growth_per_s: growth,
         }

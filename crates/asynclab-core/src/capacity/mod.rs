@@ -33,12 +33,15 @@
 mod measured;
 mod mmc;
 mod queue;
+mod steps;
 
 pub use measured::{MeasureSum, Measured, last_change_s};
 pub use mmc::{MmcStation, mmc_station};
 pub use queue::QueueOutlook;
+pub use steps::dependency_in_request;
 
-use super::config::{Mode, OutageKind, RetryPolicy, Settings};
+use super::config::{Mode, OutageKind, RetryPolicy, ServerModel, Settings};
+use steps::StepTimes;
 
 /// A stage that can limit throughput.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,6 +57,15 @@ pub enum StageKind {
         /// Client index.
         client: usize,
     },
+    /// A dependency's slots (or its rate limit): only those with a slot
+    /// limit or a rate limit that some step calls.
+    Dependency {
+        /// Index in the scene's dependencies.
+        index: usize,
+    },
+    /// A non-blocking server's in-flight slots (instances × in flight per
+    /// instance), held from accept to answer.
+    InFlight,
 }
 
 /// A part of what one action holds a unit for.
@@ -67,6 +79,12 @@ pub enum Part {
     RetryPause,
     /// Async: handing the job to the broker.
     Enqueue,
+    /// Calls to dependencies (mean latency × expected calls).
+    Call,
+    /// Database reads.
+    Read,
+    /// Cache lookups.
+    Cache,
 }
 
 /// One part of a hold time: seconds of one unit per action, averaged over
@@ -107,7 +125,7 @@ pub struct Stage {
     /// limit).
     pub terms: Vec<Term>,
     /// Expected write attempts per write in this stage's hold (1 when
-    /// writes never fail).
+    /// writes never fail); for a dependency, the calls one action makes.
     pub attempts: f64,
     /// Actions per second it can carry.
     pub capacity_per_s: f64,
@@ -115,7 +133,7 @@ pub struct Stage {
     /// async actions).
     pub offered_per_s: f64,
     /// Measured busy fraction (a rate limit: its client's commits ÷ its
-    /// rate).
+    /// rate; `NaN` where nothing measures it: in-flight slots).
     pub utilisation: f64,
     /// Why the capacity is an estimate (empty: the formula is exact for
     /// the saturated stage).
@@ -222,12 +240,14 @@ pub fn expected_attempts(p: f64, max: u32) -> f64 {
     }
 }
 
-/// Per endpoint: its share of traffic (normalised), mode, CPU, write, s.
+/// Per endpoint: its share of traffic (normalised), mode, CPU, write, s,
+/// and what its steps hold in the request and in the job.
 struct Ep {
     q: f64,
     mode: Mode,
-    cpu_s: f64,
     write_s: f64,
+    req: StepTimes,
+    job: StepTimes,
 }
 
 fn endpoints(s: &Settings) -> Vec<Ep> {
@@ -235,15 +255,19 @@ fn endpoints(s: &Settings) -> Vec<Ep> {
     let n = s.endpoints.len().max(1) as f64;
     s.endpoints
         .iter()
-        .map(|e| Ep {
-            q: if total > 0.0 {
-                e.share.max(0.0) / total
-            } else {
-                1.0 / n
-            },
-            mode: e.mode,
-            cpu_s: e.cpu.mean_ms() / 1e3,
-            write_s: e.db_write.mean_ms() / 1e3,
+        .map(|e| {
+            let (req, job) = steps::split(s, e);
+            Ep {
+                q: if total > 0.0 {
+                    e.share.max(0.0) / total
+                } else {
+                    1.0 / n
+                },
+                mode: e.mode,
+                write_s: e.db_write.mean_ms() / 1e3,
+                req,
+                job,
+            }
         })
         .collect()
 }
@@ -299,15 +323,27 @@ impl Mix<'_> {
         v
     }
 
+    /// Server workers. A threads server holds one through every request
+    /// step (sync: the write and its retry pauses too); a non-blocking one
+    /// only through Cpu steps and the enqueue, its waits held by in-flight
+    /// slots instead ([`Mix::in_flight`]).
     fn server(&self, poll_workers: f64) -> Stage {
         let sync = |e: &Ep| f64::from(u8::from(e.mode == Mode::Sync));
         let pause_s = self.s.queue.sync_retry_delay_ms.max(0.0) / 1e3;
+        let threads = self.s.server.model.is_threads();
+        let held = f64::from(u8::from(threads));
         let terms: Vec<Term> = [
-            (Part::Cpu, self.sum(|e| e.cpu_s)),
-            (Part::Write, self.sum(|e| sync(e) * e.write_s * self.a_sync)),
+            (Part::Cpu, self.sum(|e| e.req.cpu_s)),
+            (Part::Call, held * self.sum(|e| e.req.call_s)),
+            (Part::Read, held * self.sum(|e| e.req.read_s)),
+            (Part::Cache, held * self.sum(|e| e.req.cache_s)),
+            (
+                Part::Write,
+                held * self.sum(|e| sync(e) * e.write_s * e.req.writes * self.a_sync),
+            ),
             (
                 Part::RetryPause,
-                self.sum(|e| sync(e) * (self.a_sync - 1.0) * pause_s),
+                held * self.sum(|e| sync(e) * (self.a_sync - 1.0) * pause_s * e.req.writes),
             ),
             (
                 Part::Enqueue,
@@ -332,30 +368,94 @@ impl Mix<'_> {
             utilisation: self.m.util_server,
             estimates: self.estimates(&[
                 (poll_workers > 0.0, Estimate::PollShare),
-                (fails && self.async_share < 1.0, Estimate::Attempts),
+                (
+                    fails && self.async_share < 1.0 && threads,
+                    Estimate::Attempts,
+                ),
             ]),
         }
     }
 
+    /// A non-blocking server's in-flight slots: each request holds one
+    /// through every request step, waits excluded. Nothing measures how
+    /// many are busy.
+    fn in_flight(&self) -> Option<Stage> {
+        let cap = self.s.in_flight_capacity()?;
+        let sync = |e: &Ep| f64::from(u8::from(e.mode == Mode::Sync));
+        let pause_s = self.s.queue.sync_retry_delay_ms.max(0.0) / 1e3;
+        let terms: Vec<Term> = [
+            (Part::Cpu, self.sum(|e| e.req.cpu_s)),
+            (Part::Call, self.sum(|e| e.req.call_s)),
+            (Part::Read, self.sum(|e| e.req.read_s)),
+            (Part::Cache, self.sum(|e| e.req.cache_s)),
+            (
+                Part::Write,
+                self.sum(|e| sync(e) * e.write_s * e.req.writes * self.a_sync),
+            ),
+            (
+                Part::RetryPause,
+                self.sum(|e| sync(e) * (self.a_sync - 1.0) * pause_s * e.req.writes),
+            ),
+            (
+                Part::Enqueue,
+                self.async_share * self.s.queue.enqueue.mean_ms() / 1e3,
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, x)| *x > 0.0)
+        .map(|(part, s)| Term { part, s })
+        .collect();
+        let units = f64::from(cap);
+        let hold: f64 = terms.iter().map(|t| t.s).sum();
+        Some(Stage {
+            kind: StageKind::InFlight,
+            units,
+            reserved: 0.0,
+            capacity_per_s: per_s(units, hold),
+            terms,
+            attempts: self.a_sync,
+            offered_per_s: self.lambda,
+            utilisation: f64::NAN,
+            estimates: self.estimates(&[]),
+        })
+    }
+
+    /// Expected write attempts of an endpoint's write: inline or by jobs.
+    fn a_of(&self, e: &Ep) -> f64 {
+        match e.mode {
+            Mode::Sync => self.a_sync,
+            Mode::Async => self.a_job,
+        }
+    }
+
+    /// Database connections, held by reads and by every write attempt.
+    /// A job's reads run again on each of its attempts.
     fn database(&self, outage: Option<OutageKind>) -> Stage {
         let per_write = self.sum(|e| e.write_s);
-        let occupancy = self.sum(|e| {
-            e.write_s
-                * match e.mode {
-                    Mode::Sync => self.a_sync,
-                    Mode::Async => self.a_job,
-                }
-        });
+        let writes = |e: &Ep| match e.mode {
+            Mode::Sync => e.req.writes,
+            Mode::Async => e.job.writes,
+        };
+        let occupancy = self.sum(|e| e.write_s * writes(e) * self.a_of(e));
+        let reads = self.sum(|e| e.req.read_s + e.job.read_s * self.a_job);
         let conns = f64::from(self.s.database.connections);
         let fails = self.s.database.failure_probability > 0.0;
+        let mut terms = Vec::new();
+        if reads > 0.0 {
+            terms.push(Term {
+                part: Part::Read,
+                s: reads,
+            });
+        }
+        terms.push(Term {
+            part: Part::Write,
+            s: occupancy,
+        });
         Stage {
             kind: StageKind::Database,
             units: conns,
             reserved: 0.0,
-            terms: vec![Term {
-                part: Part::Write,
-                s: occupancy,
-            }],
+            terms,
             attempts: if per_write > 0.0 {
                 occupancy / per_write
             } else {
@@ -364,7 +464,7 @@ impl Mix<'_> {
             capacity_per_s: if outage.is_some() {
                 0.0
             } else {
-                per_s(conns, occupancy)
+                per_s(conns, occupancy + reads)
             },
             offered_per_s: self.lambda,
             utilisation: self.m.util_db,
@@ -375,24 +475,93 @@ impl Mix<'_> {
         }
     }
 
+    /// Queue workers, each held for all of a job's steps, on every
+    /// attempt.
     fn queue_workers(&self) -> Stage {
-        let job = self.sum(|e| f64::from(u8::from(e.mode == Mode::Async)) * e.write_s * self.a_job);
+        let asy = |e: &Ep| f64::from(u8::from(e.mode == Mode::Async));
+        let job = self.sum(|e| asy(e) * e.write_s * e.job.writes * self.a_job);
+        let mut terms: Vec<Term> = [
+            (Part::Cpu, self.sum(|e| asy(e) * e.job.cpu_s * self.a_job)),
+            (Part::Call, self.sum(|e| asy(e) * e.job.call_s * self.a_job)),
+            (Part::Read, self.sum(|e| asy(e) * e.job.read_s * self.a_job)),
+            (
+                Part::Cache,
+                self.sum(|e| asy(e) * e.job.cache_s * self.a_job),
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, x)| *x > 0.0)
+        .map(|(part, s)| Term { part, s })
+        .collect();
+        terms.push(Term {
+            part: Part::Write,
+            s: job,
+        });
+        let hold: f64 = terms.iter().map(|t| t.s).sum();
         let workers = f64::from(self.s.queue.workers);
         let fails = self.s.database.failure_probability > 0.0;
         Stage {
             kind: StageKind::QueueWorkers,
             units: workers,
             reserved: 0.0,
-            terms: vec![Term {
-                part: Part::Write,
-                s: job,
-            }],
+            terms,
             attempts: self.a_job,
-            capacity_per_s: per_s(workers, job),
+            capacity_per_s: per_s(workers, hold),
             offered_per_s: self.lambda,
             utilisation: self.m.util_workers,
             estimates: self.estimates(&[(fails, Estimate::Attempts)]),
         }
+    }
+
+    /// One stage per dependency that limits: slots ÷ mean latency, or its
+    /// rate limit if lower, in calls per second, divided by the calls one
+    /// action makes (a job's calls again on each attempt). Unlimited slots
+    /// without a rate limit never limit.
+    fn dependencies(&self) -> impl Iterator<Item = Stage> + '_ {
+        self.s
+            .dependencies
+            .iter()
+            .enumerate()
+            .filter_map(move |(i, d)| {
+                let calls = self.sum(|e| {
+                    let job = if e.mode == Mode::Async {
+                        self.a_job
+                    } else {
+                        0.0
+                    };
+                    e.req.calls.get(i).copied().unwrap_or(0.0)
+                        + job * e.job.calls.get(i).copied().unwrap_or(0.0)
+                });
+                let rate = d.rate_limit_per_s.max(0.0);
+                if calls <= 0.0 || (d.slots == 0 && rate <= 0.0) {
+                    return None;
+                }
+                let latency_s = d.latency.mean_ms() / 1e3;
+                let by_slots = if d.slots == 0 {
+                    f64::INFINITY
+                } else {
+                    per_s(f64::from(d.slots), latency_s) / calls
+                };
+                let by_rate = if rate > 0.0 {
+                    rate / calls
+                } else {
+                    f64::INFINITY
+                };
+                Some(Stage {
+                    kind: StageKind::Dependency { index: i },
+                    units: f64::from(d.slots),
+                    reserved: 0.0,
+                    terms: vec![Term {
+                        part: Part::Call,
+                        s: calls * latency_s,
+                    }],
+                    attempts: calls,
+                    capacity_per_s: by_slots.min(by_rate),
+                    offered_per_s: self.lambda,
+                    utilisation: self.m.util_deps.get(i).copied().unwrap_or(0.0),
+                    estimates: self.estimates(&[]),
+                })
+            })
     }
 
     /// One stage per client with a token bucket: it caps that client's
@@ -439,7 +608,10 @@ fn stages(s: &Settings, m: &Measured, outage: Option<OutageKind>, poll_workers: 
         async_share,
         lambda: m.clicks_per_s.max(0.0),
     };
-    let mut out = vec![mix.server(poll_workers), mix.database(outage)];
+    let mut out = vec![mix.server(poll_workers)];
+    out.extend(mix.in_flight());
+    out.push(mix.database(outage));
+    out.extend(mix.dependencies());
     if mix.async_share > 0.0 {
         out.push(mix.queue_workers());
         out.extend(mix.rate_limits());
@@ -487,6 +659,22 @@ fn next_one(
         StageKind::RateLimit { client } => {
             let c = d.clients.get_mut(client)?;
             c.rate_limit_per_s *= 2.0;
+        }
+        StageKind::Dependency { index } => {
+            let dep = d.dependencies.get_mut(index)?;
+            if dep.slots == 0 {
+                dep.rate_limit_per_s *= 2.0;
+            } else {
+                dep.slots = dep.slots.saturating_mul(2);
+            }
+        }
+        StageKind::InFlight => {
+            if let ServerModel::NonBlocking {
+                in_flight_per_instance,
+            } = &mut d.server.model
+            {
+                *in_flight_per_instance = in_flight_per_instance.saturating_mul(2);
+            }
         }
     }
     let after = stages(&d, m, outage, poll_workers);

@@ -126,8 +126,9 @@ pub(super) fn queue_outlook(s: &Settings, m: &Measured, stages: &[Stage]) -> Opt
     };
     let server = stages
         .iter()
-        .find(|x| x.kind == StageKind::Server)
-        .map_or(f64::INFINITY, |x| x.capacity_per_s);
+        .filter(|x| matches!(x.kind, StageKind::Server | StageKind::InFlight))
+        .map(|x| x.capacity_per_s)
+        .fold(f64::INFINITY, f64::min);
     let db_down = stages
         .iter()
         .any(|x| x.kind == StageKind::Database && x.capacity_per_s <= 0.0);
@@ -139,7 +140,11 @@ pub(super) fn queue_outlook(s: &Settings, m: &Measured, stages: &[Stage]) -> Opt
         .map(|e| lambda * e.q * e.write_s * a_sync)
         .sum();
     let conns = (f64::from(s.database.connections) - sync_busy).max(0.0);
-    let mut out = per_s(f64::from(s.queue.workers), job_s).min(per_s(conns, job_s));
+    let mut out = if s.has_parts() {
+        parts_out_per_s(s, stages, async_share)
+    } else {
+        per_s(f64::from(s.queue.workers), job_s).min(per_s(conns, job_s))
+    };
     if db_down {
         out = 0.0;
     }
@@ -161,4 +166,32 @@ pub(super) fn queue_outlook(s: &Settings, m: &Measured, stages: &[Stage]) -> Opt
         server_capacity_per_s: server,
         at_s: m.end_s,
     })
+}
+
+/// Jobs out per second for a scene with steps or dependencies: the least
+/// capacity among the queue workers, the database and the dependencies a
+/// job calls, in actions of the present mix, times the async share (exact
+/// when every endpoint is async; with a mix, sync requests share the
+/// database and the dependencies with the jobs).
+fn parts_out_per_s(s: &Settings, stages: &[Stage], async_share: f64) -> f64 {
+    let called_by_jobs = |index: usize| {
+        s.endpoints.iter().any(|e| {
+            e.mode == Mode::Async
+                && super::steps::split(s, e)
+                    .1
+                    .calls
+                    .get(index)
+                    .is_some_and(|c| *c > 0.0)
+        })
+    };
+    let share = if async_share > 0.0 { async_share } else { 1.0 };
+    stages
+        .iter()
+        .filter(|x| match x.kind {
+            StageKind::QueueWorkers | StageKind::Database => true,
+            StageKind::Dependency { index } => called_by_jobs(index),
+            _ => false,
+        })
+        .map(|x| x.capacity_per_s * share)
+        .fold(f64::INFINITY, f64::min)
 }

@@ -106,3 +106,138 @@ fn a_token_bucket_caps_its_client() {
     );
     assert_eq!(a.queue.expect("queue").out_per_s, 30.0);
 }
+
+/// Your own system: a checkout of `[Cpu 10 ms, Call(partner), Cache(0.75,
+/// 1 ms), Read 20 ms, Write 40 ms]` with a partner of 20 slots × 200 ms.
+fn checkout() -> Settings {
+    use crate::config::{Dependency, Step};
+    let mut s = Settings::default();
+    s.server.instances = 2;
+    s.server.workers_per_instance = 50;
+    s.database.connections = 12;
+    s.queue.workers = 30;
+    s.dependencies = vec![Dependency {
+        name: "partner API".into(),
+        slots: 20,
+        latency: Dist::Exponential { mean_ms: 200.0 },
+        ..Dependency::default()
+    }];
+    s.endpoints[0].db_write = Dist::Exponential { mean_ms: 40.0 };
+    s.endpoints[0].steps = vec![
+        Step::Cpu(Dist::Exponential { mean_ms: 10.0 }),
+        Step::Call("partner API".into()),
+        Step::Cache {
+            hit_ratio: 0.75,
+            latency: Dist::Constant { mean_ms: 1.0 },
+        },
+        Step::Read(Dist::Exponential { mean_ms: 20.0 }),
+        Step::Write,
+    ];
+    s
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9 * b.abs().max(1.0)
+}
+
+#[test]
+fn a_threads_server_holds_a_worker_through_every_request_step() {
+    let a = analyse(&checkout(), &offered(50.0), None);
+    // 100 workers ÷ (10 + 200 + 1 + 0.25 × 20 + 40 ms) = 100 ÷ 256 ms.
+    let server = a.stage(StageKind::Server).expect("server");
+    assert!(close(server.capacity_per_s, 100.0 / 0.256), "{server:?}");
+    assert!(a.stage(StageKind::InFlight).is_none());
+    // The partner: 20 slots ÷ 200 ms = 100/s, one call per action.
+    let dep = a
+        .stage(StageKind::Dependency { index: 0 })
+        .expect("partner");
+    assert!(close(dep.capacity_per_s, 100.0));
+    // The database holds reads (a quarter miss the cache) and writes:
+    // 12 ÷ (5 ms + 40 ms).
+    let db = a.stage(StageKind::Database).expect("db");
+    assert!(close(db.capacity_per_s, 12.0 / 0.045), "{db:?}");
+    assert_eq!(a.bottleneck().kind, StageKind::Dependency { index: 0 });
+    // Doubling the slots lifts it to 200/s; the servers (391/s) are not
+    // next: the database (267/s) is.
+    let next = a.next.expect("next");
+    assert!(close(next.doubled_capacity_per_s, 200.0));
+    assert_eq!(next.then, StageKind::Dependency { index: 0 });
+    let a = analyse(&checkout(), &offered(150.0), None);
+    assert!(a.saturated() && a.bottleneck().kind == StageKind::Dependency { index: 0 });
+}
+
+#[test]
+fn a_non_blocking_server_spends_workers_on_cpu_and_in_flight_slots_on_the_waits() {
+    let mut s = checkout();
+    s.server.model = crate::config::ServerModel::NonBlocking {
+        in_flight_per_instance: 25,
+    };
+    let a = analyse(&s, &offered(50.0), None);
+    let server = a.stage(StageKind::Server).expect("server");
+    assert!(close(server.capacity_per_s, 100.0 / 0.010), "{server:?}");
+    let fl = a.stage(StageKind::InFlight).expect("in flight");
+    assert!(close(fl.capacity_per_s, 50.0 / 0.256), "{fl:?}");
+    assert!(
+        fl.utilisation.is_nan(),
+        "nothing measures busy in-flight slots"
+    );
+    // min(10,000/s, 195/s, partner 100/s, database 267/s).
+    assert_eq!(a.bottleneck().kind, StageKind::Dependency { index: 0 });
+    s.dependencies[0].slots = 200;
+    let a = analyse(&s, &offered(50.0), None);
+    assert_eq!(a.bottleneck().kind, StageKind::InFlight);
+    assert_eq!(
+        a.next.as_ref().expect("next").doubled_capacity_per_s,
+        a.bottleneck().capacity_per_s * 2.0
+    );
+}
+
+#[test]
+fn queue_workers_hold_every_job_step_and_a_rate_limit_caps_a_dependency() {
+    let mut s = checkout();
+    s.endpoints[0].mode = Mode::Async;
+    // Acknowledged after the CPU: the call, the cache, the read and the
+    // write run in a job: 30 workers ÷ 246 ms.
+    let a = analyse(&s, &offered(150.0), None);
+    let qw = a.stage(StageKind::QueueWorkers).expect("workers");
+    assert!(close(qw.capacity_per_s, 30.0 / 0.246), "{qw:?}");
+    // The server: 100 ÷ (10 ms CPU + 2 ms enqueue).
+    let server = a.stage(StageKind::Server).expect("server");
+    assert!(close(server.capacity_per_s, 100.0 / 0.012));
+    // The partner limits the jobs: 150 in, 100 out.
+    assert_eq!(a.bottleneck().kind, StageKind::Dependency { index: 0 });
+    let q = a.queue.expect("queue");
+    assert!(close(q.growth_per_s(), 50.0), "{q:?}");
+    // A rate limit below slots ÷ latency binds.
+    s.dependencies[0].rate_limit_per_s = 80.0;
+    let a = analyse(&s, &offered(150.0), None);
+    let dep = a.stage(StageKind::Dependency { index: 0 }).expect("dep");
+    assert!(close(dep.capacity_per_s, 80.0));
+    // Unlimited slots without a rate limit: never a stage.
+    s.dependencies[0].rate_limit_per_s = 0.0;
+    s.dependencies[0].slots = 0;
+    let a = analyse(&s, &offered(150.0), None);
+    assert!(a.stage(StageKind::Dependency { index: 0 }).is_none());
+    assert_eq!(a.bottleneck().kind, StageKind::QueueWorkers);
+}
+
+#[test]
+fn a_cache_cuts_the_next_steps_share_and_a_plain_endpoint_is_cpu_then_write() {
+    let (req, job) = steps::split(&checkout(), &checkout().endpoints[0]);
+    assert!(close(req.read_s, 0.25 * 0.020) && close(req.calls[0], 1.0));
+    assert!(close(req.cache_s, 0.001) && req.writes == 1.0);
+    assert_eq!(
+        job,
+        steps::StepTimes {
+            calls: vec![0.0],
+            ..Default::default()
+        }
+    );
+    // The plain endpoint's capacities are exactly as before steps.
+    let a = analyse(&scene7(), &offered(180.0), None);
+    assert_eq!(
+        a.stage(StageKind::Server).expect("s").capacity_per_s,
+        9.0 / (0.025 + 0.050)
+    );
+    assert_eq!(a.stages.len(), 2);
+}

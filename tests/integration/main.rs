@@ -22,6 +22,7 @@ mod limits_app;
 mod model;
 mod money_scenes;
 mod nothing_lost;
+mod own_knobs;
 mod own_system;
 mod presenter;
 mod room;

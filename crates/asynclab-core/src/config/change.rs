@@ -59,6 +59,15 @@ pub enum ChangeError {
     /// A mode change names an endpoint the scene does not have.
     #[error("no endpoint named `{0}`")]
     UnknownEndpoint(String),
+    /// A step knob addresses a step that does not exist or a step of
+    /// another kind.
+    #[error("{path}: {reason}")]
+    BadStep {
+        /// Knob path.
+        path: String,
+        /// Why, naming the endpoint and its steps.
+        reason: String,
+    },
     /// The value is outside the knob's range.
     #[error("{path} = {value}: must be {rule}")]
     OutOfRange {

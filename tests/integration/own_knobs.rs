@@ -5,6 +5,7 @@
 
 use asynclab::scenario::{Change, Scenario, ServerModel};
 use asynclab::sim::{SimTime, System, Window};
+use egui_kittest::kittest::Queryable;
 use std::process::{Command, Output};
 
 /// A sync checkout: CPU, a cache in front of a read, a partner call, the
@@ -265,4 +266,197 @@ fn a_live_server_model_switch_conserves_every_action_in_both_ledgers() {
     let g = sys.gauges();
     assert_eq!((g.server_busy, g.accept_backlog), (0, 0), "all released");
     assert!(l.actions.succeeded > 10_000, "{l:?}");
+}
+
+/// The shop with a partner outage of `kind` from 30 s to 60 s, and
+/// nobody clicking again (each failure is one action's).
+fn shop_with_outage(kind: &str, timeout_s: f64) -> Scenario {
+    let text = SHOP
+        .replace(
+            "latency: Exponential(mean_ms: 100.0))",
+            &format!("latency: Exponential(mean_ms: 100.0), timeout_s: {timeout_s:?})"),
+        )
+        .replace(
+            "database: (connections: 10),",
+            &format!(
+                r#"database: (connections: 10),
+    browser: (retry_probability: 0.0),
+    queue: (sync_max_attempts: 1),
+    timeline: [
+        (at_s: 30.0, change: DependencyOutage(name: "partner", kind: {kind})),
+        (at_s: 60.0, change: DependencyOutageEnd(name: "partner")),
+    ],"#
+            ),
+        );
+    Scenario::from_ron(&text, "shop.ron").expect("a valid outage")
+}
+
+/// Errors of `reason` per window, split into before, during and after
+/// the outage (a window ending at 31 s holds the outage's first second).
+fn errors_by_stretch(windows: &[Window], reason: fn(&Window) -> u64) -> [u64; 3] {
+    let mut out = [0; 3];
+    for w in windows {
+        let i = if w.t_s <= 30.0 {
+            0
+        } else if w.t_s <= 62.0 {
+            1
+        } else {
+            2
+        };
+        out[i] += reason(w);
+    }
+    out
+}
+
+#[test]
+fn a_fail_fast_partner_outage_fails_calls_for_its_duration_only() {
+    let s = shop_with_outage("FailFast", 0.0);
+    let mut sys = System::new(s.settings);
+    let windows = sys.run_collecting(SimTime::from_secs_f64(120.0));
+    let failed = errors_by_stretch(&windows, |w| w.errors.call_failed);
+    assert_eq!(failed[0], 0, "{failed:?}");
+    assert_eq!(failed[2], 0, "{failed:?}");
+    // 60/s for 30 s, half of them past the cache to the partner... every
+    // request calls it (the cache skips the read, not the call).
+    assert!(failed[1] > 1_500, "{failed:?}");
+    let ok_after: u64 = windows
+        .iter()
+        .filter(|w| w.t_s > 65.0)
+        .map(|w| w.responses)
+        .sum();
+    assert!(ok_after > 2_500, "answers again after: {ok_after}");
+    sys.check_ledgers().expect("balanced");
+    let sm = sys.summary();
+    assert_eq!(sm.errors.call_failed, failed[1]);
+    let markers: Vec<String> = sys
+        .markers()
+        .iter()
+        .map(|m| asynclab::words::change(&m.change, sys.settings()))
+        .collect();
+    assert_eq!(
+        markers,
+        ["partner outage: calls fail", "partner back"],
+        "markers on the plots"
+    );
+}
+
+#[test]
+fn a_hanging_partner_outage_makes_calls_time_out_or_wait_for_its_end() {
+    // With a 2 s call timeout: calls time out, each holding its slot and
+    // (threads) its worker for 2 s; the 16 workers fill and the rest wait.
+    let s = shop_with_outage("Hang", 2.0);
+    let mut sys = System::new(s.settings);
+    let windows = sys.run_collecting(SimTime::from_secs_f64(120.0));
+    let timed_out = errors_by_stretch(&windows, |w| w.errors.call_timeout);
+    assert_eq!(timed_out[0], 0, "{timed_out:?}");
+    assert!(timed_out[1] > 100, "{timed_out:?}");
+    assert_eq!(windows.iter().map(|w| w.errors.call_failed).sum::<u64>(), 0);
+    sys.check_ledgers().expect("balanced");
+    // Without a timeout, the calls hang until the outage ends and fail
+    // then, all at once.
+    let s = shop_with_outage("Hang", 0.0);
+    let mut sys = System::new(s.settings);
+    sys.run_collecting(SimTime::from_secs_f64(59.0));
+    let l = sys.ledgers();
+    assert!(l.work.in_flight.calling >= 16, "hanging calls: {l:?}");
+    assert_eq!(sys.summary().dependencies[0].failures.failed, 0);
+    sys.run_collecting(SimTime::from_secs_f64(120.0));
+    // Counted at the partner (their users gave up long before).
+    let failed = sys.summary().dependencies[0].failures.failed;
+    assert!(failed >= 16, "released as failures at the end: {failed}");
+    sys.check_ledgers().expect("balanced");
+    // Only calls of the ordinary traffic remain (60/s × 100 ms).
+    assert!(sys.ledgers().work.in_flight.calling < 16);
+}
+
+#[test]
+fn a_dependency_outage_naming_an_unknown_dependency_is_refused() {
+    let bad = SHOP.replace(
+        "database: (connections: 10),",
+        r#"database: (connections: 10),
+    timeline: [(at_s: 5.0, change: DependencyOutage(name: "payments", kind: FailFast))],"#,
+    );
+    let e = Scenario::from_ron(&bad, "bad.ron").expect_err("no such dependency");
+    assert!(
+        e.to_string()
+            .contains("no dependency named `payments` (this scene has `partner`)"),
+        "{e}"
+    );
+    let s = Scenario::from_ron(SHOP, "shop.ron").expect("valid");
+    let mut sys = System::new(s.settings);
+    let e = sys
+        .apply(Change::DependencyOutageEnd {
+            name: "nope".into(),
+        })
+        .expect_err("refused live too");
+    assert_eq!(
+        e.to_string(),
+        "no dependency named `nope` (this scene has `partner`)"
+    );
+    // A scene without dependencies says so.
+    let mut plain = System::new(Scenario::default().settings);
+    let e = plain
+        .apply(Change::DependencyOutage {
+            name: "partner".into(),
+            kind: asynclab::sim::config::OutageKind::FailFast,
+        })
+        .expect_err("none");
+    assert!(e.to_string().ends_with("(this scene has none)"), "{e}");
+}
+
+/// The Timeline panel's "Add event" form, its "what" list opened.
+fn open_event_kinds(s: Scenario) -> egui_kittest::Harness<'static, crate::kit::TestApp> {
+    let mut h = crate::kit::harness(s);
+    h.state_mut()
+        .app
+        .apply(asynclab::app::AppAction::ShowTimeline(true));
+    h.run_steps(3);
+    h.get_by_label("Add event").click();
+    h.run_steps(2);
+    // The new event is a setting: its "what" chooser shows so.
+    h.get_all_by_role(egui::accesskit::Role::ComboBox)
+        .find(|n| n.value().as_deref() == Some("a setting"))
+        .expect("the kind's combo box")
+        .click();
+    h.run_steps(2);
+    h
+}
+
+#[test]
+fn the_timeline_panel_adds_a_dependency_outage_for_a_scene_with_a_dependency() {
+    let s = Scenario::from_ron(SHOP, "shop.ron").expect("valid");
+    let mut h = open_event_kinds(s);
+    h.get_all_by_label("dependency outage starts")
+        .last()
+        .expect("offered")
+        .click();
+    h.run_steps(2);
+    assert!(
+        h.get_all_by_role(egui::accesskit::Role::ComboBox)
+            .any(|n| n.value().as_deref() == Some("partner")),
+        "the dependency chooser shows the scene's dependency"
+    );
+    h.get_by_label("hang").click();
+    h.run_steps(1);
+    h.get_by_label("Apply").click();
+    h.run_steps(3);
+    let snap = h.state().app.host().snapshot().clone();
+    let added: Vec<_> = snap
+        .edited
+        .settings
+        .timeline
+        .iter()
+        .map(|e| e.change.clone())
+        .collect();
+    assert_eq!(
+        added,
+        [Change::DependencyOutage {
+            name: "partner".into(),
+            kind: asynclab::sim::config::OutageKind::Hang,
+        }]
+    );
+    // A scene without dependencies does not offer it.
+    let h = open_event_kinds(Scenario::default());
+    assert!(h.query_by_label("DB outage starts").is_some());
+    assert!(h.query_by_label("dependency outage starts").is_none());
 }

@@ -142,6 +142,16 @@ impl System {
             }
             Change::OutageStart(k) => self.outage = Some(*k),
             Change::OutageEnd => self.outage = None,
+            Change::DependencyOutage { name, kind } => {
+                if let Some(d) = self.cfg.dependency_index(name) {
+                    self.deps[d].outage = Some(*kind);
+                }
+            }
+            Change::DependencyOutageEnd { name } => {
+                if let Some(d) = self.cfg.dependency_index(name) {
+                    self.dependency_back(now, d);
+                }
+            }
             _ => {}
         }
         self.markers.push(Marker {

@@ -40,6 +40,14 @@ pub fn outage(k: OutageKind) -> &'static str {
     }
 }
 
+/// A dependency outage's kind in words: "calls fail", "calls hang".
+pub fn dependency_outage(k: OutageKind) -> &'static str {
+    match k {
+        OutageKind::FailFast => "calls fail",
+        OutageKind::Hang => "calls hang",
+    }
+}
+
 /// Why a user saw an error, as a short label: "timeout", "server busy".
 pub fn reason(r: Reason) -> &'static str {
     match r {
@@ -76,6 +84,10 @@ pub fn change(c: &Change, settings: &Settings) -> String {
         Change::SetRetry(r) => format!("retry: {}", retry(*r)),
         Change::OutageStart(k) => format!("DB outage: {}", outage(*k)),
         Change::OutageEnd => "DB back".to_string(),
+        Change::DependencyOutage { name, kind } => {
+            format!("{name} outage: {}", dependency_outage(*kind))
+        }
+        Change::DependencyOutageEnd { name } => format!("{name} back"),
         Change::Caption(text) => text.clone(),
     }
 }
@@ -136,5 +148,14 @@ mod tests {
             "scheduling: fair"
         );
         assert_eq!(change(&Change::OutageEnd, &s), "DB back");
+        let down = Change::DependencyOutage {
+            name: "payments".into(),
+            kind: OutageKind::Hang,
+        };
+        assert_eq!(change(&down, &s), "payments outage: calls hang");
+        let back = Change::DependencyOutageEnd {
+            name: "payments".into(),
+        };
+        assert_eq!(change(&back, &s), "payments back");
     }
 }

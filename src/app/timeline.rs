@@ -61,6 +61,10 @@ enum Kind {
     Mode,
     OutageStart,
     OutageEnd,
+    /// A dependency's outage starts (scenes with dependencies).
+    DependencyOutage,
+    /// A dependency's outage ends.
+    DependencyBack,
     /// A change the form keeps as it is (scheduling, retry policy).
     Kept,
 }
@@ -81,6 +85,8 @@ struct Form {
     /// A caption's mode: the one it describes (`None`: either).
     describes: Option<Mode>,
     outage: OutageKind,
+    /// The dependency of an outage (a dependency kind).
+    dependency: String,
     kept: Option<Change>,
     /// Why the last Apply was refused.
     problem: Option<String>,
@@ -103,6 +109,11 @@ impl Form {
             mode: Mode::Async,
             describes: None,
             outage: OutageKind::FailFast,
+            dependency: live
+                .dependencies
+                .first()
+                .map(|d| d.name.clone())
+                .unwrap_or_default(),
             kept: None,
             problem: None,
         }
@@ -125,6 +136,12 @@ impl Form {
             }
             Change::OutageStart(k) => (f.kind, f.outage) = (Kind::OutageStart, *k),
             Change::OutageEnd => f.kind = Kind::OutageEnd,
+            Change::DependencyOutage { name, kind } => {
+                (f.kind, f.dependency, f.outage) = (Kind::DependencyOutage, name.clone(), *kind);
+            }
+            Change::DependencyOutageEnd { name } => {
+                (f.kind, f.dependency) = (Kind::DependencyBack, name.clone());
+            }
             other => f.kept = Some(other.clone()),
         }
         f
@@ -143,6 +160,13 @@ impl Form {
             },
             Kind::OutageStart => Change::OutageStart(self.outage),
             Kind::OutageEnd => Change::OutageEnd,
+            Kind::DependencyOutage => Change::DependencyOutage {
+                name: self.dependency.clone(),
+                kind: self.outage,
+            },
+            Kind::DependencyBack => Change::DependencyOutageEnd {
+                name: self.dependency.clone(),
+            },
             Kind::Kept => self.kept.clone().unwrap_or(Change::OutageEnd),
         }
     }
@@ -563,6 +587,12 @@ fn form_fields(ui: &mut egui::Ui, form: &mut Form, snap: &Snapshot) {
             ] {
                 ui.selectable_value(&mut form.kind, k, kind_name(k));
             }
+            // A dependency's outage, for a scene that has dependencies.
+            if !live.dependencies.is_empty() {
+                for k in [Kind::DependencyOutage, Kind::DependencyBack] {
+                    ui.selectable_value(&mut form.kind, k, kind_name(k));
+                }
+            }
             if form.kept.is_some() {
                 ui.selectable_value(&mut form.kind, Kind::Kept, kind_name(Kind::Kept));
             }
@@ -650,6 +680,26 @@ fn kind_fields(ui: &mut egui::Ui, form: &mut Form, live: &Settings) {
             });
         }
         Kind::OutageEnd => {}
+        Kind::DependencyOutage | Kind::DependencyBack => {
+            let l = ui.label("dependency");
+            egui::ComboBox::from_id_salt("timeline-dependency")
+                .selected_text(form.dependency.clone())
+                .show_ui(ui, |ui| {
+                    for d in &live.dependencies {
+                        ui.selectable_value(&mut form.dependency, d.name.clone(), &d.name);
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            if form.kind == Kind::DependencyOutage {
+                ui.end_row();
+                ui.label("calls");
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut form.outage, OutageKind::FailFast, "fail at once");
+                    ui.selectable_value(&mut form.outage, OutageKind::Hang, "hang");
+                });
+            }
+        }
         Kind::Kept => {
             ui.label("");
             let c = form.kept.clone().unwrap_or(Change::OutageEnd);
@@ -666,6 +716,8 @@ fn kind_name(k: Kind) -> &'static str {
         Kind::Mode => "mode switch",
         Kind::OutageStart => "DB outage starts",
         Kind::OutageEnd => "DB back",
+        Kind::DependencyOutage => "dependency outage starts",
+        Kind::DependencyBack => "dependency back",
         Kind::Kept => "as it is",
     }
 }

@@ -240,10 +240,7 @@ impl Document {
             }
             return Ok(());
         }
-        if matches!(
-            change,
-            Change::OutageStart(_) | Change::OutageEnd | Change::Caption(_)
-        ) {
+        if change.is_outage() || matches!(change, Change::Caption(_)) {
             // Events of a run, not settings: nothing to keep.
             return Ok(());
         }

@@ -23,6 +23,7 @@ mod model;
 mod money_scenes;
 mod nothing_lost;
 mod own_capacity;
+mod own_knobs;
 mod own_system;
 mod presenter;
 mod room;

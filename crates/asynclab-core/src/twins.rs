@@ -310,7 +310,18 @@ pub fn twin_setup(
     }
     for c in changes {
         match c {
-            Change::OutageStart(_) | Change::OutageEnd | Change::Caption(_) => {
+            Change::OutageStart(_)
+            | Change::OutageEnd
+            | Change::DependencyOutage { .. }
+            | Change::DependencyOutageEnd { .. }
+            | Change::Caption(_) => {
+                // Checked here (a wrong name names the variant), applied
+                // as an event of the twin's own timeline.
+                c.apply_to(&mut s.clone())
+                    .map_err(|source| TwinError::Variant {
+                        name: variant.name.clone(),
+                        source,
+                    })?;
                 own.push(TimelineEvent {
                     mode: None,
                     at_s: 0.0,

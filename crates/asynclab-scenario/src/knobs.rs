@@ -4,7 +4,7 @@
 //! ([`asynclab_core::config::knobs`]); a test keeps the two tables in step.
 
 use asynclab_core::config::knobs::{self as core, KnobRef};
-use asynclab_core::config::{ChangeError, Settings};
+use asynclab_core::config::{ChangeError, MAX_STEPS, Settings};
 
 /// Where a knob appears in the controls panel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -115,6 +115,8 @@ pub const TEXTS: &[KnobText] = &[
         "Requests that may wait for a worker; beyond it the server answers 'server busy' at once."),
     t("server.poll_cpu_ms", "poll CPU", Group::Server,
         "Server time one status poll takes."),
+    t("server.in_flight_per_instance", "in flight / instance (0 = threads)", Group::Server,
+        "0: a threads server, each request holds a worker from its first step to its answer, waits included. Above 0: a non-blocking server (async I/O), each request holds one of this many in-flight slots per instance and takes a worker only for CPU and the enqueue. A switch applies to requests accepted from then on; those in progress finish holding what they hold."),
     t("endpoints[].cpu_ms", "CPU time", Group::Server,
         "Mean server CPU time of one request to this endpoint."),
     t("endpoints[].db_write_ms", "DB write time", Group::Database,
@@ -129,6 +131,14 @@ pub const TEXTS: &[KnobText] = &[
         "Time for the server to hand a job to the broker: part of the async acknowledgement."),
     t("endpoints[].ack_after", "acknowledge after step", Group::Queue,
         "Async: how many of this endpoint's steps run in the request before the job is enqueued and the user answered; the rest run in a queue worker. A move applies at each request's next step; it never splits a cache from the step it may skip and stays before the write."),
+    t("endpoints[].steps[].cpu_ms", "CPU time", Group::Server,
+        "Mean time of this Cpu step: a server worker's before the acknowledgement, a queue worker's after it."),
+    t("endpoints[].steps[].read_ms", "read time", Group::Database,
+        "Mean time this Read holds a database connection (it commits nothing). DB capacity ≈ connections ÷ (reads + write) per action."),
+    t("endpoints[].steps[].hit_ratio", "cache hit ratio", Group::Server,
+        "Share of lookups that hit: a hit skips the next step, so that step sees (1 − hit ratio) of the traffic."),
+    t("endpoints[].steps[].latency_ms", "cache lookup time", Group::Server,
+        "Mean time of one cache lookup; every lookup pays it, hit or miss."),
     t("queue.capacity", "capacity", Group::Queue,
         "Most jobs the broker holds (0 = unbounded). When full, users see 'queue full'."),
     t("queue.workers", "workers", Group::Queue,
@@ -200,12 +210,26 @@ impl Knob {
     }
 }
 
-/// `clients[3].rate_per_s` → `clients[].rate_per_s`.
+/// `clients[3].rate_per_s` → `clients[].rate_per_s`,
+/// `endpoints[0].steps[2].cpu_ms` → `endpoints[].steps[].cpu_ms`.
 fn pattern_of(path: &str) -> String {
-    match (path.find('['), path.find(']')) {
-        (Some(a), Some(b)) if b > a => format!("{}[]{}", &path[..a], &path[b + 1..]),
-        _ => path.to_string(),
+    let mut out = String::new();
+    let mut inside = false;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                inside = true;
+                out.push('[');
+            }
+            ']' => {
+                inside = false;
+                out.push(']');
+            }
+            _ if inside => {}
+            _ => out.push(c),
+        }
     }
+    out
 }
 
 fn text(pattern: &str) -> Option<&'static KnobText> {
@@ -215,6 +239,14 @@ fn text(pattern: &str) -> Option<&'static KnobText> {
 fn describe(s: &Settings, path: String, k: KnobRef) -> Knob {
     let prefix = match k.spec.list() {
         Some("clients") => s.clients.get(k.index).map(|c| format!("{}: ", c.name)),
+        // A step knob: the endpoint and the step's number and kind.
+        Some("endpoints") if k.spec.is_step() => {
+            let (e, j) = (k.index / MAX_STEPS, k.index % MAX_STEPS);
+            s.endpoints.get(e).and_then(|e| {
+                let step = e.steps.get(j)?;
+                Some(format!("{} step {j} ({}): ", e.name, step.label()))
+            })
+        }
         Some("endpoints") => s.endpoints.get(k.index).map(|e| format!("{}: ", e.name)),
         Some("dependencies") => s.dependencies.get(k.index).map(|d| format!("{}: ", d.name)),
         _ => None,

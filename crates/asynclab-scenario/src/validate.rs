@@ -336,6 +336,15 @@ fn timeline_event(r: &mut Report, p: &str, ev: &TimelineEvent, s: &Settings) {
                 }
             }
         },
+        Change::DependencyOutage { name, .. } | Change::DependencyOutageEnd { name } => {
+            if let Err(e) = ev.change.apply_to(&mut s.clone()) {
+                r.push(
+                    format!("{p}.change.name"),
+                    format!("{name:?}"),
+                    e.to_string(),
+                );
+            }
+        }
         Change::SetRetry(RetryPolicy::Fixed { delay_s }) => {
             r.range(format!("{p}.change.delay_s"), *delay_s, 0.0, 86_400.0);
         }

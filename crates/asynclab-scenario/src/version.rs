@@ -42,7 +42,9 @@ use serde::{Deserialize, Serialize};
 ///   `Call`, `Read`, `Cache`, `Write`; none means `[Cpu, Write]`) and
 ///   `ack_after` (how many steps run before an async endpoint's job is
 ///   enqueued; default 1), and `server.model` (`Threads`, or
-///   `NonBlocking` with an in-flight cap per instance). An older file has
+///   `NonBlocking` with an in-flight cap per instance), and the timeline
+///   changes `DependencyOutage(name, kind)` and `DependencyOutageEnd(name)`
+///   (an outage of one dependency). An older file has
 ///   none of them, and plays and shows as before.
 pub const FORMAT_VERSION: u32 = 6;
 

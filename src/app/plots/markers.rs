@@ -14,19 +14,26 @@ use egui_plot::{LineStyle, PlotPoint, PlotTransform, PlotUi, Span, VLine};
 /// Unnamed, so they stay out of the legends.
 pub(crate) fn markers(p: &mut PlotUi<'_>, pc: &PlotContext<'_>, dark: bool) {
     let (x0, x1) = pc.x_range;
-    // Database outages as a red band from "DB outage" to "DB back".
-    let mut open: Option<f64> = None;
+    // Outages as a red band from "DB outage" to "DB back" (a
+    // dependency's from its outage to its "back", paired by name).
+    let mut open: Vec<(Option<&str>, f64)> = Vec::new();
     let mut bands = Vec::new();
     for m in pc.markers.iter().filter(|m| m.kind() == MarkerKind::Outage) {
-        if m.change == crate::sim::Change::OutageEnd {
-            if let Some(t0) = open.take() {
-                bands.push((t0, m.t_s));
-            }
-        } else if open.is_none() {
-            open = Some(m.t_s);
+        use crate::sim::Change;
+        let (who, end) = match &m.change {
+            Change::OutageEnd => (None, true),
+            Change::DependencyOutage { name, .. } => (Some(name.as_str()), false),
+            Change::DependencyOutageEnd { name } => (Some(name.as_str()), true),
+            _ => (None, false),
+        };
+        let at = open.iter().position(|(w, _)| *w == who);
+        match (end, at) {
+            (true, Some(i)) => bands.push((open.remove(i).1, m.t_s)),
+            (false, None) => open.push((who, m.t_s)),
+            _ => {}
         }
     }
-    if let Some(t0) = open {
+    for (_, t0) in open {
         bands.push((t0, x1.max(t0)));
     }
     for (a, b) in bands {

@@ -46,6 +46,20 @@ pub enum Change {
     OutageStart(OutageKind),
     /// End the database outage.
     OutageEnd,
+    /// Start an outage of the named dependency (format version 6): its
+    /// calls fail fast or hang (until the call timeout) as database writes
+    /// do in a database outage.
+    DependencyOutage {
+        /// The dependency's name.
+        name: String,
+        /// Fail fast or hang.
+        kind: OutageKind,
+    },
+    /// End the named dependency's outage.
+    DependencyOutageEnd {
+        /// The dependency's name.
+        name: String,
+    },
     /// Show a caption to the presenter.
     Caption(String),
 }
@@ -59,6 +73,23 @@ pub enum ChangeError {
     /// A mode change names an endpoint the scene does not have.
     #[error("no endpoint named `{0}`")]
     UnknownEndpoint(String),
+    /// A step knob addresses a step that does not exist or a step of
+    /// another kind.
+    #[error("{path}: {reason}")]
+    BadStep {
+        /// Knob path.
+        path: String,
+        /// Why, naming the endpoint and its steps.
+        reason: String,
+    },
+    /// An outage names a dependency the scene does not have.
+    #[error("no dependency named `{name}` (this scene has {known})")]
+    UnknownDependency {
+        /// The name given.
+        name: String,
+        /// The scene's dependencies in words: "`a`, `b`" or "none".
+        known: String,
+    },
     /// The value is outside the knob's range.
     #[error("{path} = {value}: must be {rule}")]
     OutOfRange {
@@ -72,6 +103,18 @@ pub enum ChangeError {
 }
 
 impl Change {
+    /// True for an outage of the database or a dependency, or its end:
+    /// an event of a run, not a setting.
+    pub fn is_outage(&self) -> bool {
+        matches!(
+            self,
+            Change::OutageStart(_)
+                | Change::OutageEnd
+                | Change::DependencyOutage { .. }
+                | Change::DependencyOutageEnd { .. }
+        )
+    }
+
     /// Applies the change to `settings`. Returns whether any setting
     /// changed (a mode switch to the mode already set changes nothing).
     /// Outages and captions are events of a run, not settings: they leave
@@ -104,6 +147,24 @@ impl Change {
             Change::SetRetry(r) => {
                 settings.queue.retry = *r;
                 Ok(true)
+            }
+            Change::DependencyOutage { name, .. } | Change::DependencyOutageEnd { name } => {
+                if settings.dependency_index(name).is_none() {
+                    let known: Vec<String> = settings
+                        .dependencies
+                        .iter()
+                        .map(|d| format!("`{}`", d.name))
+                        .collect();
+                    return Err(ChangeError::UnknownDependency {
+                        name: name.clone(),
+                        known: if known.is_empty() {
+                            "none".into()
+                        } else {
+                            known.join(", ")
+                        },
+                    });
+                }
+                Ok(false)
             }
             Change::OutageStart(_) | Change::OutageEnd | Change::Caption(_) => Ok(false),
         }

@@ -6,9 +6,11 @@
 //! scene-format crate (its `knobs` module); this table is what the core
 //! needs to honour `Change::Set`.
 
-use super::{ChangeError, Settings};
+use super::{ChangeError, MAX_STEPS, ServerModel, Settings, Step};
 
-/// One knob pattern (`[]` stands for a client or endpoint index).
+/// One knob pattern (`[]` stands for a client, endpoint or dependency
+/// index; a step knob, `endpoints[].steps[].cpu_ms`, has two, and its
+/// index is `endpoint × MAX_STEPS + step`).
 pub struct KnobSpec {
     /// Path pattern, e.g. `clients[].rate_per_s`.
     pub pattern: &'static str,
@@ -36,6 +38,11 @@ impl KnobSpec {
     /// True for a per-client or per-endpoint knob.
     pub fn indexed(&self) -> bool {
         self.pattern.contains("[]")
+    }
+
+    /// True for a knob of one step of an endpoint.
+    pub fn is_step(&self) -> bool {
+        self.pattern.starts_with("endpoints[].steps[]")
     }
 
     /// The list this knob indexes (`clients` or `endpoints`), if any.
@@ -80,7 +87,8 @@ impl KnobSpec {
 pub struct KnobRef {
     /// The pattern's spec.
     pub spec: &'static KnobSpec,
-    /// Client or endpoint index (0 for unindexed knobs).
+    /// Client, endpoint or dependency index (0 for unindexed knobs;
+    /// `endpoint × MAX_STEPS + step` for a step knob).
     pub index: usize,
 }
 
@@ -173,6 +181,9 @@ pub const SPECS: &[KnobSpec] = &[
     k("server.poll_cpu_ms", "ms", 0.0, 60_000.0, false,
         |s, _| Some(s.server.poll_cpu.mean_ms()),
         |s, _, v| { s.server.poll_cpu = s.server.poll_cpu.with_mean_ms(v); Some(()) }),
+    k("server.in_flight_per_instance", "requests", 0.0, 1_000_000.0, true,
+        |s, _| Some(f64::from(in_flight_per_instance(s.server.model))),
+        |s, _, v| { s.server.model = server_model(v as u32); Some(()) }).parts(),
     k("endpoints[].cpu_ms", "ms", 0.0, 60_000.0, false,
         |s, i| Some(s.endpoints.get(i)?.cpu.mean_ms()),
         |s, i, v| { let e = s.endpoints.get_mut(i)?; e.cpu = e.cpu.with_mean_ms(v); Some(()) }),
@@ -194,6 +205,18 @@ pub const SPECS: &[KnobSpec] = &[
     k("endpoints[].ack_after", "steps", 0.0, super::MAX_STEPS as f64, true,
         |s, i| Some(f64::from(s.endpoints.get(i)?.ack_after)),
         |s, i, v| { s.endpoints.get_mut(i)?.ack_after = v as u32; Some(()) }).parts(),
+    k("endpoints[].steps[].cpu_ms", "ms", 0.0, 60_000.0, false,
+        |s, i| match step(s, i)? { Step::Cpu(d) => Some(d.mean_ms()), _ => None },
+        |s, i, v| match step_mut(s, i)? { Step::Cpu(d) => { *d = d.with_mean_ms(v); Some(()) } _ => None }).parts(),
+    k("endpoints[].steps[].read_ms", "ms", 0.0, 600_000.0, false,
+        |s, i| match step(s, i)? { Step::Read(d) => Some(d.mean_ms()), _ => None },
+        |s, i, v| match step_mut(s, i)? { Step::Read(d) => { *d = d.with_mean_ms(v); Some(()) } _ => None }).parts(),
+    k("endpoints[].steps[].hit_ratio", "", 0.0, 1.0, false,
+        |s, i| match step(s, i)? { Step::Cache { hit_ratio, .. } => Some(*hit_ratio), _ => None },
+        |s, i, v| match step_mut(s, i)? { Step::Cache { hit_ratio, .. } => { *hit_ratio = v; Some(()) } _ => None }).parts(),
+    k("endpoints[].steps[].latency_ms", "ms", 0.0, 60_000.0, false,
+        |s, i| match step(s, i)? { Step::Cache { latency, .. } => Some(latency.mean_ms()), _ => None },
+        |s, i, v| match step_mut(s, i)? { Step::Cache { latency, .. } => { *latency = latency.with_mean_ms(v); Some(()) } _ => None }).parts(),
     k("queue.capacity", "jobs", 0.0, 1e10, true,
         |s, _| Some(s.queue.capacity as f64),
         |s, _, v| { s.queue.capacity = v as u64; Some(()) }),
@@ -258,47 +281,153 @@ pub fn spec(pattern: &str) -> Option<&'static KnobSpec> {
     SPECS.iter().find(|k| k.pattern == pattern)
 }
 
-/// Splits `clients[3].rate_per_s` into (`clients[].rate_per_s`,
-/// Some("3")) and `dependencies[payments].slots` into
-/// (`dependencies[].slots`, Some("payments")).
-fn split_path(path: &str) -> Option<(String, Option<&str>)> {
-    match (path.find('['), path.find(']')) {
-        (Some(a), Some(b)) if b > a => {
-            let index = &path[a + 1..b];
-            Some((format!("{}[]{}", &path[..a], &path[b + 1..]), Some(index)))
+/// Splits `clients[3].rate_per_s` into (`clients[].rate_per_s`, ["3"]),
+/// `dependencies[payments].slots` into (`dependencies[].slots`,
+/// ["payments"]) and `endpoints[0].steps[2].cpu_ms` into
+/// (`endpoints[].steps[].cpu_ms`, ["0", "2"]).
+fn split_path(path: &str) -> Option<(String, Vec<&str>)> {
+    let mut pattern = String::new();
+    let mut indices = Vec::new();
+    let mut rest = path;
+    while let Some(a) = rest.find('[') {
+        let b = rest.find(']')?;
+        if b < a {
+            return None;
         }
-        (None, None) => Some((path.to_string(), None)),
-        _ => None,
+        pattern.push_str(&rest[..a]);
+        pattern.push_str("[]");
+        indices.push(&rest[a + 1..b]);
+        rest = &rest[b + 1..];
+    }
+    if rest.contains(']') {
+        return None;
+    }
+    pattern.push_str(rest);
+    Some((pattern, indices))
+}
+
+/// The step at `index` (`endpoint × MAX_STEPS + step`).
+fn step(s: &Settings, index: usize) -> Option<&Step> {
+    s.endpoints
+        .get(index / MAX_STEPS)?
+        .steps
+        .get(index % MAX_STEPS)
+}
+
+fn step_mut(s: &mut Settings, index: usize) -> Option<&mut Step> {
+    s.endpoints
+        .get_mut(index / MAX_STEPS)?
+        .steps
+        .get_mut(index % MAX_STEPS)
+}
+
+/// The server model as one number: 0 for a threads server, else the
+/// non-blocking server's in-flight requests per instance.
+fn in_flight_per_instance(m: ServerModel) -> u32 {
+    match m {
+        ServerModel::Threads => 0,
+        ServerModel::NonBlocking {
+            in_flight_per_instance,
+        } => in_flight_per_instance,
+    }
+}
+
+fn server_model(in_flight_per_instance: u32) -> ServerModel {
+    if in_flight_per_instance == 0 {
+        ServerModel::Threads
+    } else {
+        ServerModel::NonBlocking {
+            in_flight_per_instance,
+        }
     }
 }
 
 /// The knob at `path` in `s`: unknown if the pattern does not exist or
-/// its index is out of range.
+/// its index is out of range; a step knob says why it does not fit (no
+/// such step, or a step of another kind).
 pub fn resolve(s: &Settings, path: &str) -> Result<KnobRef, ChangeError> {
     let unknown = || ChangeError::UnknownKnob(path.to_string());
-    let (pattern, index) = split_path(path).ok_or_else(unknown)?;
+    let (pattern, indices) = split_path(path).ok_or_else(unknown)?;
     let spec = spec(&pattern).ok_or_else(unknown)?;
-    let number = index.and_then(|i| i.parse::<usize>().ok());
-    let index = match (spec.list(), number) {
-        (None, None) if index.is_none() => 0,
-        (Some("clients"), Some(i)) if i < s.clients.len() => i,
-        (Some("endpoints"), Some(i)) if i < s.endpoints.len() => i,
+    let number = |j: usize| indices.get(j).and_then(|i| i.parse::<usize>().ok());
+    let index = match (spec.list(), indices.len()) {
+        (None, 0) => 0,
+        (Some("clients"), 1) => number(0)
+            .filter(|&i| i < s.clients.len())
+            .ok_or_else(unknown)?,
+        (Some("endpoints"), 1) if !spec.is_step() => number(0)
+            .filter(|&i| i < s.endpoints.len())
+            .ok_or_else(unknown)?,
+        (Some("endpoints"), 2) if spec.is_step() => {
+            step_index(s, path, spec, number(0), number(1))?
+        }
         // A dependency by name (its index works too).
-        (Some("dependencies"), _) => match index.and_then(|n| s.dependency_index(n)) {
+        (Some("dependencies"), 1) => match s.dependency_index(indices[0]) {
             Some(i) => i,
-            None => match number {
-                Some(i) if i < s.dependencies.len() => i,
-                _ => return Err(unknown()),
-            },
+            None => number(0)
+                .filter(|&i| i < s.dependencies.len())
+                .ok_or_else(unknown)?,
         },
         _ => return Err(unknown()),
     };
     Ok(KnobRef { spec, index })
 }
 
+/// The index of the step knob `path` (`endpoints[e].steps[j].value`):
+/// the step must exist and be of the kind the value belongs to.
+fn step_index(
+    s: &Settings,
+    path: &str,
+    spec: &KnobSpec,
+    e: Option<usize>,
+    j: Option<usize>,
+) -> Result<usize, ChangeError> {
+    let unknown = || ChangeError::UnknownKnob(path.to_string());
+    let bad = |reason: String| ChangeError::BadStep {
+        path: path.to_string(),
+        reason,
+    };
+    let (Some(e), Some(j)) = (e, j) else {
+        return Err(unknown());
+    };
+    let endpoint = s.endpoints.get(e).ok_or_else(unknown)?;
+    let n = endpoint.steps.len().min(MAX_STEPS);
+    if n == 0 {
+        return Err(bad(format!(
+            "endpoint `{}` has no steps of its own (its cpu_ms and db_write_ms are its knobs)",
+            endpoint.name
+        )));
+    }
+    if j >= n {
+        return Err(bad(format!(
+            "endpoint `{}` has {n} step{} (steps[0] to steps[{}])",
+            endpoint.name,
+            if n == 1 { "" } else { "s" },
+            n - 1
+        )));
+    }
+    let index = e * MAX_STEPS + j;
+    if (spec.get)(s, index).is_none() {
+        let value = spec.pattern.rsplit('.').next().unwrap_or("");
+        return Err(bad(format!(
+            "step {j} of `{}` is {}, which has no {value} (a Cpu step has cpu_ms, \
+             a Read read_ms, a Cache hit_ratio and latency_ms; a Call changes at its \
+             dependency, the Write by db_write_ms)",
+            endpoint.name,
+            endpoint.steps[j].label()
+        )));
+    }
+    Ok(index)
+}
+
 /// The path of pattern `spec` at `index`.
 pub fn path_of(spec: &KnobSpec, index: usize) -> String {
-    if spec.indexed() {
+    if spec.is_step() {
+        let (e, j) = (index / MAX_STEPS, index % MAX_STEPS);
+        spec.pattern
+            .replacen("[]", &format!("[{e}]"), 1)
+            .replacen("[]", &format!("[{j}]"), 1)
+    } else if spec.indexed() {
         spec.pattern.replacen("[]", &format!("[{index}]"), 1)
     } else {
         spec.pattern.to_string()
@@ -317,6 +446,18 @@ pub fn all(s: &Settings) -> Vec<(String, KnobRef)> {
             Some(_) => 0,
             None => 1,
         };
+        if spec.is_step() {
+            // Each step of each endpoint that has this value.
+            for (e, endpoint) in s.endpoints.iter().enumerate() {
+                for j in 0..endpoint.steps.len().min(MAX_STEPS) {
+                    let index = e * MAX_STEPS + j;
+                    if (spec.get)(s, index).is_some() {
+                        out.push((path_of(spec, index), KnobRef { spec, index }));
+                    }
+                }
+            }
+            continue;
+        }
         for index in 0..n {
             let path = match spec.list() {
                 // Dependencies are addressed by name.

@@ -2,7 +2,7 @@
 //! wait for first come, first served, with a latency, failures, a call
 //! timeout and a rate limit; and what each measures.
 
-use super::super::config::Dependency;
+use super::super::config::{Dependency, OutageKind};
 use super::super::dist::Sampler;
 use super::super::metrics::{DepSummary, DepWindow, Reason};
 use super::super::station::{Fifo, Station};
@@ -30,6 +30,11 @@ pub(super) struct DepRt {
     last_capacity: u128,
     /// Calls started and failures over the run.
     pub total: DepWindow,
+    /// An outage in progress: calls fail fast or hang.
+    pub outage: Option<OutageKind>,
+    /// Calls hanging in an outage with no call timeout: they hold their
+    /// slots until the outage ends, and fail then.
+    hung: Vec<DbOp>,
 }
 
 /// A pool's servers: `slots`, or as many as ever wait (0 = unlimited).
@@ -50,6 +55,8 @@ impl DepRt {
             last_busy: 0,
             last_capacity: 0,
             total: DepWindow::default(),
+            outage: None,
+            hung: Vec::new(),
         }
     }
 
@@ -133,10 +140,32 @@ impl System {
         self.ledgers.work.in_flight.calling += 1;
         self.rec.cur.dependencies[d].calls += 1;
         self.deps[d].total.calls += 1;
+        let timeout_s = self.cfg.dependencies[d].timeout_s;
+        // In an outage nothing is drawn: a call fails after 1 ms, or hangs
+        // until its timeout (or, with none, until the outage ends).
+        let outage = match self.deps[d].outage {
+            Some(OutageKind::FailFast) => Some((SimTime::from_millis_f64(1.0), CallEnd::Failed)),
+            Some(OutageKind::Hang) if timeout_s > 0.0 => {
+                Some((SimTime::from_secs_f64(timeout_s), CallEnd::TimedOut))
+            }
+            Some(OutageKind::Hang) => {
+                self.deps[d].hung.push(op);
+                return;
+            }
+            None => None,
+        };
+        if let Some((t, end)) = outage {
+            let ev = Ev::CallDone {
+                op,
+                dep: d as u8,
+                end,
+            };
+            self.sched.schedule_at(now + t, ev);
+            return;
+        }
         let latency = self.deps[d].latency.sample(&mut self.rng.dep);
         let failed =
             self.rng.dep_fail.random::<f64>() < self.cfg.dependencies[d].failure_probability;
-        let timeout_s = self.cfg.dependencies[d].timeout_s;
         let timeout = SimTime::from_secs_f64(timeout_s);
         let (t, end) = if timeout_s > 0.0 && latency > timeout {
             (timeout, CallEnd::TimedOut)
@@ -151,6 +180,20 @@ impl System {
             end,
         };
         self.sched.schedule_at(now + t, ev);
+    }
+
+    /// Dependency `d`'s outage ends: calls hanging without a timeout fail
+    /// now (their connections are reset) and free their slots.
+    pub(super) fn dependency_back(&mut self, now: SimTime, d: usize) {
+        self.deps[d].outage = None;
+        for op in std::mem::take(&mut self.deps[d].hung) {
+            let ev = Ev::CallDone {
+                op,
+                dep: d as u8,
+                end: CallEnd::Failed,
+            };
+            self.sched.schedule_at(now, ev);
+        }
     }
 
     /// A call ended: its slot takes the next waiting call; the request or

@@ -2,6 +2,7 @@
 //! one (samplers, capacities, lane policies, endpoint shares).
 
 use super::super::config::{Change, ChangeError};
+use super::super::station::Discipline;
 use super::super::time::SimTime;
 use super::{Marker, Plan, Samplers, Script, System, workers};
 
@@ -122,6 +123,7 @@ impl System {
 
     fn apply_change(&mut self, now: SimTime, change: Change) -> Result<(), ChangeError> {
         self.accrue_cost(now);
+        let was_non_blocking = self.non_blocking();
         let changed = change.apply_to(&mut self.cfg)?;
         match &change {
             // Already in that mode (e.g. the presenter switched before the
@@ -129,6 +131,9 @@ impl System {
             Change::SetMode { .. } if !changed => return Ok(()),
             Change::Set { .. } => {
                 self.refresh_derived();
+                if self.non_blocking() != was_non_blocking {
+                    self.move_accept_backlog(now);
+                }
                 if change.touches_clients() {
                     for c in 0..self.cfg.clients.len() {
                         self.restart_arrivals(c);
@@ -137,6 +142,16 @@ impl System {
             }
             Change::OutageStart(k) => self.outage = Some(*k),
             Change::OutageEnd => self.outage = None,
+            Change::DependencyOutage { name, kind } => {
+                if let Some(d) = self.cfg.dependency_index(name) {
+                    self.deps[d].outage = Some(*kind);
+                }
+            }
+            Change::DependencyOutageEnd { name } => {
+                if let Some(d) = self.cfg.dependency_index(name) {
+                    self.dependency_back(now, d);
+                }
+            }
             _ => {}
         }
         self.markers.push(Marker {
@@ -148,6 +163,39 @@ impl System {
         });
         self.dispatch(now);
         Ok(())
+    }
+
+    /// The server model switched: the requests waiting to be accepted move
+    /// to the new model's accept backlog, in order, and are admitted under
+    /// it (a threads server's workers, a non-blocking server's in-flight
+    /// slots). Requests already admitted keep what they hold until their
+    /// answer; a non-blocking request waiting for a worker's CPU keeps
+    /// waiting for it.
+    fn move_accept_backlog(&mut self, now: SimTime) {
+        let nb = self.non_blocking();
+        let waiting: Vec<_> = if nb {
+            // The threads server's backlog waits in the workers' queue,
+            // with any non-blocking requests waiting there for CPU.
+            let all: Vec<_> = std::iter::from_fn(|| self.server.queue_mut().pop()).collect();
+            let (stay, go): (Vec<_>, Vec<_>) = all.into_iter().partition(|r| r.non_blocking());
+            for r in stay {
+                self.server.queue_mut().push(r);
+            }
+            go
+        } else {
+            std::iter::from_fn(|| self.in_flight.queue_mut().pop()).collect()
+        };
+        for mut r in waiting {
+            r.set_non_blocking(nb);
+            let gate = if nb {
+                &mut self.in_flight
+            } else {
+                &mut self.server
+            };
+            if let Some(r) = gate.arrive(now, r) {
+                self.start_cpu(now, r, true);
+            }
+        }
     }
 
     /// Rebuilds everything derived from the settings after a change.
@@ -177,14 +225,8 @@ impl System {
                 acc
             })
             .collect();
-        let non_blocking = self.non_blocking();
         for r in self.server.set_servers(now, self.cfg.server_workers()) {
-            if non_blocking {
-                // Waiting for a worker, not in the accept backlog.
-                self.begin_cpu(r);
-            } else {
-                self.start_cpu(now, r, true);
-            }
+            self.worker_taken(now, r);
         }
         let slots = self.cfg.in_flight_capacity().unwrap_or(0);
         for r in self.in_flight.set_servers(now, slots) {

@@ -45,7 +45,7 @@ impl System {
     /// True when `op` holds a server worker while at the database: a
     /// request's on a threads server.
     fn holds_worker(&self, op: &DbOp) -> bool {
-        matches!(op, DbOp::Sync(_)) && !self.non_blocking()
+        matches!(op, DbOp::Sync(r) if !r.non_blocking())
     }
 
     /// Moves the count of sync requests waiting for a connection and
@@ -113,7 +113,7 @@ impl System {
             self.trace_commit(now, &DbOp::Sync(req));
         }
         self.respond(&req, Answer::Ok);
-        self.release_request(now);
+        self.release_request(now, &req);
     }
 
     /// The pause between inline attempts is over: the failed step runs

@@ -6,13 +6,22 @@ use super::super::metrics::Reason;
 use super::super::slab::Key;
 use super::super::time::SimTime;
 
-/// Whether a request is a user's save or a browser's status poll.
+/// Whether a request is a user's save or a browser's status poll, and
+/// (the `Nb` kinds) whether a non-blocking server admitted it. A live
+/// switch of the server model leaves a request admitted before it holding
+/// what it was admitted with (a worker, or an in-flight slot) until its
+/// answer: it releases that, not what the new model would hold. One byte,
+/// so `Req` stays 24 bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum ReqKind {
     /// A click: `key` is the action.
     Save,
     /// A status poll: `key` is the polling record.
     Poll,
+    /// A click admitted by a non-blocking server.
+    SaveNb,
+    /// A status poll admitted by a non-blocking server.
+    PollNb,
 }
 
 /// A save or poll request inside the server. 24 bytes (events and the
@@ -48,7 +57,21 @@ pub(super) const ENQUEUE: u8 = 0x80;
 
 impl Req {
     pub fn is_save(&self) -> bool {
-        self.kind == ReqKind::Save
+        matches!(self.kind, ReqKind::Save | ReqKind::SaveNb)
+    }
+    /// Admitted by a non-blocking server: it holds an in-flight slot and
+    /// takes a worker only for CPU and the enqueue.
+    pub fn non_blocking(&self) -> bool {
+        matches!(self.kind, ReqKind::SaveNb | ReqKind::PollNb)
+    }
+    /// Marks the server model the request is admitted under.
+    pub fn set_non_blocking(&mut self, nb: bool) {
+        self.kind = match (self.is_save(), nb) {
+            (true, false) => ReqKind::Save,
+            (true, true) => ReqKind::SaveNb,
+            (false, false) => ReqKind::Poll,
+            (false, true) => ReqKind::PollNb,
+        };
     }
     /// The step index, without the enqueue mark.
     pub fn step_index(&self) -> usize {

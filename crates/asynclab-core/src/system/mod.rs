@@ -88,7 +88,10 @@ impl Marker {
         match self.change {
             Change::SetMode { .. } => MarkerKind::Mode,
             Change::Caption(_) => MarkerKind::Caption,
-            Change::OutageStart(_) | Change::OutageEnd => MarkerKind::Outage,
+            Change::OutageStart(_)
+            | Change::OutageEnd
+            | Change::DependencyOutage { .. }
+            | Change::DependencyOutageEnd { .. } => MarkerKind::Outage,
             Change::Set { .. } | Change::SetScheduling(_) | Change::SetRetry(_) => {
                 MarkerKind::Change
             }

@@ -18,14 +18,16 @@ impl System {
     /// threads server, a free in-flight slot on a non-blocking one), or it
     /// waits in the accept backlog, or (backlog full) it is refused at
     /// once.
-    pub(super) fn at_server(&mut self, now: SimTime, req: Req) {
+    pub(super) fn at_server(&mut self, now: SimTime, mut req: Req) {
         if req.is_save() {
             self.ledgers.work.in_flight.network -= 1;
         }
         if req.traced {
             self.trace_req(now, &req, SpanKind::NetworkOut);
         }
-        let gate = if self.non_blocking() {
+        let nb = self.non_blocking();
+        req.set_non_blocking(nb);
+        let gate = if nb {
             &mut self.in_flight
         } else {
             &mut self.server
@@ -68,11 +70,22 @@ impl System {
         }
     }
 
-    /// A threads server's worker is free: it takes the next request from
-    /// the backlog.
+    /// A server worker is free: it takes the next request waiting for one.
     pub(super) fn release_worker(&mut self, now: SimTime) {
         if let Some(next) = self.server.depart(now) {
-            self.start_cpu(now, next, true);
+            self.worker_taken(now, next);
+        }
+    }
+
+    /// `req` got a server worker after waiting: a threads server's request
+    /// from the accept backlog starts its steps; a non-blocking server's
+    /// starts the CPU it waited for. (Both wait in one queue for a while
+    /// after a live switch of the server model.)
+    pub(super) fn worker_taken(&mut self, now: SimTime, req: Req) {
+        if req.non_blocking() {
+            self.begin_cpu(req);
+        } else {
+            self.start_cpu(now, req, true);
         }
     }
 
@@ -81,14 +94,14 @@ impl System {
         if req.traced {
             self.trace_req(now, &req, SpanKind::Cpu);
         }
-        self.free_worker(now);
+        self.free_worker(now, &req);
         if !req.is_save() {
             self.rec.cur.polls += 1;
             self.poll_busy -= 1;
             self.poll_tw.set(now, u64::from(self.poll_busy));
             let done = self.poll_job_done(req.key);
             self.answer_poll(req, done);
-            self.release_request(now);
+            self.release_request(now, &req);
             return;
         }
         req.step += 1;
@@ -100,7 +113,7 @@ impl System {
     /// answered and the request leaves the server.
     pub(super) fn enqueue_done(&mut self, now: SimTime, req: Req) {
         self.ledgers.work.in_flight.server -= 1;
-        self.free_worker(now);
+        self.free_worker(now, &req);
         if req.traced {
             self.trace_req(now, &req, SpanKind::Enqueue);
         }
@@ -108,7 +121,7 @@ impl System {
         if cap > 0 && self.queue.lanes.len() as u64 >= cap {
             self.ledgers.work.rejected.queue_full += 1;
             self.respond(&req, Answer::Error(Reason::QueueFull));
-            self.release_request(now);
+            self.release_request(now, &req);
             return;
         }
         let poll = self.new_poll_record(&req);
@@ -139,7 +152,7 @@ impl System {
             traced: req.traced,
         };
         self.sched.schedule_in(d, ev);
-        self.release_request(now);
+        self.release_request(now, &req);
         self.dispatch(now);
     }
 }

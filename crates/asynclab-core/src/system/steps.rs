@@ -160,7 +160,7 @@ impl System {
     /// CPU. A threads server's request already holds one; a non-blocking
     /// server's waits for one, first come, first served.
     pub(super) fn take_worker(&mut self, now: SimTime, req: Req) {
-        if !self.non_blocking() {
+        if !req.non_blocking() {
             self.begin_cpu(req);
         } else if let Some(r) = self.server.arrive(now, req) {
             self.begin_cpu(r);
@@ -186,21 +186,20 @@ impl System {
         }
     }
 
-    /// Non-blocking server: a worker finished its CPU; it takes the next
-    /// request waiting for one.
-    pub(super) fn free_worker(&mut self, now: SimTime) {
-        if self.non_blocking()
-            && let Some(next) = self.server.depart(now)
-        {
-            self.begin_cpu(next);
+    /// A worker finished `req`'s CPU: on a non-blocking server it takes
+    /// the next request waiting for one (a threads server's request keeps
+    /// its worker until its answer).
+    pub(super) fn free_worker(&mut self, now: SimTime, req: &Req) {
+        if req.non_blocking() {
+            self.release_worker(now);
         }
     }
 
     /// The request is answered and leaves the server: a threads server's
     /// worker, or a non-blocking server's in-flight slot, takes the next
     /// request from the accept backlog.
-    pub(super) fn release_request(&mut self, now: SimTime) {
-        if !self.non_blocking() {
+    pub(super) fn release_request(&mut self, now: SimTime, req: &Req) {
+        if !req.non_blocking() {
             self.release_worker(now);
         } else if let Some(next) = self.in_flight.depart(now) {
             self.start_cpu(now, next, true);
@@ -215,7 +214,7 @@ impl System {
             self.commit(now, u16::from(req.client), req.clicked);
         }
         self.respond(&req, Answer::Ok);
-        self.release_request(now);
+        self.release_request(now, &req);
     }
 
     /// A step of `op` other than the Write ended well: the request or job
@@ -250,7 +249,7 @@ impl System {
                 } else {
                     self.ledgers.work.rejected.add(reason, 1);
                     self.respond(&req, Answer::Error(reason));
-                    self.release_request(now);
+                    self.release_request(now, &req);
                 }
             }
             DbOp::Job(job, _) => self.job_failed(now, job),

@@ -29,7 +29,7 @@
 //! keyboard shortcuts (`keys.rs`), scene files, dialogs and preferences
 //! (`files.rs`), failure labels on the diagram (`flashes.rs`), the plot
 //! history (`history.rs`) and colours (`palette.rs`). The story, edited in
-//! the app: the Timeline panel on the right (`timeline.rs`, placed and
+//! the app: the Timeline panel on the right (`timeline/`: the panel and its form; placed and
 //! wired in `authoring.rs`) and undo/redo (`undo.rs`). Save asks before
 //! keeping texts written for other settings (`stale_texts.rs`).
 //!

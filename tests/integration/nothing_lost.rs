@@ -506,6 +506,21 @@ fn frames_until(
     panic!("the condition never held");
 }
 
+/// The app on a threaded `host`, restarting a new host on `clock`.
+fn on_threaded_host(
+    host: Host,
+    span_s: f64,
+    clock: FakeClock,
+) -> Harness<'static, crate::kit::TestApp> {
+    let respawn_clock = clock.clone();
+    let app = AsyncLabApp::new_with_host(
+        host,
+        span_s,
+        Box::new(move |scene| Host::spawn(scene, Box::new(respawn_clock.clone()), Box::new(|| {}))),
+    );
+    crate::kit::harness_on(app, clock, crate::kit::SIZE)
+}
+
 #[test]
 fn a_stopped_host_is_shown_and_restarts_from_the_edited_scene() {
     let clock = FakeClock::new();
@@ -517,13 +532,7 @@ fn a_stopped_host_is_shown_and_restarts_from_the_edited_scene() {
     let s = scene();
     let span = s.view.span_s;
     let host = Host::spawn(s, Box::new(breaking), Box::new(|| {})).expect("host thread");
-    let respawn_clock = clock.clone();
-    let app = AsyncLabApp::new_with_host(
-        host,
-        span,
-        Box::new(move |scene| Host::spawn(scene, Box::new(respawn_clock.clone()), Box::new(|| {}))),
-    );
-    let mut h = crate::kit::harness_on(app, clock, crate::kit::SIZE);
+    let mut h = on_threaded_host(host, span, clock);
     h.run_steps(2);
     edit(&mut h.state_mut().app);
     frames_until(&mut h, |h| {
@@ -555,13 +564,7 @@ fn a_host_that_ends_without_a_panic_is_shown_and_restarts_too() {
     let span = s.view.span_s;
     let host = Host::spawn(s, Box::new(clock.clone()), Box::new(|| {})).expect("host thread");
     let stop = host.stop_handle().expect("a threaded host");
-    let respawn_clock = clock.clone();
-    let app = AsyncLabApp::new_with_host(
-        host,
-        span,
-        Box::new(move |scene| Host::spawn(scene, Box::new(respawn_clock.clone()), Box::new(|| {}))),
-    );
-    let mut h = crate::kit::harness_on(app, clock, crate::kit::SIZE);
+    let mut h = on_threaded_host(host, span, clock);
     h.run_steps(2);
     edit(&mut h.state_mut().app);
     frames_until(&mut h, |h| {
